@@ -1,0 +1,113 @@
+package io.tributary.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
+import java.util.Map;
+
+/** Desired state of a node pool. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "!has(self.minNodes) || !has(self.maxNodes) || self.minNodes <= self.maxNodes",
+    message = "spec: minNodes must be <= maxNodes")
+@ValidationRule(
+    value =
+        "!has(self.accelerator) || has(self.taints) && self.taints.exists(t, t.key == self.accelerator.type)",
+    message =
+        "spec.taints: an accelerator pool must taint its nodes with the accelerator type (e.g."
+            + " nvidia.com/gpu=present:NoSchedule) so CPU work stays off them")
+public record ComputePoolSpec(
+    @Required
+        @Pattern("^[a-z]{2}-[a-z]+-[0-9]+$")
+        @JsonPropertyDescription(
+            "Region of the pool's nodes (topology.kubernetes.io/region), e.g. me-central-1.")
+        String region,
+    @Required
+        @Size(min = 1)
+        @JsonPropertyDescription(
+            "Labels that select the pool's nodes, e.g. {tributary.io/pool: gpu-a100}; workers get"
+                + " them as their nodeSelector.")
+        Map<String, String> nodeSelector,
+    @Size(max = 32)
+        @JsonPropertyDescription(
+            "Taints of the pool's nodes; workers placed on the pool get matching tolerations.")
+        List<Taint> taints,
+    @JsonPropertyDescription("Accelerators each node offers; unset for a CPU pool.")
+        Accelerator accelerator,
+    @JsonPropertyDescription("Size of one node, used to plan how many nodes pending workers need.")
+        NodeTemplate nodeTemplate,
+    @Min(0) @Max(10000) @JsonPropertyDescription("Fewest nodes (default 0).") Integer minNodes,
+    @Min(0) @Max(10000) @JsonPropertyDescription("Most nodes (default 10).") Integer maxNodes,
+    @JsonPropertyDescription(
+            "Resource with a /scale subresource that sets the node count, e.g. a Cluster API"
+                + " MachineDeployment. Without it the operator only reports.")
+        ScaleTargetRef scaleTargetRef,
+    @Pattern("^([0-9]+(ms|s|m|h|d))+$")
+        @JsonPropertyDescription(
+            "How long a node must be idle before the pool shrinks (default 10m).")
+        String scaleDownDelay) {
+
+  /** A node taint. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Taint(
+      @Required @JsonPropertyDescription("Taint key, e.g. nvidia.com/gpu.") String key,
+      @JsonPropertyDescription("Taint value, e.g. present.") String value,
+      @Required @JsonPropertyDescription("NoSchedule, PreferNoSchedule or NoExecute.")
+          Effect effect) {
+
+    /** Taint effect. */
+    public enum Effect {
+      @JsonProperty("NoSchedule")
+      NO_SCHEDULE,
+      @JsonProperty("PreferNoSchedule")
+      PREFER_NO_SCHEDULE,
+      @JsonProperty("NoExecute")
+      NO_EXECUTE;
+
+      public String wireName() {
+        return switch (this) {
+          case NO_SCHEDULE -> "NoSchedule";
+          case PREFER_NO_SCHEDULE -> "PreferNoSchedule";
+          case NO_EXECUTE -> "NoExecute";
+        };
+      }
+    }
+  }
+
+  /** Accelerators of a node. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Accelerator(
+      @Required
+          @Pattern("^[a-z0-9.-]+/[a-z0-9.-]+$")
+          @JsonPropertyDescription("Extended resource name, e.g. nvidia.com/gpu.")
+          String type,
+      @JsonPropertyDescription("Product, e.g. A100 or L4.") String product,
+      @Min(1) @Max(16) @JsonPropertyDescription("Accelerators per node.") Integer perNode) {}
+
+  /** Size of one node. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record NodeTemplate(
+      @JsonPropertyDescription("Instance type, informational, e.g. m6i.2xlarge.")
+          String instanceType,
+      @Pattern("^([0-9]+m|[0-9]+(\\.[0-9]+)?)$")
+          @JsonPropertyDescription("Allocatable CPU of one node, e.g. 8.")
+          String cpu,
+      @Pattern("^[0-9]+(Ki|Mi|Gi|Ti|K|M|G|T)?$")
+          @JsonPropertyDescription("Allocatable memory of one node, e.g. 32Gi.")
+          String memory) {}
+
+  /** A resource with a scale subresource. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ScaleTargetRef(
+      @Required @JsonPropertyDescription("e.g. cluster.x-k8s.io/v1beta1.") String apiVersion,
+      @Required @JsonPropertyDescription("e.g. MachineDeployment.") String kind,
+      @Required @JsonPropertyDescription("Name of the resource.") String name,
+      @Required @JsonPropertyDescription("Namespace of the resource.") String namespace) {}
+}

@@ -1,0 +1,40 @@
+package io.tributary.operator.api;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * A batch ETL pipeline: extract, transform, load. Each run becomes a Kubernetes Job of the worker
+ * runtime; runs are triggered by a cron schedule, by upstream pipelines succeeding (dependsOn), by
+ * the tributary.io/run-now annotation, or once per spec change when there is no schedule.
+ */
+@Group(Groups.GROUP)
+@Version(Groups.VERSION)
+@ShortNames("dp")
+@AdditionalPrinterColumn(
+    name = "Phase",
+    jsonPath = ".status.phase",
+    type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+    name = "Last Run",
+    jsonPath = ".status.lastRun.finishedAt",
+    type = AdditionalPrinterColumn.Type.DATE)
+@AdditionalPrinterColumn(
+    name = "Records",
+    jsonPath = ".status.lastRun.recordsWritten",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Next Run",
+    jsonPath = ".status.nextRunTime",
+    type = AdditionalPrinterColumn.Type.DATE,
+    priority = 1)
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
+public class DataPipeline extends CustomResource<DataPipelineSpec, DataPipelineStatus>
+    implements Namespaced {}

@@ -1,0 +1,44 @@
+package io.tributary.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/** A cron schedule. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Schedule(
+    @Required
+        @Size(max = 128)
+        @ValidationRule(
+            value =
+                "self.matches('^(@(yearly|annually|monthly|weekly|daily|hourly)|([0-9*/,?A-Za-z-]+\\\\s+){4}[0-9*/,?A-Za-z-]+)$')",
+            message =
+                "schedule.cron: use five fields 'minute hour day-of-month month day-of-week',"
+                    + " e.g. '0 2 * * *', or @hourly/@daily/@weekly/@monthly/@yearly")
+        @JsonPropertyDescription(
+            "Cron expression in five fields (minute hour day-of-month month day-of-week), e.g."
+                + " '0 2 * * *' for 02:00 every day, or a macro such as @hourly.")
+        String cron,
+    @JsonPropertyDescription(
+            "IANA time zone the cron expression is read in, e.g. Asia/Dubai (default UTC).")
+        String timeZone,
+    @JsonPropertyDescription(
+            "When runs were missed (operator down, pipeline suspended): runOnce (default) starts"
+                + " one catch-up run for the latest missed time; skip waits for the next time.")
+        MissedRunPolicy missedRuns,
+    @JsonPropertyDescription(
+            "A missed run older than this is not caught up, e.g. 1h (default: the schedule's"
+                + " period).")
+        String startingDeadline) {
+
+  /** What to do about missed schedule times. */
+  public enum MissedRunPolicy {
+    @JsonProperty("runOnce")
+    RUN_ONCE,
+    @JsonProperty("skip")
+    SKIP
+  }
+}

@@ -1,0 +1,95 @@
+package io.tributary.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.model.annotation.SpecReplicas;
+import io.tributary.pipeline.ComputeSpec;
+import io.tributary.pipeline.DeadLetterSpec;
+import io.tributary.pipeline.Guarantee;
+import io.tributary.pipeline.ResidencySpec;
+import io.tributary.pipeline.SchemaSpec;
+import io.tributary.pipeline.SinkSpec;
+import io.tributary.pipeline.SourceSpec;
+import io.tributary.pipeline.TransformSpec;
+import java.util.List;
+
+/** Desired state of a stream. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "has(self.source.kafka)",
+    message = "spec.source: a StreamJob reads from Kafka; set source.kafka")
+@ValidationRule(
+    value = "has(self.sink.kafka) || has(self.sink.featureStore)",
+    message =
+        "spec.sink: a StreamJob writes to Kafka or the feature store; set sink.kafka or sink.featureStore")
+@ValidationRule(
+    value =
+        "!has(self.guarantee) || self.guarantee != 'exactly-once' || !has(self.sink.featureStore)",
+    message =
+        "spec.guarantee: exactly-once needs a Kafka sink (Redis writes are idempotent but not"
+            + " transactional); use at-least-once with sink.featureStore")
+public record StreamJobSpec(
+    @Required @JsonPropertyDescription("Where to read: source.kafka.") SourceSpec source,
+    @Size(max = 64) @JsonPropertyDescription("Transform steps applied to every record in order.")
+        List<TransformSpec> transforms,
+    @Required @JsonPropertyDescription("Where to write: sink.kafka or sink.featureStore.")
+        SinkSpec sink,
+    @JsonPropertyDescription("Record schema for validation, lineage and PII tagging.")
+        SchemaSpec schema,
+    @JsonPropertyDescription(
+            "Where records that fail validation or a transform go (default topic <input>.dlq).")
+        DeadLetterSpec deadLetter,
+    @JsonPropertyDescription(
+            "exactly-once (default): consume, transform and produce in Kafka transactions;"
+                + " at-least-once: faster, may duplicate after a crash.")
+        Guarantee guarantee,
+    @SpecReplicas
+        @Min(0)
+        @Max(1024)
+        @JsonPropertyDescription(
+            "Number of workers (default 1). Set by kubectl scale, an HPA or KEDA through the"
+                + " scale subresource; ignored while autoscaling is set.")
+        Integer replicas,
+    @JsonPropertyDescription(
+            "Let the operator size the workers from consumer-group lag, between minReplicas and"
+                + " maxReplicas (and never above the partition count).")
+        Autoscaling autoscaling,
+    @Pattern("^([0-9]+(ms|s|m|h|d))+$")
+        @JsonPropertyDescription(
+            "How often offsets and state are committed (the transaction length), e.g. 5s"
+                + " (default 5s). Shorter: lower end-to-end latency; longer: higher throughput.")
+        String checkpointInterval,
+    @JsonPropertyDescription("Pool, resources, threads and accelerators of each worker.")
+        ComputeSpec compute,
+    @JsonPropertyDescription("Region the data must stay in (UAE data: me-central-1).")
+        ResidencySpec residency,
+    @JsonPropertyDescription("Scale the workers to zero and keep them there; offsets are kept.")
+        Boolean suspend) {
+
+  /** Lag-driven autoscaling bounds. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(
+      value = "self.minReplicas <= self.maxReplicas",
+      message = "autoscaling: minReplicas must be <= maxReplicas")
+  public record Autoscaling(
+      @Required
+          @Min(0)
+          @Max(1024)
+          @JsonPropertyDescription("Fewest workers; 0 allows scale to zero when there is no lag.")
+          Integer minReplicas,
+      @Required @Min(1) @Max(1024) @JsonPropertyDescription("Most workers.") Integer maxReplicas,
+      @Min(1)
+          @JsonPropertyDescription(
+              "Consumer lag (records) one worker is expected to absorb (default 1000).")
+          Long targetLagPerReplica,
+      @Pattern("^([0-9]+(ms|s|m|h|d))+$")
+          @JsonPropertyDescription(
+              "How long lag must stay low before scaling down, e.g. 5m (default 5m).")
+          String scaleDownStabilization) {}
+}

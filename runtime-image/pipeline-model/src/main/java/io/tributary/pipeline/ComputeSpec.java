@@ -1,0 +1,49 @@
+package io.tributary.pipeline;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+
+/** Where and with what resources the workers run. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ComputeSpec(
+    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+        @JsonPropertyDescription(
+            "Name of the ComputePool the workers run on; its node selector and tolerations are"
+                + " applied. Default: no pool (any node the scheduler picks in the region).")
+        String pool,
+    @JsonPropertyDescription("CPU and memory of each worker.") Resources resources,
+    @Min(1)
+        @Max(256)
+        @JsonPropertyDescription(
+            "DataPipeline: parallel workers (Job parallelism, default 1). StreamJob: threads per"
+                + " worker (default 1).")
+        Integer parallelism,
+    @JsonPropertyDescription("Accelerators (GPUs) each worker needs.") Accelerator accelerator) {
+
+  /** Container resources. Requests equal limits for memory, so workers are never OOM-surprised. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Resources(
+      @Pattern("^([0-9]+m|[0-9]+(\\.[0-9]+)?)$")
+          @JsonPropertyDescription("CPU request, e.g. 500m or 2 (default 500m).")
+          String cpu,
+      @Pattern("^[0-9]+(Ki|Mi|Gi|Ti|K|M|G|T)?$")
+          @JsonPropertyDescription("Memory request and limit, e.g. 1Gi (default 512Mi).")
+          String memory) {}
+
+  /** GPU needs. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Accelerator(
+      @Required
+          @Pattern("^[a-z0-9.-]+/[a-z0-9.-]+$")
+          @JsonPropertyDescription("Extended resource name, e.g. nvidia.com/gpu.")
+          String type,
+      @Required @Min(1) @Max(16) @JsonPropertyDescription("Accelerators per worker.") Integer count,
+      @JsonPropertyDescription(
+              "Accelerator product the pool must offer, e.g. A100 (matched against the pool's"
+                  + " accelerator.product).")
+          String product) {}
+}

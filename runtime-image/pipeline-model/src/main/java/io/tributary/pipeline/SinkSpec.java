@@ -1,0 +1,44 @@
+package io.tributary.pipeline;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.tributary.pipeline.sink.FeatureStoreSink;
+import io.tributary.pipeline.sink.JdbcSink;
+import io.tributary.pipeline.sink.KafkaSink;
+import io.tributary.pipeline.sink.LakeSink;
+
+/** Where a pipeline writes to. Exactly one of the sink kinds is set. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value =
+        "[has(self.lake), has(self.jdbc), has(self.kafka), has(self.featureStore)]"
+            + ".filter(x, x).size() == 1",
+    message = "sink: set exactly one of lake, jdbc, kafka or featureStore")
+public record SinkSpec(
+    @JsonPropertyDescription(
+            "Write Parquet or JSON Lines files into a data lake directory, Hive-style partitioned,"
+                + " committed atomically per run with a _SUCCESS manifest.")
+        LakeSink lake,
+    @JsonPropertyDescription("Append or upsert rows into a database table over JDBC.")
+        JdbcSink jdbc,
+    @JsonPropertyDescription("Produce JSON records to a Kafka topic (transactionally).")
+        KafkaSink kafka,
+    @JsonPropertyDescription(
+            "Write feature values to the online feature store (Redis): entity key -> hash of"
+                + " features, with a TTL.")
+        FeatureStoreSink featureStore,
+    @JsonPropertyDescription(
+            "Region the sink's data lives in, e.g. me-central-1. Residency checks refuse a"
+                + " pipeline whose sink region differs from the pipeline's residency region.")
+        String region) {
+
+  /** The kind of sink that is set, for messages and lineage. */
+  public String kind() {
+    if (lake != null) return "lake";
+    if (jdbc != null) return "jdbc";
+    if (kafka != null) return "kafka";
+    if (featureStore != null) return "featureStore";
+    return "none";
+  }
+}

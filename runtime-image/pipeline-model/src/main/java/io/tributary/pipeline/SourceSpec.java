@@ -1,0 +1,46 @@
+package io.tributary.pipeline;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.tributary.pipeline.source.FilesSource;
+import io.tributary.pipeline.source.HttpSource;
+import io.tributary.pipeline.source.JdbcSource;
+import io.tributary.pipeline.source.KafkaSource;
+
+/** Where a pipeline reads from. Exactly one of the source kinds is set. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value =
+        "[has(self.jdbc), has(self.files), has(self.http), has(self.kafka)]"
+            + ".filter(x, x).size() == 1",
+    message = "source: set exactly one of jdbc, files, http or kafka")
+public record SourceSpec(
+    @JsonPropertyDescription(
+            "Read rows from a relational database over JDBC (PostgreSQL first-class), from a table"
+                + " or a query, optionally partitioned and incremental.")
+        JdbcSource jdbc,
+    @JsonPropertyDescription(
+            "Read files (CSV, JSON Lines, Parquet) from a path or glob on a mounted volume.")
+        FilesSource files,
+    @JsonPropertyDescription(
+            "Read a paginated JSON HTTP API, with auth from a Secret, retries and a rate limit.")
+        HttpSource http,
+    @JsonPropertyDescription(
+            "Read JSON records from Kafka topics. A StreamJob reads continuously; a DataPipeline"
+                + " reads from the committed offsets to the end offsets seen at start.")
+        KafkaSource kafka,
+    @JsonPropertyDescription(
+            "Region the source's data lives in, e.g. me-central-1. Residency checks refuse a"
+                + " pipeline whose source region differs from the pipeline's residency region.")
+        String region) {
+
+  /** The kind of source that is set, for messages and lineage. */
+  public String kind() {
+    if (jdbc != null) return "jdbc";
+    if (files != null) return "files";
+    if (http != null) return "http";
+    if (kafka != null) return "kafka";
+    return "none";
+  }
+}

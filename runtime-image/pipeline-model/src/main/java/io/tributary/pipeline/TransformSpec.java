@@ -1,0 +1,80 @@
+package io.tributary.pipeline;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.tributary.pipeline.transform.AggregateTransform;
+import io.tributary.pipeline.transform.ConsentTransform;
+import io.tributary.pipeline.transform.DedupeTransform;
+import io.tributary.pipeline.transform.DeriveTransform;
+import io.tributary.pipeline.transform.FilterTransform;
+import io.tributary.pipeline.transform.MaskTransform;
+import io.tributary.pipeline.transform.NormalizeTransform;
+import io.tributary.pipeline.transform.ValidateTransform;
+
+/** One step of the transform chain. Exactly one transform kind is set. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value =
+        "[has(self.validate), has(self.filter), has(self.map), has(self.derive),"
+            + " has(self.normalize), has(self.dedupe), has(self.mask), has(self.consent),"
+            + " has(self.aggregate)].filter(x, x).size() == 1",
+    message =
+        "transforms[]: set exactly one of validate, filter, map, derive, normalize, dedupe, mask,"
+            + " consent or aggregate per step")
+public record TransformSpec(
+    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+        @JsonPropertyDescription(
+            "Step name used in metrics, dead-letter headers and lineage; default <kind>-<index>.")
+        String name,
+    @JsonPropertyDescription(
+            "Check each record against spec.schema; invalid records go to the dead-letter"
+                + " destination.")
+        ValidateTransform validate,
+    @JsonPropertyDescription("Keep only records for which a CEL expression is true.")
+        FilterTransform filter,
+    @JsonPropertyDescription(
+            "Replace each record by the fields computed with CEL expressions (a projection).")
+        DeriveTransform map,
+    @JsonPropertyDescription(
+            "Add or overwrite fields computed with CEL expressions; other fields stay.")
+        DeriveTransform derive,
+    @JsonPropertyDescription(
+            "Normalize field values: trim, case, Unicode NFC, ISO-8601 timestamps, numbers,"
+                + " unit scaling.")
+        NormalizeTransform normalize,
+    @JsonPropertyDescription("Drop repeats of the same key within a time window (stateful).")
+        DedupeTransform dedupe,
+    @JsonPropertyDescription(
+            "Mask personal data: HMAC, redact, keep last N, generalize, tokenize or drop fields.")
+        MaskTransform mask,
+    @JsonPropertyDescription(
+            "Keep a record only if its data subject consented to the pipeline's purpose.")
+        ConsentTransform consent,
+    @JsonPropertyDescription(
+            "Tumbling-window count/sum/avg/min/max by key (stateful); emits one record per key"
+                + " and window.")
+        AggregateTransform aggregate) {
+
+  /** The transform kind that is set, e.g. "mask". */
+  @JsonIgnore
+  public String kind() {
+    if (validate != null) return "validate";
+    if (filter != null) return "filter";
+    if (map != null) return "map";
+    if (derive != null) return "derive";
+    if (normalize != null) return "normalize";
+    if (dedupe != null) return "dedupe";
+    if (mask != null) return "mask";
+    if (consent != null) return "consent";
+    if (aggregate != null) return "aggregate";
+    return "none";
+  }
+
+  /** The step name: the explicit one or {@code <kind>-<index>}. */
+  public String stepName(int index) {
+    return name != null ? name : kind() + "-" + index;
+  }
+}

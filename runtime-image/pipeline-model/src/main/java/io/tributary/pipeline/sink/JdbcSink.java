@@ -1,0 +1,51 @@
+package io.tributary.pipeline.sink;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.tributary.pipeline.SecretKeyRef;
+import java.util.List;
+
+/** Rows into a database table. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value =
+        "!has(self.mode) || self.mode != 'upsert' || (has(self.keyColumns) && size(self.keyColumns) > 0)",
+    message = "sink.jdbc.mode upsert needs sink.jdbc.keyColumns (the conflict key)")
+public record JdbcSink(
+    @Required
+        @Size(max = 2048)
+        @Pattern("^jdbc:[a-z0-9]+:.+")
+        @ValidationRule(
+            value = "!self.matches('(?i)[?&;]password=')",
+            message =
+                "sink.jdbc.url: do not put the password in the URL; use"
+                    + " sink.jdbc.passwordSecretRef")
+        @JsonPropertyDescription("JDBC URL without credentials.")
+        String url,
+    @Required @JsonPropertyDescription("Target table, optionally schema-qualified.") String table,
+    @JsonPropertyDescription(
+            "append (default) inserts rows; upsert inserts or updates on keyColumns.")
+        Mode mode,
+    @JsonPropertyDescription("Key columns for upsert.") List<String> keyColumns,
+    @Min(1) @Max(100000) @JsonPropertyDescription("Rows per batch and transaction (default 1000).")
+        Integer batchSize,
+    @JsonPropertyDescription("Secret key holding the database user name.")
+        SecretKeyRef userSecretRef,
+    @JsonPropertyDescription("Secret key holding the database password.")
+        SecretKeyRef passwordSecretRef) {
+
+  /** Write mode. */
+  public enum Mode {
+    @JsonProperty("append")
+    APPEND,
+    @JsonProperty("upsert")
+    UPSERT
+  }
+}

@@ -1,0 +1,31 @@
+package io.tributary.pipeline.source;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.tributary.pipeline.FileFormat;
+
+/** Files on a mounted volume. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record FilesSource(
+    @Required
+        @JsonPropertyDescription(
+            "Path or glob of the files to read, e.g. /lake/raw/events/*.jsonl. A mounted volume is"
+                + " the lake in a cluster.")
+        String path,
+    @Required @JsonPropertyDescription("File format: csv, jsonl or parquet.") FileFormat format,
+    @JsonPropertyDescription("CSV options; only for format csv.") Csv csv) {
+
+  /** CSV dialect. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Csv(
+      @JsonPropertyDescription("The first line holds the column names (default true).")
+          Boolean header,
+      @Size(min = 1, max = 1)
+          @JsonPropertyDescription("Field delimiter, one character (default ,).")
+          String delimiter,
+      @Size(min = 1, max = 1)
+          @JsonPropertyDescription("Quote character, one character (default \").")
+          String quote) {}
+}

@@ -1,0 +1,80 @@
+package io.tributary.pipeline.transform;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.tributary.pipeline.SecretKeyRef;
+import java.util.List;
+
+/** Masks personal data in named fields. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value =
+        "has(self.keySecretRef) || self.fields.all(f, f.method != 'hmac' && f.method != 'tokenize')",
+    message = "mask: methods hmac and tokenize need mask.keySecretRef (a Secret with the key)")
+public record MaskTransform(
+    @JsonPropertyDescription(
+            "Secret key holding the masking key for hmac and tokenize. Rotating it changes every"
+                + " masked value.")
+        SecretKeyRef keySecretRef,
+    @Required @Size(min = 1) @JsonPropertyDescription("Fields to mask and how.")
+        List<Field> fields) {
+
+  /** One masked field. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(
+      value = "self.method != 'keepLast' || has(self.keep)",
+      message = "mask.fields[].method keepLast needs keep (how many trailing characters)")
+  @ValidationRule(
+      value = "self.method != 'generalize' || has(self.generalize)",
+      message =
+          "mask.fields[].method generalize needs generalize (year, month, bucket or ipv4Subnet)")
+  public record Field(
+      @Required @JsonPropertyDescription("Field to mask.") String field,
+      @Required
+          @JsonPropertyDescription(
+              "hmac: HMAC-SHA256 hex with the secret key; redact: replace by ***; keepLast: keep"
+                  + " the last `keep` characters; generalize: coarsen (see generalize);"
+                  + " tokenize: deterministic token tok_<hash>; drop: remove the field.")
+          Method method,
+      @Min(0) @Max(64) @JsonPropertyDescription("Characters kept by keepLast.") Integer keep,
+      @JsonPropertyDescription(
+              "year or month for dates, bucket for numbers (with bucketSize), ipv4Subnet for IPv4"
+                  + " addresses (-> a.b.c.0/24).")
+          Generalize generalize,
+      @Min(0) @JsonPropertyDescription("Bucket width for generalize bucket, e.g. 10 -> 30-39.")
+          Double bucketSize) {}
+
+  /** Masking method. */
+  public enum Method {
+    @JsonProperty("hmac")
+    HMAC,
+    @JsonProperty("redact")
+    REDACT,
+    @JsonProperty("keepLast")
+    KEEP_LAST,
+    @JsonProperty("generalize")
+    GENERALIZE,
+    @JsonProperty("tokenize")
+    TOKENIZE,
+    @JsonProperty("drop")
+    DROP
+  }
+
+  /** Generalization levels. */
+  public enum Generalize {
+    @JsonProperty("year")
+    YEAR,
+    @JsonProperty("month")
+    MONTH,
+    @JsonProperty("bucket")
+    BUCKET,
+    @JsonProperty("ipv4Subnet")
+    IPV4_SUBNET
+  }
+}
