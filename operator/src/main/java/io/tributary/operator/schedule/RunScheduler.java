@@ -472,7 +472,8 @@ public final class RunScheduler {
       String nextRunTime =
           suspended ? null : policy.cron().map(c -> c.next(now).toString()).orElse(null);
       if (nextRunTime != null) wakeups.add(Instant.parse(nextRunTime));
-      boolean waiting = hasDependsOn() && upstreamsSucceeded().isEmpty();
+      String waitingFor = hasDependsOn() && upstreamsSucceeded().isEmpty() ? waitingFor() : null;
+      boolean waiting = waitingFor != null;
       String phase;
       if (first(sorted, r -> RunPhase.RUNNING.equals(r.phase())) != null) phase = RunPhase.RUNNING;
       else if (inProgress != null) phase = RunPhase.BACKING_OFF;
@@ -481,7 +482,8 @@ public final class RunScheduler {
       else if (lastFinished != null) phase = lastFinished.phase();
       else phase = RunPhase.IDLE;
       var facts =
-          new PipelineConditions.Facts(lastFinished, inProgress, suspended, waiting, nextRunTime);
+          new PipelineConditions.Facts(
+              lastFinished, inProgress, suspended, waitingFor, nextRunTime);
       DataPipelineStatus status =
           new DataPipelineStatus(
               in.generation(),
@@ -509,6 +511,19 @@ public final class RunScheduler {
 
     private boolean hasDependsOn() {
       return in.spec().dependsOn() != null && !in.spec().dependsOn().isEmpty();
+    }
+
+    /** The upstreams that hold this pipeline back, and why. */
+    private String waitingFor() {
+      List<String> out = new ArrayList<>();
+      for (UpstreamRef ref : in.spec().dependsOn()) {
+        UpstreamRun u = in.upstreams().get(ref.name());
+        if (u == null) out.add(ref.name() + " (no such DataPipeline in this namespace)");
+        else if (u.runId() == null) out.add(ref.name() + " (has not run yet)");
+        else if (!u.succeeded())
+          out.add(ref.name() + " (latest run " + u.runId() + " is " + u.phase() + ")");
+      }
+      return "spec.dependsOn: " + String.join(", ", out);
     }
 
     /** The upstreams' latest run ids when every one's latest run succeeded. */

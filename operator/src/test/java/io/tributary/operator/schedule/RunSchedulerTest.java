@@ -43,7 +43,7 @@ class RunSchedulerTest {
     assertThat(w.status.phase()).isEqualTo("Succeeded");
     assertThat(w.condition("Ready")).isEqualTo("True/RunSucceeded");
     assertThat(w.condition("Progressing")).isEqualTo("False/Idle");
-    assertThat(w.condition("Degraded")).isEqualTo("False/AsExpected");
+    assertThat(w.condition("Degraded")).isEqualTo("False/NoProblems");
     assertThat(d.notes()).extracting(RunDecision.Note::reason).containsExactly("RunSucceeded");
 
     w.generation = 2;
@@ -137,7 +137,7 @@ class RunSchedulerTest {
     assertThat(d.create()).isEmpty();
     if (phase.equals("Failed")) {
       assertThat(w.run("g1").failure()).isEqualTo("permanent");
-      assertThat(w.condition("Degraded")).isEqualTo("True/PermanentFailure");
+      assertThat(w.condition("Degraded")).isEqualTo("True/RetriesExhausted");
       assertThat(d.requeueAfter()).isEmpty();
       w.advance(Duration.ofHours(1));
       assertThat(w.reconcile().create()).isEmpty();
@@ -380,7 +380,7 @@ class RunSchedulerTest {
     assertThat(w.run("s202611250100").phase()).isEqualTo("Failed");
     assertThat(w.run("s202611250100").failure()).isEqualTo("replaced");
     // A replaced run is not a failure of the pipeline.
-    assertThat(w.condition("Degraded")).isEqualTo("False/AsExpected");
+    assertThat(w.condition("Degraded")).isEqualTo("False/NoProblems");
     assertThat(w.condition("Ready")).isEqualTo("False/RunInProgress");
   }
 
