@@ -93,6 +93,18 @@ class DataPipelineReconcilerTest {
     await().untilAsserted(() -> assertThat(status("orders").phase()).isEqualTo("Running"));
     assertThat(reason("orders", "Ready")).isEqualTo("False/RunInProgress");
     assertThat(reason("orders", "Progressing")).isEqualTo("True/RunActive");
+    awaitEvent("RunStarted", "Normal");
+    // Started once: the reconciles that follow (our own status write, the Job's informer event)
+    // find the run and do not announce it again.
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(4))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        cluster.client().v1().events().inNamespace(NS).list().getItems().stream()
+                            .filter(e -> "RunStarted".equals(e.getReason())))
+                    .hasSize(1));
   }
 
   @Test
@@ -298,6 +310,13 @@ class DataPipelineReconcilerTest {
   void anUnknownPoolIsReportedWithoutJobsOrRetries() {
     create("orders", "compute: {pool: no-such-pool}", false);
     expectInvalid("orders", "UnknownPool", "spec.compute.pool");
+  }
+
+  @Test
+  void aPoolOutsideThePipelinesRegionIsAResidencyViolation() {
+    create("orders", "residency: {region: eu-west-1}");
+    expectInvalid(
+        "orders", "ResidencyViolation", "spec.compute.pool cpu-standard is in me-central-1");
   }
 
   @Test

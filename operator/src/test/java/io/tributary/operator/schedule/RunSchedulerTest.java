@@ -483,6 +483,8 @@ class RunSchedulerTest {
     w.upstreams = java.util.Map.of("x", new UpstreamRun("g1", "Succeeded"));
     assertThat(w.reconcile().create()).isEmpty();
     assertThat(w.status.phase()).isEqualTo("Waiting");
+    assertThat(w.status.conditions().get(0).message())
+        .isEqualTo("Waiting for spec.dependsOn: y (no such DataPipeline in this namespace)");
     w.upstreams =
         java.util.Map.of(
             "x", new UpstreamRun("g1", "Succeeded"), "y", new UpstreamRun("g1", "Failed"));
