@@ -21,9 +21,10 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value = "!has(self.dependsOn) || !has(self.schedule)",
+    fieldPath = ".dependsOn",
     message =
-        "spec: set either schedule or dependsOn, not both (a pipeline runs on a clock or after"
-            + " its upstreams)")
+        "spec.dependsOn: set either schedule or dependsOn, not both (a pipeline runs on a clock"
+            + " or after its upstreams); remove one of them")
 public record DataPipelineSpec(
     @Required
         @JsonPropertyDescription(

@@ -22,7 +22,8 @@ public record MaskTransform(
             "Secret key holding the masking key for hmac and tokenize. Rotating it changes every"
                 + " masked value.")
         SecretKeyRef keySecretRef,
-    @Required @Size(min = 1) @JsonPropertyDescription("Fields to mask and how.")
+    // maxItems bounds the cost of the rule above, which iterates the list (CEL cost limits).
+    @Required @Size(min = 1, max = 128) @JsonPropertyDescription("Fields to mask and how.")
         List<Field> fields) {
 
   /** One masked field. */
