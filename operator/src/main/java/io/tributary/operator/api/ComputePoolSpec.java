@@ -100,7 +100,10 @@ public record ComputePoolSpec(
                   + " with this key.")
           String type,
       @JsonPropertyDescription("Product, e.g. A100 or L4.") String product,
-      @Min(1) @Max(16) @JsonPropertyDescription("Accelerators per node.") Integer perNode) {}
+      @Min(1)
+          @Max(16)
+          @JsonPropertyDescription("Accelerators each node offers, e.g. 8 for an 8-GPU node.")
+          Integer perNode) {}
 
   /** Size of one node. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -117,8 +120,13 @@ public record ComputePoolSpec(
   /** A resource with a scale subresource. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record ScaleTargetRef(
-      @Required @JsonPropertyDescription("e.g. cluster.x-k8s.io/v1beta1.") String apiVersion,
-      @Required @JsonPropertyDescription("e.g. MachineDeployment.") String kind,
+      @Required
+          @JsonPropertyDescription("API version of the resource, e.g. cluster.x-k8s.io/v1beta1.")
+          String apiVersion,
+      @Required
+          @JsonPropertyDescription(
+              "Kind of the resource; it must have a /scale subresource, e.g. MachineDeployment.")
+          String kind,
       @Required @JsonPropertyDescription("Name of the resource.") String name,
       @Required @JsonPropertyDescription("Namespace of the resource.") String namespace) {}
 }

@@ -45,10 +45,17 @@ import java.util.List;
             + " idempotent but not transactional, so set guarantee: at-least-once with"
             + " sink.featureStore")
 public record StreamJobSpec(
-    @Required @JsonPropertyDescription("Where to read: source.kafka.") SourceSpec source,
+    @Required
+        @JsonPropertyDescription(
+            "Where to read: source.kafka (topics, consumer group, starting offsets); a StreamJob"
+                + " reads only from Kafka.")
+        SourceSpec source,
     @Size(max = 64) @JsonPropertyDescription("Transform steps applied to every record in order.")
         List<TransformSpec> transforms,
-    @Required @JsonPropertyDescription("Where to write: sink.kafka or sink.featureStore.")
+    @Required
+        @JsonPropertyDescription(
+            "Where to write: sink.kafka (transactional, for exactly-once) or sink.featureStore"
+                + " (Redis, needs guarantee at-least-once).")
         SinkSpec sink,
     @JsonPropertyDescription("Record schema for validation, lineage and PII tagging.")
         SchemaSpec schema,
@@ -96,7 +103,13 @@ public record StreamJobSpec(
           @Max(1024)
           @JsonPropertyDescription("Fewest workers; 0 allows scale to zero when there is no lag.")
           Integer minReplicas,
-      @Required @Min(1) @Max(1024) @JsonPropertyDescription("Most workers.") Integer maxReplicas,
+      @Required
+          @Min(1)
+          @Max(1024)
+          @JsonPropertyDescription(
+              "Most workers; the operator never runs more than the input topics have"
+                  + " partitions.")
+          Integer maxReplicas,
       @Min(1)
           @JsonPropertyDescription(
               "Consumer lag (records) one worker is expected to absorb (default 1000).")
