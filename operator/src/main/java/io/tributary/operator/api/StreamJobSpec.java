@@ -44,6 +44,14 @@ import java.util.List;
         "spec.guarantee: exactly-once (the default) needs a Kafka sink; Redis writes are"
             + " idempotent but not transactional, so set guarantee: at-least-once with"
             + " sink.featureStore")
+@ValidationRule(
+    value =
+        "!has(self.transforms) || has(self.schema) || !self.transforms.exists(t,"
+            + " has(t.validate))",
+    fieldPath = ".schema",
+    message =
+        "spec.schema: a validate step checks records against spec.schema; add spec.schema"
+            + " (fields or jsonSchema) or remove the validate step")
 public record StreamJobSpec(
     @Required
         @JsonPropertyDescription(
