@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,7 +12,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Validates a manifest against the openAPIV3Schema of a generated CRD the way the Kubernetes API
@@ -69,6 +67,7 @@ public final class CrdSchemaValidator {
         throw new IllegalArgumentException(
             crdYaml + ": no spec.versions[0].schema.openAPIV3Schema");
       }
+      SchemaKeywords.requireSupported(schema, "");
       return new CrdSchemaValidator(
           spec.path("group").asText(),
           spec.path("names").path("kind").asText(),
@@ -135,7 +134,7 @@ public final class CrdSchemaValidator {
           Violation.of(
               "metadata.name",
               "Invalid value: "
-                  + quote(name)
+                  + ValueChecks.quote(name)
                   + ": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric"
                   + " characters, '-' or '.'",
               false));
@@ -148,28 +147,32 @@ public final class CrdSchemaValidator {
   /** Structural validation of {@code value} (never null) against {@code node}. */
   private void walk(JsonNode value, JsonNode node, String path, List<Violation> out) {
     String type = node.path("type").asText("");
-    if (!hasType(value, type)) {
-      String actual = jsonType(value);
+    boolean intOrString = node.path("x-kubernetes-int-or-string").asBoolean(false);
+    if (intOrString) {
+      type = value.isIntegralNumber() ? "integer" : value.isTextual() ? "string" : "integer,string";
+    }
+    if (!ValueChecks.hasType(value, type) || intOrString && type.contains(",")) {
+      String actual = ValueChecks.jsonType(value);
       out.add(
           Violation.of(
               path,
               "Invalid value: "
-                  + quote(actual)
+                  + ValueChecks.quote(actual)
                   + ": "
                   + path
                   + " in body must be of type "
                   + type
                   + ": "
-                  + quote(actual),
+                  + ValueChecks.quote(actual),
               true));
       return;
     }
-    checkEnum(value, node, path, out);
+    ValueChecks.checkEnum(value, node, path, out);
     switch (type) {
       case "object" -> walkObject((ObjectNode) value, node, path, out);
       case "array" -> walkArray(value, node, path, out);
-      case "string" -> checkString(value.asText(), node, path, out);
-      case "integer", "number" -> checkNumber(value, node, path, out);
+      case "string" -> ValueChecks.checkString(value.asText(), node, path, out);
+      case "integer", "number" -> ValueChecks.checkNumber(value, node, path, out);
       default -> {}
     }
   }
@@ -197,7 +200,7 @@ public final class CrdSchemaValidator {
       } else if (additional != null && additional.isObject()) {
         walk(field.getValue(), additional, fieldPath, out);
       } else if (!preserveUnknown && !(additional != null && additional.asBoolean(false))) {
-        out.add(Violation.of(fieldPath, "unknown field " + quote(fieldPath), false));
+        out.add(Violation.of(fieldPath, "unknown field " + ValueChecks.quote(fieldPath), false));
       }
     }
     if (node.has("minProperties") && size < node.get("minProperties").asInt()) {
@@ -256,96 +259,6 @@ public final class CrdSchemaValidator {
     }
   }
 
-  private static void checkString(String s, JsonNode node, String path, List<Violation> out) {
-    int length = s.codePointCount(0, s.length());
-    if (node.has("maxLength") && length > node.get("maxLength").asInt()) {
-      out.add(
-          Violation.of(
-              path,
-              "Too long: may not be more than " + node.get("maxLength").asInt() + " bytes",
-              true));
-    }
-    if (node.has("minLength") && length < node.get("minLength").asInt()) {
-      out.add(
-          Violation.of(
-              path,
-              "Invalid value: "
-                  + quote(s)
-                  + ": "
-                  + path
-                  + " in body should be at least "
-                  + node.get("minLength").asInt()
-                  + " chars long",
-              false));
-    }
-    if (node.has("pattern")) {
-      String pattern = node.get("pattern").asText();
-      // Go's regexp (RE2) and java.util.regex agree on the constructs our patterns use; find(),
-      // like Go's MatchString, is unanchored unless the pattern anchors itself.
-      if (!Pattern.compile(pattern).matcher(s).find()) {
-        out.add(
-            Violation.of(
-                path,
-                "Invalid value: "
-                    + quote(s)
-                    + ": "
-                    + path
-                    + " in body should match '"
-                    + pattern
-                    + "'",
-                false));
-      }
-    }
-  }
-
-  private static void checkNumber(JsonNode value, JsonNode node, String path, List<Violation> out) {
-    BigDecimal n = value.decimalValue();
-    String shown = value.asText();
-    if (node.has("minimum") && n.compareTo(node.get("minimum").decimalValue()) < 0) {
-      out.add(
-          Violation.of(
-              path,
-              "Invalid value: "
-                  + shown
-                  + ": "
-                  + path
-                  + " in body should be greater than or equal to "
-                  + plain(node.get("minimum")),
-              false));
-    }
-    if (node.has("maximum") && n.compareTo(node.get("maximum").decimalValue()) > 0) {
-      out.add(
-          Violation.of(
-              path,
-              "Invalid value: "
-                  + shown
-                  + ": "
-                  + path
-                  + " in body should be less than or equal to "
-                  + plain(node.get("maximum")),
-              false));
-    }
-  }
-
-  private static void checkEnum(JsonNode value, JsonNode node, String path, List<Violation> out) {
-    JsonNode allowed = node.get("enum");
-    if (allowed == null || !allowed.isArray()) {
-      return;
-    }
-    List<JsonNode> values = new ArrayList<>();
-    allowed.forEach(values::add);
-    if (!values.contains(value)) {
-      String supported =
-          values.stream()
-              .map(v -> v.isTextual() ? quote(v.asText()) : v.toString())
-              .collect(Collectors.joining(", "));
-      String shown = value.isTextual() ? quote(value.asText()) : value.toString();
-      out.add(
-          Violation.of(
-              path, "Unsupported value: " + shown + ": supported values: " + supported, true));
-    }
-  }
-
   /** Evaluates the CEL rules of every node that has a value, bottom-up as the API server does. */
   private void celPass(JsonNode value, JsonNode node, String path, List<Violation> out) {
     if (value.isObject()) {
@@ -382,47 +295,7 @@ public final class CrdSchemaValidator {
     }
   }
 
-  private static boolean hasType(JsonNode value, String type) {
-    return switch (type) {
-      case "object" -> value.isObject();
-      case "array" -> value.isArray();
-      case "string" -> value.isTextual();
-      case "boolean" -> value.isBoolean();
-      case "integer" -> value.isIntegralNumber();
-      case "number" -> value.isNumber();
-      default -> true; // no type: x-kubernetes-int-or-string and the like, unused by us
-    };
-  }
-
-  private static String jsonType(JsonNode value) {
-    if (value.isTextual()) return "string";
-    if (value.isBoolean()) return "boolean";
-    if (value.isIntegralNumber()) return "integer";
-    if (value.isNumber()) return "number";
-    if (value.isArray()) return "array";
-    return "object";
-  }
-
-  private static String plain(JsonNode number) {
-    return number.decimalValue().stripTrailingZeros().toPlainString();
-  }
-
-  static String quote(String s) {
-    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-  }
-
   private static String join(String path, String field) {
     return path.isEmpty() ? field : path + "." + field;
-  }
-
-  /** A violation; blocking ones stop the API server from evaluating CEL rules. */
-  private record Violation(String path, String message, boolean blocking) {
-    static Violation of(String path, String message, boolean blocking) {
-      return new Violation(path, message, blocking);
-    }
-
-    String text() {
-      return path + ": " + message;
-    }
   }
 }

@@ -76,6 +76,16 @@ class CrdSchemaValidatorTest {
   }
 
   @Test
+  void intOrStringTakesEitherAndNothingElse() {
+    assertThat(WIDGETS.validate(widget("name: abc\nquantity: 2"))).isEmpty();
+    assertThat(WIDGETS.validate(widget("name: abc\nquantity: 2Gi"))).isEmpty();
+    assertThat(WIDGETS.validate(widget("name: abc\nquantity: true")))
+        .contains(
+            "spec.quantity: Invalid value: \"boolean\": spec.quantity in body must be of type"
+                + " integer,string: \"boolean\"");
+  }
+
+  @Test
   void enumPatternAndLengths() {
     assertThat(WIDGETS.validate(widget("name: abc\ncolor: blue")))
         .contains("spec.color: Unsupported value: \"blue\": supported values: \"red\", \"green\"");
@@ -195,5 +205,17 @@ class CrdSchemaValidatorTest {
     assertThatThrownBy(() -> typo.validate(widget("name: abc\nparts: [{id: a, size: 2}]")))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("self.sise");
+  }
+
+  @Test
+  void refusesACrdUsingAKeywordItCannotCheck(@TempDir Path dir) throws IOException {
+    Path crd = dir.resolve("crd.yaml");
+    Files.writeString(
+        crd,
+        Files.readString(Path.of("src/test/resources/schema/widgets.example.io.yaml"))
+            .replace("maxItems: 2", "maxItems: 2\n                uniqueItems: true"));
+    assertThatThrownBy(() -> CrdSchemaValidator.load(crd))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("spec.parts: schema keyword 'uniqueItems' is not supported");
   }
 }
