@@ -8,6 +8,7 @@ import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.tributary.operator.config.OperatorConfig;
+import io.tributary.operator.kafka.KafkaLagSource;
 import io.tributary.operator.metrics.OperatorMetrics;
 import io.tributary.operator.reconcile.Applier;
 import java.io.IOException;
@@ -43,6 +44,7 @@ public final class Main {
             metrics,
             Applier.Mode.SERVER_SIDE_APPLY,
             Clock.systemUTC(),
+            new KafkaLagSource(),
             o -> {
               if (config.leaderElection()) {
                 o.withLeaderElectionConfiguration(

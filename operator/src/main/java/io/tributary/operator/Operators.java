@@ -3,6 +3,7 @@ package io.tributary.operator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import io.tributary.operator.autoscale.LagSource;
 import io.tributary.operator.config.OperatorConfig;
 import io.tributary.operator.metrics.OperatorMetrics;
 import io.tributary.operator.reconcile.Applier;
@@ -23,6 +24,7 @@ public final class Operators {
       OperatorMetrics metrics,
       Applier.Mode applyMode,
       Clock clock,
+      LagSource lagSource,
       Consumer<ConfigurationServiceOverrider> overrides) {
     Operator operator =
         new Operator(
@@ -35,7 +37,7 @@ public final class Operators {
     Applier applier = new Applier(client, applyMode);
     EventRecorder events = new EventRecorder(client, clock);
     operator.register(
-        new StreamJobReconciler(config, applier, events, clock),
+        new StreamJobReconciler(config, applier, events, clock, lagSource),
         c -> {
           if (!config.namespaces().isEmpty()) c.settingNamespaces(config.namespaces());
         });

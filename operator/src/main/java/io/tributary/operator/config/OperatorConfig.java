@@ -15,6 +15,7 @@ import java.util.Set;
  * @param leaderElection whether to take a Lease before reconciling (on by default)
  * @param leaseNamespace namespace of the leader-election Lease
  * @param lineage where workers send OpenLineage events
+ * @param lagPoll how often StreamJob consumer lag is read (status.lag and autoscaling)
  */
 public record OperatorConfig(
     Set<String> namespaces,
@@ -24,7 +25,8 @@ public record OperatorConfig(
     int workerMetricsPort,
     boolean leaderElection,
     String leaseNamespace,
-    WorkerPlan.LineageConfig lineage) {
+    WorkerPlan.LineageConfig lineage,
+    java.time.Duration lagPoll) {
 
   public static final String DEFAULT_RUNTIME_IMAGE = "tributary/runtime:dev";
   public static final int DEFAULT_WORKER_METRICS_PORT = 9404;
@@ -53,6 +55,8 @@ public record OperatorConfig(
             env.get("TRIBUTARY_LINEAGE_URL"),
             env.get("TRIBUTARY_LINEAGE_TOPIC"),
             env.get("TRIBUTARY_LINEAGE_BOOTSTRAP_SERVERS"),
-            env.getOrDefault("TRIBUTARY_LINEAGE_NAMESPACE", "tributary")));
+            env.getOrDefault("TRIBUTARY_LINEAGE_NAMESPACE", "tributary")),
+        java.time.Duration.ofSeconds(
+            Long.parseLong(env.getOrDefault("TRIBUTARY_LAG_POLL_SECONDS", "30"))));
   }
 }

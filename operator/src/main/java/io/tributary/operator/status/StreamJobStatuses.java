@@ -24,6 +24,7 @@ public final class StreamJobStatuses {
       Deployment deployment,
       String selector,
       String deploymentName,
+      Long lag,
       Instant now) {
     long gen = generation(job);
     int replicas = 0;
@@ -90,7 +91,6 @@ public final class StreamJobStatuses {
             Conditions.DEGRADED, false, Reason.NoProblems, "reconciled without errors", gen);
     Guarantee g =
         job.getSpec().guarantee() != null ? job.getSpec().guarantee() : Guarantee.EXACTLY_ONCE;
-    Long lag = job.getStatus() != null ? job.getStatus().lag() : null;
     return new StreamJobStatus(
         gen,
         Conditions.merge(previous(job), List.of(readyCondition, progressing, degraded), now),

@@ -57,6 +57,7 @@ class StreamJobReconcilerTest {
     assertThat(d.getSpec().getTemplate().getSpec().getNodeSelector())
         .containsEntry("tributary.io/pool", "cpu-standard");
     String uid = cluster.client().resource(job).get().getMetadata().getUid();
+    await().until(() -> get(NetworkPolicy.class, "fraud-scoring-worker") != null);
     for (var o :
         List.of(
             get(ConfigMap.class, "fraud-scoring-plan"),
@@ -212,6 +213,47 @@ class StreamJobReconcilerTest {
               cluster.client().resource(job()).edit(edit);
               return true;
             });
+  }
+
+  @Test
+  void autoscalesFromConsumerLagWithinBoundsAndPartitions() {
+    cluster.lag().set(4500, 6);
+    StreamJob job = fixture("fraud-streamjob.yaml", StreamJob.class);
+    job.getMetadata().setUid(null);
+    job.getMetadata().setGeneration(null);
+    var s = job.getSpec();
+    job.setSpec(
+        new io.tributary.operator.api.StreamJobSpec(
+            s.source(),
+            s.transforms(),
+            s.sink(),
+            s.schema(),
+            s.deadLetter(),
+            s.guarantee(),
+            1,
+            new io.tributary.operator.api.StreamJobSpec.Autoscaling(1, 4, 1000L, "1m"),
+            s.checkpointInterval(),
+            s.compute(),
+            s.residency(),
+            null));
+    cluster.client().resource(job).create();
+    // ceil(4500 / 1000) = 5 workers wanted, but maxReplicas is 4.
+    await().untilAsserted(() -> assertThat(awaitDeployment().getSpec().getReplicas()).isEqualTo(4));
+    await().untilAsserted(() -> assertThat(status().lag()).isEqualTo(4500L));
+    assertThat(status().desiredReplicas()).isEqualTo(4);
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(cluster.client().v1().events().inNamespace(NS).list().getItems())
+                    .anyMatch(
+                        e ->
+                            "Scaled".equals(e.getReason())
+                                && e.getMessage().contains("capped at 4")));
+
+    // Brokers unreachable: keep the workers, stop claiming a lag we cannot see.
+    cluster.lag().failing(true);
+    await().untilAsserted(() -> assertThat(status().lag()).isNull());
+    assertThat(awaitDeployment().getSpec().getReplicas()).isEqualTo(4);
   }
 
   private StreamJob createFraudJob() {

@@ -41,6 +41,7 @@ public final class MockCluster implements AutoCloseable {
           false);
   private final NamespacedKubernetesClient client;
   private final Clock clock;
+  private final TestingLagSource lag = new TestingLagSource();
   private Operator operator;
   private final List<RecordedRequest> seen = new ArrayList<>();
 
@@ -64,6 +65,11 @@ public final class MockCluster implements AutoCloseable {
     }
   }
 
+  /** The consumer lag the operator sees. */
+  public TestingLagSource lag() {
+    return lag;
+  }
+
   public NamespacedKubernetesClient client() {
     return client;
   }
@@ -72,10 +78,11 @@ public final class MockCluster implements AutoCloseable {
     operator =
         Operators.create(
             client,
-            OperatorConfig.defaults(),
+            OperatorConfig.fromEnv(java.util.Map.of("TRIBUTARY_LAG_POLL_SECONDS", "1")),
             new OperatorMetrics(new PrometheusRegistry()),
             Applier.Mode.MERGE_PATCH,
             clock,
+            lag,
             o -> o.checkingCRDAndValidateLocalModel(false));
     operator.start();
     return this;
