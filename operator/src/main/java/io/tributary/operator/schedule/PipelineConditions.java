@@ -32,15 +32,6 @@ public final class PipelineConditions {
     return List.of(ready(f, generation), progressing(f, generation), degraded(f, generation));
   }
 
-  /** Conditions of a pipeline whose spec cannot run: Ready=False with the reason, no new Jobs. */
-  public static List<Condition> invalid(Reason reason, String message, long generation) {
-    return List.of(
-        Conditions.of(READY, false, reason, message, generation),
-        Conditions.of(
-            PROGRESSING, false, Reason.Idle, "No run starts until the spec is fixed", generation),
-        Conditions.of(DEGRADED, false, Reason.NoProblems, "No run has failed", generation));
-  }
-
   private static Condition ready(Facts f, long g) {
     RunRecord last = f.lastFinished();
     if (last != null && RunPhase.SUCCEEDED.equals(last.phase())) {

@@ -76,8 +76,9 @@ public final class RunScheduler {
             r ->
                 job.runId().equals(r.id())
                     && r.attempt() != null
-                    && r.attempt() >= job.attempt()
-                    && RunPhase.attemptSettled(r.phase()));
+                    // A later attempt exists, or this one's outcome is recorded.
+                    && (r.attempt() > job.attempt()
+                        || (r.attempt() == job.attempt() && RunPhase.attemptSettled(r.phase()))));
   }
 
   /** One decision's working state. */

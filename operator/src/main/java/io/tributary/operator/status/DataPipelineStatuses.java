@@ -4,7 +4,6 @@ import io.tributary.operator.api.Condition;
 import io.tributary.operator.api.DataPipeline;
 import io.tributary.operator.api.DataPipelineStatus;
 import io.tributary.operator.policy.PipelineChecks;
-import io.tributary.operator.schedule.PipelineConditions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +24,25 @@ public final class DataPipelineStatuses {
     List<Condition> conditions =
         Conditions.merge(
             prev.conditions(),
-            PipelineConditions.invalid(
-                Conditions.Reason.valueOf(problem.reason()), problem.message(), gen),
+            List.of(
+                Conditions.of(
+                    Conditions.READY,
+                    false,
+                    Conditions.Reason.valueOf(problem.reason()),
+                    problem.message(),
+                    gen),
+                Conditions.of(
+                    Conditions.PROGRESSING,
+                    false,
+                    Conditions.Reason.Idle,
+                    "No run starts until the spec is fixed",
+                    gen),
+                Conditions.of(
+                    Conditions.DEGRADED,
+                    false,
+                    Conditions.Reason.NoProblems,
+                    "The spec is invalid; no run has failed",
+                    gen)),
             now);
     return new DataPipelineStatus(
         gen,

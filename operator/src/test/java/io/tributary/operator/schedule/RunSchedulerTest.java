@@ -145,6 +145,21 @@ class RunSchedulerTest {
   }
 
   @Test
+  void podsOfFinishedAttemptsAreReadOnlyUntilTheirOutcomeIsRecorded() {
+    var w = new PipelineWorld("orders", T0, spec().build());
+    w.reconcile();
+    assertThat(RunScheduler.needsOutcome(w.jobs.get("orders-g1-1"), w.status)).isFalse();
+    w.fail("orders-g1-1", 75, "retryable", "timeout");
+    assertThat(RunScheduler.needsOutcome(w.jobs.get("orders-g1-1"), w.status)).isTrue();
+    w.reconcile();
+    assertThat(RunScheduler.needsOutcome(w.jobs.get("orders-g1-1"), w.status)).isFalse();
+    w.advance(Duration.ofSeconds(30));
+    w.reconcile();
+    assertThat(w.run("g1").attempt()).isEqualTo(2);
+    assertThat(RunScheduler.needsOutcome(w.jobs.get("orders-g1-1"), w.status)).isFalse();
+  }
+
+  @Test
   void aJobKilledByItsDeadlineWithoutSummaryIsRetried() {
     var w = new PipelineWorld("orders", T0, spec().build());
     w.reconcile();
