@@ -59,6 +59,7 @@ public record RunPolicy(
   public static Optional<String> validate(DataPipelineSpec spec) {
     try {
       of(spec);
+      duration("spec.runTimeout", spec.runTimeout());
       return Optional.empty();
     } catch (IllegalArgumentException e) {
       return Optional.of(e.getMessage());

@@ -561,6 +561,8 @@ class RunSchedulerTest {
             RunPolicy.validate(
                 spec().schedule(new Schedule("@daily", "Nowhere/Land", null, null)).build()))
         .hasValueSatisfying(m -> assertThat(m).startsWith("spec.schedule.timeZone"));
+    assertThat(RunPolicy.validate(spec().retries(3, "soon", null).build()))
+        .hasValueSatisfying(m -> assertThat(m).startsWith("spec.retries.initialBackoff: 'soon'"));
     assertThat(RunPolicy.validate(spec().build())).isEmpty();
   }
 
