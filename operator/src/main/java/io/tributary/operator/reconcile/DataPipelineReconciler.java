@@ -157,8 +157,7 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
     String watermark = decision.status().watermark();
     for (RunDecision.StartJob start : decision.create()) {
       try (var ignored = MDC.putCloseable("run.id", start.runId())) {
-        create(
-            p,
+        Job job =
             DataPipelineRenderer.job(
                 p,
                 plan,
@@ -168,8 +167,8 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
                 watermark,
                 pool,
                 region,
-                config),
-            context);
+                config);
+        create(p, remember(job, start), context);
       }
     }
     for (RunDecision.Note note : decision.notes()) {
@@ -224,6 +223,19 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
             .list()
             .getItems();
     return JobObservations.withOutcome(o, pods);
+  }
+
+  /** What the status says about the run, kept on its Job too, so a lost status can be rebuilt. */
+  private static Job remember(Job job, RunDecision.StartJob start) {
+    Map<String, String> annotations = new java.util.TreeMap<>(job.getMetadata().getAnnotations());
+    if (start.scheduledAt() != null) {
+      annotations.put(JobObservations.SCHEDULED_AT_ANNOTATION, start.scheduledAt());
+    }
+    if (start.upstreamRuns() != null) {
+      annotations.put(JobObservations.UPSTREAM_RUNS_ANNOTATION, start.upstreamRuns());
+    }
+    job.getMetadata().setAnnotations(annotations);
+    return job;
   }
 
   @SuppressWarnings("unchecked")

@@ -22,6 +22,13 @@ import java.util.Optional;
  */
 final class JobObservations {
   static final String TRIGGER_ANNOTATION = "tributary.io/trigger";
+
+  /** When the run was due: a run can be rebuilt from its Job if the status is lost. */
+  static final String SCHEDULED_AT_ANNOTATION = "tributary.io/scheduled-at";
+
+  /** The upstream runs (name=runId,...) a dependsOn run was started for. */
+  static final String UPSTREAM_RUNS_ANNOTATION = "tributary.io/upstream-runs";
+
   static final String JOB_NAME_LABEL = "job-name";
   private static final String CONTAINER = "worker";
 
@@ -65,7 +72,11 @@ final class JobObservations {
         finished,
         exitCode,
         deadline,
-        summary);
+        summary,
+        annotations == null || annotations.get(SCHEDULED_AT_ANNOTATION) == null
+            ? null
+            : Instant.parse(annotations.get(SCHEDULED_AT_ANNOTATION)),
+        annotations == null ? null : annotations.get(UPSTREAM_RUNS_ANNOTATION));
   }
 
   /** The Job with the outcome its newest pod's worker container reported. */
@@ -95,7 +106,9 @@ final class JobObservations {
         job.finishedAt(),
         terminated.get().getExitCode(),
         job.deadlineExceeded(),
-        summary(terminated.get().getMessage()));
+        summary(terminated.get().getMessage()),
+        job.scheduledAt(),
+        job.upstreamRuns());
   }
 
   /**

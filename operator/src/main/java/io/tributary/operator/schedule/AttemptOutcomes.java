@@ -78,7 +78,8 @@ final class AttemptOutcomes {
     String scheduledAt =
         known != null && known.scheduledAt() != null
             ? known.scheduledAt()
-            : RunIds.scheduledTime(job.runId())
+            : Optional.ofNullable(job.scheduledAt())
+                .or(() -> RunIds.scheduledTime(job.runId()))
                 .or(() -> Optional.ofNullable(job.startedAt()))
                 .orElse(now)
                 .toString();
@@ -101,7 +102,9 @@ final class AttemptOutcomes {
             null,
             null,
             null,
-            known != null ? known.upstreamRuns() : null);
+            known != null && known.upstreamRuns() != null
+                ? known.upstreamRuns()
+                : job.upstreamRuns());
     if (job.state() == ObservedJob.State.ACTIVE) return base;
     Instant finished = job.finishedAt() != null ? job.finishedAt() : now;
     var s = job.summary();

@@ -16,6 +16,8 @@ import java.time.Instant;
  * @param exitCode the worker container's exit code, or null when unknown
  * @param deadlineExceeded Kubernetes stopped it at activeDeadlineSeconds (spec.runTimeout)
  * @param summary the worker's termination message, or null when it wrote none
+ * @param scheduledAt when the run was due, as the Job remembers it, or null
+ * @param upstreamRuns the upstream runs that triggered it, as the Job remembers them, or null
  */
 public record ObservedJob(
     String name,
@@ -27,7 +29,9 @@ public record ObservedJob(
     Instant finishedAt,
     Integer exitCode,
     boolean deadlineExceeded,
-    RunSummary summary) {
+    RunSummary summary,
+    Instant scheduledAt,
+    String upstreamRuns) {
 
   /** A Job's life: active until it completes or fails (backoffLimit 0: one pod). */
   public enum State {

@@ -16,8 +16,19 @@ public record RunDecision(
     Optional<Duration> requeueAfter,
     List<Note> notes) {
 
-  /** Start attempt {@code attempt} of run {@code runId} as Job {@code jobName}. */
-  public record StartJob(String runId, int attempt, String trigger, String jobName) {}
+  /**
+   * Start attempt {@code attempt} of run {@code runId} as Job {@code jobName}.
+   *
+   * @param scheduledAt when the run was due, kept on the Job
+   * @param upstreamRuns for dependsOn runs, the upstream runs that triggered it, kept on the Job
+   */
+  public record StartJob(
+      String runId,
+      int attempt,
+      String trigger,
+      String jobName,
+      String scheduledAt,
+      String upstreamRuns) {}
 
   /** Something a user should see as a Kubernetes Event. */
   public record Note(boolean warning, String reason, String message) {

@@ -262,7 +262,8 @@ public final class RunScheduler {
       }
       d.consume().run();
       String job = Names.job(in.pipeline(), d.id(), 1);
-      create.add(new StartJob(d.id(), 1, d.trigger(), job));
+      create.add(
+          new StartJob(d.id(), 1, d.trigger(), job, d.scheduledAt().toString(), d.upstreamRuns()));
       started.add(d.id());
       runs.put(
           d.id(),
@@ -285,7 +286,8 @@ public final class RunScheduler {
         }
         int attempt = r.attempt() + 1;
         String job = Names.job(in.pipeline(), r.id(), attempt);
-        create.add(new StartJob(r.id(), attempt, r.trigger(), job));
+        create.add(
+            new StartJob(r.id(), attempt, r.trigger(), job, r.scheduledAt(), r.upstreamRuns()));
         runs.put(
             r.id(),
             RunRecords.running(

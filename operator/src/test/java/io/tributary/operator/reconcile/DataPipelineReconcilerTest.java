@@ -223,7 +223,8 @@ class DataPipelineReconcilerTest {
     String cleanRun = RunIds.dependsOn(new java.util.TreeMap<>(Map.of("raw", "g1")));
     Job clean = awaitJob("clean-" + cleanRun + "-1");
     assertThat(clean.getMetadata().getAnnotations())
-        .containsEntry("tributary.io/trigger", "dependsOn");
+        .containsEntry("tributary.io/trigger", "dependsOn")
+        .containsEntry("tributary.io/upstream-runs", "raw=g1");
     assertThat(jobs())
         .doesNotContain(
             "features-"

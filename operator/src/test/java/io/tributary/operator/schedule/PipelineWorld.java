@@ -74,7 +74,9 @@ final class PipelineWorld {
               null,
               null,
               false,
-              null));
+              null,
+              s.scheduledAt() == null ? null : Instant.parse(s.scheduledAt()),
+              s.upstreamRuns()));
       created.add(s.jobName());
     }
     last.delete().forEach(jobs::remove);
@@ -131,7 +133,9 @@ final class PipelineWorld {
             clock.instant(),
             exit,
             deadline,
-            summary));
+            summary,
+            j.scheduledAt(),
+            j.upstreamRuns()));
   }
 
   private String runIdOf(String job) {

@@ -198,6 +198,21 @@ class RunSchedulerTest {
   }
 
   @Test
+  void aLostStatusIsRebuiltFromTheJobs() {
+    var w = new PipelineWorld("join", T0, spec().dependsOn("x").build());
+    w.upstreams = java.util.Map.of("x", new UpstreamRun("g7", "Succeeded"));
+    w.reconcile();
+    String id = w.last.create().get(0).runId();
+    w.advance(Duration.ofMinutes(2));
+    w.status = null; // e.g. the operator crashed between creating the Job and writing status
+    var d = w.reconcile();
+    assertThat(d.create()).isEmpty();
+    assertThat(w.run(id).upstreamRuns()).isEqualTo("x=g7");
+    assertThat(w.run(id).scheduledAt()).isEqualTo(T0);
+    assertThat(w.status.consumedUpstreamRuns()).containsEntry("x", "g7");
+  }
+
+  @Test
   void scheduleRunsAtEachCronTimeAndRequeuesForTheNext() {
     var w = new PipelineWorld("orders", "2026-11-25T00:30:00Z", spec().cron("0 * * * *").build());
     var d = w.reconcile();
