@@ -19,8 +19,8 @@ public record ComputeSpec(
     @Min(1)
         @Max(256)
         @JsonPropertyDescription(
-            "DataPipeline: parallel workers (Job parallelism, default 1). StreamJob: threads per"
-                + " worker (default 1).")
+            "Threads of each worker (default 1): parallel partitioned reads of a DataPipeline run,"
+                + " processing threads of a StreamJob worker.")
         Integer parallelism,
     @JsonPropertyDescription(
             "Accelerators (GPUs) each worker needs: requested as an extended resource such as"
