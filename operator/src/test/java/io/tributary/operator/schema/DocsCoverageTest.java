@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.tributary.operator.status.Conditions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** docs/crds.md keeps up with the CRDs: every spec and status field is explained there. */
+/**
+ * docs/crds.md keeps up with the CRDs and the operator: every spec and status field, and every
+ * condition reason the operator sets, is explained there.
+ */
 class DocsCoverageTest {
   private static final Path DOC = Path.of("../docs/crds.md");
 
@@ -51,5 +55,18 @@ class DocsCoverageTest {
               });
     }
     assertThat(missing).as("fields of %s that docs/crds.md does not explain", crd).isEmpty();
+  }
+
+  @org.junit.jupiter.api.Test
+  void everyConditionReasonTheOperatorUsesIsExplained() throws IOException {
+    String doc = Files.readString(DOC);
+    List<String> missing = new ArrayList<>();
+    for (Conditions.Reason reason : Conditions.Reason.values()) {
+      // A row of a reasons table: | `Reason` | status | ...
+      if (!Pattern.compile("\\| `" + reason.name() + "` \\|").matcher(doc).find()) {
+        missing.add(reason.name());
+      }
+    }
+    assertThat(missing).as("reasons without a row in docs/crds.md").isEmpty();
   }
 }
