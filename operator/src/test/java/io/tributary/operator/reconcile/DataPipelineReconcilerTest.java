@@ -321,6 +321,29 @@ class DataPipelineReconcilerTest {
   }
 
   @Test
+  void aNamespaceMovedToAnotherRegionStopsTheActiveRun() {
+    create("orders", "");
+    awaitJob("orders-g1-1");
+    // The namespace now says its data is EU data; the pool is in me-central-1.
+    cluster
+        .client()
+        .namespaces()
+        .withName(NS)
+        .edit(
+            n ->
+                new NamespaceBuilder(n)
+                    .editMetadata()
+                    .addToLabels("tributary.io/residency", "eu-west-1")
+                    .endMetadata()
+                    .build());
+    await()
+        .untilAsserted(
+            () -> assertThat(reason("orders", "Ready")).isEqualTo("False/ResidencyViolation"));
+    await().untilAsserted(() -> assertThat(jobs()).isEmpty());
+    awaitEvent("ResidencyViolation", "Warning");
+  }
+
+  @Test
   void aDependencyCycleIsReported() {
     create("left", "dependsOn: [{name: right}]");
     create("right", "dependsOn: [{name: left}]");
