@@ -135,7 +135,9 @@ final class AttemptOutcomes {
       return ok;
     }
     boolean permanent =
-        (job.exitCode() != null && !ExitCodes.isRetryable(job.exitCode()))
+        (job.exitCode() != null
+                && (job.exitCode() == ExitCodes.PERMANENT
+                    || job.exitCode() == ExitCodes.INVALID_PLAN))
             || (s != null && RunSummary.PERMANENT.equals(s.failure()));
     String message;
     if (s != null && s.message() != null) message = s.message();

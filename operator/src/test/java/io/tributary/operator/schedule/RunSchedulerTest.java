@@ -127,6 +127,7 @@ class RunSchedulerTest {
     "65, ,          Failed",
     "75, retryable, BackingOff",
     "137, ,         BackingOff",
+    "0,   ,         BackingOff",
   })
   void permanentFailuresAreNeverRetried(int exit, String failure, String phase) {
     var w = new PipelineWorld("orders", T0, spec().build());
