@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 ROOT=$(pwd)
 say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
-[ "$(id -u)" = 0 ] || { echo "run as root (sudo ./quickstart.sh): the cluster needs kubelet, containerd and iptables" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || { echo "run as root (as root): the cluster needs kubelet, containerd and iptables" >&2; exit 1; }
 
 say "Building the operator and the worker runtime (Maven, tests skipped: ./test.sh runs them)"
 mvn -B -ntp -q -DskipTests package

@@ -10,7 +10,7 @@ say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 e2e=1
 [ "${1:-}" = "--no-e2e" ] && e2e=0
 
-[ "$(id -u)" = 0 ] || { echo "run as root (sudo ./test.sh): tests start PostgreSQL, Redis and a local cluster" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || { echo "run as root (as root): tests start PostgreSQL, Redis and a local cluster" >&2; exit 1; }
 
 say "Host packages for the integration tests"
 missing=()
