@@ -149,10 +149,13 @@ ensure_packages() {
 k8s_ldflags() {
   local v=$K8S_VERSION minor
   minor=$(echo "$v" | cut -d. -f2)
-  local date=2026-01-01T00:00:00Z flags="-s -w" pkg
+  # the module proxy's timestamp of the release stands in for the build date
+  local date flags="-s -w" pkg
+  date=$(cd "$MODDIR" && GOFLAGS=-mod=mod go list -m -f '{{.Time.UTC.Format "2006-01-02T15:04:05Z"}}' k8s.io/kubernetes 2>/dev/null) \
+    || date=1970-01-01T00:00:00Z
   for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
     flags+=" -X $pkg.gitVersion=$v -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
-    flags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=$date"
+    flags+=" -X $pkg.gitCommit=go-module-$v -X $pkg.gitTreeState=clean -X $pkg.buildDate=$date"
   done
   echo "$flags"
 }
@@ -374,6 +377,10 @@ state = "$STATE/containerd/state"
 [plugins."io.containerd.grpc.v1.cri"]
   sandbox_image = "$SANDBOX_IMAGE"
   enable_selinux = false
+  # This VM withholds CAP_SYS_RESOURCE even from root, so a process may not lower its
+  # oom_score_adj: runc failed on the kubelet's -998 for sandboxes ("failed to update
+  # /proc/self/oom_score_adj: Permission denied"). Clamp to containerd's own score instead.
+  restrict_oom_score_adj = true
   [plugins."io.containerd.grpc.v1.cri".containerd]
     snapshotter = "overlayfs"
     default_runtime_name = "runc"
