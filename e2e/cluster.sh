@@ -118,6 +118,14 @@ stop_proc() {
   rm -f "$f"
 }
 
+# stop_procs <grace seconds> <name...>: stop several at once
+stop_procs() {
+  local grace=$1 n
+  shift
+  for n in "$@"; do stop_proc "$n" "$grace" & done
+  wait
+}
+
 # ---------------------------------------------------------------- host packages
 
 ensure_packages() {
@@ -229,6 +237,19 @@ teardown_network() {
   if [ -x "$BIN/kube-proxy" ]; then
     "$BIN/kube-proxy" --cleanup >>"$LOGS/kube-proxy-cleanup.log" 2>&1 || true
   fi
+  # chains the kubelet made (KUBE-FIREWALL, canaries) and any kube-proxy left behind
+  local t c rule
+  for t in filter nat mangle; do
+    while read -r rule; do
+      [ -n "$rule" ] && eval "iptables -w -t $t ${rule/#-A/-D}" 2>/dev/null || true
+    done < <(iptables -w -t $t -S 2>/dev/null | grep -E '^-A .* -j KUBE-' || true)
+    for c in $(iptables -w -t $t -S 2>/dev/null | awk '/^-N KUBE-/ { print $2 }'); do
+      iptables -w -t $t -F "$c" 2>/dev/null || true
+    done
+    for c in $(iptables -w -t $t -S 2>/dev/null | awk '/^-N KUBE-/ { print $2 }'); do
+      iptables -w -t $t -X "$c" 2>/dev/null || true
+    done
+  done
   while iptables -w -D FORWARD -j "$FWD_CHAIN" 2>/dev/null; do :; done
   iptables -w -F "$FWD_CHAIN" 2>/dev/null || true
   iptables -w -X "$FWD_CHAIN" 2>/dev/null || true
@@ -491,6 +512,7 @@ evictionHard:
 imageGCHighThresholdPercent: 99
 imageGCLowThresholdPercent: 98
 nodeStatusReportFrequency: 10s
+podLogsDir: $STATE/pod-logs
 registerNode: true
 EOF
   start_proc kubelet "$BIN/kubelet" --config "$CONF/kubelet.yaml" \
@@ -813,22 +835,19 @@ cmd_down() {
   need_root
   local purge=${1:-}
   mkdir -p "$LOGS" "$PIDS"
-  stop_proc kwok 10
-  stop_proc kafka 30
-  stop_proc kubelet 15
+  stop_procs 30 kwok kafka kubelet kube-proxy
   cleanup_pods
-  stop_proc kube-proxy 10
   stop_proc containerd 15
   kill_our_shims
-  stop_proc kube-scheduler 10
-  stop_proc kube-controller-manager 10
+  stop_procs 20 kube-scheduler kube-controller-manager dockerd
   stop_proc kube-apiserver 20
   stop_proc etcd 15
-  stop_proc dockerd 20
   unmount_state
   teardown_network
+  # the kubelet's /var/log/containers symlinks into our pod log folder
+  find /var/log/containers -maxdepth 1 -type l -lname "$STATE/*" -delete 2>/dev/null || true
   # per-run state goes; caches stay (binaries in .cache, containerd's image store, PKI)
-  rm -rf "$STATE/etcd" "$STATE/kubelet" "$STATE/kafka" "$STATE/cni/ipam" "$STATE/containerd/state" "$RUN"
+  rm -rf "$STATE/etcd" "$STATE/kubelet" "$STATE/kafka" "$STATE/cni/ipam" "$STATE/containerd/state" "$STATE/pod-logs" "$RUN"
   if [ "$purge" = --purge ]; then
     log "purging $STATE"
     rm -rf "$STATE"
