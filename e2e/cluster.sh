@@ -7,6 +7,7 @@
 #   e2e/cluster.sh status   what runs, kubeconfig, Kafka bootstrap
 #   e2e/cluster.sh images   build the operator and runtime images, import them into the node
 #   e2e/cluster.sh env      print `export KUBECONFIG=... KAFKA_BOOTSTRAP=... PATH=...`
+#   e2e/cluster.sh selftest run pods that prove the cluster works (image, API, DNS, Kafka, GPU)
 #   e2e/cluster.sh build    only build/cached binaries
 #
 # See e2e/README.md. Needs root (kubelet, containerd, iptables, mounts).
@@ -24,10 +25,12 @@ gomod_version() { # <go.mod> <module path>
 K8S_VERSION=$(gomod_version "$MODDIR/go.mod" k8s.io/kubernetes)
 KWOK_VERSION=$(gomod_version "$MODDIR/kwok/go.mod" sigs.k8s.io/kwok)
 CRICTL_VERSION=$(gomod_version "$MODDIR/crictl/go.mod" sigs.k8s.io/cri-tools)
+COREDNS_VERSION=$(gomod_version "$MODDIR/coredns/go.mod" github.com/coredns/coredns)
 KAFKA_VERSION=${TRIBUTARY_KAFKA_VERSION:-4.4.0}
 BIN=$CACHE/cluster-bin/$K8S_VERSION
 KWOK_BIN=$CACHE/cluster-bin/kwok-$KWOK_VERSION
 CRICTL_BIN=$CACHE/cluster-bin/crictl-$CRICTL_VERSION
+COREDNS_BIN=$CACHE/cluster-bin/coredns-$COREDNS_VERSION
 
 LOGS=$STATE/logs
 PIDS=$STATE/pids
@@ -46,9 +49,11 @@ KWOK_POD_CIDR=10.244.128.1/17   # fake pod IPs on KWOK nodes: inside our bridge'
 KWOK_NODE_IP=10.244.255.254
 SERVICE_CIDR=10.96.0.0/16
 KUBERNETES_SVC_IP=10.96.0.1
+CLUSTER_DNS_IP=10.96.0.10      # Service kube-system/kube-dns -> CoreDNS on $NODE_IP:53
+CLUSTER_DOMAIN=cluster.local
 API_PORT=6443
 KAFKA_PORT=9092
-KAFKA_CONTROLLER_PORT=9093
+KAFKA_CONTROLLER_PORT=19093   # on $NODE_IP: stays clear of a test broker on localhost
 KAFKA_BOOTSTRAP=$NODE_IP:$KAFKA_PORT
 SANDBOX_IMAGE=docker.io/tributary/pause:1
 JRE_BASE_IMAGE=tributary/jre-base:17
@@ -170,7 +175,7 @@ k8s_ldflags() {
 
 build_binaries() {
   command -v go >/dev/null || die "go is needed to build the cluster binaries"
-  mkdir -p "$BIN" "$KWOK_BIN" "$CRICTL_BIN" "$LOGS"
+  mkdir -p "$BIN" "$KWOK_BIN" "$CRICTL_BIN" "$COREDNS_BIN" "$LOGS"
   local -a want=()
   local c
   for c in kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl; do
@@ -204,9 +209,15 @@ build_binaries() {
       >>"$LOGS/build.log" 2>&1 || die "go build crictl failed (see $LOGS/build.log)"
     mv "$CRICTL_BIN/crictl.tmp" "$CRICTL_BIN/crictl"
   fi
+  if [ ! -x "$COREDNS_BIN/coredns" ]; then
+    log "building coredns $COREDNS_VERSION (kubernetes plugin only)"
+    (cd "$MODDIR/coredns" && go build -trimpath -ldflags="-s -w" -o "$COREDNS_BIN/coredns.tmp" .) \
+      >>"$LOGS/build.log" 2>&1 || die "go build coredns failed (see $LOGS/build.log)"
+    mv "$COREDNS_BIN/coredns.tmp" "$COREDNS_BIN/coredns"
+  fi
 }
 
-crictl_() { "$CRICTL_BIN/crictl" --runtime-endpoint "unix://$CONTAINERD_SOCK" --image-endpoint "unix://$CONTAINERD_SOCK" "$@"; }
+crictl_() { "$CRICTL_BIN/crictl" --config "$CONF/crictl.yaml" "$@"; }
 ctr_() { ctr --address "$CONTAINERD_SOCK" -n k8s.io "$@"; }
 
 # ---------------------------------------------------------------- host network
@@ -294,6 +305,7 @@ setup_pki() {
   ca_sign scheduler "/CN=system:kube-scheduler" "$client"
   ca_sign kube-proxy "/CN=system:kube-proxy" "$client"
   ca_sign kwok "/O=system:masters/CN=kwok-controller" "$client"
+  ca_sign coredns "/O=system:masters/CN=coredns" "$client"
   ca_sign kubelet-client "/O=system:nodes/CN=system:node:$NODE_NAME" "$client"
   ca_sign kubelet-server "/CN=$NODE_NAME" "$server\nsubjectAltName=IP:$NODE_IP,DNS:$NODE_NAME"
   if [ ! -f "$PKI/sa.key" ]; then
@@ -331,7 +343,7 @@ setup_kubeconfigs() {
   mkdir -p "$CONF"
   write_kubeconfig "$KUBECONFIG_ADMIN" admin
   local n
-  for n in controller-manager scheduler kube-proxy kwok kubelet-client; do
+  for n in controller-manager scheduler kube-proxy kwok coredns kubelet-client; do
     write_kubeconfig "$CONF/$n.kubeconfig" "$n"
   done
 }
@@ -440,6 +452,7 @@ EOF
 
 start_containerd() {
   write_containerd_config
+  printf 'runtime-endpoint: unix://%s\nimage-endpoint: unix://%s\ntimeout: 10\n' "$CONTAINERD_SOCK" "$CONTAINERD_SOCK" >"$CONF/crictl.yaml"
   start_proc containerd containerd --config "$CONF/containerd.toml" --log-level warn
   wait_for "containerd" 60 ctr --address "$CONTAINERD_SOCK" version
 }
@@ -480,9 +493,9 @@ ensure_pause_image() {
 
 start_kubelet() {
   mkdir -p "$STATE/kubelet" "$CONF"
-  # Pods get no cluster DNS (see README); point them at the node address, where nothing
-  # answers on port 53, rather than at the host's resolver.
-  printf 'nameserver %s\noptions ndots:1 timeout:1 attempts:1\n' "$NODE_IP" >"$CONF/pod-resolv.conf"
+  # The "upstream" resolv.conf for pods (dnsPolicy Default, and what ClusterFirst builds on):
+  # our CoreDNS, which answers only $CLUSTER_DOMAIN, never the host's resolver.
+  printf 'nameserver %s\noptions timeout:1 attempts:2\n' "$NODE_IP" >"$CONF/pod-resolv.conf"
   cat >"$CONF/kubelet.yaml" <<EOF
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
@@ -502,6 +515,8 @@ healthzBindAddress: 127.0.0.1
 healthzPort: 10248
 readOnlyPort: 0
 resolvConf: $CONF/pod-resolv.conf
+clusterDNS: [$CLUSTER_DNS_IP]
+clusterDomain: $CLUSTER_DOMAIN
 failSwapOn: false
 serializeImagePulls: false
 maxPods: 110
@@ -542,6 +557,55 @@ conntrack:
   tcpCloseWaitTimeout: 0s
 EOF
   start_proc kube-proxy "$BIN/kube-proxy" --config "$CONF/kube-proxy.yaml" --v=1
+}
+
+# ---------------------------------------------------------------- cluster DNS (CoreDNS on the host)
+
+start_coredns() {
+  cat >"$CONF/Corefile" <<EOF
+$CLUSTER_DOMAIN:53 in-addr.arpa:53 ip6.arpa:53 {
+    bind $NODE_IP
+    ready 127.0.0.1:18181
+    health 127.0.0.1:18080
+    errors
+    cache 5
+    kubernetes $CLUSTER_DOMAIN in-addr.arpa ip6.arpa {
+        kubeconfig $CONF/coredns.kubeconfig tributary-e2e
+        pods insecure
+        fallthrough in-addr.arpa ip6.arpa
+        ttl 5
+    }
+}
+EOF
+  start_proc coredns "$COREDNS_BIN/coredns" -conf "$CONF/Corefile"
+  # the Service pods are told about (clusterDNS), backed by CoreDNS on the node address
+  kubectl_ apply -f - >>"$LOGS/coredns.log" 2>&1 <<EOF || die "creating the kube-dns Service failed (see $LOGS/coredns.log)"
+apiVersion: v1
+kind: Service
+metadata:
+  name: kube-dns
+  namespace: kube-system
+  labels: {k8s-app: kube-dns, kubernetes.io/name: CoreDNS}
+spec:
+  clusterIP: $CLUSTER_DNS_IP
+  ports:
+  - {name: dns, port: 53, protocol: UDP, targetPort: 53}
+  - {name: dns-tcp, port: 53, protocol: TCP, targetPort: 53}
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: kube-dns-host
+  namespace: kube-system
+  labels: {kubernetes.io/service-name: kube-dns, endpointslice.kubernetes.io/managed-by: tributary-e2e-cluster}
+addressType: IPv4
+endpoints:
+- addresses: ["$NODE_IP"]
+  conditions: {ready: true}
+ports:
+- {name: dns, port: 53, protocol: UDP}
+- {name: dns-tcp, port: 53, protocol: TCP}
+EOF
 }
 
 # ---------------------------------------------------------------- KWOK fake nodes
@@ -659,8 +723,8 @@ start_kafka() {
   cat >"$dir/server.properties" <<EOF
 process.roles=broker,controller
 node.id=1
-controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://$NODE_IP:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+controller.quorum.voters=1@$NODE_IP:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://$NODE_IP:$KAFKA_PORT,CONTROLLER://$NODE_IP:$KAFKA_CONTROLLER_PORT
 advertised.listeners=PLAINTEXT://$KAFKA_BOOTSTRAP
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 controller.listener.names=CONTROLLER
@@ -756,6 +820,104 @@ cmd_images() {
   log "$built image(s) built and imported; use imagePullPolicy IfNotPresent or Never"
 }
 
+# ---------------------------------------------------------------- selftest
+
+SELFTEST_NS=tributary-e2e-selftest
+
+selftest_pods() {
+  cat <<EOF
+apiVersion: v1
+kind: Pod
+metadata: {name: java-version, namespace: $SELFTEST_NS}
+spec:
+  restartPolicy: Never
+  nodeSelector: {tributary.io/node-kind: real}
+  containers:
+  - name: java
+    image: tributary/e2e-selftest:dev
+    imagePullPolicy: Never
+    command: ["java", "-version"]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: reach, namespace: $SELFTEST_NS}
+spec:
+  restartPolicy: Never
+  nodeSelector: {tributary.io/node-kind: real}
+  volumes:
+  - {name: bin, hostPath: {path: "$BIN", type: Directory}}
+  - {name: kafka, hostPath: {path: "$CACHE/kafka/$KAFKA_VERSION/libs", type: Directory}}
+  containers:
+  - name: check
+    image: tributary/e2e-selftest:dev
+    imagePullPolicy: Never
+    command: ["/usr/local/bin/check.sh"]
+    env:
+    - {name: KAFKA_HOST, value: "$NODE_IP"}
+    - {name: KAFKA_PORT, value: "$KAFKA_PORT"}
+    volumeMounts:
+    - {name: bin, mountPath: /hostbin, readOnly: true}
+    - {name: kafka, mountPath: /kafka, readOnly: true}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: gpu, namespace: $SELFTEST_NS}
+spec:
+  tolerations:
+  - {key: nvidia.com/gpu, operator: Exists, effect: NoSchedule}
+  nodeSelector: {tributary.io/pool: gpu-a100, topology.kubernetes.io/region: me-central-1}
+  containers:
+  - name: train
+    image: tributary/e2e-selftest:dev
+    imagePullPolicy: Never
+    resources:
+      limits: {nvidia.com/gpu: 1}
+EOF
+}
+
+# selftest: the checks that prove the cluster works, as pods: a locally built image runs
+# on the real node; a pod reaches the API server, cluster DNS and Kafka; a GPU pod lands
+# on a KWOK GPU node. Prints "N passed, N failed".
+cmd_selftest() {
+  need_root
+  pid_alive kubelet || die "the cluster is not up (e2e/cluster.sh up)"
+  local passed=0 failed=0 node
+  pod_done() { # <pod>: waits until the pod has finished, then succeeds if it Succeeded
+    local phase start=$SECONDS
+    while (( SECONDS - start < 240 )); do
+      phase=$(kubectl_ -n "$SELFTEST_NS" get pod "$1" -o jsonpath='{.status.phase}' 2>/dev/null || true)
+      case "$phase" in Succeeded) return 0 ;; Failed) return 1 ;; esac
+      sleep 1
+    done
+    return 1
+  }
+  check() { # <description> <command...>
+    local what=$1
+    shift
+    if "$@"; then passed=$((passed + 1)); log "PASS $what"; else failed=$((failed + 1)); log "FAIL $what"; fi
+  }
+  ensure_jre_base_image
+  build_image tributary/e2e-selftest:dev "$MODDIR/selftest/Dockerfile" "$MODDIR/selftest" >/dev/null 2>&1
+  kubectl_ delete namespace "$SELFTEST_NS" --ignore-not-found --wait=true >/dev/null
+  kubectl_ create namespace "$SELFTEST_NS" >/dev/null
+  wait_for "the default ServiceAccount in $SELFTEST_NS" 60 kubectl_ -n "$SELFTEST_NS" get serviceaccount default
+  selftest_pods | kubectl_ apply -f - >/dev/null
+  check "java -version in a locally built image on the real node" \
+    pod_done java-version
+  kubectl_ -n "$SELFTEST_NS" logs java-version 2>&1 | sed 's/^/    /' >&2 || true
+  check "pod reaches the API server (kubernetes Service), cluster DNS and Kafka" \
+    pod_done reach
+  kubectl_ -n "$SELFTEST_NS" logs reach 2>&1 | sed 's/^/    /' >&2 || true
+  check "GPU pod (toleration + nvidia.com/gpu) is Running" \
+    kubectl_ -n "$SELFTEST_NS" wait pod/gpu --for=jsonpath='{.status.phase}'=Running --timeout=60s >/dev/null
+  node=$(kubectl_ -n "$SELFTEST_NS" get pod gpu -o jsonpath='{.spec.nodeName}')
+  check "GPU pod placed on a KWOK GPU node ($node)" [ "${node#kwok-gpu-}" != "$node" ]
+  kubectl_ get pods -n "$SELFTEST_NS" -o wide >&2
+  kubectl_ delete namespace "$SELFTEST_NS" --wait=false >/dev/null
+  echo "$passed passed, $failed failed"
+  [ "$failed" = 0 ]
+}
+
 # ---------------------------------------------------------------- up / down / status
 
 node_ready() {
@@ -781,6 +943,7 @@ cmd_up() {
   local bg_kafka=$!
   wait_for "kube-apiserver" 120 kubectl_ get --raw /readyz
   start_controllers
+  start_coredns
   wait "$bg_containerd" || die "containerd failed to start (see $LOGS/containerd.log)"
   ensure_pause_image
   start_kubelet
@@ -793,6 +956,7 @@ cmd_up() {
   wait_for "Kafka at $KAFKA_BOOTSTRAP" 120 kafka_ready
   wait_for "KWOK nodes to be Ready" 120 bash -c "[ \"\$('$BIN/kubectl' --kubeconfig '$KUBECONFIG_ADMIN' get nodes -l type=kwok -o jsonpath='{.items[*].status.conditions[?(@.type==\"Ready\")].status}')\" = 'True True True True True True True' ]"
   wait_for "the default ServiceAccount" 60 kubectl_ get serviceaccount default -n default
+  wait_for "CoreDNS" 60 curl -sf http://127.0.0.1:18181/ready
   ensure_jre_base_image
   log "cluster up in $((SECONDS - t0))s"
   cmd_status
@@ -835,7 +999,7 @@ cmd_down() {
   need_root
   local purge=${1:-}
   mkdir -p "$LOGS" "$PIDS"
-  stop_procs 30 kwok kafka kubelet kube-proxy
+  stop_procs 30 kwok kafka kubelet kube-proxy coredns
   cleanup_pods
   stop_proc containerd 15
   kill_our_shims
@@ -858,7 +1022,7 @@ cmd_down() {
 cmd_status() {
   local n rc=0
   printf '%-24s %s\n' COMPONENT STATE
-  for n in etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet kube-proxy kwok kafka dockerd; do
+  for n in etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet kube-proxy coredns kwok kafka dockerd; do
     if pid_alive "$n"; then
       printf '%-24s running (pid %s)\n' "$n" "$(cat "$PIDS/$n.pid")"
     else
@@ -875,6 +1039,7 @@ cmd_status() {
   echo "KUBECONFIG:      $KUBECONFIG_ADMIN"
   echo "API server:      https://127.0.0.1:$API_PORT (pods: https://$KUBERNETES_SVC_IP:443)"
   echo "Kafka bootstrap: $KAFKA_BOOTSTRAP"
+  echo "Cluster DNS:     $CLUSTER_DNS_IP (kube-system/kube-dns -> CoreDNS on $NODE_IP:53), domain $CLUSTER_DOMAIN"
   echo "Logs:            $LOGS/"
   if [ $rc = 0 ] && [ -f "$KUBECONFIG_ADMIN" ]; then
     echo
@@ -886,6 +1051,7 @@ cmd_status() {
 cmd_env() {
   echo "export KUBECONFIG=$KUBECONFIG_ADMIN"
   echo "export KAFKA_BOOTSTRAP=$KAFKA_BOOTSTRAP"
+  echo "export CRI_CONFIG_FILE=$CONF/crictl.yaml"
   echo "export PATH=$BIN:$CRICTL_BIN:\$PATH"
 }
 
@@ -894,6 +1060,7 @@ case "${1:-}" in
   down) cmd_down "${2:-}" ;;
   status) cmd_status ;;
   images) cmd_images ;;
+  selftest) cmd_selftest ;;
   env) cmd_env ;;
   build) mkdir -p "$LOGS"; build_binaries ;;
   fn) # debugging aid: run one internal function, e.g. `e2e/cluster.sh fn ensure_kafka_jars`
@@ -902,7 +1069,7 @@ case "${1:-}" in
     "$@"
     ;;
   *)
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac
