@@ -855,9 +855,36 @@ spec:
     env:
     - {name: KAFKA_HOST, value: "$NODE_IP"}
     - {name: KAFKA_PORT, value: "$KAFKA_PORT"}
+    - {name: HTTP_SERVICE, value: "web.$SELFTEST_NS.svc.$CLUSTER_DOMAIN:80"}
     volumeMounts:
     - {name: bin, mountPath: /hostbin, readOnly: true}
     - {name: kafka, mountPath: /kafka, readOnly: true}
+---
+# a pod behind a Service: CoreDNS's health endpoint (static binary from the host cache)
+# is the smallest HTTP server at hand
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: $SELFTEST_NS, labels: {app: web}}
+spec:
+  nodeSelector: {tributary.io/node-kind: real}
+  volumes:
+  - {name: coredns, hostPath: {path: "$COREDNS_BIN", type: Directory}}
+  containers:
+  - name: web
+    image: tributary/e2e-selftest:dev
+    imagePullPolicy: Never
+    command: ["bash", "-c", "printf '.:1053 {\\n  health :8080\\n}\\n' >/tmp/Corefile && exec /coredns/coredns -conf /tmp/Corefile"]
+    ports: [{containerPort: 8080}]
+    readinessProbe: {httpGet: {path: /health, port: 8080}, periodSeconds: 1}
+    volumeMounts:
+    - {name: coredns, mountPath: /coredns, readOnly: true}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: $SELFTEST_NS}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
 ---
 apiVersion: v1
 kind: Pod
@@ -905,7 +932,7 @@ cmd_selftest() {
   check "java -version in a locally built image on the real node" \
     pod_done java-version
   kubectl_ -n "$SELFTEST_NS" logs java-version 2>&1 | sed 's/^/    /' >&2 || true
-  check "pod reaches the API server (kubernetes Service), cluster DNS and Kafka" \
+  check "pod reaches the API server (kubernetes Service), cluster DNS, a pod behind a Service, and Kafka" \
     pod_done reach
   kubectl_ -n "$SELFTEST_NS" logs reach 2>&1 | sed 's/^/    /' >&2 || true
   check "GPU pod (toleration + nvidia.com/gpu) is Running" \

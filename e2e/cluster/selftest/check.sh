@@ -22,6 +22,19 @@ if getent hosts kubernetes.default.svc.cluster.local >/dev/null; then
 else
   bad "dns kubernetes.default.svc.cluster.local"
 fi
+# A pod behind a ClusterIP Service (kube-proxy iptables rules), found by its DNS name
+if [ -n "${HTTP_SERVICE:-}" ]; then
+  host=${HTTP_SERVICE%:*} port=${HTTP_SERVICE##*:} reply=""
+  for _ in $(seq 60); do
+    reply=$(timeout 5 bash -c "exec 3<>/dev/tcp/$host/$port && printf 'GET /health HTTP/1.0\r\n\r\n' >&3 && head -1 <&3" 2>/dev/null) || true
+    case "$reply" in *" 200 "*) break ;; esac
+    sleep 1
+  done
+  case "$reply" in
+    *" 200 "*) ok "http://$HTTP_SERVICE/health -> $(echo "$reply" | tr -d '\r')" ;;
+    *) bad "http://$HTTP_SERVICE/health -> '${reply}'" ;;
+  esac
+fi
 tcp "${KAFKA_HOST}" "${KAFKA_PORT}" && ok "tcp $KAFKA_HOST:$KAFKA_PORT (Kafka)" || bad "tcp $KAFKA_HOST:$KAFKA_PORT (Kafka)"
 # A real Kafka request: ApiVersions via Kafka's own client, jars mounted from the host cache.
 # Up to 3 tries: on a loaded 2-core machine the tool's short internal timeouts can expire.
