@@ -81,12 +81,21 @@ wait_for() {
 
 # ---------------------------------------------------------------- processes (pid files)
 
-pid_alive() { # <name>: the process this script started under that name still runs
-  local f=$PIDS/$1.pid pid
-  [ -f "$f" ] || return 1
-  pid=$(cat "$f")
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+proc_start_time() { # <pid>: start time in clock ticks since boot (field 22 of /proc/<pid>/stat)
+  sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $20 }'
 }
+
+# pid_alive <name>: the process this script started under that name still runs. The pid file
+# holds "<pid> <start time>", so a pid reused by another process (after a reboot) never counts.
+pid_alive() {
+  local f=$PIDS/$1.pid pid start
+  [ -f "$f" ] || return 1
+  read -r pid start <"$f" || true
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  [ -z "$start" ] || [ "$(proc_start_time "$pid")" = "$start" ]
+}
+
+pid_of() { local pid _; read -r pid _ <"$PIDS/$1.pid"; echo "$pid"; }
 
 # start_proc <name> <command...>: run in the background in its own session, log to
 # $LOGS/<name>.log, remember the pid. A no-op if that process still runs.
@@ -94,20 +103,20 @@ start_proc() {
   local name=$1
   shift
   if pid_alive "$name"; then
-    log "$name already running (pid $(cat "$PIDS/$name.pid"))"
+    log "$name already running (pid $(pid_of "$name"))"
     return 0
   fi
   log "starting $name"
   setsid "$@" >>"$LOGS/$name.log" 2>&1 </dev/null &
-  echo $! >"$PIDS/$name.pid"
+  echo "$! $(proc_start_time $!)" >"$PIDS/$name.pid"
 }
 
 # stop_proc <name> [grace seconds]: TERM, then KILL, the process we started.
 stop_proc() {
   local name=$1 grace=${2:-15} f=$PIDS/$1.pid pid i
   [ -f "$f" ] || return 0
-  pid=$(cat "$f")
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+  pid=$(pid_of "$name")
+  if pid_alive "$name"; then
     log "stopping $name (pid $pid)"
     kill -TERM "$pid" 2>/dev/null || true
     for ((i = 0; i < grace * 5; i++)); do
@@ -716,7 +725,7 @@ kafka_java() { # <main class> <args...>
 }
 
 start_kafka() {
-  pid_alive kafka && { log "kafka already running (pid $(cat "$PIDS/kafka.pid"))"; return 0; }
+  pid_alive kafka && { log "kafka already running (pid $(pid_of kafka))"; return 0; }
   ensure_kafka_jars
   local dir=$STATE/kafka
   mkdir -p "$dir/data"
@@ -1051,7 +1060,7 @@ cmd_status() {
   printf '%-24s %s\n' COMPONENT STATE
   for n in etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet kube-proxy coredns kwok kafka dockerd; do
     if pid_alive "$n"; then
-      printf '%-24s running (pid %s)\n' "$n" "$(cat "$PIDS/$n.pid")"
+      printf '%-24s running (pid %s)\n' "$n" "$(pid_of "$n")"
     else
       if [ "$n" = dockerd ] && docker info >/dev/null 2>&1; then
         printf '%-24s running (not started by this script)\n' "$n"
