@@ -210,7 +210,7 @@ public final class StreamBenchmark {
         "{\"planVersion\":1,\"kind\":\"StreamJob\",\"pipeline\":{\"namespace\":\"bench\","
             + "\"name\":\""
             + group
-            + "\",\"uid\":\"u\",\"generation\":1},\"metricsPort\":0,\"commitInterval\":\""
+            + "\",\"uid\":\"u\"},\"metricsPort\":0,\"commitInterval\":\""
             + commitMs
             + "ms\",\"secretsDir\":\""
             + secrets
