@@ -65,7 +65,7 @@ final class CelExpression {
           .build();
 
   private static final CelRuntime RUNTIME =
-      CelRuntimeFactory.standardCelRuntimeBuilder()
+      CelRuntimeFactory.plannerRuntimeBuilder()
           .setOptions(OPTIONS)
           .addLibraries(CelExtensions.strings(), CelExtensions.math(OPTIONS))
           .build();

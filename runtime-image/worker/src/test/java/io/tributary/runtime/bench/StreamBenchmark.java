@@ -49,10 +49,12 @@ public final class StreamBenchmark {
 
   private final KafkaBroker kafka;
   private final long commitMs;
+  private final int threads;
 
-  private StreamBenchmark(KafkaBroker kafka, long commitMs) {
+  private StreamBenchmark(KafkaBroker kafka, long commitMs, int threads) {
     this.kafka = kafka;
     this.commitMs = commitMs;
+    this.threads = threads;
   }
 
   public static void main(String[] args) throws Exception {
@@ -66,6 +68,7 @@ public final class StreamBenchmark {
     long commitMs = Long.parseLong(opts.getOrDefault("commit-ms", "100"));
     String only = opts.getOrDefault("only", "raw,tributary,streams,latency");
     int rounds = Integer.parseInt(opts.getOrDefault("rounds", "3"));
+    int threads = Integer.parseInt(opts.getOrDefault("threads", "1"));
     int warmupSeconds = Integer.parseInt(opts.getOrDefault("warmup-seconds", "5"));
 
     System.out.printf(
@@ -77,14 +80,16 @@ public final class StreamBenchmark {
         System.getProperty("java.version"));
     System.out.printf(
         Locale.ROOT,
-        "input: %,d records of ~%d bytes over %d partitions; commit interval %d ms%n",
+        "input: %,d records of ~%d bytes over %d partitions; commit interval %d ms; %d thread(s)"
+            + " per pipeline%n",
         records,
         BenchRecords.value(1).length,
         PARTITIONS,
-        commitMs);
+        commitMs,
+        threads);
 
     try (KafkaBroker kafka = KafkaBroker.start()) {
-      StreamBenchmark bench = new StreamBenchmark(kafka, commitMs);
+      StreamBenchmark bench = new StreamBenchmark(kafka, commitMs, threads);
       kafka.createTopic("bench-in", PARTITIONS);
       long t0 = System.nanoTime();
       bench.produce("bench-in", records);
@@ -176,12 +181,19 @@ public final class StreamBenchmark {
       throws Exception {
     switch (kind) {
       case "raw" -> {
-        RawCopy copy = new RawCopy(kafka.bootstrapServers(), input, output, group, commitMs);
-        Thread t = new Thread(copy, "raw-copy");
-        t.start();
+        List<RawCopy> copies = new ArrayList<>();
+        List<Thread> ts = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+          RawCopy copy = new RawCopy(kafka.bootstrapServers(), input, output, group, commitMs);
+          copies.add(copy);
+          ts.add(new Thread(copy, "raw-copy-" + i));
+        }
+        ts.forEach(Thread::start);
         return () -> {
-          copy.stop();
-          t.join();
+          copies.forEach(RawCopy::stop);
+          for (Thread t : ts) {
+            t.join();
+          }
         };
       }
       case "tributary" -> {
@@ -195,7 +207,8 @@ public final class StreamBenchmark {
       }
       default -> {
         KafkaStreams streams =
-            StreamsTopology.build(kafka.bootstrapServers(), group, input, output, KEY, commitMs);
+            StreamsTopology.build(
+                kafka.bootstrapServers(), group, input, output, KEY, commitMs, threads);
         streams.start();
         return () -> streams.close(Duration.ofSeconds(30));
       }
@@ -233,7 +246,7 @@ public final class StreamBenchmark {
             + "{\"derive\":{\"fields\":[{\"name\":\"amount_aed\",\"expression\":\"amount * 3.67\"}]}}]}";
     WorkerPlan plan = PlanJson.readPlan(json);
     Secrets s = Secrets.fromDir(secrets);
-    return new StreamWorker(StreamSettings.from(plan, s), plan, s, group);
+    return new StreamWorker(StreamSettings.from(plan, s).withThreads(threads), plan, s, group);
   }
 
   /** records/s between 5% and 100% of the input committed by the group. */
