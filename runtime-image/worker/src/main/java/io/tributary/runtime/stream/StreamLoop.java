@@ -1,8 +1,12 @@
 package io.tributary.runtime.stream;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.runtime.ops.WorkerMetrics;
 import io.tributary.runtime.transform.RejectedRecordException;
@@ -49,7 +53,15 @@ import org.slf4j.MDC;
  */
 final class StreamLoop implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamLoop.class);
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  // Number text <-> double conversion shows up in profiles of the record path; Jackson's fast
+  // double parser and writer are exact and cheaper than the JDK's.
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+                  .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+                  .build())
+          .build();
   private static final ObjectWriter WRITER = MAPPER.writerFor(ObjectNode.class);
   private static final int MAX_CONSECUTIVE_FAILURES = 5;
 
