@@ -62,6 +62,7 @@ final class StreamLoop implements Runnable {
   private KafkaProducer<byte[], byte[]> producer;
   private KafkaConsumer<byte[], byte[]> restoreReader;
   private boolean inTransaction;
+  private int failuresSinceCommit;
   private long lastCommit = System.nanoTime();
   private long lastGauges;
 
@@ -116,7 +117,6 @@ final class StreamLoop implements Runnable {
 
   private void loop() {
     Duration pollTimeout = Duration.ofMillis(Math.max(1, Math.min(100, commitNanos / 1_000_000)));
-    int failures = 0;
     while (running) {
       try {
         ConsumerRecords<byte[], byte[]> batch = consumer.poll(pollTimeout);
@@ -145,11 +145,12 @@ final class StreamLoop implements Runnable {
           commit();
         }
         refreshGauges();
-        failures = 0;
       } catch (WakeupException e) {
         // stop() woke the consumer; the loop condition ends it.
       } catch (KafkaException e) {
-        if (fatal(e) || ++failures > MAX_CONSECUTIVE_FAILURES) {
+        // Counted until the next successful commit, so a record that always fails its
+        // transaction stops the worker (and shows in its restarts) instead of looping forever.
+        if (fatal(e) || ++failuresSinceCommit > MAX_CONSECUTIVE_FAILURES) {
           throw e;
         }
         LOG.warn("transaction failed, rewinding to the last commit: {}", e.toString());
@@ -269,6 +270,7 @@ final class StreamLoop implements Runnable {
       consumer.commitSync(new HashMap<>(offsets));
     }
     offsets.clear();
+    failuresSinceCommit = 0;
     metrics.transactionsCommitted.inc();
   }
 
