@@ -83,8 +83,7 @@ public final class StreamWorker {
       metrics.lagSource(() -> loops.stream().mapToLong(StreamLoop::lag).sum());
       metrics.stateEntriesSource(() -> loops.stream().mapToLong(StreamLoop::stateEntries).sum());
 
-      // The plan has no per-worker thread count yet: scale out with replicas.
-      int threads = 1;
+      int threads = settings.threads();
       List<Thread> threadList = new ArrayList<>();
       for (int i = 0; i < threads; i++) {
         StreamLoop loop =
@@ -156,6 +155,9 @@ public final class StreamWorker {
    */
   static String instanceId() {
     String id = System.getenv("TRIBUTARY_INSTANCE_ID");
+    if (id == null || id.isBlank()) {
+      id = System.getenv("POD_NAME"); // set by the operator from metadata.name
+    }
     if (id == null || id.isBlank()) {
       id = System.getenv("HOSTNAME");
     }

@@ -16,10 +16,10 @@ import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
-import java.util.HashMap;
+import dev.cel.runtime.CelVariableResolver;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -65,7 +65,7 @@ final class CelExpression {
           .build();
 
   private static final CelRuntime RUNTIME =
-      CelRuntimeFactory.standardCelRuntimeBuilder()
+      CelRuntimeFactory.plannerRuntimeBuilder()
           .setOptions(OPTIONS)
           .addLibraries(CelExtensions.strings(), CelExtensions.math(OPTIONS))
           .build();
@@ -104,7 +104,7 @@ final class CelExpression {
     }
     CelValidationResult parsed = PARSER.parse(text);
     if (parsed.hasError()) {
-      throw new IllegalArgumentException("CEL does not parse: " + parsed.getErrorString());
+      throw new IllegalArgumentException("CEL does not parse: " + errors(parsed));
     }
     Set<String> idents = new LinkedHashSet<>();
     try {
@@ -130,7 +130,7 @@ final class CelExpression {
     }
     CelValidationResult checked = builder.build().compile(text);
     if (checked.hasError()) {
-      throw new IllegalArgumentException("CEL does not compile: " + checked.getErrorString());
+      throw new IllegalArgumentException("CEL does not compile: " + errors(checked));
     }
     try {
       CelAbstractSyntaxTree ast = checked.getAst();
@@ -143,6 +143,19 @@ final class CelExpression {
     } catch (CelValidationException | CelEvaluationException e) {
       throw new IllegalArgumentException("CEL does not compile: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * CEL's error lines without the source excerpt and caret lines under them, so a plan error stays
+   * one line; the position ({@code <input>:1:9}) still says where.
+   */
+  private static String errors(CelValidationResult result) {
+    return result
+        .getErrorString()
+        .lines()
+        .filter(l -> l.startsWith("ERROR"))
+        .map(l -> l.replaceFirst("^ERROR: ", ""))
+        .collect(java.util.stream.Collectors.joining("; "));
   }
 
   /** Collects identifiers not bound by a comprehension (exists, all, map, filter ...). */
@@ -205,15 +218,25 @@ final class CelExpression {
    * @throws CelEvaluationException on a runtime error (no such overload, division by zero ...)
    */
   Object eval(ObjectNode record) throws CelEvaluationException {
-    Map<String, Object> vars = new HashMap<>(fields.length * 2);
+    // A resolver over converted values, not a Map: eval(Map) copies the map per call.
+    Object[] values = new Object[fields.length];
     for (int i = 0; i < fields.length; i++) {
       JsonNode v = record.get(fields[i]);
       if (v == null) {
         return MISSING;
       }
-      vars.put(fields[i], asDouble[i] && v.isNumber() ? v.doubleValue() : CelValues.toCel(v));
+      values[i] = asDouble[i] && v.isNumber() ? v.doubleValue() : CelValues.toCel(v);
     }
-    return program.eval(vars);
+    return program.eval(
+        (CelVariableResolver)
+            name -> {
+              for (int i = 0; i < fields.length; i++) {
+                if (fields[i].equals(name)) {
+                  return Optional.of(values[i]);
+                }
+              }
+              return Optional.empty();
+            });
   }
 
   @Override
