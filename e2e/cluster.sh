@@ -238,7 +238,7 @@ setup_network() {
     log "creating bridge $BRIDGE ($NODE_IP on $POD_CIDR)"
     ip link add "$BRIDGE" type bridge
   fi
-  ip addr show dev "$BRIDGE" | grep -q "inet $NODE_IP/" || ip addr add "$NODE_IP/${POD_CIDR#*/}" dev "$BRIDGE"
+  ip addr show dev "$BRIDGE" | grep "inet $NODE_IP/" >/dev/null || ip addr add "$NODE_IP/${POD_CIDR#*/}" dev "$BRIDGE"
   ip link set "$BRIDGE" up
   # Service ClusterIPs are virtual (kube-proxy DNATs them). Route the range onto our bridge,
   # so a packet to an unassigned ClusterIP dies here instead of leaving through the default route.
@@ -467,7 +467,7 @@ start_containerd() {
 }
 
 ensure_pause_image() {
-  ctr_ images ls -q 2>/dev/null | grep -qx "$SANDBOX_IMAGE" && return 0
+  ctr_ images ls -q 2>/dev/null | grep -x "$SANDBOX_IMAGE" >/dev/null && return 0
   log "building the pause image $SANDBOX_IMAGE (static C program, imported into containerd)"
   local work
   work=$(mktemp -d "$STATE/pause.XXXXXX")
@@ -497,7 +497,7 @@ ensure_pause_image() {
   ctr_ images import --all-platforms "$work/pause.tar" >>"$LOGS/images.log" 2>&1 \
     || die "importing the pause image failed (see $LOGS/images.log)"
   rm -rf "$work"
-  ctr_ images ls -q | grep -qx "$SANDBOX_IMAGE" || die "pause image $SANDBOX_IMAGE missing after import"
+  ctr_ images ls -q | grep -x "$SANDBOX_IMAGE" >/dev/null || die "pause image $SANDBOX_IMAGE missing after import"
 }
 
 start_kubelet() {
@@ -956,6 +956,20 @@ cmd_selftest() {
 
 # ---------------------------------------------------------------- up / down / status
 
+# preflight: refuse to start over somebody else's cluster (another clone's `up`, say)
+preflight() {
+  (( ${#CONTAINERD_SOCK} < 100 )) \
+    || die "socket path too long for a unix socket: $CONTAINERD_SOCK (set TRIBUTARY_E2E_STATE to a shorter folder)"
+  local port name
+  for port in $API_PORT:kube-apiserver 2379:etcd 10250:kubelet 10257:kube-controller-manager 10259:kube-scheduler; do
+    name=${port#*:} port=${port%%:*}
+    pid_alive "$name" && continue
+    if ss -Hltn "sport = :$port" 2>/dev/null | grep . >/dev/null; then
+      die "port $port (for $name) is already in use by a process this script did not start: $(ss -Hltnp "sport = :$port" | head -1 | grep -o 'users:.*'). Another e2e cluster (from another clone?) must be stopped with its own 'e2e/cluster.sh down' first"
+    fi
+  done
+}
+
 node_ready() {
   [ "$(kubectl_ get node "$NODE_NAME" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" = True ]
 }
@@ -965,6 +979,7 @@ cmd_up() {
   local t0=$SECONDS
   mkdir -p "$STATE" "$LOGS" "$PIDS" "$RUN" "$CONF"
   ensure_packages
+  preflight
   build_binaries
   log "binaries ready ($((SECONDS - t0))s)"
   setup_network
