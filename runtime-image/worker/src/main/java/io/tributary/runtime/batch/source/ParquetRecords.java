@@ -3,11 +3,9 @@ package io.tributary.runtime.batch.source;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.function.Consumer;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.PlainParquetConfiguration;
@@ -30,8 +28,14 @@ public final class ParquetRecords {
 
   private ParquetRecords() {}
 
+  /** Receives rows. */
+  @FunctionalInterface
+  public interface Rows {
+    void accept(ObjectNode row) throws Exception;
+  }
+
   /** Calls {@code out} with each row of {@code file} as a JSON object. */
-  public static void read(Path file, Consumer<ObjectNode> out) throws IOException {
+  public static void read(Path file, Rows out) throws Exception {
     // The low-level reader: ParquetReader would drag in Hadoop's mapreduce input formats.
     ParquetReadOptions options =
         ParquetReadOptions.builder(new PlainParquetConfiguration()).build();

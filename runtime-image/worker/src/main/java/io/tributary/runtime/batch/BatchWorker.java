@@ -1,0 +1,251 @@
+package io.tributary.runtime.batch;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.pipeline.Durations;
+import io.tributary.pipeline.plan.ExitCodes;
+import io.tributary.pipeline.plan.RunSummary;
+import io.tributary.pipeline.plan.WorkerPlan;
+import io.tributary.runtime.batch.sink.TestHooks;
+import io.tributary.runtime.lineage.LineageEmitter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Runs one DataPipeline run: source → transform chain → sink, with rejected records dead-lettered,
+ * and reports the outcome the way the operator reads it — the exit code ({@link ExitCodes}) and a
+ * JSON {@link RunSummary} in the termination message.
+ */
+public final class BatchWorker {
+  private static final Logger LOG = LoggerFactory.getLogger(BatchWorker.class);
+  static final double DEFAULT_MAX_REJECTED_RATIO = 0.01;
+
+  private final WorkerPlan plan;
+  private final Path terminationLog;
+  private final String runId;
+
+  public BatchWorker(WorkerPlan plan, Path terminationLog) {
+    this.plan = plan;
+    this.terminationLog = terminationLog;
+    this.runId = plan.runId() != null ? plan.runId() : "local-" + System.currentTimeMillis();
+  }
+
+  /** Runs the plan, writes the summary to /dev/termination-log and returns the exit code. */
+  public static int run(WorkerPlan plan) {
+    return new BatchWorker(plan, TerminationMessage.DEFAULT_PATH).run();
+  }
+
+  public int run() {
+    MDC.put("runId", runId);
+    long started = System.currentTimeMillis();
+    Counters counters = new Counters();
+    RunSummary summary;
+    int code;
+    LineageEmitter lineage = LineageEmitter.create(plan, runId);
+    try {
+      summary = execute(counters, started, lineage);
+      code = ExitCodes.OK;
+    } catch (Throwable e) {
+      code = Failures.exitCode(e);
+      String message = describe(e);
+      LOG.error(
+          "run {} failed ({}): {}",
+          runId,
+          code == ExitCodes.RETRYABLE ? "retryable" : "permanent",
+          message,
+          e);
+      summary =
+          new RunSummary(
+              runId,
+              RunSummary.FAILED,
+              ExitCodes.isRetryable(code) ? RunSummary.RETRYABLE : RunSummary.PERMANENT,
+              message,
+              counters.read,
+              0,
+              counters.rejected(),
+              System.currentTimeMillis() - started,
+              null,
+              counters.steps());
+      lineage.fail(summary);
+    } finally {
+      lineage.close();
+    }
+    TerminationMessage.write(summary, terminationLog);
+    LOG.info("run {} {}: {}", runId, summary.outcome(), TerminationMessage.render(summary));
+    MDC.remove("runId");
+    return code;
+  }
+
+  private RunSummary execute(Counters counters, long started, LineageEmitter lineage)
+      throws Exception {
+    if (plan.source() == null || plan.sink() == null) {
+      throw RunFailure.invalidPlan("plan: a DataPipeline plan needs source and sink");
+    }
+    SecretFiles secrets = SecretFiles.of(plan);
+    RecordProcessor chain = Transforms.compile(plan, secrets);
+    try (RecordSource source = Sources.open(plan, secrets);
+        RecordSink sink = Sinks.open(plan, secrets, runId, source);
+        DeadLetters dlq = DeadLetters.open(plan, runId)) {
+      Optional<RunSummary> committed = sink.begin();
+      if (committed.isPresent()) {
+        LOG.info("run {} was already committed by an earlier attempt; reporting it", runId);
+        lineage.complete(committed.get());
+        return committed.get();
+      }
+      lineage.start();
+      try {
+        Flow flow = new Flow(chain, sink, dlq, counters, progressInterval());
+        source.read(flow);
+        chain.flush(flow::toSink);
+        flow.rethrow();
+        checkRejections(counters);
+        RunSummary summary =
+            new RunSummary(
+                runId,
+                RunSummary.SUCCEEDED,
+                null,
+                null,
+                counters.read,
+                sink.written(),
+                counters.rejected(),
+                System.currentTimeMillis() - started,
+                source.watermark(),
+                counters.steps(chain, sink.written()));
+        sink.commit(summary);
+        dlq.close();
+        source.afterCommit();
+        lineage.complete(summary);
+        return summary;
+      } catch (Throwable e) {
+        sink.abort();
+        throw e;
+      }
+    }
+  }
+
+  private Duration progressInterval() {
+    return Durations.parseOr(plan.progressInterval(), Duration.ofSeconds(10));
+  }
+
+  private void checkRejections(Counters c) {
+    double max =
+        plan.deadLetter() != null && plan.deadLetter().maxRejectedRatio() != null
+            ? plan.deadLetter().maxRejectedRatio()
+            : DEFAULT_MAX_REJECTED_RATIO;
+    long rejected = c.rejected();
+    if (c.read > 0 && rejected > max * c.read) {
+      throw RunFailure.permanent(
+          String.format(
+              "%d of %d records rejected (%.2f%%), above deadLetter.maxRejectedRatio %s; nothing"
+                  + " was committed. See the dead-letter records for the reasons",
+              rejected, c.read, 100.0 * rejected / c.read, max),
+          null);
+    }
+  }
+
+  private static String describe(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && !(root instanceof RunFailure)) {
+      root = root.getCause();
+    }
+    String m = root.getMessage();
+    return m == null ? root.getClass().getSimpleName() : m;
+  }
+
+  /** The run's counts; {@code read} includes input the source could not decode. */
+  static final class Counters {
+    long read;
+    long sourceRejected;
+    long transformRejected;
+    long sinkIn;
+    long sinkRejected;
+
+    long rejected() {
+      return sourceRejected + transformRejected + sinkRejected;
+    }
+
+    List<RunSummary.StepCount> steps() {
+      return List.of(
+          new RunSummary.StepCount("source", read, read - sourceRejected, sourceRejected));
+    }
+
+    List<RunSummary.StepCount> steps(RecordProcessor chain, long written) {
+      List<RunSummary.StepCount> out = new ArrayList<>(steps());
+      out.addAll(chain.steps());
+      out.add(new RunSummary.StepCount("sink", sinkIn, written, sinkRejected));
+      return out;
+    }
+  }
+
+  /** Moves records from the source through the chain into the sink, dead-lettering rejects. */
+  private final class Flow implements RecordSource.Handler {
+    private final RecordProcessor chain;
+    private final RecordSink sink;
+    private final DeadLetters dlq;
+    private final Counters c;
+    private final Progress progress;
+    private Exception sinkFailure;
+
+    Flow(RecordProcessor chain, RecordSink sink, DeadLetters dlq, Counters c, Duration interval) {
+      this.chain = chain;
+      this.sink = sink;
+      this.dlq = dlq;
+      this.c = c;
+      this.progress = new Progress(interval);
+    }
+
+    @Override
+    public void accept(ObjectNode record) throws Exception {
+      c.read++;
+      try {
+        chain.process(record, this::toSink);
+      } catch (BadRecordException e) {
+        c.transformRejected++;
+        dlq.write(e.step(), e.getMessage(), record, null);
+      }
+      rethrow();
+      progress.tick(c.read, sink.written(), c.rejected());
+      TestHooks.maybeHalt("tributary.test.haltAfterRecords", c.read);
+    }
+
+    @Override
+    public void reject(String reason, String raw) throws IOException {
+      c.read++;
+      c.sourceRejected++;
+      dlq.write("source", reason, null, raw);
+    }
+
+    /** The chain's output; a Consumer, so failures are parked and rethrown by the caller. */
+    void toSink(ObjectNode out) {
+      if (sinkFailure != null) {
+        return;
+      }
+      c.sinkIn++;
+      try {
+        sink.write(out);
+      } catch (BadRecordException e) {
+        c.sinkRejected++;
+        try {
+          dlq.write(e.step(), e.getMessage(), out, null);
+        } catch (IOException io) {
+          throw new UncheckedIOException(io);
+        }
+      } catch (Exception e) {
+        sinkFailure = e;
+      }
+    }
+
+    void rethrow() throws Exception {
+      if (sinkFailure != null) {
+        throw sinkFailure;
+      }
+    }
+  }
+}
