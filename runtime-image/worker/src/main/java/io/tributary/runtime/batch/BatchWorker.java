@@ -42,6 +42,12 @@ public final class BatchWorker {
     return new BatchWorker(plan, TerminationMessage.DEFAULT_PATH).run();
   }
 
+  /** {@link #run(WorkerPlan)}, as {@code Main} calls it. */
+  public static int run(Path planPath, WorkerPlan plan) {
+    LOG.info("running DataPipeline plan {}", planPath);
+    return run(plan);
+  }
+
   public int run() {
     MDC.put("runId", runId);
     long started = System.currentTimeMillis();
@@ -89,8 +95,8 @@ public final class BatchWorker {
       throw RunFailure.invalidPlan("plan: a DataPipeline plan needs source and sink");
     }
     SecretFiles secrets = SecretFiles.of(plan);
-    RecordProcessor chain = Transforms.compile(plan, secrets);
-    try (RecordSource source = Sources.open(plan, secrets);
+    try (RecordProcessor chain = Transforms.compile(plan, secrets);
+        RecordSource source = Sources.open(plan, secrets);
         RecordSink sink = Sinks.open(plan, secrets, runId, source);
         DeadLetters dlq = DeadLetters.open(plan, runId)) {
       Optional<RunSummary> committed = sink.begin();
@@ -103,7 +109,7 @@ public final class BatchWorker {
       try {
         Flow flow = new Flow(chain, sink, dlq, counters, progressInterval());
         source.read(flow);
-        chain.flush(flow::toSink);
+        chain.flush(flow::toSink, flow::rejectedInFlush);
         flow.rethrow();
         checkRejections(counters);
         RunSummary summary =
@@ -239,6 +245,15 @@ public final class BatchWorker {
         }
       } catch (Exception e) {
         sinkFailure = e;
+      }
+    }
+
+    void rejectedInFlush(ObjectNode record, BadRecordException e) {
+      c.transformRejected++;
+      try {
+        dlq.write(e.step(), e.getMessage(), record, null);
+      } catch (IOException io) {
+        throw new UncheckedIOException(io);
       }
     }
 

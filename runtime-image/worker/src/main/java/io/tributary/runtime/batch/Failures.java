@@ -1,6 +1,7 @@
 package io.tributary.runtime.batch;
 
 import io.tributary.pipeline.plan.ExitCodes;
+import io.tributary.runtime.PlanException;
 import java.io.IOException;
 import java.sql.SQLException;
 import org.apache.kafka.common.errors.RetriableException;
@@ -14,6 +15,7 @@ public final class Failures {
   public static int exitCode(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof RunFailure f) return f.exitCode();
+      if (t instanceof PlanException) return ExitCodes.INVALID_PLAN;
       if (t instanceof SQLException s && s.getSQLState() != null) return sqlState(s.getSQLState());
       if (t instanceof RetriableException || t instanceof JedisConnectionException) {
         return ExitCodes.RETRYABLE;

@@ -2,21 +2,25 @@ package io.tributary.runtime.batch;
 
 import io.tributary.pipeline.SecretKeyRef;
 import io.tributary.pipeline.plan.WorkerPlan;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.tributary.runtime.Secrets;
 
-/** Reads secret values from the files the operator mounts: {@code <secretsDir>/<name>/<key>}. */
+/**
+ * The batch engine's view of {@link Secrets}: a missing file is an invalid plan (exit 78) whose
+ * message names the plan field that references it.
+ */
 public final class SecretFiles {
-  private final Path dir;
+  private final Secrets secrets;
 
-  public SecretFiles(Path dir) {
-    this.dir = dir;
+  public SecretFiles(Secrets secrets) {
+    this.secrets = secrets;
   }
 
   public static SecretFiles of(WorkerPlan plan) {
-    return new SecretFiles(
-        Path.of(plan.secretsDir() != null ? plan.secretsDir() : WorkerPlan.SECRETS_DIR));
+    return new SecretFiles(Secrets.fromPlan(plan));
+  }
+
+  public Secrets secrets() {
+    return secrets;
   }
 
   /** The value, without a trailing newline; null when {@code ref} is null. */
@@ -24,19 +28,10 @@ public final class SecretFiles {
     if (ref == null) {
       return null;
     }
-    Path file = dir.resolve(ref.name()).resolve(ref.key());
     try {
-      return Files.readString(file).stripTrailing();
-    } catch (IOException e) {
-      throw RunFailure.invalidPlan(
-          field
-              + ": secret file "
-              + file
-              + " is not readable; create Secret "
-              + ref.name()
-              + " with key "
-              + ref.key()
-              + " in the pipeline's namespace");
+      return secrets.readString(ref);
+    } catch (IllegalArgumentException e) {
+      throw RunFailure.invalidPlan(field + ": " + e.getMessage());
     }
   }
 }

@@ -1,0 +1,140 @@
+package io.tributary.runtime.transform;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.pipeline.transform.NormalizeTransform;
+import io.tributary.pipeline.transform.NormalizeTransform.Rule;
+import java.math.BigDecimal;
+import java.text.Normalizer;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * Normalizes field values. Per rule the operations run in a fixed order: trim, NFC, case, number,
+ * scale, timestamp. A missing or null field is left alone; a value of the wrong type (e.g. trim on
+ * a number, a string that is not a number) rejects the record, naming the field.
+ */
+final class NormalizeStep implements Step {
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+  private record Compiled(Rule rule, DateTimeFormatter pattern, BigDecimal scale) {}
+
+  private final List<Compiled> rules;
+
+  NormalizeStep(NormalizeTransform spec) {
+    List<Compiled> list = new ArrayList<>();
+    for (int i = 0; i < spec.rules().size(); i++) {
+      Rule r = spec.rules().get(i);
+      if (r.field() == null || r.field().isBlank()) {
+        throw new IllegalArgumentException("normalize.rules[" + i + "].field is required");
+      }
+      DateTimeFormatter pattern = null;
+      if (r.timestampPattern() != null) {
+        try {
+          pattern = DateTimeFormatter.ofPattern(r.timestampPattern(), Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(
+              "normalize.rules["
+                  + i
+                  + "].timestampPattern is not a java.time pattern: "
+                  + e.getMessage());
+        }
+      }
+      BigDecimal scale = r.scale() == null ? null : BigDecimal.valueOf(r.scale());
+      list.add(new Compiled(r, pattern, scale));
+    }
+    this.rules = List.copyOf(list);
+  }
+
+  @Override
+  public void process(ObjectNode record, Instant now, Consumer<ObjectNode> out) {
+    for (Compiled c : rules) {
+      String field = c.rule().field();
+      JsonNode v = record.get(field);
+      if (v == null || v.isNull()) {
+        continue;
+      }
+      record.set(field, apply(c, field, v));
+    }
+    out.accept(record);
+  }
+
+  private static JsonNode apply(Compiled c, String field, JsonNode v) {
+    Rule r = c.rule();
+    if (Boolean.TRUE.equals(r.trim())) {
+      v = JSON.textNode(text(field, v, "trim").strip());
+    }
+    if (Boolean.TRUE.equals(r.unicodeNfc())) {
+      v = JSON.textNode(Normalizer.normalize(text(field, v, "unicodeNfc"), Normalizer.Form.NFC));
+    }
+    if (r.toCase() != null) {
+      String s = text(field, v, "toCase");
+      v =
+          JSON.textNode(
+              r.toCase() == NormalizeTransform.Case.LOWER
+                  ? s.toLowerCase(Locale.ROOT)
+                  : s.toUpperCase(Locale.ROOT));
+    }
+    if (Boolean.TRUE.equals(r.number())) {
+      v = number(toDecimal(field, v));
+    }
+    if (c.scale() != null) {
+      if (!v.isNumber()) {
+        throw new StepRejection(
+            "field '"
+                + field
+                + "' is a "
+                + Timestamps.kind(v)
+                + ": scale needs a number (add"
+                + " number: true to parse strings)");
+      }
+      v = number(v.decimalValue().multiply(c.scale()));
+    }
+    if (Boolean.TRUE.equals(r.timestamp())) {
+      try {
+        v = JSON.textNode(Timestamps.parse(v, c.pattern()).toString());
+      } catch (IllegalArgumentException | java.time.DateTimeException e) {
+        throw new StepRejection("field '" + field + "' " + e.getMessage());
+      }
+    }
+    return v;
+  }
+
+  private static String text(String field, JsonNode v, String op) {
+    if (!v.isTextual()) {
+      throw new StepRejection(
+          "field '" + field + "' is a " + Timestamps.kind(v) + ": " + op + " needs a string");
+    }
+    return v.textValue();
+  }
+
+  /** Accepts numbers and strings like " 1,234.50 " (comma as thousands separator). */
+  static BigDecimal toDecimal(String field, JsonNode v) {
+    if (v.isNumber()) {
+      return v.decimalValue();
+    }
+    if (v.isTextual()) {
+      String s = v.textValue().strip().replace(",", "").replace("_", "");
+      try {
+        return new BigDecimal(s);
+      } catch (NumberFormatException e) {
+        throw new StepRejection("field '" + field + "' is not a number");
+      }
+    }
+    throw new StepRejection("field '" + field + "' is a " + Timestamps.kind(v) + ", not a number");
+  }
+
+  /** Integral values as JSON integers, others as doubles. */
+  static JsonNode number(BigDecimal d) {
+    BigDecimal stripped = d.stripTrailingZeros();
+    if (stripped.scale() <= 0 && stripped.precision() - stripped.scale() <= 18) {
+      return JSON.numberNode(stripped.longValueExact());
+    }
+    return JSON.numberNode(d.doubleValue());
+  }
+}

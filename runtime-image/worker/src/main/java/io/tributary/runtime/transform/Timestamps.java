@@ -1,0 +1,83 @@
+package io.tributary.runtime.transform;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.TemporalAccessor;
+
+/**
+ * Reads the timestamps found in records: ISO-8601 with an offset, without one (taken as UTC), a
+ * bare date (midnight UTC), epoch milliseconds as a number or a digit string, or a given pattern.
+ */
+final class Timestamps {
+  private Timestamps() {}
+
+  /**
+   * @param pattern a java.time pattern, or null for ISO-8601 / epoch millis
+   * @throws IllegalArgumentException when the value is not a timestamp
+   */
+  static Instant parse(JsonNode value, DateTimeFormatter pattern) {
+    if (value.isIntegralNumber()) {
+      return Instant.ofEpochMilli(value.longValue());
+    }
+    if (!value.isTextual()) {
+      throw new IllegalArgumentException("is a " + kind(value) + ", not a timestamp");
+    }
+    String text = value.textValue().strip();
+    try {
+      if (pattern != null) {
+        return fromPattern(text, pattern);
+      }
+      if (!text.isEmpty() && text.chars().allMatch(Character::isDigit) && text.length() > 8) {
+        return Instant.ofEpochMilli(Long.parseLong(text));
+      }
+      if (text.length() == 10) {
+        return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+      }
+      TemporalAccessor t =
+          DateTimeFormatter.ISO_DATE_TIME.parseBest(
+              text, ZonedDateTime::from, OffsetDateTime::from, LocalDateTime::from);
+      if (t instanceof ZonedDateTime z) {
+        return z.toInstant();
+      }
+      if (t instanceof OffsetDateTime o) {
+        return o.toInstant();
+      }
+      return ((LocalDateTime) t).toInstant(ZoneOffset.UTC);
+    } catch (DateTimeParseException | NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "is not a timestamp"
+              + (pattern != null ? " in the given pattern" : " (ISO-8601 or epoch millis)"));
+    }
+  }
+
+  private static Instant fromPattern(String text, DateTimeFormatter pattern) {
+    TemporalAccessor t =
+        pattern.parseBest(text, ZonedDateTime::from, LocalDateTime::from, LocalDate::from);
+    if (t instanceof ZonedDateTime z) {
+      return z.toInstant();
+    }
+    if (t instanceof LocalDateTime l) {
+      return l.toInstant(ZoneOffset.UTC);
+    }
+    return ((LocalDate) t).atStartOfDay(ZoneOffset.UTC).toInstant();
+  }
+
+  static String kind(JsonNode v) {
+    return switch (v.getNodeType()) {
+      case STRING -> "string";
+      case NUMBER -> "number";
+      case BOOLEAN -> "bool";
+      case ARRAY -> "array";
+      case OBJECT -> "object";
+      case NULL -> "null";
+      default -> v.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    };
+  }
+}

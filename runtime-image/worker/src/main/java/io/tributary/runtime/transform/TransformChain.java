@@ -1,0 +1,289 @@
+package io.tributary.runtime.transform;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.pipeline.TransformSpec;
+import io.tributary.pipeline.plan.RunSummary;
+import io.tributary.pipeline.plan.WorkerPlan;
+import io.tributary.runtime.PlanException;
+import io.tributary.runtime.Secrets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * The plan's transforms, compiled once and run record by record; shared by the stream and batch
+ * engines. Records are JSON objects; a step may change a record in place, drop it or emit others.
+ *
+ * <pre>{@code
+ * try (TransformChain chain = TransformChain.compile(plan, Secrets.fromPlan(plan))) {
+ *   chain.process(record, out::add);          // throws RejectedRecordException
+ *   chain.flush(Instant.now(), out::add);     // closed aggregate windows, dedupe expiry
+ * }
+ * }</pre>
+ *
+ * <p>A chain is not thread-safe. Stateful steps (dedupe, aggregate) keep their state in the chain;
+ * {@link #fork()} makes a chain with the same compiled steps and empty state (one per partition or
+ * per thread). State is saved with {@link #drainStateChanges} / {@link #snapshot} and put back with
+ * {@link #restore}.
+ */
+public final class TransformChain implements AutoCloseable {
+  /**
+   * @param clock processing time of {@link #process(ObjectNode, Consumer)}
+   * @param consentViews opens the consent topic of a consent step
+   */
+  public record Options(Clock clock, ConsentView.Factory consentViews) {
+    public static Options defaults() {
+      return new Options(Clock.systemUTC(), KafkaConsentView::new);
+    }
+
+    public Options withClock(Clock c) {
+      return new Options(c, consentViews);
+    }
+
+    public Options withConsentViews(ConsentView.Factory f) {
+      return new Options(clock, f);
+    }
+  }
+
+  private final Step[] steps;
+  private final String[] names;
+  private final Clock clock;
+  private final List<ConsentView> views;
+  private final boolean owner;
+  private final long[] in;
+  private final long[] rejected;
+  private final Stage[] stages;
+  private long delivered;
+  private Instant now = Instant.EPOCH;
+  private Consumer<ObjectNode> sink = r -> {};
+
+  private TransformChain(
+      Step[] steps, String[] names, Clock clock, List<ConsentView> views, boolean owner) {
+    this.steps = steps;
+    this.names = names;
+    this.clock = clock;
+    this.views = views;
+    this.owner = owner;
+    this.in = new long[steps.length];
+    this.rejected = new long[steps.length];
+    this.stages = new Stage[steps.length + 1];
+    for (int i = 0; i <= steps.length; i++) {
+      stages[i] = new Stage(i);
+    }
+  }
+
+  /**
+   * Compiles with the system clock and Kafka consent views; see {@link #compile(WorkerPlan,
+   * Secrets, Options)}.
+   */
+  public static TransformChain compile(WorkerPlan plan, Secrets secrets) {
+    return compile(plan, secrets, Options.defaults());
+  }
+
+  /**
+   * Compiles every step of {@code plan.transforms()}: schemas, CEL, secret files, durations. Does
+   * no network I/O (consent views connect on first use or in {@link #awaitReady}).
+   *
+   * @throws PlanException naming the step index, its name and the problem
+   */
+  public static TransformChain compile(WorkerPlan plan, Secrets secrets, Options options) {
+    List<TransformSpec> specs = plan.transforms() == null ? List.of() : plan.transforms();
+    List<ConsentView> views = new ArrayList<>();
+    StepCompiler compiler = new StepCompiler(plan, secrets, options.consentViews(), views);
+    Step[] steps = new Step[specs.size()];
+    String[] names = new String[specs.size()];
+    Set<String> seen = new HashSet<>();
+    try {
+      for (int i = 0; i < specs.size(); i++) {
+        TransformSpec spec = specs.get(i);
+        names[i] = spec == null ? "none-" + i : spec.stepName(i);
+        if (spec == null) {
+          throw PlanException.atStep(i, names[i], "the step is empty");
+        }
+        if (!seen.add(names[i])) {
+          throw PlanException.atStep(
+              i, names[i], "step name '" + names[i] + "' is used twice; names must be unique");
+        }
+        try {
+          steps[i] = compiler.compile(spec);
+        } catch (RuntimeException e) {
+          throw PlanException.atStep(i, names[i], e.getMessage(), e);
+        }
+      }
+    } catch (PlanException e) {
+      views.forEach(ConsentView::close);
+      throw e;
+    }
+    return new TransformChain(steps, names, options.clock(), List.copyOf(views), true);
+  }
+
+  /** The same compiled steps with empty state and zero counts; closing a fork closes nothing. */
+  public TransformChain fork() {
+    Step[] fresh = new Step[steps.length];
+    for (int i = 0; i < steps.length; i++) {
+      fresh[i] = steps[i].fresh();
+    }
+    return new TransformChain(fresh, names, clock, views, false);
+  }
+
+  /** Runs one record through the chain at the clock's time. */
+  public void process(ObjectNode record, Consumer<ObjectNode> out) {
+    process(record, clock.instant(), out);
+  }
+
+  /**
+   * Runs one record through the chain; {@code out} receives what comes out of the last step.
+   *
+   * @throws RejectedRecordException when a step rejects the record (route it to the dead letter)
+   */
+  public void process(ObjectNode record, Instant now, Consumer<ObjectNode> out) {
+    this.now = now;
+    this.sink = out;
+    stages[0].accept(record);
+  }
+
+  /** Flushes and throws the first rejection of an emitted record. */
+  public void flush(Instant now, Consumer<ObjectNode> out) {
+    flush(
+        now,
+        out,
+        (r, e) -> {
+          throw e;
+        });
+  }
+
+  /**
+   * Emits what is due at {@code now} (aggregate windows that ended; {@code Instant.MAX} emits all
+   * of them, as at the end of a batch run) and expires dedupe keys. Emitted records run through the
+   * steps after the one that emitted them; a rejected one goes to {@code rejected}.
+   */
+  public void flush(
+      Instant now,
+      Consumer<ObjectNode> out,
+      BiConsumer<ObjectNode, RejectedRecordException> rejectedHandler) {
+    this.sink = out;
+    for (int i = 0; i < steps.length; i++) {
+      Stage next = stages[i + 1];
+      steps[i].flush(
+          now,
+          r -> {
+            ObjectNode original = r.deepCopy();
+            try {
+              this.now = now;
+              next.accept(r);
+            } catch (RejectedRecordException e) {
+              rejectedHandler.accept(original, e);
+            }
+          });
+    }
+  }
+
+  /** Waits until consent views have read their topics. */
+  public void awaitReady(Duration timeout) {
+    for (ConsentView v : views) {
+      v.awaitCaughtUp(timeout);
+    }
+  }
+
+  public boolean isStateful() {
+    for (Step s : steps) {
+      if (s instanceof StatefulStep) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Hands every state entry changed since the last call (tombstones for removed ones). */
+  public void drainStateChanges(Consumer<StateEntry> changes) {
+    for (int i = 0; i < steps.length; i++) {
+      if (steps[i] instanceof StatefulStep s) {
+        String name = names[i];
+        s.drainChanges((k, v) -> changes.accept(new StateEntry(name, k, v)));
+      }
+    }
+  }
+
+  /** Every live state entry. */
+  public void snapshot(Consumer<StateEntry> entries) {
+    for (int i = 0; i < steps.length; i++) {
+      if (steps[i] instanceof StatefulStep s) {
+        String name = names[i];
+        s.snapshot((k, v) -> entries.accept(new StateEntry(name, k, v)));
+      }
+    }
+  }
+
+  /** Puts back one entry, e.g. read from a changelog; entries of unknown steps are ignored. */
+  public void restore(StateEntry entry) {
+    for (int i = 0; i < steps.length; i++) {
+      if (names[i].equals(entry.step()) && steps[i] instanceof StatefulStep s) {
+        s.restore(entry.key(), entry.value());
+        return;
+      }
+    }
+  }
+
+  /** Number of live state entries over all stateful steps. */
+  public int stateEntries() {
+    int n = 0;
+    for (Step s : steps) {
+      if (s instanceof StatefulStep st) {
+        n += st.size();
+      }
+    }
+    return n;
+  }
+
+  public List<String> stepNames() {
+    return List.of(names);
+  }
+
+  /** Records into, out of, and rejected by each step since this chain was made. */
+  public List<RunSummary.StepCount> stepCounts() {
+    List<RunSummary.StepCount> counts = new ArrayList<>();
+    for (int i = 0; i < steps.length; i++) {
+      long out = i + 1 < steps.length ? in[i + 1] : delivered;
+      counts.add(new RunSummary.StepCount(names[i], in[i], out, rejected[i]));
+    }
+    return counts;
+  }
+
+  @Override
+  public void close() {
+    if (owner) {
+      views.forEach(ConsentView::close);
+    }
+  }
+
+  /** Feeds step {@code index}; the stage past the last step delivers to the caller. */
+  private final class Stage implements Consumer<ObjectNode> {
+    private final int index;
+
+    Stage(int index) {
+      this.index = index;
+    }
+
+    @Override
+    public void accept(ObjectNode record) {
+      if (index == steps.length) {
+        delivered++;
+        sink.accept(record);
+        return;
+      }
+      in[index]++;
+      try {
+        steps[index].process(record, now, stages[index + 1]);
+      } catch (StepRejection e) {
+        rejected[index]++;
+        throw new RejectedRecordException(index, names[index], e.getMessage(), e.failsRun);
+      }
+    }
+  }
+}
