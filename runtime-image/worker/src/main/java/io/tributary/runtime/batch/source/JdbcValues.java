@@ -12,6 +12,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 
 /** Conversions between JDBC values and JSON records, watermarks and range bounds. */
@@ -70,7 +71,7 @@ final class JdbcValues {
         if ("timestamptz".equalsIgnoreCase(typeName)) {
           return (rs, o) -> putText(o, name, instant(rs.getObject(i, OffsetDateTime.class)));
         }
-        return (rs, o) -> putText(o, name, rs.getObject(i, LocalDateTime.class));
+        return (rs, o) -> putText(o, name, local(rs.getObject(i, LocalDateTime.class)));
       case Types.DATE:
         return (rs, o) -> putText(o, name, rs.getObject(i, LocalDate.class));
       case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB:
@@ -82,6 +83,11 @@ final class JdbcValues {
       default:
         return (rs, o) -> o.put(name, rs.getString(i));
     }
+  }
+
+  /** Always with seconds (LocalDateTime.toString drops ":00"), without a zone. */
+  private static String local(LocalDateTime t) {
+    return t == null ? null : DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(t);
   }
 
   private static Instant instant(OffsetDateTime t) {
@@ -121,7 +127,7 @@ final class JdbcValues {
           case INTEGER -> rs.getObject(col) == null ? null : rs.getLong(col);
           case DECIMAL ->
               rs.getBigDecimal(col) == null ? null : rs.getBigDecimal(col).toPlainString();
-          case TIMESTAMP -> rs.getObject(col, LocalDateTime.class);
+          case TIMESTAMP -> local(rs.getObject(col, LocalDateTime.class));
           case TIMESTAMPTZ -> instant(rs.getObject(col, OffsetDateTime.class));
           case DATE -> rs.getObject(col, LocalDate.class);
           case TEXT -> rs.getString(col);
