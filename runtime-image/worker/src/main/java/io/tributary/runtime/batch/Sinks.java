@@ -10,21 +10,13 @@ import io.tributary.runtime.batch.source.KafkaReader;
 
 /** Opens the plan's sink. */
 final class Sinks {
-  /** Rows per lake file before it rolls over to the next. */
-  static final long LAKE_RECORDS_PER_FILE = 1_000_000;
-
   private Sinks() {}
 
   static RecordSink open(WorkerPlan plan, SecretFiles secrets, String runId, RecordSource source)
       throws Exception {
     SinkSpec s = plan.sink();
     return switch (s.kind()) {
-      case "lake" ->
-          new LakeWriter(
-              s.lake(),
-              plan.schema(),
-              runId,
-              Long.getLong("tributary.lake.recordsPerFile", LAKE_RECORDS_PER_FILE));
+      case "lake" -> new LakeWriter(s.lake(), plan.schema(), runId);
       case "jdbc" -> new JdbcWriter(s.jdbc(), secrets);
       case "kafka" ->
           new KafkaWriter(

@@ -25,7 +25,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes a run into a lake dataset: Parquet or JSON Lines files in Hive-style partition
- * directories, staged and committed atomically by {@link LakeCommit}.
+ * directories, staged and committed by {@link LakeCommit}.
+ *
+ * <p>A run writes exactly one file per partition it touches, so publishing a partition is one
+ * atomic rename: a reader sees all of a run's rows of a partition or none of them, even while a
+ * commit is interrupted.
  */
 public final class LakeWriter implements RecordSink {
   private static final Logger LOG = LoggerFactory.getLogger(LakeWriter.class);
@@ -37,7 +41,6 @@ public final class LakeWriter implements RecordSink {
   private final List<String> partitionBy;
   private final LakeCommit commit;
   private final String runId;
-  private final long maxRecordsPerFile;
   private List<Columns.Column> columns;
   private final List<ObjectNode> sample = new ArrayList<>();
   private final Map<String, PartFile> open = new LinkedHashMap<>();
@@ -46,12 +49,11 @@ public final class LakeWriter implements RecordSink {
   private int fileSeq;
   private long written;
 
-  public LakeWriter(LakeSink spec, SchemaSpec schema, String runId, long maxRecordsPerFile) {
+  public LakeWriter(LakeSink spec, SchemaSpec schema, String runId) {
     this.spec = spec;
     this.partitionBy = spec.partitionBy() == null ? List.of() : spec.partitionBy();
     this.runId = runId;
     this.commit = new LakeCommit(Path.of(spec.path()), runId);
-    this.maxRecordsPerFile = maxRecordsPerFile;
     if (schema != null && schema.fields() != null && !schema.fields().isEmpty()) {
       this.columns = Columns.fromSchema(schema, partitionBy);
     }
@@ -93,9 +95,6 @@ public final class LakeWriter implements RecordSink {
     warnDroppedFields(record);
     file.write(record);
     written++;
-    if (file.records() >= maxRecordsPerFile) {
-      closeFile(partition);
-    }
   }
 
   private void warnDroppedFields(ObjectNode record) {

@@ -34,7 +34,7 @@ class LakeWriterTest {
     Path ds = dir.resolve("events");
     LakeWriter w =
         new LakeWriter(
-            new LakeSink(ds.toString(), FileFormat.PARQUET, List.of("country")), null, "r1", 1000);
+            new LakeSink(ds.toString(), FileFormat.PARQUET, List.of("country")), null, "r1");
     assertThat(w.begin()).isEmpty();
     w.write(rec("{\"id\":1,\"country\":\"AE\",\"amount\":1.5,\"ok\":true}"));
     w.write(rec("{\"id\":2,\"country\":\"SA\",\"amount\":2,\"ok\":false}"));
@@ -61,12 +61,12 @@ class LakeWriterTest {
   void aRetryOfACommittedRunReturnsItsSummaryAndWritesNothing() throws Exception {
     Path ds = dir.resolve("d");
     LakeSink spec = new LakeSink(ds.toString(), FileFormat.JSONL, null);
-    LakeWriter first = new LakeWriter(spec, null, "r1", 1000);
+    LakeWriter first = new LakeWriter(spec, null, "r1");
     first.begin();
     first.write(rec("{\"id\":1}"));
     first.commit(summary());
 
-    LakeWriter retry = new LakeWriter(spec, null, "r1", 1000);
+    LakeWriter retry = new LakeWriter(spec, null, "r1");
     assertThat(retry.begin()).contains(summary());
     assertThat(visibleDataFiles(ds)).hasSize(1);
   }
