@@ -1,16 +1,31 @@
 package io.tributary.runtime;
 
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.tributary.pipeline.plan.ExitCodes;
 import io.tributary.pipeline.plan.PlanJson;
 import io.tributary.pipeline.plan.WorkerPlan;
+import io.tributary.runtime.batch.BatchWorker;
+import io.tributary.runtime.stream.StreamSettings;
+import io.tributary.runtime.stream.StreamWorker;
+import io.tributary.runtime.transform.TransformChain;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * The worker runtime's entry point: {@code run --plan <file>}. One image serves every StreamJob pod
  * and every DataPipeline run; the plan's kind decides which engine runs.
+ *
+ * <p>The whole plan is checked before any record is read: transforms compile (CEL, schemas,
+ * durations), secret files exist, the source and sink fit the kind. An invalid plan exits {@link
+ * ExitCodes#INVALID_PLAN} with one line naming the plan file, the place in the plan (e.g. the step
+ * index) and the problem; the line also goes to the termination log so {@code kubectl describe}
+ * shows it.
  */
 public final class Main {
+  static final Path TERMINATION_LOG = Path.of("/dev/termination-log");
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -19,23 +34,20 @@ public final class Main {
 
   static int run(String[] args) {
     if (args.length != 3 || !"run".equals(args[0]) || !"--plan".equals(args[1])) {
-      System.err.println("usage: tributary-worker run --plan <plan.json>");
-      return ExitCodes.INVALID_PLAN;
+      return invalid("usage: tributary-worker run --plan <plan.json>");
     }
     Path planPath = Path.of(args[2]);
     if (!Files.isReadable(planPath)) {
-      System.err.println("plan " + planPath + ": file not found or not readable");
-      return ExitCodes.INVALID_PLAN;
+      return invalid("plan " + planPath + ": file not found or not readable");
     }
     WorkerPlan plan;
     try {
       plan = PlanJson.readPlan(planPath);
     } catch (RuntimeException e) {
-      System.err.println("plan " + planPath + ": " + e.getMessage());
-      return ExitCodes.INVALID_PLAN;
+      return invalid("plan " + planPath + ": " + describe(e));
     }
     if (plan.planVersion() != WorkerPlan.VERSION) {
-      System.err.println(
+      return invalid(
           "plan "
               + planPath
               + ": planVersion "
@@ -43,9 +55,63 @@ public final class Main {
               + " is not supported (this runtime reads "
               + WorkerPlan.VERSION
               + ")");
-      return ExitCodes.INVALID_PLAN;
     }
-    System.err.println("plan " + planPath + ": kind " + plan.kind() + " has no engine yet");
+    try {
+      Secrets secrets = Secrets.fromPlan(plan);
+      // Compiling checks every step; the engines compile their own chains again.
+      TransformChain.compile(plan, secrets).close();
+      if (WorkerPlan.KIND_STREAM.equals(plan.kind())) {
+        return StreamWorker.run(StreamSettings.from(plan, secrets), plan, secrets);
+      }
+      if (WorkerPlan.KIND_BATCH.equals(plan.kind())) {
+        return BatchWorker.run(planPath, plan);
+      }
+      return invalid(
+          "plan "
+              + planPath
+              + ": kind '"
+              + plan.kind()
+              + "' is unknown; use StreamJob or DataPipeline");
+    } catch (PlanException e) {
+      return invalid("plan " + planPath + ": " + e.getMessage());
+    }
+  }
+
+  /** Names the place in the plan of a JSON mapping error, e.g. {@code transforms[1].explode}. */
+  static String describe(RuntimeException e) {
+    if (!(e.getCause() instanceof JsonMappingException jm) || jm.getPath().isEmpty()) {
+      return e.getMessage();
+    }
+    StringBuilder where = new StringBuilder();
+    for (JsonMappingException.Reference ref : jm.getPath()) {
+      if (ref.getFieldName() != null) {
+        where.append(where.length() == 0 ? "" : ".").append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        where.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    if (jm instanceof UnrecognizedPropertyException u) {
+      return where
+          + ": unknown field '"
+          + u.getPropertyName()
+          + "' (this runtime knows "
+          + u.getKnownPropertyIds()
+          + ")";
+    }
+    return where + ": " + jm.getOriginalMessage();
+  }
+
+  /** Prints one line (CEL errors span lines with a caret; fold them) and returns INVALID_PLAN. */
+  private static int invalid(String message) {
+    String line = message.replaceAll("\\s*\\R\\s*", " | ");
+    System.err.println(line);
+    if (Files.isWritable(TERMINATION_LOG)) {
+      try {
+        Files.writeString(TERMINATION_LOG, line, StandardCharsets.UTF_8);
+      } catch (java.io.IOException e) {
+        // The termination log is a convenience; stderr already has the message.
+      }
+    }
     return ExitCodes.INVALID_PLAN;
   }
 }

@@ -1,0 +1,487 @@
+package io.tributary.runtime.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.runtime.ops.WorkerMetrics;
+import io.tributary.runtime.transform.RejectedRecordException;
+import io.tributary.runtime.transform.TransformChain;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One consume → transform → produce loop: a consumer, a producer and a transform chain per owned
+ * partition, on one thread.
+ *
+ * <p>Exactly-once: every commit interval, the output, the dead letters, the state changes and the
+ * consumed offsets (with the group metadata, so a zombie is fenced) commit in one transaction. On
+ * any failure the transaction aborts and the loop rewinds every owned partition to its committed
+ * offset and restores its state from the changelog — the state of the last commit. At-least-once:
+ * the same, with a producer flush and an offset commit instead of a transaction.
+ */
+final class StreamLoop implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamLoop.class);
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final int MAX_CONSECUTIVE_FAILURES = 5;
+
+  private final StreamSettings settings;
+  private final TransformChain template;
+  private final WorkerMetrics metrics;
+  private final StateChangelog changelog;
+  private final String clientId;
+  private final String transactionalId;
+  private final boolean stateful;
+  private final long commitNanos;
+
+  private final Map<TopicPartition, TransformChain> chains = new HashMap<>();
+  private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+  private final AtomicReference<Exception> sendError = new AtomicReference<>();
+  private KafkaConsumer<byte[], byte[]> consumer;
+  private KafkaProducer<byte[], byte[]> producer;
+  private KafkaConsumer<byte[], byte[]> restoreReader;
+  private boolean inTransaction;
+  private long lastCommit = System.nanoTime();
+  private long lastGauges;
+
+  private volatile boolean running = true;
+  private volatile boolean ready;
+  private volatile Throwable failure;
+  private volatile long lag;
+  private volatile int stateEntries;
+
+  StreamLoop(
+      StreamSettings settings,
+      TransformChain template,
+      WorkerMetrics metrics,
+      StateChangelog changelog,
+      String instanceId) {
+    this.settings = settings;
+    this.template = template;
+    this.metrics = metrics;
+    this.changelog = changelog;
+    this.clientId = settings.group() + "-" + instanceId;
+    this.transactionalId = settings.exactlyOnce() ? clientId : null;
+    this.stateful = template.isStateful();
+    this.commitNanos = settings.commitInterval().toNanos();
+  }
+
+  @Override
+  public void run() {
+    try {
+      producer = new KafkaProducer<>(KafkaClients.producer(settings, clientId, transactionalId));
+      if (settings.exactlyOnce()) {
+        // Fences an earlier incarnation with the same id and aborts its open transaction.
+        producer.initTransactions();
+      }
+      if (stateful) {
+        restoreReader =
+            new KafkaConsumer<>(KafkaClients.restoreReader(settings, clientId + "-restore"));
+      }
+      consumer = new KafkaConsumer<>(KafkaClients.consumer(settings, clientId));
+      consumer.subscribe(settings.inputTopics(), new Rebalance());
+      loop();
+    } catch (Throwable t) {
+      failure = t;
+      LOG.error("stream loop {} failed: {}", clientId, t.toString(), t);
+    } finally {
+      closeClients();
+    }
+  }
+
+  private void loop() {
+    Duration pollTimeout = Duration.ofMillis(Math.max(1, Math.min(100, commitNanos / 1_000_000)));
+    int failures = 0;
+    while (running) {
+      try {
+        ConsumerRecords<byte[], byte[]> batch = consumer.poll(pollTimeout);
+        ready = true;
+        if (!batch.isEmpty()) {
+          Instant now = Instant.now();
+          for (ConsumerRecord<byte[], byte[]> r : batch) {
+            handle(r, now);
+          }
+        }
+        if (System.nanoTime() - lastCommit >= commitNanos) {
+          commit();
+        }
+        refreshGauges();
+        failures = 0;
+      } catch (WakeupException e) {
+        // stop() woke the consumer; the loop condition ends it.
+      } catch (KafkaException e) {
+        if (fatal(e) || ++failures > MAX_CONSECUTIVE_FAILURES) {
+          throw e;
+        }
+        LOG.warn("transaction failed, rewinding to the last commit: {}", e.toString());
+        abortAndRewind();
+      }
+    }
+    // Graceful stop: finish the open transaction so nothing is redone by the next owner.
+    try {
+      commit();
+    } catch (KafkaException e) {
+      LOG.warn("final commit failed, aborting: {}", e.toString());
+      abortQuietly();
+    }
+  }
+
+  private static boolean fatal(KafkaException e) {
+    return e instanceof ProducerFencedException
+        || e instanceof InvalidProducerEpochException
+        || e instanceof AuthorizationException
+        || e instanceof AuthenticationException;
+  }
+
+  private void handle(ConsumerRecord<byte[], byte[]> r, Instant now) {
+    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+    TransformChain chain = chains.get(tp);
+    if (chain == null) {
+      return; // revoked in this poll; its new owner reads it
+    }
+    metrics.recordsIn.inc();
+    offsets.put(tp, new OffsetAndMetadata(r.offset() + 1, r.leaderEpoch(), ""));
+    ObjectNode record = parse(r);
+    if (record == null) {
+      return;
+    }
+    long start = System.nanoTime();
+    try {
+      chain.process(record, now, out -> emit(out, r.key(), r.timestamp()));
+    } catch (RejectedRecordException e) {
+      if (e.failsRun()) {
+        throw new RecordFailsRunException(
+            e.getMessage()
+                + " at "
+                + r.topic()
+                + "/"
+                + r.partition()
+                + "@"
+                + r.offset()
+                + " (validate onInvalid: fail)");
+      }
+      deadLetter(r, String.valueOf(e.step()), e.stepName(), e.reason());
+    }
+    metrics.processingLatency.observe((System.nanoTime() - start) / 1e9);
+  }
+
+  private ObjectNode parse(ConsumerRecord<byte[], byte[]> r) {
+    if (r.value() == null) {
+      deadLetter(r, "-1", "source", "the value is null (a tombstone), not a JSON object");
+      return null;
+    }
+    try {
+      JsonNode node = MAPPER.readTree(r.value());
+      if (node instanceof ObjectNode o) {
+        return o;
+      }
+      deadLetter(r, "-1", "source", "the value is JSON but not an object");
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      deadLetter(r, "-1", "source", "the value is not JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      deadLetter(r, "-1", "source", "the value cannot be read: " + e.getMessage());
+    }
+    return null;
+  }
+
+  private void emit(ObjectNode out, byte[] inputKey, long timestamp) {
+    byte[] key = inputKey;
+    if (settings.keyField() != null) {
+      JsonNode k = out.get(settings.keyField());
+      if (k != null && !k.isNull()) {
+        key = (k.isTextual() ? k.textValue() : k.toString()).getBytes(StandardCharsets.UTF_8);
+      }
+    }
+    byte[] value;
+    try {
+      value = MAPPER.writeValueAsBytes(out);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot serialize a record", e);
+    }
+    // The output keeps the input's timestamp, so end-to-end latency reads off the output.
+    send(new ProducerRecord<>(settings.outputTopic(), null, timestamp, key, value));
+    metrics.recordsOut.inc();
+  }
+
+  private void deadLetter(
+      ConsumerRecord<byte[], byte[]> r, String stepIndex, String step, String reason) {
+    RecordHeaders h = new RecordHeaders();
+    h.add("tributary.reason", utf8(reason));
+    h.add("tributary.step", utf8(step));
+    h.add("tributary.step.index", utf8(stepIndex));
+    h.add("tributary.source.topic", utf8(r.topic()));
+    h.add("tributary.source.partition", utf8(String.valueOf(r.partition())));
+    h.add("tributary.source.offset", utf8(String.valueOf(r.offset())));
+    send(
+        new ProducerRecord<>(
+            settings.deadLetterTopic(), null, r.timestamp(), r.key(), r.value(), h));
+    metrics.deadLettered(step);
+  }
+
+  private void deadLetterEmitted(ObjectNode emitted, RejectedRecordException e) {
+    RecordHeaders h = new RecordHeaders();
+    h.add("tributary.reason", utf8(e.reason()));
+    h.add("tributary.step", utf8(e.stepName()));
+    h.add("tributary.step.index", utf8(String.valueOf(e.step())));
+    try {
+      send(
+          new ProducerRecord<>(
+              settings.deadLetterTopic(), null, null, null, MAPPER.writeValueAsBytes(emitted), h));
+    } catch (IOException ex) {
+      throw new IllegalStateException(ex);
+    }
+    metrics.deadLettered(e.stepName());
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private void send(ProducerRecord<byte[], byte[]> record) {
+    beginIfNeeded();
+    producer.send(
+        record,
+        (md, e) -> {
+          if (e != null) {
+            sendError.compareAndSet(null, e);
+          }
+        });
+  }
+
+  private void beginIfNeeded() {
+    if (settings.exactlyOnce() && !inTransaction) {
+      producer.beginTransaction();
+      inTransaction = true;
+    }
+  }
+
+  /** Emits closed windows, writes state changes, and commits them with the consumed offsets. */
+  private void commit() {
+    lastCommit = System.nanoTime();
+    Instant now = Instant.now();
+    for (Map.Entry<TopicPartition, TransformChain> e : chains.entrySet()) {
+      TransformChain chain = e.getValue();
+      if (stateful) {
+        chain.flush(now, out -> emit(out, null, now.toEpochMilli()), this::deadLetterEmitted);
+        TopicPartition tp = e.getKey();
+        chain.drainStateChanges(entry -> send(changelog.record(tp, entry)));
+      }
+    }
+    if (offsets.isEmpty() && !inTransaction) {
+      return;
+    }
+    if (settings.exactlyOnce()) {
+      beginIfNeeded();
+      if (!offsets.isEmpty()) {
+        producer.sendOffsetsToTransaction(new HashMap<>(offsets), consumer.groupMetadata());
+      }
+      producer.commitTransaction();
+      inTransaction = false;
+    } else {
+      producer.flush();
+      Exception e = sendError.getAndSet(null);
+      if (e != null) {
+        throw new KafkaException("a send failed: " + e.getMessage(), e);
+      }
+      consumer.commitSync(new HashMap<>(offsets));
+    }
+    offsets.clear();
+    metrics.transactionsCommitted.inc();
+  }
+
+  private void abortQuietly() {
+    offsets.clear();
+    sendError.set(null);
+    if (inTransaction) {
+      inTransaction = false;
+      metrics.transactionsAborted.inc();
+      try {
+        producer.abortTransaction();
+      } catch (KafkaException e) {
+        LOG.warn("abort failed: {}", e.toString());
+        throw e;
+      }
+    }
+  }
+
+  /** Back to the last commit: committed offsets and the state the changelog holds. */
+  private void abortAndRewind() {
+    abortQuietly();
+    Set<TopicPartition> owned = new HashSet<>(consumer.assignment());
+    rewind(owned);
+  }
+
+  private void rewind(Set<TopicPartition> owned) {
+    if (owned.isEmpty()) {
+      return;
+    }
+    Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(owned);
+    Set<TopicPartition> fresh = new HashSet<>();
+    for (TopicPartition tp : owned) {
+      OffsetAndMetadata o = committed.get(tp);
+      if (o != null) {
+        consumer.seek(tp, o);
+      } else {
+        fresh.add(tp);
+      }
+    }
+    if (!fresh.isEmpty()) {
+      if ("latest".equals(settings.startingOffsets())) {
+        consumer.seekToEnd(fresh);
+      } else {
+        consumer.seekToBeginning(fresh);
+      }
+    }
+    for (TopicPartition tp : owned) {
+      chains.put(tp, restoredChain(tp));
+    }
+  }
+
+  private TransformChain restoredChain(TopicPartition tp) {
+    TransformChain chain = template.fork();
+    if (stateful) {
+      long n = changelog.restore(restoreReader, tp, chain);
+      LOG.info("restored {} state entries of {}", n, tp);
+    }
+    return chain;
+  }
+
+  private void refreshGauges() {
+    long now = System.nanoTime();
+    if (now - lastGauges < 1_000_000_000L) {
+      return;
+    }
+    lastGauges = now;
+    long total = 0;
+    for (TopicPartition tp : consumer.assignment()) {
+      total += consumer.currentLag(tp).orElse(0);
+    }
+    lag = total;
+    int entries = 0;
+    for (TransformChain c : chains.values()) {
+      entries += c.stateEntries();
+    }
+    stateEntries = entries;
+  }
+
+  private void closeClients() {
+    Duration t = Duration.ofSeconds(5);
+    try {
+      if (consumer != null) {
+        consumer.close(t); // leaves the group, so partitions move at once
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("consumer close: {}", e.toString());
+    }
+    try {
+      if (producer != null) {
+        producer.close(t);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("producer close: {}", e.toString());
+    }
+    if (restoreReader != null) {
+      restoreReader.close(t);
+    }
+  }
+
+  void stop() {
+    running = false;
+    KafkaConsumer<byte[], byte[]> c = consumer;
+    if (c != null) {
+      c.wakeup();
+    }
+  }
+
+  boolean ready() {
+    return ready && failure == null;
+  }
+
+  Throwable failure() {
+    return failure;
+  }
+
+  long lag() {
+    return lag;
+  }
+
+  int stateEntries() {
+    return stateEntries;
+  }
+
+  /** Commits before partitions leave, restores state when they arrive. */
+  private final class Rebalance implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      if (partitions.isEmpty()) {
+        return;
+      }
+      try {
+        commit();
+      } catch (KafkaException e) {
+        LOG.warn("commit before revocation failed: {}", e.toString());
+        abortQuietly();
+        Set<TopicPartition> kept = new HashSet<>(consumer.assignment());
+        kept.removeAll(partitions);
+        rewind(kept);
+      }
+      partitions.forEach(chains::remove);
+      LOG.info("partitions revoked: {}", partitions);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      metrics.rebalanced();
+      for (TopicPartition tp : partitions) {
+        chains.put(tp, restoredChain(tp));
+      }
+      LOG.info("partitions assigned: {}", partitions);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      // Another worker may own them already: nothing of the open transaction may commit.
+      try {
+        abortQuietly();
+      } catch (KafkaException e) {
+        LOG.warn("abort after losing partitions failed: {}", e.toString());
+      }
+      partitions.forEach(chains::remove);
+      Set<TopicPartition> kept = new HashSet<>(consumer.assignment());
+      kept.removeAll(partitions);
+      rewind(kept);
+      LOG.warn("partitions lost: {}", partitions);
+    }
+  }
+
+  /** A record failed a validate step whose plan says onInvalid: fail. */
+  static final class RecordFailsRunException extends RuntimeException {
+    RecordFailsRunException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,168 @@
+package io.tributary.runtime.stream;
+
+import io.tributary.pipeline.plan.ExitCodes;
+import io.tributary.pipeline.plan.WorkerPlan;
+import io.tributary.runtime.Secrets;
+import io.tributary.runtime.ops.OpsServer;
+import io.tributary.runtime.ops.WorkerMetrics;
+import io.tributary.runtime.transform.TransformChain;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The StreamJob engine: prepares topics, starts the metrics server and one {@link StreamLoop} per
+ * thread, and stops them cleanly on SIGTERM (each finishes or aborts its open transaction and
+ * leaves the group) within the grace period.
+ */
+public final class StreamWorker {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamWorker.class);
+
+  /** Kubernetes' default terminationGracePeriodSeconds is 30; leave room to exit. */
+  static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(25);
+
+  private final StreamSettings settings;
+  private final WorkerPlan plan;
+  private final Secrets secrets;
+  private final String instanceId;
+  private final List<StreamLoop> loops = new CopyOnWriteArrayList<>();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private volatile boolean stopping;
+  private volatile WorkerMetrics metrics;
+  private volatile OpsServer ops;
+
+  StreamWorker(StreamSettings settings, WorkerPlan plan, Secrets secrets, String instanceId) {
+    this.settings = settings;
+    this.plan = plan;
+    this.secrets = secrets;
+    this.instanceId = instanceId;
+  }
+
+  /** Runs until SIGTERM or a fatal error; returns the exit code. */
+  public static int run(StreamSettings settings, WorkerPlan plan, Secrets secrets) {
+    StreamWorker worker = new StreamWorker(settings, plan, secrets, instanceId());
+    Thread hook = new Thread(worker::stopAndWait, "shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    return worker.runUntilStopped();
+  }
+
+  int runUntilStopped() {
+    MDC.put("pipeline.namespace", settings.pipelineNamespace());
+    MDC.put("pipeline.name", settings.pipelineName());
+    metrics = new WorkerMetrics(settings.pipelineNamespace(), settings.pipelineName());
+    TransformChain template = TransformChain.compile(plan, secrets);
+    try (OpsServer ops =
+        new OpsServer(
+            settings.metricsPort(),
+            metrics.registry(),
+            () -> loops.stream().allMatch(l -> l.failure() == null),
+            () -> !loops.isEmpty() && loops.stream().allMatch(StreamLoop::ready))) {
+      this.ops = ops;
+      LOG.info(
+          "stream worker starting: {} -> {} ({}), metrics on port {}",
+          settings.inputTopics(),
+          settings.outputTopic(),
+          settings.guarantee().wireName(),
+          ops.port());
+      int partitions = StateChangelog.partitionsNeeded(Topics.inputPartitions(settings));
+      int changelogPartitions =
+          Topics.ensureOutputTopics(settings, partitions, template.isStateful());
+      template.awaitReady(Duration.ofSeconds(120));
+      StateChangelog changelog = new StateChangelog(settings.changelogTopic(), changelogPartitions);
+      metrics.lagSource(() -> loops.stream().mapToLong(StreamLoop::lag).sum());
+      metrics.stateEntriesSource(() -> loops.stream().mapToLong(StreamLoop::stateEntries).sum());
+
+      // The plan has no per-worker thread count yet: scale out with replicas.
+      int threads = 1;
+      List<Thread> threadList = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        StreamLoop loop =
+            new StreamLoop(settings, template, metrics, changelog, instanceId + "-" + i);
+        loops.add(loop);
+        if (stopping) {
+          loop.stop(); // SIGTERM during start-up: start, find nothing to do, leave
+        }
+        Thread t = new Thread(loop, "stream-" + i);
+        threadList.add(t);
+      }
+      threadList.forEach(Thread::start);
+      for (Thread t : threadList) {
+        t.join();
+      }
+      Throwable failure =
+          loops.stream().map(StreamLoop::failure).filter(f -> f != null).findFirst().orElse(null);
+      if (failure instanceof StreamLoop.RecordFailsRunException) {
+        LOG.error("stopping: {}", failure.getMessage());
+        return ExitCodes.PERMANENT;
+      }
+      if (failure != null) {
+        return ExitCodes.RETRYABLE;
+      }
+      LOG.info("stream worker stopped");
+      return ExitCodes.OK;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return ExitCodes.RETRYABLE;
+    } catch (Exception e) {
+      LOG.error("stream worker cannot start: {}", e.toString());
+      return ExitCodes.RETRYABLE;
+    } finally {
+      template.close();
+      stopped.countDown();
+    }
+  }
+
+  WorkerMetrics metrics() {
+    return metrics;
+  }
+
+  /** The port of /metrics, /healthz and /readyz once started, else -1. */
+  int opsPort() {
+    OpsServer o = ops;
+    return o == null ? -1 : o.port();
+  }
+
+  /** Called from the shutdown hook on SIGTERM. */
+  void stopAndWait() {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    LOG.info("stopping: finishing open transactions and leaving the group");
+    loops.forEach(StreamLoop::stop);
+    try {
+      if (!stopped.await(SHUTDOWN_GRACE.toSeconds(), TimeUnit.SECONDS)) {
+        LOG.warn("not stopped within {}; exiting anyway", SHUTDOWN_GRACE);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * A stable identity for this worker: a restarted container in the same pod gets the same
+   * transactional id, which fences its predecessor and aborts its open transaction at once.
+   */
+  static String instanceId() {
+    String id = System.getenv("TRIBUTARY_INSTANCE_ID");
+    if (id == null || id.isBlank()) {
+      id = System.getenv("HOSTNAME");
+    }
+    if (id == null || id.isBlank()) {
+      try {
+        id = InetAddress.getLocalHost().getHostName();
+      } catch (java.io.IOException e) {
+        id = UUID.randomUUID().toString();
+      }
+    }
+    return id;
+  }
+}

@@ -1,0 +1,93 @@
+package io.tributary.runtime.stream;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes sure the topics a stream worker writes exist: the output and dead-letter topics (with the
+ * input's partition count) and the compacted state changelog. Existing topics are left as they are;
+ * the replication factor is the broker's default.
+ */
+final class Topics {
+  private static final Logger LOG = LoggerFactory.getLogger(Topics.class);
+  private static final long TIMEOUT_S = 30;
+
+  private Topics() {}
+
+  /** Partition counts of the input topics; fails naming a topic that does not exist. */
+  static Map<String, Integer> inputPartitions(StreamSettings s) throws Exception {
+    try (Admin admin = Admin.create(KafkaClients.admin(s.bootstrapServers(), s.sourceSaslJaas()))) {
+      Map<String, Integer> counts = new HashMap<>();
+      Map<String, TopicDescription> d;
+      try {
+        d = admin.describeTopics(s.inputTopics()).allTopicNames().get(TIMEOUT_S, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+          throw new IllegalStateException(
+              "an input topic of source.kafka.topics " + s.inputTopics() + " does not exist");
+        }
+        throw e;
+      }
+      d.forEach((name, desc) -> counts.put(name, desc.partitions().size()));
+      return counts;
+    }
+  }
+
+  /**
+   * Creates what is missing.
+   *
+   * @return the changelog's partition count (an existing changelog keeps its own)
+   */
+  static int ensureOutputTopics(StreamSettings s, int partitions, boolean stateful)
+      throws Exception {
+    try (Admin admin =
+        Admin.create(KafkaClients.admin(s.outputBootstrapServers(), s.sinkSaslJaas()))) {
+      List<NewTopic> wanted = new ArrayList<>();
+      wanted.add(new NewTopic(s.outputTopic(), Optional.of(partitions), Optional.empty()));
+      wanted.add(new NewTopic(s.deadLetterTopic(), Optional.of(partitions), Optional.empty()));
+      if (stateful) {
+        wanted.add(
+            new NewTopic(s.changelogTopic(), Optional.of(partitions), Optional.empty())
+                .configs(
+                    Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+      }
+      for (var e : admin.createTopics(wanted).values().entrySet()) {
+        try {
+          e.getValue().get(TIMEOUT_S, TimeUnit.SECONDS);
+          LOG.info("created topic {}", e.getKey());
+        } catch (ExecutionException ex) {
+          if (!(ex.getCause() instanceof TopicExistsException)) {
+            throw new IllegalStateException(
+                "cannot create topic " + e.getKey() + ": " + ex.getCause().getMessage(), ex);
+          }
+        } catch (TimeoutException ex) {
+          throw new IllegalStateException("creating topic " + e.getKey() + " timed out", ex);
+        }
+      }
+      if (!stateful) {
+        return partitions;
+      }
+      return admin
+          .describeTopics(List.of(s.changelogTopic()))
+          .allTopicNames()
+          .get(TIMEOUT_S, TimeUnit.SECONDS)
+          .get(s.changelogTopic())
+          .partitions()
+          .size();
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package io.tributary.runtime.stream;
+
+/** Stream plans for the broker tests. */
+final class Plans {
+  private Plans() {}
+
+  static String plan(
+      String name,
+      String bootstrap,
+      String input,
+      String output,
+      String transforms,
+      String schema,
+      String extra) {
+    return "{\"planVersion\":1,\"kind\":\"StreamJob\","
+        + "\"pipeline\":{\"namespace\":\"it\",\"name\":\""
+        + name
+        + "\",\"uid\":\"u-"
+        + name
+        + "\",\"generation\":1},"
+        + "\"metricsPort\":0,\"commitInterval\":\"200ms\","
+        + "\"source\":{\"kafka\":{\"bootstrapServers\":\""
+        + bootstrap
+        + "\",\"topics\":[\""
+        + input
+        + "\"]}},"
+        + "\"sink\":{\"kafka\":{\"bootstrapServers\":\""
+        + bootstrap
+        + "\",\"topic\":\""
+        + output
+        + "\"}},"
+        + "\"transforms\":"
+        + transforms
+        + (schema == null ? "" : ",\"schema\":" + schema)
+        + (extra == null ? "" : "," + extra)
+        + "}";
+  }
+}
