@@ -113,7 +113,13 @@ public final class Postgres {
     return binDir;
   }
 
-  public void stop() {
+  private boolean stopped;
+
+  public synchronized void stop() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
     try {
       run(
           List.of(

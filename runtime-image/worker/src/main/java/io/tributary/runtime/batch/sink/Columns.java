@@ -147,6 +147,8 @@ public final class Columns {
       case TIMESTAMP:
         if (v.isIntegralNumber()) return Math.multiplyExact(v.longValue(), 1000L);
         if (v.isTextual()) {
+          long fast = utcMicros(v.textValue());
+          if (fast != Long.MIN_VALUE) return fast;
           Instant t = parseInstant(v.textValue());
           if (t != null) return t.getEpochSecond() * 1_000_000L + t.getNano() / 1000;
         }
@@ -154,6 +156,69 @@ public final class Columns {
       default:
         throw new IllegalStateException(c.type().name());
     }
+  }
+
+  /**
+   * Epoch microseconds of {@code yyyy-MM-ddTHH:mm:ss[.fraction][Z]} (UTC; no zone means UTC), the
+   * form the sources write, without the cost of a java.time parser; {@code Long.MIN_VALUE} for
+   * anything else (the caller falls back to {@link #parseInstant}).
+   */
+  static long utcMicros(String s) {
+    int n = s.length();
+    if (n < 19
+        || s.charAt(4) != '-'
+        || s.charAt(7) != '-'
+        || s.charAt(10) != 'T'
+        || s.charAt(13) != ':'
+        || s.charAt(16) != ':') {
+      return Long.MIN_VALUE;
+    }
+    int end = s.charAt(n - 1) == 'Z' ? n - 1 : n;
+    int year = digits(s, 0, 4);
+    int month = digits(s, 5, 7);
+    int day = digits(s, 8, 10);
+    int hour = digits(s, 11, 13);
+    int minute = digits(s, 14, 16);
+    int second = digits(s, 17, 19);
+    if (year < 0
+        || month < 1
+        || month > 12
+        || day < 1
+        || day > 31
+        || hour < 0
+        || hour > 23
+        || minute < 0
+        || minute > 59
+        || second < 0
+        || second > 59) {
+      return Long.MIN_VALUE;
+    }
+    long micros = 0;
+    if (end > 19) {
+      if (s.charAt(19) != '.' || end - 20 < 1 || end - 20 > 9) return Long.MIN_VALUE;
+      int frac = digits(s, 20, end);
+      if (frac < 0) return Long.MIN_VALUE;
+      micros = frac;
+      for (int i = end - 20; i < 6; i++) micros *= 10;
+      for (int i = end - 20; i > 6; i--) micros /= 10;
+    }
+    long days;
+    try {
+      days = LocalDate.of(year, month, day).toEpochDay();
+    } catch (java.time.DateTimeException e) {
+      return Long.MIN_VALUE;
+    }
+    return ((days * 24 + hour) * 60 + minute) * 60_000_000L + second * 1_000_000L + micros;
+  }
+
+  private static int digits(String s, int from, int to) {
+    int v = 0;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') return -1;
+      v = v * 10 + (c - '0');
+    }
+    return v;
   }
 
   /** ISO-8601 instant, offset date-time, local date-time (taken as UTC) or date; else null. */
