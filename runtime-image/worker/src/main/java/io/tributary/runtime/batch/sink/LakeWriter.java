@@ -46,6 +46,7 @@ public final class LakeWriter implements RecordSink {
   private final Map<String, PartFile> open = new LinkedHashMap<>();
   private final List<LakeManifest.FileEntry> closed = new ArrayList<>();
   private final Set<String> warnedDropped = new HashSet<>();
+  private Set<String> columnNames;
   private int fileSeq;
   private long written;
 
@@ -92,7 +93,10 @@ public final class LakeWriter implements RecordSink {
     if (file == null) {
       file = newFile(partition);
     }
-    warnDroppedFields(record);
+    // Checking every record's field names costs more than the write: sample them.
+    if (written < INFERENCE_SAMPLE || (written & 0xFFFF) == 0) {
+      warnDroppedFields(record);
+    }
     file.write(record);
     written++;
   }
@@ -101,12 +105,15 @@ public final class LakeWriter implements RecordSink {
     if (columns == null || warnedDropped.size() > 100) {
       return;
     }
+    if (columnNames == null) {
+      columnNames = new HashSet<>();
+      columns.forEach(c -> columnNames.add(c.name()));
+      columnNames.addAll(partitionBy);
+    }
     var names = record.fieldNames();
     while (names.hasNext()) {
       String n = names.next();
-      if (!partitionBy.contains(n)
-          && columns.stream().noneMatch(c -> c.name().equals(n))
-          && warnedDropped.add(n)) {
+      if (!columnNames.contains(n) && warnedDropped.add(n)) {
         LOG.warn(
             "run {}: field {} is not a lake column and is not written; list it in spec.schema",
             runId,

@@ -3,6 +3,7 @@ package io.tributary.runtime.batch.sink;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.runtime.batch.BadRecordException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -27,6 +28,7 @@ import org.apache.parquet.schema.Types;
  * Avro, no intermediate objects, no Hadoop FileSystem (a {@link LocalOutputFile}).
  */
 final class ParquetPartFile implements PartFile {
+  static final int DICTIONARY_PAGE_BYTES = 128 * 1024;
   private final ParquetWriter<Object[]> writer;
   private final List<Columns.Column> columns;
   private long records;
@@ -38,6 +40,9 @@ final class ParquetPartFile implements PartFile {
             .withConf(new PlainParquetConfiguration())
             .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
             .withCompressionCodec(CompressionCodecName.SNAPPY)
+            // Small dictionaries: low-cardinality columns (country, status) stay dictionary
+            // encoded, high-cardinality ones (ids, hashes) give up on it early and cheaply.
+            .withDictionaryPageSize(DICTIONARY_PAGE_BYTES)
             .build();
   }
 
@@ -151,7 +156,11 @@ final class ParquetPartFile implements PartFile {
         Type field = schema.getType(i);
         consumer.startField(field.getName(), i);
         switch (columns.get(i).type()) {
-          case STRING, JSON -> consumer.addBinary(Binary.fromString((String) v));
+          // a byte-array Binary: hashing and equality in the dictionary are much cheaper than
+          // with the ByteBuffer-backed one Binary.fromString makes
+          case STRING, JSON ->
+              consumer.addBinary(
+                  Binary.fromConstantByteArray(((String) v).getBytes(StandardCharsets.UTF_8)));
           case LONG, TIMESTAMP -> consumer.addLong((Long) v);
           case DOUBLE -> consumer.addDouble((Double) v);
           case BOOLEAN -> consumer.addBoolean((Boolean) v);
