@@ -1,5 +1,6 @@
 package io.tributary.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -29,4 +30,21 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
-public class ComputePool extends CustomResource<ComputePoolSpec, ComputePoolStatus> {}
+public class ComputePool extends CustomResource<ComputePoolSpec, ComputePoolStatus> {
+  // Overridden only so that the CRD schema, and so kubectl explain, describes spec and status.
+  @Override
+  @JsonPropertyDescription(
+      "The node pool: region, node selector, taints, accelerator, node size, node-count"
+          + " bounds and the resource that resizes it.")
+  public ComputePoolSpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  @JsonPropertyDescription(
+      "What the operator observed: matching nodes, ready nodes and allocatable capacity."
+          + " Written only by the operator.")
+  public ComputePoolStatus getStatus() {
+    return super.getStatus();
+  }
+}

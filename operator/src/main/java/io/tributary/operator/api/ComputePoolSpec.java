@@ -16,13 +16,17 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value = "!has(self.minNodes) || !has(self.maxNodes) || self.minNodes <= self.maxNodes",
-    message = "spec: minNodes must be <= maxNodes")
+    fieldPath = ".minNodes",
+    message = "spec.minNodes: must be <= spec.maxNodes; lower minNodes or raise maxNodes")
 @ValidationRule(
     value =
-        "!has(self.accelerator) || has(self.taints) && self.taints.exists(t, t.key == self.accelerator.type)",
+        "!has(self.accelerator) || has(self.taints) && self.taints.exists(t, t.key =="
+            + " self.accelerator.type && t.effect != 'PreferNoSchedule')",
+    fieldPath = ".taints",
     message =
-        "spec.taints: an accelerator pool must taint its nodes with the accelerator type (e.g."
-            + " nvidia.com/gpu=present:NoSchedule) so CPU work stays off them")
+        "spec.taints: an accelerator pool must taint its nodes with the accelerator type as key"
+            + " and effect NoSchedule or NoExecute (e.g. nvidia.com/gpu=present:NoSchedule) so"
+            + " CPU work stays off them; add it to spec.taints")
 public record ComputePoolSpec(
     @Required
         @Pattern("^[a-z]{2}-[a-z]+-[0-9]+$")
@@ -57,8 +61,12 @@ public record ComputePoolSpec(
   /** A node taint. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Taint(
-      @Required @JsonPropertyDescription("Taint key, e.g. nvidia.com/gpu.") String key,
-      @JsonPropertyDescription("Taint value, e.g. present.") String value,
+      // maxLength bounds the cost of the accelerator rule that compares keys (CEL cost limits).
+      @Required
+          @Size(min = 1, max = 317)
+          @JsonPropertyDescription("Taint key, e.g. nvidia.com/gpu.")
+          String key,
+      @Size(max = 63) @JsonPropertyDescription("Taint value, e.g. present.") String value,
       @Required @JsonPropertyDescription("NoSchedule, PreferNoSchedule or NoExecute.")
           Effect effect) {
 
@@ -85,11 +93,17 @@ public record ComputePoolSpec(
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Accelerator(
       @Required
+          @Size(max = 317)
           @Pattern("^[a-z0-9.-]+/[a-z0-9.-]+$")
-          @JsonPropertyDescription("Extended resource name, e.g. nvidia.com/gpu.")
+          @JsonPropertyDescription(
+              "Extended resource name, e.g. nvidia.com/gpu; the pool's nodes must carry a taint"
+                  + " with this key.")
           String type,
       @JsonPropertyDescription("Product, e.g. A100 or L4.") String product,
-      @Min(1) @Max(16) @JsonPropertyDescription("Accelerators per node.") Integer perNode) {}
+      @Min(1)
+          @Max(16)
+          @JsonPropertyDescription("Accelerators each node offers, e.g. 8 for an 8-GPU node.")
+          Integer perNode) {}
 
   /** Size of one node. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -106,8 +120,13 @@ public record ComputePoolSpec(
   /** A resource with a scale subresource. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record ScaleTargetRef(
-      @Required @JsonPropertyDescription("e.g. cluster.x-k8s.io/v1beta1.") String apiVersion,
-      @Required @JsonPropertyDescription("e.g. MachineDeployment.") String kind,
+      @Required
+          @JsonPropertyDescription("API version of the resource, e.g. cluster.x-k8s.io/v1beta1.")
+          String apiVersion,
+      @Required
+          @JsonPropertyDescription(
+              "Kind of the resource; it must have a /scale subresource, e.g. MachineDeployment.")
+          String kind,
       @Required @JsonPropertyDescription("Name of the resource.") String name,
       @Required @JsonPropertyDescription("Namespace of the resource.") String namespace) {}
 }

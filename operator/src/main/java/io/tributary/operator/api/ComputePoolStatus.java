@@ -9,8 +9,12 @@ import java.util.List;
 public record ComputePoolStatus(
     @JsonPropertyDescription("Generation of the spec the operator last acted on.")
         Long observedGeneration,
-    @JsonPropertyDescription("Ready, Progressing and Degraded.") List<Condition> conditions,
-    @JsonPropertyDescription("Nodes matching nodeSelector.") Integer nodes,
+    @JsonPropertyDescription(
+            "Conditions Ready, Progressing and Degraded, each with a CamelCase reason and a"
+                + " message that says what to do; kubectl describe lists them.")
+        List<Condition> conditions,
+    @JsonPropertyDescription("Nodes whose labels match spec.nodeSelector, ready or not.")
+        Integer nodes,
     @JsonPropertyDescription("Matching nodes that are Ready.") Integer readyNodes,
     @JsonPropertyDescription("ready/total, for kubectl get.") String nodesText,
     @JsonPropertyDescription("Allocatable CPU summed over ready nodes, e.g. 48.")

@@ -9,9 +9,15 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Condition(
-    @JsonPropertyDescription("Ready, Progressing or Degraded.") String type,
+    @JsonPropertyDescription(
+            "Ready (doing its job), Progressing (changing: deploying, a run active) or Degraded"
+                + " (the operator cannot reconcile or gave up retrying).")
+        String type,
     @JsonPropertyDescription("True, False or Unknown.") String status,
-    @JsonPropertyDescription("CamelCase machine-readable reason.") String reason,
+    @JsonPropertyDescription(
+            "Why, as one CamelCase word for alerts and scripts, e.g. WorkersAvailable,"
+                + " RunFailed, ResidencyViolation or InvalidSpec (all reasons: docs/crds.md).")
+        String reason,
     @JsonPropertyDescription("What happened and what to do about it.") String message,
     @JsonPropertyDescription("Generation of the spec this condition was computed from.")
         Long observedGeneration,

@@ -1,5 +1,6 @@
 package io.tributary.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -37,4 +38,24 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
 public class DataPipeline extends CustomResource<DataPipelineSpec, DataPipelineStatus>
-    implements Namespaced {}
+    implements Namespaced {
+  // Overridden only so that the CRD schema, and so kubectl explain, describes spec and status.
+  @Override
+  @JsonPropertyDescription(
+      "What a run extracts (source), transforms (transforms) and loads (sink), and when"
+          + " runs happen: schedule (cron), dependsOn (after upstream pipelines succeed), the"
+          + " tributary.io/run-now annotation, or once per spec change when neither schedule nor"
+          + " dependsOn is set.")
+  public DataPipelineSpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  @JsonPropertyDescription(
+      "What the operator observed: phase, conditions Ready/Progressing/Degraded with"
+          + " reasons, the latest run, a bounded run history and the next scheduled time. Written"
+          + " only by the operator.")
+  public DataPipelineStatus getStatus() {
+    return super.getStatus();
+  }
+}

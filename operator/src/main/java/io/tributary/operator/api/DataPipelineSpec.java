@@ -21,9 +21,18 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value = "!has(self.dependsOn) || !has(self.schedule)",
+    fieldPath = ".dependsOn",
     message =
-        "spec: set either schedule or dependsOn, not both (a pipeline runs on a clock or after"
-            + " its upstreams)")
+        "spec.dependsOn: set either schedule or dependsOn, not both (a pipeline runs on a clock"
+            + " or after its upstreams); remove one of them")
+@ValidationRule(
+    value =
+        "!has(self.transforms) || has(self.schema) || !self.transforms.exists(t,"
+            + " has(t.validate))",
+    fieldPath = ".schema",
+    message =
+        "spec.schema: a validate step checks records against spec.schema; add spec.schema"
+            + " (fields or jsonSchema) or remove the validate step")
 public record DataPipelineSpec(
     @Required
         @JsonPropertyDescription(

@@ -13,7 +13,10 @@ public record DataPipelineStatus(
     @JsonPropertyDescription(
             "Idle, Running, BackingOff, Succeeded, Failed, Suspended, Waiting or Invalid.")
         String phase,
-    @JsonPropertyDescription("Ready, Progressing and Degraded.") List<Condition> conditions,
+    @JsonPropertyDescription(
+            "Conditions Ready, Progressing and Degraded, each with a CamelCase reason and a"
+                + " message that says what to do; kubectl describe lists them.")
+        List<Condition> conditions,
     @JsonPropertyDescription("The latest run (active or finished).") RunRecord lastRun,
     @JsonPropertyDescription("The latest successful run.") RunRecord lastSuccessfulRun,
     @JsonPropertyDescription("Recent runs, newest first, at most spec.historyLimit.")

@@ -1,5 +1,6 @@
 package io.tributary.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -37,4 +38,23 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
 public class StreamJob extends CustomResource<StreamJobSpec, StreamJobStatus>
-    implements Namespaced {}
+    implements Namespaced {
+  // Overridden only so that the CRD schema, and so kubectl explain, describes spec and status.
+  @Override
+  @JsonPropertyDescription(
+      "What the stream reads (source.kafka), how it transforms records in flight, where it"
+          + " writes (sink.kafka or sink.featureStore), its delivery guarantee, and how its"
+          + " workers scale and where they run.")
+  public StreamJobSpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  @JsonPropertyDescription(
+      "What the operator observed: conditions Ready/Progressing/Degraded with reasons,"
+          + " workers ready/desired, consumer lag, the guarantee in force. Written only by the"
+          + " operator.")
+  public StreamJobStatus getStatus() {
+    return super.getStatus();
+  }
+}

@@ -21,24 +21,49 @@ import java.util.List;
 
 /** Desired state of a stream. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// Rules guard with has() so a missing required field reports only "Required value".
 @ValidationRule(
-    value = "has(self.source.kafka)",
-    message = "spec.source: a StreamJob reads from Kafka; set source.kafka")
-@ValidationRule(
-    value = "has(self.sink.kafka) || has(self.sink.featureStore)",
+    value = "!has(self.source) || has(self.source.kafka)",
+    fieldPath = ".source",
     message =
-        "spec.sink: a StreamJob writes to Kafka or the feature store; set sink.kafka or sink.featureStore")
+        "spec.source: a StreamJob reads from Kafka; set source.kafka (use a DataPipeline for"
+            + " jdbc, files or http)")
+@ValidationRule(
+    value = "!has(self.sink) || has(self.sink.kafka) || has(self.sink.featureStore)",
+    fieldPath = ".sink",
+    message =
+        "spec.sink: a StreamJob writes to Kafka or the feature store; set sink.kafka or"
+            + " sink.featureStore (use a DataPipeline for lake or jdbc)")
+// exactly-once is the default, so an unset guarantee with a feature-store sink is refused too.
 @ValidationRule(
     value =
-        "!has(self.guarantee) || self.guarantee != 'exactly-once' || !has(self.sink.featureStore)",
+        "!has(self.sink) || !has(self.sink.featureStore) || (has(self.guarantee) &&"
+            + " self.guarantee == 'at-least-once')",
+    fieldPath = ".guarantee",
     message =
-        "spec.guarantee: exactly-once needs a Kafka sink (Redis writes are idempotent but not"
-            + " transactional); use at-least-once with sink.featureStore")
+        "spec.guarantee: exactly-once (the default) needs a Kafka sink; Redis writes are"
+            + " idempotent but not transactional, so set guarantee: at-least-once with"
+            + " sink.featureStore")
+@ValidationRule(
+    value =
+        "!has(self.transforms) || has(self.schema) || !self.transforms.exists(t,"
+            + " has(t.validate))",
+    fieldPath = ".schema",
+    message =
+        "spec.schema: a validate step checks records against spec.schema; add spec.schema"
+            + " (fields or jsonSchema) or remove the validate step")
 public record StreamJobSpec(
-    @Required @JsonPropertyDescription("Where to read: source.kafka.") SourceSpec source,
+    @Required
+        @JsonPropertyDescription(
+            "Where to read: source.kafka (topics, consumer group, starting offsets); a StreamJob"
+                + " reads only from Kafka.")
+        SourceSpec source,
     @Size(max = 64) @JsonPropertyDescription("Transform steps applied to every record in order.")
         List<TransformSpec> transforms,
-    @Required @JsonPropertyDescription("Where to write: sink.kafka or sink.featureStore.")
+    @Required
+        @JsonPropertyDescription(
+            "Where to write: sink.kafka (transactional, for exactly-once) or sink.featureStore"
+                + " (Redis, needs guarantee at-least-once).")
         SinkSpec sink,
     @JsonPropertyDescription("Record schema for validation, lineage and PII tagging.")
         SchemaSpec schema,
@@ -76,14 +101,23 @@ public record StreamJobSpec(
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @ValidationRule(
       value = "self.minReplicas <= self.maxReplicas",
-      message = "autoscaling: minReplicas must be <= maxReplicas")
+      fieldPath = ".minReplicas",
+      message =
+          "spec.autoscaling.minReplicas: must be <= maxReplicas; lower minReplicas or raise"
+              + " maxReplicas")
   public record Autoscaling(
       @Required
           @Min(0)
           @Max(1024)
           @JsonPropertyDescription("Fewest workers; 0 allows scale to zero when there is no lag.")
           Integer minReplicas,
-      @Required @Min(1) @Max(1024) @JsonPropertyDescription("Most workers.") Integer maxReplicas,
+      @Required
+          @Min(1)
+          @Max(1024)
+          @JsonPropertyDescription(
+              "Most workers; the operator never runs more than the input topics have"
+                  + " partitions.")
+          Integer maxReplicas,
       @Min(1)
           @JsonPropertyDescription(
               "Consumer lag (records) one worker is expected to absorb (default 1000).")

@@ -11,7 +11,10 @@ import java.util.List;
 public record StreamJobStatus(
     @JsonPropertyDescription("Generation of the spec the operator last acted on.")
         Long observedGeneration,
-    @JsonPropertyDescription("Ready, Progressing and Degraded.") List<Condition> conditions,
+    @JsonPropertyDescription(
+            "Conditions Ready, Progressing and Degraded, each with a CamelCase reason and a"
+                + " message that says what to do; kubectl describe lists them.")
+        List<Condition> conditions,
     @StatusReplicas @JsonPropertyDescription("Workers that exist now.") Integer replicas,
     @JsonPropertyDescription("Workers that are ready.") Integer readyReplicas,
     @JsonPropertyDescription("Workers wanted (spec, scale subresource or autoscaler).")

@@ -19,10 +19,13 @@ public record ComputeSpec(
     @Min(1)
         @Max(256)
         @JsonPropertyDescription(
-            "DataPipeline: parallel workers (Job parallelism, default 1). StreamJob: threads per"
-                + " worker (default 1).")
+            "Threads of each worker (default 1): parallel partitioned reads of a DataPipeline run,"
+                + " processing threads of a StreamJob worker.")
         Integer parallelism,
-    @JsonPropertyDescription("Accelerators (GPUs) each worker needs.") Accelerator accelerator) {
+    @JsonPropertyDescription(
+            "Accelerators (GPUs) each worker needs: requested as an extended resource such as"
+                + " nvidia.com/gpu, on a pool whose accelerator offers them.")
+        Accelerator accelerator) {
 
   /** Container resources. Requests equal limits for memory, so workers are never OOM-surprised. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

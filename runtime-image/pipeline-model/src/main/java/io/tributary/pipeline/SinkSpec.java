@@ -2,6 +2,7 @@ package io.tributary.pipeline;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.tributary.pipeline.sink.FeatureStoreSink;
 import io.tributary.pipeline.sink.JdbcSink;
@@ -31,6 +32,7 @@ public record SinkSpec(
     @JsonPropertyDescription(
             "Region the sink's data lives in, e.g. me-central-1. Residency checks refuse a"
                 + " pipeline whose sink region differs from the pipeline's residency region.")
+        @Pattern("^[a-z]{2}-[a-z]+-[0-9]+$")
         String region) {
 
   /** The kind of sink that is set, for messages and lineage. */

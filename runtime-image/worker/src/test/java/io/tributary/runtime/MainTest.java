@@ -39,7 +39,7 @@ class MainTest {
         p,
         "{\"planVersion\":1,\"kind\":\""
             + kind
-            + "\",\"pipeline\":{\"namespace\":\"ns\",\"name\":\"p\",\"uid\":\"u\",\"generation\":1},"
+            + "\",\"pipeline\":{\"namespace\":\"ns\",\"name\":\"p\",\"uid\":\"u\"},"
             + "\"metricsPort\":0,\"secretsDir\":\""
             + dir.resolve("secrets")
             + "\",\"source\":{\"kafka\":{\"bootstrapServers\":\"127.0.0.1:1\",\"topics\":[\"in\"]}},"

@@ -89,8 +89,12 @@ public record WorkerPlan(
         null);
   }
 
-  /** Who the worker works for: used in metrics labels, consumer groups and lineage. */
-  public record PipelineIdentity(String namespace, String name, String uid, long generation) {}
+  /**
+   * Who the worker works for: used in metrics labels, consumer groups and lineage. It has no
+   * generation on purpose: scaling a StreamJob bumps the generation, and a plan that changed with
+   * it would restart every worker.
+   */
+  public record PipelineIdentity(String namespace, String name, String uid) {}
 
   /**
    * Where OpenLineage events go.

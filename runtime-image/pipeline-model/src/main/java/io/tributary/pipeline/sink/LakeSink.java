@@ -18,7 +18,9 @@ public record LakeSink(
             "Directory of the dataset, e.g. /lake/curated/customer_features. Each run writes to a"
                 + " staging directory and commits atomically.")
         String path,
-    @Required @JsonPropertyDescription("File format: parquet or jsonl.") FileFormat format,
+    @Required
+        @JsonPropertyDescription("File format: parquet or jsonl (csv is a source format only).")
+        FileFormat format,
     @JsonPropertyDescription(
             "Columns for Hive-style partition directories, e.g. [country, event_date] ->"
                 + " country=AE/event_date=2026-11-25/.")

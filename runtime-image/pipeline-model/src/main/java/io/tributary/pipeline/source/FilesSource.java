@@ -4,10 +4,15 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.tributary.pipeline.FileFormat;
 
 /** Files on a mounted volume. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "!has(self.csv) || self.format == 'csv'",
+    fieldPath = ".csv",
+    message = "source.files.csv: CSV options apply only to format csv; remove csv or set format")
 public record FilesSource(
     @Required
         @JsonPropertyDescription(

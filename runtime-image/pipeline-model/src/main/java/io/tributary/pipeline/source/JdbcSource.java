@@ -12,6 +12,15 @@ import io.tributary.pipeline.SecretKeyRef;
 
 /** Rows from a relational database. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// On the class, not the field: Fabric8 copies a rule on a record component twice (field and
+// accessor), and the API server refuses duplicate rules. Catches ?password=, ;password=, pwd=
+// and user:password@host.
+@ValidationRule(
+    value = "!has(self.url) || !self.url.matches('(?i)([?&;](password|pwd)=|//[^/@?]*:[^/@?]*@)')",
+    fieldPath = ".url",
+    message =
+        "source.jdbc.url: do not put the password in the URL; put it in a Secret and reference it"
+            + " with source.jdbc.passwordSecretRef")
 @ValidationRule(
     value = "has(self.table) != has(self.query)",
     message = "source.jdbc: set exactly one of table or query")
@@ -23,11 +32,6 @@ public record JdbcSource(
     @Required
         @Size(max = 2048)
         @Pattern("^jdbc:[a-z0-9]+:.+")
-        @ValidationRule(
-            value = "!self.matches('(?i)[?&;]password=')",
-            message =
-                "source.jdbc.url: do not put the password in the URL; use"
-                    + " source.jdbc.passwordSecretRef")
         @JsonPropertyDescription(
             "JDBC URL without credentials, e.g. jdbc:postgresql://orders-db:5432/orders.")
         String url,

@@ -22,7 +22,8 @@ public record MaskTransform(
             "Secret key holding the masking key for hmac and tokenize. Rotating it changes every"
                 + " masked value.")
         SecretKeyRef keySecretRef,
-    @Required @Size(min = 1) @JsonPropertyDescription("Fields to mask and how.")
+    // maxItems bounds the cost of the rule above, which iterates the list (CEL cost limits).
+    @Required @Size(min = 1, max = 128) @JsonPropertyDescription("Fields to mask and how.")
         List<Field> fields) {
 
   /** One masked field. */
@@ -34,6 +35,13 @@ public record MaskTransform(
       value = "self.method != 'generalize' || has(self.generalize)",
       message =
           "mask.fields[].method generalize needs generalize (year, month, bucket or ipv4Subnet)")
+  @ValidationRule(
+      value =
+          "!has(self.generalize) || self.generalize != 'bucket' || (has(self.bucketSize) &&"
+              + " self.bucketSize > 0.0)",
+      message =
+          "mask.fields[].generalize bucket needs bucketSize, the bucket width (> 0), e.g. 10 ->"
+              + " 30-39")
   public record Field(
       @Required @JsonPropertyDescription("Field to mask.") String field,
       @Required

@@ -105,6 +105,11 @@ public final class WorkerMetrics {
     rebalances.labelValues(namespace, name).inc();
   }
 
+  /** Rebalances counted so far (partition assignments received). */
+  public long rebalancesSeen() {
+    return (long) rebalances.labelValues(namespace, name).get();
+  }
+
   public void lagSource(LongSupplier lag) {
     this.lag = lag;
   }

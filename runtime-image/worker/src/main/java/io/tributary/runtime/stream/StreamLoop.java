@@ -33,6 +33,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * One consume → transform → produce loop: a consumer, a producer and a transform chain per owned
@@ -92,6 +93,8 @@ final class StreamLoop implements Runnable {
 
   @Override
   public void run() {
+    MDC.put("pipeline.namespace", settings.pipelineNamespace());
+    MDC.put("pipeline.name", settings.pipelineName());
     try {
       producer = new KafkaProducer<>(KafkaClients.producer(settings, clientId, transactionalId));
       if (settings.exactlyOnce()) {

@@ -39,7 +39,9 @@ public final class StreamWorker {
   private volatile WorkerMetrics metrics;
   private volatile OpsServer ops;
 
-  StreamWorker(StreamSettings settings, WorkerPlan plan, Secrets secrets, String instanceId) {
+  /** A worker that runs on the caller's thread in {@link #runUntilStopped()}. */
+  public StreamWorker(
+      StreamSettings settings, WorkerPlan plan, Secrets secrets, String instanceId) {
     this.settings = settings;
     this.plan = plan;
     this.secrets = secrets;
@@ -54,7 +56,8 @@ public final class StreamWorker {
     return worker.runUntilStopped();
   }
 
-  int runUntilStopped() {
+  /** Runs until {@link #stopAndWait()} or a fatal error; returns the exit code. */
+  public int runUntilStopped() {
     MDC.put("pipeline.namespace", settings.pipelineNamespace());
     MDC.put("pipeline.name", settings.pipelineName());
     metrics = new WorkerMetrics(settings.pipelineNamespace(), settings.pipelineName());
@@ -120,7 +123,7 @@ public final class StreamWorker {
     }
   }
 
-  WorkerMetrics metrics() {
+  public WorkerMetrics metrics() {
     return metrics;
   }
 
@@ -130,8 +133,8 @@ public final class StreamWorker {
     return o == null ? -1 : o.port();
   }
 
-  /** Called from the shutdown hook on SIGTERM. */
-  void stopAndWait() {
+  /** Stops the loops as SIGTERM does and waits up to the grace period. */
+  public void stopAndWait() {
     if (stopping) {
       return;
     }

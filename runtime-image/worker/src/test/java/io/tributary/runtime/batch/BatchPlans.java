@@ -40,7 +40,7 @@ final class BatchPlans {
     return new WorkerPlan(
         WorkerPlan.VERSION,
         WorkerPlan.KIND_BATCH,
-        new WorkerPlan.PipelineIdentity("team-a", "orders-daily", "uid-1", 1),
+        new WorkerPlan.PipelineIdentity("team-a", "orders-daily", "uid-1"),
         runId,
         null,
         9090,

@@ -72,7 +72,7 @@ class LineageHttpTest {
         new WorkerPlan(
             1,
             WorkerPlan.KIND_BATCH,
-            new WorkerPlan.PipelineIdentity("team-a", "customers", "u", 1),
+            new WorkerPlan.PipelineIdentity("team-a", "customers", "u"),
             "run-9",
             null,
             0,

@@ -17,7 +17,7 @@ final class Plans {
         + name
         + "\",\"uid\":\"u-"
         + name
-        + "\",\"generation\":1},"
+        + "\"},"
         + "\"metricsPort\":0,\"commitInterval\":\"200ms\","
         + "\"source\":{\"kafka\":{\"bootstrapServers\":\""
         + bootstrap

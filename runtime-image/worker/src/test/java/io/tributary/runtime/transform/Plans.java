@@ -21,7 +21,7 @@ final class Plans {
   static WorkerPlan plan(String transformsJson, String schemaJson) {
     String json =
         "{\"planVersion\":1,\"kind\":\"StreamJob\",\"pipeline\":{\"namespace\":\"ns\",\"name\":\"p\","
-            + "\"uid\":\"u\",\"generation\":1},\"metricsPort\":0,"
+            + "\"uid\":\"u\"},\"metricsPort\":0,"
             + "\"source\":{\"kafka\":{\"bootstrapServers\":\"127.0.0.1:9\",\"topics\":[\"in\"]}},"
             + "\"transforms\":"
             + transformsJson

@@ -1,0 +1,31 @@
+package io.tributary.e2e;
+
+import java.util.Properties;
+
+/** Where the cluster and its Kafka are; fails loudly when the suite runs without them. */
+public final class Cluster {
+  private Cluster() {}
+
+  public static String kafkaBootstrap() {
+    String b = System.getenv("KAFKA_BOOTSTRAP");
+    if (b == null || b.isBlank()) {
+      throw new AssertionError(
+          "KAFKA_BOOTSTRAP is not set: run the e2e suite through ./test.sh (or eval \"$(e2e/cluster.sh env)\")");
+    }
+    return b;
+  }
+
+  public static void requireCluster() {
+    if (System.getenv("KUBECONFIG") == null) {
+      throw new AssertionError(
+          "KUBECONFIG is not set: run the e2e suite through ./test.sh (or eval \"$(e2e/cluster.sh env)\")");
+    }
+    Kubectl.run("get", "nodes").ok();
+  }
+
+  static Properties kafka() {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", kafkaBootstrap());
+    return p;
+  }
+}

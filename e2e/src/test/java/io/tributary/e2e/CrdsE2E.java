@@ -1,0 +1,73 @@
+package io.tributary.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The real API server accepts our CRDs, explains them, and refuses invalid manifests. */
+class CrdsE2E {
+  @BeforeAll
+  static void cluster() {
+    Cluster.requireCluster();
+  }
+
+  @Test
+  void crdsApplyCleanly() {
+    var r = Kubectl.run("apply", "-f", Kubectl.repo().resolve("crds").toString()).ok();
+    assertThat(r.out()).contains("streamjobs.tributary.io").contains("datapipelines.tributary.io");
+    Kubectl.run(
+            "wait",
+            "--for=condition=Established",
+            "crd/streamjobs.tributary.io",
+            "crd/datapipelines.tributary.io",
+            "crd/computepools.tributary.io",
+            "--timeout=60s")
+        .ok();
+  }
+
+  @Test
+  void explainTeachesTheSpec() {
+    String spec = Kubectl.run("explain", "streamjob.spec").ok().out();
+    assertThat(spec)
+        .contains("Desired state of a stream")
+        .contains("guarantee")
+        .contains("exactly-once");
+    String cron = Kubectl.run("explain", "datapipeline.spec.schedule.cron").ok().out();
+    assertThat(cron).contains("Cron expression in five fields");
+    String kafka = Kubectl.run("explain", "streamjob.spec.source.kafka.topics").ok().out();
+    assertThat(kafka).contains("Topics to read");
+  }
+
+  @Test
+  void samplesAreAcceptedByTheApiServer() {
+    Kubectl.run(
+            "apply", "--dry-run=server", "-k", Kubectl.repo().resolve("config/samples").toString())
+        .ok();
+  }
+
+  static Stream<Path> invalidManifests() throws IOException {
+    try (Stream<Path> files = Files.list(Path.of("src/test/resources/invalid"))) {
+      return files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList().stream();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("invalidManifests")
+  void invalidManifestIsRefusedWithItsMessage(Path manifest) throws IOException {
+    String text = Files.readString(manifest);
+    String expect =
+        text.lines().findFirst().orElseThrow().replaceFirst("^#\\s*expect:\\s*", "").trim();
+    // The namespaces of the corpus may not exist; a server-side dry run still validates fully.
+    Kubectl.run("create", "namespace", "e2e-invalid");
+    var r = Kubectl.withInput(text, "apply", "--dry-run=server", "-n", "e2e-invalid", "-f", "-");
+    assertThat(r.exit()).as("%s must be refused", manifest.getFileName()).isNotZero();
+    assertThat(r.err()).as("%s", manifest.getFileName()).contains(expect);
+  }
+}

@@ -1,0 +1,176 @@
+package io.tributary.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real scheduler places workers: a GPU StreamJob lands on a (KWOK) GPU node of its pool, and
+ * residency-pinned workers never land outside their region.
+ */
+class PlacementE2E {
+  private static final String NS = "e2e-placement";
+
+  @BeforeAll
+  static void setUp() {
+    Cluster.requireCluster();
+    Kubectl.run("create", "namespace", NS);
+    // KWOK's fake nodes carry their own taint, so the pool lists it beside the GPU taint.
+    Kubectl.apply(
+        """
+        apiVersion: tributary.io/v1alpha1
+        kind: ComputePool
+        metadata: {name: e2e-gpu}
+        spec:
+          region: me-central-1
+          nodeSelector: {tributary.io/pool: gpu-a100}
+          taints:
+            - {key: nvidia.com/gpu, value: present, effect: NoSchedule}
+            - {key: kwok.x-k8s.io/node, value: fake, effect: NoSchedule}
+          accelerator: {type: nvidia.com/gpu, product: A100, perNode: 4}
+        ---
+        apiVersion: tributary.io/v1alpha1
+        kind: ComputePool
+        metadata: {name: e2e-eu}
+        spec:
+          region: eu-west-1
+          nodeSelector: {tributary.io/pool: cpu-eu}
+          taints:
+            - {key: kwok.x-k8s.io/node, value: fake, effect: NoSchedule}
+        """);
+  }
+
+  @AfterAll
+  static void tearDown() {
+    Kubectl.run("delete", "namespace", NS, "--wait=false");
+    Kubectl.run("delete", "computepool", "e2e-gpu", "e2e-eu", "--wait=false");
+  }
+
+  @Test
+  void gpuWorkersLandOnGpuNodesOfTheirPool() {
+    Kubectl.apply(
+        """
+        apiVersion: tributary.io/v1alpha1
+        kind: StreamJob
+        metadata: {name: embeddings, namespace: %1$s}
+        spec:
+          source:
+            kafka: {bootstrapServers: "%2$s", topics: [e2e.images]}
+          sink:
+            kafka: {bootstrapServers: "%2$s", topic: e2e.embeddings}
+          guarantee: at-least-once
+          replicas: 2
+          compute:
+            pool: e2e-gpu
+            accelerator: {type: nvidia.com/gpu, count: 1, product: A100}
+        """
+            .formatted(NS, Cluster.kafkaBootstrap()));
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .untilAsserted(
+            () -> {
+              List<String> nodes = nodesOf("embeddings");
+              assertThat(nodes)
+                  .hasSize(2)
+                  .allSatisfy(n -> assertThat(n).startsWith("kwok-gpu-me-"));
+            });
+    assertThat(Kubectl.jsonpath("computepool", null, "e2e-gpu", ".status.allocatableAccelerators"))
+        .isNotEmpty();
+  }
+
+  @Test
+  void residencyPinnedWorkersNeverLeaveTheirRegion() {
+    // UAE data, but the job asks for an EU pool: the operator refuses, and no pod exists.
+    Kubectl.apply(
+        """
+        apiVersion: tributary.io/v1alpha1
+        kind: StreamJob
+        metadata: {name: uae-on-eu-pool, namespace: %1$s}
+        spec:
+          source:
+            kafka: {bootstrapServers: "%2$s", topics: [e2e.uae]}
+          sink:
+            kafka: {bootstrapServers: "%2$s", topic: e2e.uae.out}
+          guarantee: at-least-once
+          compute: {pool: e2e-eu}
+          residency: {region: me-central-1}
+        """
+            .formatted(NS, Cluster.kafkaBootstrap()));
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        Kubectl.jsonpath(
+                            "streamjob",
+                            NS,
+                            "uae-on-eu-pool",
+                            ".status.conditions[?(@.type==\"Ready\")].reason"))
+                    .isEqualTo("ResidencyViolation"));
+    assertThat(nodesOf("uae-on-eu-pool")).isEmpty();
+    assertThat(
+            Kubectl.run("get", "events", "-n", NS, "--field-selector", "reason=ResidencyViolation")
+                .ok()
+                .out())
+        .contains("uae-on-eu-pool");
+
+    // EU-resident workers: the scheduler may only use EU nodes; with the region pinned it
+    // never falls back to the (untainted, me-central-1) real node.
+    Kubectl.apply(
+        """
+        apiVersion: tributary.io/v1alpha1
+        kind: StreamJob
+        metadata: {name: eu-resident, namespace: %1$s}
+        spec:
+          source:
+            kafka: {bootstrapServers: "%2$s", topics: [e2e.eu]}
+          sink:
+            kafka: {bootstrapServers: "%2$s", topic: e2e.eu.out}
+          guarantee: at-least-once
+          replicas: 3
+          compute: {pool: e2e-eu, resources: {cpu: 100m, memory: 128Mi}}
+          residency: {region: eu-west-1}
+        """
+            .formatted(NS, Cluster.kafkaBootstrap()));
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .untilAsserted(
+            () -> {
+              List<String> nodes = nodesOf("eu-resident");
+              assertThat(nodes).hasSize(3);
+              for (String node : nodes) {
+                assertThat(
+                        Kubectl.jsonpath(
+                            "node",
+                            null,
+                            node,
+                            ".metadata.labels.topology\\.kubernetes\\.io/region"))
+                    .isEqualTo("eu-west-1");
+              }
+            });
+  }
+
+  /** Nodes the job's pods were scheduled to (pods not yet scheduled are left out). */
+  private static List<String> nodesOf(String job) {
+    String out =
+        Kubectl.run(
+                "get",
+                "pods",
+                "-n",
+                NS,
+                "-l",
+                "tributary.io/pipeline=" + job,
+                "-o",
+                "jsonpath={.items[*].spec.nodeName}")
+            .ok()
+            .out()
+            .trim();
+    return out.isEmpty() ? List.of() : Arrays.asList(out.split("\\s+"));
+  }
+}

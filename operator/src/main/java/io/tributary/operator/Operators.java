@@ -1,0 +1,46 @@
+package io.tributary.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
+import io.tributary.operator.autoscale.LagSource;
+import io.tributary.operator.config.OperatorConfig;
+import io.tributary.operator.metrics.OperatorMetrics;
+import io.tributary.operator.reconcile.Applier;
+import io.tributary.operator.reconcile.ComputePoolReconciler;
+import io.tributary.operator.reconcile.EventRecorder;
+import io.tributary.operator.reconcile.StreamJobReconciler;
+import java.time.Clock;
+import java.util.function.Consumer;
+
+/** Wires the reconcilers into a JOSDK Operator; shared by Main and the mock-server tests. */
+public final class Operators {
+  private Operators() {}
+
+  public static Operator create(
+      KubernetesClient client,
+      OperatorConfig config,
+      OperatorMetrics metrics,
+      Applier.Mode applyMode,
+      Clock clock,
+      LagSource lagSource,
+      Consumer<ConfigurationServiceOverrider> overrides) {
+    Operator operator =
+        new Operator(
+            o -> {
+              o.withKubernetesClient(client).withMetrics(metrics).withCloseClientOnStop(false);
+              // The mock server cannot do server-side apply; production keeps JOSDK's default.
+              o.withUseSSAToPatchPrimaryResource(applyMode == Applier.Mode.SERVER_SIDE_APPLY);
+              overrides.accept(o);
+            });
+    Applier applier = new Applier(client, applyMode);
+    EventRecorder events = new EventRecorder(client, clock);
+    operator.register(
+        new StreamJobReconciler(config, applier, events, clock, lagSource),
+        c -> {
+          if (!config.namespaces().isEmpty()) c.settingNamespaces(config.namespaces());
+        });
+    operator.register(new ComputePoolReconciler(clock));
+    return operator;
+  }
+}

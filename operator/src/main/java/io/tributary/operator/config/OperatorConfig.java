@@ -1,0 +1,62 @@
+package io.tributary.operator.config;
+
+import io.tributary.pipeline.plan.WorkerPlan;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The operator's settings, from environment variables (flags override them in {@code Main}).
+ *
+ * @param namespaces namespaces to watch; empty means all
+ * @param runtimeImage the worker runtime image every pipeline pod runs
+ * @param imagePullPolicy pull policy of worker pods
+ * @param metricsPort port of the operator's own /metrics
+ * @param workerMetricsPort port workers serve /metrics, /healthz and /readyz on
+ * @param leaderElection whether to take a Lease before reconciling (on by default)
+ * @param leaseNamespace namespace of the leader-election Lease
+ * @param lineage where workers send OpenLineage events
+ * @param lagPoll how often StreamJob consumer lag is read (status.lag and autoscaling)
+ */
+public record OperatorConfig(
+    Set<String> namespaces,
+    String runtimeImage,
+    String imagePullPolicy,
+    int metricsPort,
+    int workerMetricsPort,
+    boolean leaderElection,
+    String leaseNamespace,
+    WorkerPlan.LineageConfig lineage,
+    java.time.Duration lagPoll) {
+
+  public static final String DEFAULT_RUNTIME_IMAGE = "tributary/runtime:dev";
+  public static final int DEFAULT_WORKER_METRICS_PORT = 9404;
+
+  /** Defaults suitable for tests and the local cluster. */
+  public static OperatorConfig defaults() {
+    return fromEnv(Map.of());
+  }
+
+  /** Reads {@code TRIBUTARY_*} variables; anything unset takes its default. */
+  public static OperatorConfig fromEnv(Map<String, String> env) {
+    String ns = env.getOrDefault("TRIBUTARY_NAMESPACES", "").trim();
+    return new OperatorConfig(
+        ns.isEmpty() ? Set.of() : Set.of(ns.split("\\s*,\\s*")),
+        env.getOrDefault("TRIBUTARY_RUNTIME_IMAGE", DEFAULT_RUNTIME_IMAGE),
+        env.getOrDefault("TRIBUTARY_IMAGE_PULL_POLICY", "IfNotPresent"),
+        Integer.parseInt(env.getOrDefault("TRIBUTARY_METRICS_PORT", "8080")),
+        Integer.parseInt(
+            env.getOrDefault(
+                "TRIBUTARY_WORKER_METRICS_PORT", String.valueOf(DEFAULT_WORKER_METRICS_PORT))),
+        Boolean.parseBoolean(env.getOrDefault("TRIBUTARY_LEADER_ELECTION", "true")),
+        env.getOrDefault(
+            "TRIBUTARY_LEASE_NAMESPACE", env.getOrDefault("POD_NAMESPACE", "tributary-system")),
+        new WorkerPlan.LineageConfig(
+            env.getOrDefault("TRIBUTARY_LINEAGE_TRANSPORT", "console"),
+            env.get("TRIBUTARY_LINEAGE_URL"),
+            env.get("TRIBUTARY_LINEAGE_TOPIC"),
+            env.get("TRIBUTARY_LINEAGE_BOOTSTRAP_SERVERS"),
+            env.getOrDefault("TRIBUTARY_LINEAGE_NAMESPACE", "tributary")),
+        java.time.Duration.ofSeconds(
+            Long.parseLong(env.getOrDefault("TRIBUTARY_LAG_POLL_SECONDS", "30"))));
+  }
+}

@@ -1,0 +1,276 @@
+package io.tributary.operator.render;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.NodeAffinityBuilder;
+import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
+import io.fabric8.kubernetes.api.model.NodeSelectorTermBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.tributary.operator.api.ComputePoolSpec;
+import io.tributary.operator.api.Groups;
+import io.tributary.operator.config.OperatorConfig;
+import io.tributary.pipeline.ComputeSpec;
+import io.tributary.pipeline.plan.WorkerPlan;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The pod every worker runs in, for streams and batch runs alike: one image, the plan mounted,
+ * referenced Secrets mounted read-only, placed on its pool and pinned to its region.
+ */
+public final class WorkerPod {
+  static final String DEFAULT_CPU = "500m";
+  static final String DEFAULT_MEMORY = "512Mi";
+  static final String PLAN_ANNOTATION = "tributary.io/plan-sha256";
+
+  /** The ConfigMap key holding the plan. */
+  public static final String PLAN_KEY = "plan.json";
+
+  /**
+   * What a worker pod needs to know.
+   *
+   * @param labels labels of the pod (selector labels included)
+   * @param planConfigMap name of the ConfigMap holding plan.json
+   * @param planHash hash of the plan, so a plan change rolls the pods
+   * @param secretNames Secrets to mount under /etc/tributary/secrets
+   * @param pool the pool's spec, or null when the pipeline names none
+   * @param region the residency region, if any
+   * @param serviceAccount service account, or null for the namespace default
+   * @param stream streams get a readiness probe and restart; batch runs never restart
+   * @param env extra environment (run id, watermark)
+   */
+  public record Input(
+      Map<String, String> labels,
+      String planConfigMap,
+      String planHash,
+      List<String> secretNames,
+      ComputeSpec compute,
+      ComputePoolSpec pool,
+      Optional<String> region,
+      String serviceAccount,
+      boolean stream,
+      Map<String, String> env) {}
+
+  private WorkerPod() {}
+
+  public static PodTemplateSpec template(Input in, OperatorConfig config) {
+    return new PodTemplateSpecBuilder()
+        .withNewMetadata()
+        .withLabels(in.labels())
+        .withAnnotations(
+            new TreeMap<>(
+                Map.of(
+                    PLAN_ANNOTATION,
+                    in.planHash(),
+                    "prometheus.io/scrape",
+                    "true",
+                    "prometheus.io/port",
+                    String.valueOf(config.workerMetricsPort()))))
+        .endMetadata()
+        .withSpec(spec(in, config))
+        .build();
+  }
+
+  private static PodSpec spec(Input in, OperatorConfig config) {
+    PodSpecBuilder b =
+        new PodSpecBuilder()
+            .withServiceAccountName(in.serviceAccount())
+            // Workers never call the Kubernetes API.
+            .withAutomountServiceAccountToken(false)
+            .withRestartPolicy(in.stream() ? "Always" : "Never")
+            .withTerminationGracePeriodSeconds(30L)
+            .withNewSecurityContext()
+            .withRunAsNonRoot(true)
+            .withRunAsUser(10001L)
+            .withRunAsGroup(10001L)
+            .withFsGroup(10001L)
+            .withNewSeccompProfile()
+            .withType("RuntimeDefault")
+            .endSeccompProfile()
+            .endSecurityContext()
+            .withContainers(container(in, config))
+            .withVolumes(volumes(in));
+    ComputePoolSpec pool = in.pool();
+    if (pool != null) {
+      b.withNodeSelector(new LinkedHashMap<>(pool.nodeSelector()));
+      b.withTolerations(tolerations(pool));
+    }
+    in.region()
+        .ifPresent(
+            region ->
+                b.withNewAffinity()
+                    .withNodeAffinity(
+                        new NodeAffinityBuilder()
+                            .withNewRequiredDuringSchedulingIgnoredDuringExecution()
+                            .withNodeSelectorTerms(
+                                new NodeSelectorTermBuilder()
+                                    .withMatchExpressions(
+                                        new NodeSelectorRequirementBuilder()
+                                            .withKey(Groups.REGION_LABEL)
+                                            .withOperator("In")
+                                            .withValues(region)
+                                            .build())
+                                    .build())
+                            .endRequiredDuringSchedulingIgnoredDuringExecution()
+                            .build())
+                    .endAffinity());
+    return b.build();
+  }
+
+  private static Container container(Input in, OperatorConfig config) {
+    ComputeSpec compute = in.compute();
+    ComputeSpec.Resources res = compute != null ? compute.resources() : null;
+    String cpu = res != null && res.cpu() != null ? res.cpu() : DEFAULT_CPU;
+    String memory = res != null && res.memory() != null ? res.memory() : DEFAULT_MEMORY;
+    Map<String, Quantity> requests = new LinkedHashMap<>();
+    Map<String, Quantity> limits = new LinkedHashMap<>();
+    requests.put("cpu", new Quantity(cpu));
+    requests.put("memory", new Quantity(memory));
+    // Memory limit = request: a worker is never killed for memory it was promised.
+    limits.put("memory", new Quantity(memory));
+    if (compute != null && compute.accelerator() != null) {
+      Quantity gpus = new Quantity(String.valueOf(compute.accelerator().count()));
+      requests.put(compute.accelerator().type(), gpus);
+      limits.put(compute.accelerator().type(), gpus);
+    }
+    List<EnvVar> env = new ArrayList<>();
+    env.add(fieldEnv("POD_NAME", "metadata.name"));
+    env.add(fieldEnv("POD_NAMESPACE", "metadata.namespace"));
+    env.add(
+        new EnvVarBuilder()
+            .withName("JAVA_TOOL_OPTIONS")
+            .withValue("-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError")
+            .build());
+    in.env().forEach((k, v) -> env.add(new EnvVarBuilder().withName(k).withValue(v).build()));
+    ContainerBuilder c =
+        new ContainerBuilder()
+            .withName("worker")
+            .withImage(config.runtimeImage())
+            .withImagePullPolicy(config.imagePullPolicy())
+            .withArgs("run", "--plan", WorkerPlan.MOUNT_PATH)
+            .withEnv(env)
+            .addNewPort()
+            .withName("metrics")
+            .withContainerPort(config.workerMetricsPort())
+            .withProtocol("TCP")
+            .endPort()
+            .withResources(
+                new ResourceRequirementsBuilder().withRequests(requests).withLimits(limits).build())
+            .withTerminationMessagePath("/dev/termination-log")
+            .withTerminationMessagePolicy("FallbackToLogsOnError")
+            .withNewSecurityContext()
+            .withAllowPrivilegeEscalation(false)
+            .withReadOnlyRootFilesystem(true)
+            .withNewCapabilities()
+            .withDrop("ALL")
+            .endCapabilities()
+            .endSecurityContext()
+            .withVolumeMounts(mounts(in))
+            .withLivenessProbe(probe("/healthz", config, 30));
+    if (in.stream()) c.withReadinessProbe(probe("/readyz", config, 5));
+    return c.build();
+  }
+
+  private static Probe probe(String path, OperatorConfig config, int initialDelay) {
+    return new ProbeBuilder()
+        .withNewHttpGet()
+        .withPath(path)
+        .withNewPort("metrics")
+        .endHttpGet()
+        .withInitialDelaySeconds(initialDelay)
+        .withPeriodSeconds(10)
+        .withFailureThreshold(3)
+        .build();
+  }
+
+  private static EnvVar fieldEnv(String name, String fieldPath) {
+    return new EnvVarBuilder()
+        .withName(name)
+        .withNewValueFrom()
+        .withNewFieldRef()
+        .withFieldPath(fieldPath)
+        .endFieldRef()
+        .endValueFrom()
+        .build();
+  }
+
+  private static List<Volume> volumes(Input in) {
+    List<Volume> volumes = new ArrayList<>();
+    volumes.add(
+        new VolumeBuilder()
+            .withName("plan")
+            .withNewConfigMap()
+            .withName(in.planConfigMap())
+            .endConfigMap()
+            .build());
+    // The root filesystem is read-only; the JVM and the batch sinks' staging need a scratch dir.
+    volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
+    for (String secret : in.secretNames()) {
+      volumes.add(
+          new VolumeBuilder()
+              .withName("secret-" + secret.replace('.', '-'))
+              .withNewSecret()
+              .withSecretName(secret)
+              .withDefaultMode(0400)
+              .endSecret()
+              .build());
+    }
+    return volumes;
+  }
+
+  private static List<VolumeMount> mounts(Input in) {
+    List<VolumeMount> mounts = new ArrayList<>();
+    // subPath, not the whole directory: the Secrets mount beside it under /etc/tributary/secrets,
+    // and a ConfigMap volume is read-only, so nothing could be mounted inside it.
+    mounts.add(
+        new VolumeMountBuilder()
+            .withName("plan")
+            .withMountPath(WorkerPlan.MOUNT_PATH)
+            .withSubPath(PLAN_KEY)
+            .withReadOnly(true)
+            .build());
+    mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
+    for (String secret : in.secretNames()) {
+      mounts.add(
+          new VolumeMountBuilder()
+              .withName("secret-" + secret.replace('.', '-'))
+              .withMountPath(WorkerPlan.SECRETS_DIR + "/" + secret)
+              .withReadOnly(true)
+              .build());
+    }
+    return mounts;
+  }
+
+  private static List<Toleration> tolerations(ComputePoolSpec pool) {
+    if (pool.taints() == null) return List.of();
+    return pool.taints().stream()
+        .map(
+            t ->
+                new TolerationBuilder()
+                    .withKey(t.key())
+                    .withOperator(t.value() == null ? "Exists" : "Equal")
+                    .withValue(t.value())
+                    .withEffect(t.effect().wireName())
+                    .build())
+        .toList();
+  }
+}

@@ -1,0 +1,83 @@
+package io.tributary.operator.status;
+
+import io.tributary.operator.api.Condition;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds status conditions. lastTransitionTime is kept while a condition's status does not flip, so
+ * a resync never rewrites status and `kubectl describe` shows when things really changed.
+ */
+public final class Conditions {
+  public static final String READY = "Ready";
+  public static final String PROGRESSING = "Progressing";
+  public static final String DEGRADED = "Degraded";
+  public static final String TRUE = "True";
+  public static final String FALSE = "False";
+
+  private Conditions() {}
+
+  public static Condition of(
+      String type, boolean status, Reason reason, String message, long generation) {
+    return new Condition(type, status ? TRUE : FALSE, reason.name(), message, generation, null);
+  }
+
+  /** The desired conditions, each with the transition time carried over or set to now. */
+  public static List<Condition> merge(
+      List<Condition> previous, List<Condition> desired, Instant now) {
+    List<Condition> out = new ArrayList<>();
+    for (Condition d : desired) {
+      String time = now.truncatedTo(ChronoUnit.SECONDS).toString();
+      if (previous != null) {
+        for (Condition p : previous) {
+          if (p.type().equals(d.type())
+              && p.status().equals(d.status())
+              && p.lastTransitionTime() != null) {
+            time = p.lastTransitionTime();
+          }
+        }
+      }
+      out.add(
+          new Condition(
+              d.type(), d.status(), d.reason(), d.message(), d.observedGeneration(), time));
+    }
+    return out;
+  }
+
+  /** The condition of a type, or null. */
+  public static Condition find(List<Condition> conditions, String type) {
+    if (conditions == null) return null;
+    return conditions.stream().filter(c -> c.type().equals(type)).findFirst().orElse(null);
+  }
+
+  /** The CamelCase reasons the operator uses; documented in docs/crds.md. */
+  public enum Reason {
+    // Ready
+    WorkersAvailable,
+    WorkersUnavailable,
+    RunSucceeded,
+    RunFailed,
+    RunInProgress,
+    Suspended,
+    InvalidSpec,
+    ResidencyViolation,
+    UnknownPool,
+    DependencyCycle,
+    InvalidExpression,
+    WaitingForUpstream,
+    Scheduled,
+    NodesReady,
+    NoNodes,
+    // Progressing
+    Deploying,
+    RunActive,
+    Idle,
+    Stable,
+    // Degraded
+    ReconcileError,
+    RetriesExhausted,
+    NoProblems
+  }
+}

@@ -1,0 +1,173 @@
+package io.tributary.operator.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tributary.operator.api.ComputePoolSpec;
+import io.tributary.pipeline.ComputeSpec;
+import io.tributary.pipeline.FileFormat;
+import io.tributary.pipeline.ResidencySpec;
+import io.tributary.pipeline.SchemaSpec;
+import io.tributary.pipeline.SinkSpec;
+import io.tributary.pipeline.SourceSpec;
+import io.tributary.pipeline.TransformSpec;
+import io.tributary.pipeline.sink.LakeSink;
+import io.tributary.pipeline.source.FilesSource;
+import io.tributary.pipeline.transform.DeriveTransform;
+import io.tributary.pipeline.transform.FilterTransform;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class PolicyTest {
+  private static final SourceSpec SOURCE_UAE =
+      new SourceSpec(
+          null,
+          new FilesSource("/lake/raw/*.jsonl", FileFormat.JSONL, null),
+          null,
+          null,
+          "me-central-1");
+  private static final SinkSpec SINK_EU =
+      new SinkSpec(
+          new LakeSink("/lake/eu", FileFormat.PARQUET, null), null, null, null, "eu-west-1");
+  private static final ComputePoolSpec GPU_POOL =
+      new ComputePoolSpec(
+          "me-central-1",
+          Map.of("tributary.io/pool", "gpu-a100"),
+          List.of(
+              new ComputePoolSpec.Taint(
+                  "nvidia.com/gpu", "present", ComputePoolSpec.Taint.Effect.NO_SCHEDULE)),
+          new ComputePoolSpec.Accelerator("nvidia.com/gpu", "A100", 4),
+          null,
+          0,
+          8,
+          null,
+          null);
+
+  @Test
+  void regionComesFromTheSpecThenTheNamespaceLabel() {
+    assertThat(ResidencyPolicy.effectiveRegion(new ResidencySpec("me-central-1"), "eu-west-1"))
+        .contains("me-central-1");
+    assertThat(ResidencyPolicy.effectiveRegion(null, "eu-west-1")).contains("eu-west-1");
+    assertThat(ResidencyPolicy.effectiveRegion(null, null)).isEmpty();
+  }
+
+  @Test
+  void uaeDataMayNotBeWrittenToAnEuSinkNorProcessedOnAnEuPool() {
+    List<String> v =
+        ResidencyPolicy.violations(
+            Optional.of("me-central-1"), SOURCE_UAE, SINK_EU, "cpu-eu", "eu-west-1");
+    assertThat(v)
+        .containsExactly(
+            "spec.sink.region is eu-west-1 but the data must stay in me-central-1: write to a sink in me-central-1",
+            "spec.compute.pool cpu-eu is in eu-west-1 but the data must stay in me-central-1: choose a pool in me-central-1");
+  }
+
+  @Test
+  void withoutARegionAnythingGoes() {
+    assertThat(
+            ResidencyPolicy.violations(
+                Optional.empty(), SOURCE_UAE, SINK_EU, "cpu-eu", "eu-west-1"))
+        .isEmpty();
+  }
+
+  @Test
+  void poolMustExistAndOfferTheAccelerator() {
+    var gpu = new ComputeSpec.Accelerator("nvidia.com/gpu", 1, "A100");
+    assertThat(PoolPolicy.check(new ComputeSpec("gpu-a100", null, null, gpu), null))
+        .get()
+        .asString()
+        .contains("ComputePool gpu-a100 does not exist");
+    assertThat(PoolPolicy.check(new ComputeSpec("gpu-a100", null, null, gpu), GPU_POOL)).isEmpty();
+    assertThat(
+            PoolPolicy.check(
+                new ComputeSpec(
+                    "gpu-a100",
+                    null,
+                    null,
+                    new ComputeSpec.Accelerator("nvidia.com/gpu", 1, "H100")),
+                GPU_POOL))
+        .get()
+        .asString()
+        .contains("offers A100, not H100");
+    assertThat(
+            PoolPolicy.check(
+                new ComputeSpec(
+                    "gpu-a100", null, null, new ComputeSpec.Accelerator("nvidia.com/gpu", 8, null)),
+                GPU_POOL))
+        .get()
+        .asString()
+        .contains("exceeds the 4 per node");
+    assertThat(PoolPolicy.check(new ComputeSpec(null, null, null, gpu), null))
+        .get()
+        .asString()
+        .startsWith("spec.compute.accelerator needs spec.compute.pool");
+  }
+
+  @Test
+  void celThatDoesNotCompileIsNamedByItsField() {
+    var schema =
+        new SchemaSpec(
+            List.of(new SchemaSpec.Field("amount", SchemaSpec.Type.NUMBER, true, null, null)),
+            null);
+    List<TransformSpec> transforms =
+        List.of(
+            step(new FilterTransform("amount > 100.0"), null),
+            step(
+                null,
+                new DeriveTransform(List.of(new DeriveTransform.Field("fee", "amount * 0.01")))),
+            step(new FilterTransform("fee > 1.0 && amont < 5.0"), null),
+            step(new FilterTransform("amount >"), null));
+    List<String> v = ExpressionPolicy.violations(transforms, schema);
+    assertThat(v).hasSize(2);
+    assertThat(v.get(0))
+        .startsWith("spec.transforms[2].filter.expression: CEL expression does not compile")
+        .contains("amont");
+    assertThat(v.get(1)).startsWith("spec.transforms[3].filter.expression");
+  }
+
+  @Test
+  void withoutASchemaOnlySyntaxIsChecked() {
+    assertThat(
+            ExpressionPolicy.violations(
+                List.of(step(new FilterTransform("anything > 1"), null)), null))
+        .isEmpty();
+    assertThat(ExpressionPolicy.violations(List.of(step(new FilterTransform("(("), null)), null))
+        .hasSize(1);
+  }
+
+  @Test
+  void dependsOnCyclesAreFoundThroughTheStart() {
+    Map<String, List<String>> edges =
+        Map.of("a", List.of("b"), "b", List.of("c"), "c", List.of("a"), "d", List.of("a"));
+    assertThat(DependencyGraph.cycleThrough("a", edges)).contains(List.of("a", "b", "c", "a"));
+    assertThat(DependencyGraph.cycleThrough("d", edges)).isEmpty();
+    assertThat(DependencyGraph.cycleThrough("x", Map.of("x", List.of("x"))))
+        .contains(List.of("x", "x"));
+  }
+
+  @Test
+  void checksReportTheFirstProblemWithItsReason() {
+    var problem =
+        PipelineChecks.check(
+            SOURCE_UAE, List.of(), SINK_EU, null, null, null, Optional.of("me-central-1"));
+    assertThat(problem)
+        .get()
+        .extracting(PipelineChecks.Problem::reason)
+        .isEqualTo("ResidencyViolation");
+    var unknown =
+        PipelineChecks.check(
+            SOURCE_UAE,
+            List.of(),
+            SINK_EU,
+            null,
+            new ComputeSpec("nope", null, null, null),
+            null,
+            Optional.empty());
+    assertThat(unknown).get().extracting(PipelineChecks.Problem::reason).isEqualTo("UnknownPool");
+  }
+
+  private static TransformSpec step(FilterTransform filter, DeriveTransform derive) {
+    return new TransformSpec(null, null, filter, null, derive, null, null, null, null, null);
+  }
+}
