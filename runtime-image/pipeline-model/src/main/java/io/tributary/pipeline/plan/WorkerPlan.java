@@ -20,10 +20,6 @@ import java.util.List;
  * @param region residency region the worker is pinned to; null without residency
  * @param commitInterval stream transaction / offset commit interval, e.g. 5s
  * @param progressInterval how often a batch run logs progress, e.g. 10s
- * @param watermark the high watermark of the last successful run of an incremental source (the
- *     operator copies it from the pipeline's {@code status.watermark}, which it takes from the last
- *     run summary's {@code watermark}); null on the first run, then the source's initialValue is
- *     used
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record WorkerPlan(
@@ -42,52 +38,13 @@ public record WorkerPlan(
     Guarantee guarantee,
     String commitInterval,
     String progressInterval,
-    LineageConfig lineage,
-    String watermark) {
+    LineageConfig lineage) {
 
   public static final int VERSION = 1;
   public static final String MOUNT_PATH = "/etc/tributary/plan.json";
   public static final String SECRETS_DIR = "/etc/tributary/secrets";
   public static final String KIND_STREAM = "StreamJob";
   public static final String KIND_BATCH = "DataPipeline";
-
-  /** A plan without a watermark: the shape before {@code watermark} was added. */
-  public WorkerPlan(
-      int planVersion,
-      String kind,
-      PipelineIdentity pipeline,
-      String runId,
-      String region,
-      int metricsPort,
-      String secretsDir,
-      SourceSpec source,
-      List<TransformSpec> transforms,
-      SinkSpec sink,
-      SchemaSpec schema,
-      DeadLetterSpec deadLetter,
-      Guarantee guarantee,
-      String commitInterval,
-      String progressInterval,
-      LineageConfig lineage) {
-    this(
-        planVersion,
-        kind,
-        pipeline,
-        runId,
-        region,
-        metricsPort,
-        secretsDir,
-        source,
-        transforms,
-        sink,
-        schema,
-        deadLetter,
-        guarantee,
-        commitInterval,
-        progressInterval,
-        lineage,
-        null);
-  }
 
   /**
    * Who the worker works for: used in metrics labels, consumer groups and lineage. It has no

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,19 +28,40 @@ public final class BatchWorker {
   private static final Logger LOG = LoggerFactory.getLogger(BatchWorker.class);
   static final double DEFAULT_MAX_REJECTED_RATIO = 0.01;
 
+  /** The run id; the same for every attempt of a run (the operator sets it on each Job). */
+  public static final String ENV_RUN_ID = "TRIBUTARY_RUN_ID";
+
+  /** The incremental source's high watermark after the last successful run, if any. */
+  public static final String ENV_WATERMARK = "TRIBUTARY_WATERMARK";
+
   private final WorkerPlan plan;
   private final Path terminationLog;
   private final String runId;
+  private final String watermark;
 
-  public BatchWorker(WorkerPlan plan, Path terminationLog) {
+  /**
+   * @param env the run's environment: {@value #ENV_RUN_ID} (else the plan's runId, else a local id)
+   *     and {@value #ENV_WATERMARK}
+   */
+  public BatchWorker(WorkerPlan plan, Path terminationLog, Map<String, String> env) {
     this.plan = plan;
     this.terminationLog = terminationLog;
-    this.runId = plan.runId() != null ? plan.runId() : "local-" + System.currentTimeMillis();
+    String id = env.get(ENV_RUN_ID);
+    if (id == null || id.isBlank()) id = plan.runId();
+    this.runId = id != null ? id : "local-" + System.currentTimeMillis();
+    String wm = env.get(ENV_WATERMARK);
+    this.watermark = wm == null || wm.isBlank() ? null : wm;
   }
+
+  /** Where the summary goes instead of /dev/termination-log, for runs outside Kubernetes. */
+  public static final String ENV_TERMINATION_LOG = "TRIBUTARY_TERMINATION_LOG";
 
   /** Runs the plan, writes the summary to /dev/termination-log and returns the exit code. */
   public static int run(WorkerPlan plan) {
-    return new BatchWorker(plan, TerminationMessage.DEFAULT_PATH).run();
+    Map<String, String> env = System.getenv();
+    String log = env.get(ENV_TERMINATION_LOG);
+    return new BatchWorker(plan, log == null ? TerminationMessage.DEFAULT_PATH : Path.of(log), env)
+        .run();
   }
 
   /** {@link #run(WorkerPlan)}, as {@code Main} calls it. */
@@ -96,7 +118,7 @@ public final class BatchWorker {
     }
     SecretFiles secrets = SecretFiles.of(plan);
     try (RecordProcessor chain = Transforms.compile(plan, secrets);
-        RecordSource source = Sources.open(plan, secrets);
+        RecordSource source = Sources.open(plan, secrets, watermark);
         RecordSink sink = Sinks.open(plan, secrets, runId, source);
         DeadLetters dlq = DeadLetters.open(plan, runId)) {
       Optional<RunSummary> committed = sink.begin();

@@ -11,10 +11,10 @@ import io.tributary.runtime.batch.source.KafkaReader;
 final class Sources {
   private Sources() {}
 
-  static RecordSource open(WorkerPlan plan, SecretFiles secrets) {
+  static RecordSource open(WorkerPlan plan, SecretFiles secrets, String watermark) {
     SourceSpec s = plan.source();
     return switch (s.kind()) {
-      case "jdbc" -> new JdbcReader(s.jdbc(), secrets, plan.watermark());
+      case "jdbc" -> new JdbcReader(s.jdbc(), secrets, watermark);
       case "files" -> new FilesReader(s.files(), plan.schema());
       case "http" -> new HttpReader(s.http(), secrets);
       case "kafka" -> new KafkaReader(s.kafka(), secrets, defaultGroup(plan));

@@ -177,7 +177,7 @@ public final class BatchBenchmark {
         new io.tributary.pipeline.DeadLetterSpec(null, dir.resolve("dlq").toString(), 0.0);
     p.sink = BatchPlans.lake(dir.resolve("lake/payments"), FileFormat.PARQUET);
     long t0 = System.nanoTime();
-    BatchPlans.Outcome o = BatchPlans.run(p.build(), dir);
+    BatchPlans.Outcome o = p.run(dir);
     double seconds = (System.nanoTime() - t0) / 1e9;
     if (o.exitCode() != ExitCodes.OK || o.summary().recordsWritten() != rows) {
       throw new IllegalStateException("benchmark run failed: " + o.summary());

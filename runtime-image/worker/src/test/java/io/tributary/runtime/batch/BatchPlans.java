@@ -19,7 +19,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /** Plans and helpers for batch tests. */
@@ -41,7 +43,7 @@ final class BatchPlans {
         WorkerPlan.VERSION,
         WorkerPlan.KIND_BATCH,
         new WorkerPlan.PipelineIdentity("team-a", "orders-daily", "uid-1"),
-        runId,
+        null, // like the operator's plan: the run id comes from the Job's environment
         null,
         9090,
         secretsDir,
@@ -53,8 +55,15 @@ final class BatchPlans {
         null,
         null,
         "1s",
-        lineage,
-        watermark);
+        lineage);
+  }
+
+  /** The environment the operator gives a run's Job. */
+  Map<String, String> env() {
+    Map<String, String> env = new HashMap<>();
+    env.put(BatchWorker.ENV_RUN_ID, runId);
+    if (watermark != null) env.put(BatchWorker.ENV_WATERMARK, watermark);
+    return env;
   }
 
   static SourceSpec files(Path path, FileFormat format) {
@@ -78,10 +87,14 @@ final class BatchPlans {
   /** The outcome of one run: exit code and the termination message. */
   record Outcome(int exitCode, RunSummary summary) {}
 
-  /** Runs the plan in this JVM, as the container would, with the summary written into dir. */
-  static Outcome run(WorkerPlan plan, Path dir) throws IOException {
+  /** Runs this plan in this JVM, as the container would, with the summary written into dir. */
+  Outcome run(Path dir) throws IOException {
+    return run(build(), env(), dir);
+  }
+
+  static Outcome run(WorkerPlan plan, Map<String, String> env, Path dir) throws IOException {
     Path log = dir.resolve("termination-" + System.nanoTime());
-    int code = new BatchWorker(plan, log).run();
+    int code = new BatchWorker(plan, log, env).run();
     String json = Files.readString(log);
     if (json.getBytes().length > TerminationMessage.MAX_BYTES) {
       throw new AssertionError("termination message over 4 KiB");

@@ -61,7 +61,7 @@ class FeatureStoreIT {
                 "2h"),
             null);
 
-    BatchPlans.Outcome o = BatchPlans.run(p.build(), dir);
+    BatchPlans.Outcome o = p.run(dir);
 
     assertThat(o.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(o.summary().recordsWritten()).isEqualTo(2500);

@@ -62,7 +62,7 @@ class FilesToLakeTest {
     Path out = dir.resolve("lake/orders");
     p.sink = lake(out, FileFormat.JSONL, "country");
 
-    BatchPlans.Outcome o = BatchPlans.run(p.build(), dir);
+    BatchPlans.Outcome o = p.run(dir);
 
     assertThat(o.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(o.summary().outcome()).isEqualTo(RunSummary.SUCCEEDED);
@@ -119,7 +119,7 @@ class FilesToLakeTest {
   @Test
   void poisonedRowsAreCountedAndDeadLetteredAndTheRunSucceedsUnderTheThreshold() throws Exception {
     Path in = jsonl(198, "{not json", "{\"id\":\"x\",\"email\":\"a@b\"}");
-    BatchPlans.Outcome o = BatchPlans.run(poisonedPlan(in, 0.05).build(), dir);
+    BatchPlans.Outcome o = poisonedPlan(in, 0.05).run(dir);
 
     assertThat(o.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(o.summary().recordsRead()).isEqualTo(200);
@@ -139,7 +139,7 @@ class FilesToLakeTest {
   @Test
   void tooManyPoisonedRowsFailPermanentlyAndCommitNothing() throws Exception {
     Path in = jsonl(98, "{not json", "[1]");
-    BatchPlans.Outcome o = BatchPlans.run(poisonedPlan(in, 0.01).build(), dir);
+    BatchPlans.Outcome o = poisonedPlan(in, 0.01).run(dir);
 
     assertThat(o.exitCode()).isEqualTo(ExitCodes.PERMANENT);
     assertThat(o.summary().outcome()).isEqualTo(RunSummary.FAILED);
@@ -200,7 +200,7 @@ class FilesToLakeTest {
                 null));
     Path first = dir.resolve("lake/masked");
     p.sink = lake(first, FileFormat.PARQUET);
-    assertThat(BatchPlans.run(p.build(), dir).exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(p.run(dir).exitCode()).isEqualTo(ExitCodes.OK);
 
     List<ObjectNode> masked = BatchPlans.lakeRecords(first);
     assertThat(masked).hasSize(5);
@@ -210,7 +210,7 @@ class FilesToLakeTest {
     copy.source = files(BatchPlans.dataFiles(first).get(0), FileFormat.PARQUET);
     Path second = dir.resolve("lake/copy");
     copy.sink = lake(second, FileFormat.JSONL);
-    assertThat(BatchPlans.run(copy.build(), dir).exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(copy.run(dir).exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(BatchPlans.lakeRecords(second))
         .extracting(Object::toString)
         .containsExactlyInAnyOrderElementsOf(masked.stream().map(Object::toString).toList());
@@ -240,7 +240,7 @@ class FilesToLakeTest {
                 null));
     p.sink = lake(dir.resolve("lake/x"), FileFormat.JSONL);
 
-    BatchPlans.Outcome o = BatchPlans.run(p.build(), dir);
+    BatchPlans.Outcome o = p.run(dir);
 
     assertThat(o.exitCode()).isEqualTo(ExitCodes.INVALID_PLAN);
     assertThat(o.summary().message()).contains("mask-key");

@@ -156,7 +156,7 @@ class HttpSourceTest {
             null);
     p.runId = "run-" + System.nanoTime();
     p.sink = lake(dir.resolve("lake/" + p.runId), FileFormat.JSONL);
-    BatchPlans.Outcome o = BatchPlans.run(p.build(), dir);
+    BatchPlans.Outcome o = p.run(dir);
     if (o.exitCode() == ExitCodes.OK) {
       assertThat(BatchPlans.lakeRecords(dir.resolve("lake/" + p.runId)))
           .extracting(r -> r.get("id").asInt())

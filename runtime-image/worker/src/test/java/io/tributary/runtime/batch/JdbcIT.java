@@ -108,9 +108,7 @@ class JdbcIT {
     insertOrders(1, 250);
     Path out = dir.resolve("lake/orders");
     BatchPlans.Outcome o =
-        BatchPlans.run(
-            plan(source("orders", null, null, null, null), lake(out, FileFormat.PARQUET)).build(),
-            dir);
+        plan(source("orders", null, null, null, null), lake(out, FileFormat.PARQUET)).run(dir);
 
     assertThat(o.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(o.summary().recordsRead()).isEqualTo(250);
@@ -135,7 +133,7 @@ class JdbcIT {
               source(null, "SELECT id, customer, placed FROM orders", column, 4, null),
               lake(out, FileFormat.JSONL));
       p.runId = "run-" + column;
-      BatchPlans.Outcome o = BatchPlans.run(p.build(), dir);
+      BatchPlans.Outcome o = p.run(dir);
 
       assertThat(o.exitCode()).isEqualTo(ExitCodes.OK);
       List<Long> ids = BatchPlans.lakeRecords(out).stream().map(r -> r.get("id").asLong()).toList();
@@ -152,7 +150,7 @@ class JdbcIT {
 
     BatchPlans first = plan(src, lake(out, FileFormat.JSONL));
     first.runId = "run-1";
-    BatchPlans.Outcome one = BatchPlans.run(first.build(), dir);
+    BatchPlans.Outcome one = first.run(dir);
     assertThat(one.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(one.summary().recordsRead()).isEqualTo(100);
     assertThat(one.summary().watermark()).isEqualTo("2026-01-01T01:40:00");
@@ -161,7 +159,7 @@ class JdbcIT {
     BatchPlans second = plan(src, lake(out, FileFormat.JSONL));
     second.runId = "run-2";
     second.watermark = one.summary().watermark(); // what the operator hands the next run
-    BatchPlans.Outcome two = BatchPlans.run(second.build(), dir);
+    BatchPlans.Outcome two = second.run(dir);
 
     assertThat(two.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(two.summary().recordsRead()).isEqualTo(30);
@@ -172,7 +170,7 @@ class JdbcIT {
     BatchPlans third = plan(src, lake(out, FileFormat.JSONL));
     third.runId = "run-3";
     third.watermark = two.summary().watermark();
-    BatchPlans.Outcome three = BatchPlans.run(third.build(), dir);
+    BatchPlans.Outcome three = third.run(dir);
     assertThat(three.summary().recordsRead()).isZero();
     assertThat(three.summary().watermark()).isEqualTo("2026-01-01T02:10:00");
   }
@@ -195,7 +193,7 @@ class JdbcIT {
                 null,
                 null),
             new SinkSpec(null, append, null, null, null));
-    assertThat(BatchPlans.run(a.build(), dir).exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(a.run(dir).exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(rows("SELECT count(*), count(loaded_at), sum(amount) FROM copy"))
         .containsExactly("50|50|1593.75");
 
@@ -220,7 +218,7 @@ class JdbcIT {
                 null),
             new SinkSpec(null, upsert, null, null, null));
     u.runId = "run-2";
-    assertThat(BatchPlans.run(u.build(), dir).exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(u.run(dir).exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(rows("SELECT count(*), count(*) FILTER (WHERE customer = 'changed') FROM copy"))
         .containsExactly("60|10");
     assertThat(rows("SELECT tags->>'n', placed FROM copy WHERE id = 3"))
@@ -238,7 +236,7 @@ class JdbcIT {
         plan(source("raw", null, null, null, null), new SinkSpec(null, sink, null, null, null));
     p.deadLetter = new DeadLetterSpec(null, dir.resolve("dlq").toString(), 0.5);
 
-    BatchPlans.Outcome o = BatchPlans.run(p.build(), dir);
+    BatchPlans.Outcome o = p.run(dir);
 
     assertThat(o.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(o.summary().recordsRejected()).isEqualTo(1);
@@ -257,7 +255,7 @@ class JdbcIT {
     p.runId = "run-2";
     p.deadLetter = null;
     sql("UPDATE raw SET amount = '20' WHERE id = '2'");
-    BatchPlans.Outcome failed = BatchPlans.run(p.build(), dir);
+    BatchPlans.Outcome failed = p.run(dir);
     assertThat(failed.exitCode()).isEqualTo(ExitCodes.PERMANENT);
     assertThat(rows("SELECT id, amount FROM typed ORDER BY id")).containsExactly("3|0");
   }

@@ -87,7 +87,7 @@ class KafkaIT {
 
     BatchPlans first = plan("orders-in", "g-orders", sink);
     first.deadLetter = new DeadLetterSpec(null, dir.resolve("dlq").toString(), 0.05);
-    BatchPlans.Outcome one = BatchPlans.run(first.build(), dir);
+    BatchPlans.Outcome one = first.run(dir);
     assertThat(one.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(one.summary().recordsRead()).isEqualTo(51);
     assertThat(one.summary().recordsRejected()).isEqualTo(1);
@@ -96,7 +96,7 @@ class KafkaIT {
     produce("orders-in", 50, 70);
     BatchPlans second = plan("orders-in", "g-orders", sink);
     second.runId = "run-2";
-    BatchPlans.Outcome two = BatchPlans.run(second.build(), dir);
+    BatchPlans.Outcome two = second.run(dir);
     assertThat(two.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(two.summary().recordsRead()).isEqualTo(20);
     assertThat(ids("orders-out")).hasSize(70).doesNotHaveDuplicates();
@@ -113,14 +113,14 @@ class KafkaIT {
 
     BatchPlans strict = plan("pay-in", "g-pay", sink);
     strict.deadLetter = new DeadLetterSpec(null, dir.resolve("dlq").toString(), 0.01);
-    BatchPlans.Outcome failed = BatchPlans.run(strict.build(), dir);
+    BatchPlans.Outcome failed = strict.run(dir);
     assertThat(failed.exitCode()).isEqualTo(ExitCodes.PERMANENT);
     assertThat(kafka.readAll("pay-out")).isEmpty();
 
     BatchPlans lenient = plan("pay-in", "g-pay", sink);
     lenient.runId = "run-2";
     lenient.deadLetter = new DeadLetterSpec(null, dir.resolve("dlq").toString(), 0.1);
-    BatchPlans.Outcome ok = BatchPlans.run(lenient.build(), dir);
+    BatchPlans.Outcome ok = lenient.run(dir);
     assertThat(ok.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(ok.summary().recordsRead()).isEqualTo(42);
     assertThat(ids("pay-out")).hasSize(40).doesNotHaveDuplicates();
@@ -136,12 +136,12 @@ class KafkaIT {
     p.lineage =
         new WorkerPlan.LineageConfig(
             "kafka", null, "lineage", kafka.bootstrapServers(), "tributary");
-    assertThat(BatchPlans.run(p.build(), dir).exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(p.run(dir).exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(BatchPlans.lakeRecords(out)).hasSize(25);
 
     produce("clicks", 25, 30);
     p.runId = "run-2";
-    BatchPlans.Outcome two = BatchPlans.run(p.build(), dir);
+    BatchPlans.Outcome two = p.run(dir);
     assertThat(two.summary().recordsRead()).isEqualTo(5);
     assertThat(BatchPlans.lakeRecords(out)).hasSize(30);
 

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.pipeline.FileFormat;
 import io.tributary.pipeline.plan.ExitCodes;
-import io.tributary.pipeline.plan.WorkerPlan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,7 +27,7 @@ class LakeCrashRetryIT {
   static final int DAYS = 5;
   @TempDir Path dir;
   Path dataset;
-  WorkerPlan plan;
+  BatchPlans plan;
 
   @BeforeEach
   void input() throws Exception {
@@ -44,7 +43,7 @@ class LakeCrashRetryIT {
     p.runId = "run-7";
     p.source = files(in, FileFormat.JSONL);
     p.sink = lake(dataset, FileFormat.PARQUET, "day");
-    plan = p.build();
+    plan = p;
   }
 
   private void assertCompleteAndNotDoubled() throws Exception {
@@ -72,7 +71,7 @@ class LakeCrashRetryIT {
       assertThat(staged.filter(f -> f.toString().endsWith(".parquet"))).isNotEmpty();
     }
 
-    BatchPlans.Outcome retry = BatchPlans.run(plan, dir);
+    BatchPlans.Outcome retry = plan.run(dir);
 
     assertThat(retry.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(retry.summary().recordsWritten()).isEqualTo(RECORDS);
@@ -89,14 +88,14 @@ class LakeCrashRetryIT {
     assertThat(dataset.resolve("_SUCCESS")).doesNotExist();
 
     Files.delete(dir.resolve("events.jsonl")); // the retry must not need the source again
-    BatchPlans.Outcome retry = BatchPlans.run(plan, dir);
+    BatchPlans.Outcome retry = plan.run(dir);
 
     assertThat(retry.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(retry.summary().recordsWritten()).isEqualTo(RECORDS);
     assertCompleteAndNotDoubled();
     assertNoPartialPartition();
 
-    BatchPlans.Outcome again = BatchPlans.run(plan, dir);
+    BatchPlans.Outcome again = plan.run(dir);
     assertThat(again.exitCode()).isEqualTo(ExitCodes.OK);
     assertCompleteAndNotDoubled();
   }

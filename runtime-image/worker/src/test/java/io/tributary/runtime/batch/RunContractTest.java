@@ -79,13 +79,19 @@ class RunContractTest {
   }
 
   @Test
-  void thePlanCarriesTheWatermarkAndOlderPlansStillRead() throws Exception {
+  void theRunIdAndWatermarkComeFromTheJobEnvironment() throws Exception {
     BatchPlans p = new BatchPlans();
-    p.watermark = "42";
-    assertThat(PlanJson.readPlan(PlanJson.write(p.build())).watermark()).isEqualTo("42");
-    p.watermark = null;
-    String withoutField = PlanJson.write(p.build());
-    assertThat(withoutField).doesNotContain("watermark");
-    assertThat(PlanJson.readPlan(withoutField).watermark()).isNull();
+    p.runId = "from-env";
+    p.source =
+        BatchPlans.files(
+            java.nio.file.Path.of("/nonexistent/in.jsonl"), io.tributary.pipeline.FileFormat.JSONL);
+    p.sink =
+        BatchPlans.lake(
+            java.nio.file.Path.of("/nonexistent/lake"), io.tributary.pipeline.FileFormat.JSONL);
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("contract");
+    BatchPlans.Outcome o = p.run(dir);
+    assertThat(o.summary().runId()).isEqualTo("from-env");
+    assertThat(o.exitCode()).isEqualTo(ExitCodes.PERMANENT);
+    assertThat(o.summary().message()).contains("/nonexistent/in.jsonl");
   }
 }

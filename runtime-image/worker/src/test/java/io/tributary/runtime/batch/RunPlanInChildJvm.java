@@ -19,14 +19,14 @@ final class RunPlanInChildJvm {
 
   public static void main(String[] args) {
     WorkerPlan plan = PlanJson.readPlan(Path.of(args[0]));
-    System.exit(new BatchWorker(plan, Path.of(args[1])).run());
+    System.exit(new BatchWorker(plan, Path.of(args[1]), System.getenv()).run());
   }
 
   /** Runs {@code plan} in a child JVM with the given system properties; returns its exit code. */
-  static int run(WorkerPlan plan, Path dir, String... systemProperties)
+  static int run(BatchPlans plan, Path dir, String... systemProperties)
       throws IOException, InterruptedException {
     Path planFile = dir.resolve("plan-" + System.nanoTime() + ".json");
-    Files.writeString(planFile, PlanJson.write(plan));
+    Files.writeString(planFile, PlanJson.write(plan.build()));
     Path target = Path.of("target");
     String cp =
         target.resolve("test-classes")
@@ -45,7 +45,9 @@ final class RunPlanInChildJvm {
             RunPlanInChildJvm.class.getName(),
             planFile.toString(),
             dir.resolve("termination-child").toString()));
-    Process p = new ProcessBuilder(cmd).inheritIO().start();
+    ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+    pb.environment().putAll(plan.env());
+    Process p = pb.start();
     if (!p.waitFor(5, TimeUnit.MINUTES)) {
       p.destroyForcibly();
       throw new AssertionError("child JVM did not finish in 5 minutes");
