@@ -130,7 +130,7 @@ public final class LakeWriter implements RecordSink {
     Files.createDirectories(path.getParent());
     PartFile f =
         spec.format() == FileFormat.PARQUET
-            ? new ParquetPartFile(path, columns)
+            ? new ParquetPartFile(path, columns, rowGroupBytes(open.size() + 1))
             : new JsonlPartFile(path, partitionBy);
     open.put(partition, new Named(rel, f));
     return open.get(partition);
@@ -185,6 +185,16 @@ public final class LakeWriter implements RecordSink {
   @Override
   public long written() {
     return written;
+  }
+
+  /**
+   * Every partition file stays open until the commit and buffers one row group, so the more
+   * partitions a run writes, the smaller their row groups: together they stay within a quarter of
+   * the heap (between 4 and 128 MiB each).
+   */
+  static long rowGroupBytes(int openFiles) {
+    long budget = Runtime.getRuntime().maxMemory() / 4 / Math.max(1, openFiles);
+    return Math.max(4L << 20, Math.min(128L << 20, budget));
   }
 
   /** The Hive-style partition path of a record, e.g. {@code country=AE/day=2026-11-25}. */

@@ -33,11 +33,16 @@ final class ParquetPartFile implements PartFile {
   private final List<Columns.Column> columns;
   private long records;
 
-  ParquetPartFile(Path file, List<Columns.Column> columns) throws IOException {
+  /**
+   * @param rowGroupBytes the row group a file buffers in memory before writing it out; smaller when
+   *     many partition files are open at once
+   */
+  ParquetPartFile(Path file, List<Columns.Column> columns, long rowGroupBytes) throws IOException {
     this.columns = columns;
     this.writer =
         new Builder(new LocalOutputFile(file), columns)
             .withConf(new PlainParquetConfiguration())
+            .withRowGroupSize(rowGroupBytes)
             .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
             .withCompressionCodec(CompressionCodecName.SNAPPY)
             // Small dictionaries: low-cardinality columns (country, status) stay dictionary
