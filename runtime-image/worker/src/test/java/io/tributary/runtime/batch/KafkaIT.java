@@ -160,4 +160,34 @@ class KafkaIT {
     assertThat(complete.at("/outputs/0/outputFacets/outputStatistics/rowCount").asLong())
         .isEqualTo(25);
   }
+
+  @Test
+  void rejectedRecordsGoToTheDeadLetterTopicWithTheirReason() throws Exception {
+    kafka.createTopic("dl-in", 1);
+    kafka.createTopic("dl-out", 1);
+    kafka.createTopic("dl-in.dlq", 1);
+    produce("dl-in", 0, 30, "{broken");
+    BatchPlans p =
+        plan(
+            "dl-in",
+            "g-dl",
+            new SinkSpec(
+                null,
+                null,
+                new KafkaSink(kafka.bootstrapServers(), "dl-out", null, null),
+                null,
+                null));
+    p.deadLetter = new DeadLetterSpec("dl-in.dlq", null, 0.1);
+
+    assertThat(p.run(dir).exitCode()).isEqualTo(ExitCodes.OK);
+
+    List<ConsumerRecord<String, String>> dead = kafka.readAll("dl-in.dlq");
+    assertThat(dead).hasSize(1);
+    JsonNode entry = BatchPlans.JSON.readTree(dead.get(0).value());
+    assertThat(entry.get("raw").asText()).isEqualTo("{broken");
+    assertThat(entry.get("step").asText()).isEqualTo("source");
+    assertThat(new String(dead.get(0).headers().lastHeader("tributary.reason").value()))
+        .contains("not JSON");
+    assertThat(ids("dl-out")).hasSize(30);
+  }
 }
