@@ -133,6 +133,7 @@ public final class BatchWorker {
         source.read(flow);
         chain.flush(flow::toSink, flow::rejectedInFlush);
         flow.rethrow();
+        sink.flush();
         checkRejections(counters);
         RunSummary summary =
             new RunSummary(

@@ -21,6 +21,9 @@ public interface RecordSink extends AutoCloseable {
   /** Writes one record; throws {@link BadRecordException} when this record cannot be stored. */
   void write(ObjectNode record) throws Exception;
 
+  /** Writes out anything buffered, before the run's counts are taken; nothing is visible yet. */
+  default void flush() throws Exception {}
+
   /**
    * Makes everything written visible, atomically where the store allows; {@code summary} is the
    * run's result so far.

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,6 +28,34 @@ final class RunPlanInChildJvm {
       throws IOException, InterruptedException {
     Path planFile = dir.resolve("plan-" + System.nanoTime() + ".json");
     Files.writeString(planFile, PlanJson.write(plan.build()));
+    return start(
+        plan,
+        List.of(
+            RunPlanInChildJvm.class.getName(),
+            planFile.toString(),
+            dir.resolve("termination-child").toString()),
+        Map.of(),
+        systemProperties);
+  }
+
+  /**
+   * Runs the container's entry point, {@code io.tributary.runtime.Main run --plan <file>}, with the
+   * run's environment plus {@code extraEnv}.
+   */
+  static int runMain(BatchPlans plan, Path dir, Map<String, String> extraEnv)
+      throws IOException, InterruptedException {
+    Path planFile = dir.resolve("plan-" + System.nanoTime() + ".json");
+    Files.writeString(planFile, PlanJson.write(plan.build()));
+    return start(
+        plan, List.of("io.tributary.runtime.Main", "run", "--plan", planFile.toString()), extraEnv);
+  }
+
+  private static int start(
+      BatchPlans plan,
+      List<String> mainAndArgs,
+      Map<String, String> extraEnv,
+      String... systemProperties)
+      throws IOException, InterruptedException {
     Path target = Path.of("target");
     String cp =
         target.resolve("test-classes")
@@ -38,15 +67,12 @@ final class RunPlanInChildJvm {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx512m");
     for (String p : systemProperties) cmd.add("-D" + p);
-    cmd.addAll(
-        List.of(
-            "-cp",
-            cp,
-            RunPlanInChildJvm.class.getName(),
-            planFile.toString(),
-            dir.resolve("termination-child").toString()));
+    cmd.add("-cp");
+    cmd.add(cp);
+    cmd.addAll(mainAndArgs);
     ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
     pb.environment().putAll(plan.env());
+    pb.environment().putAll(extraEnv);
     Process p = pb.start();
     if (!p.waitFor(5, TimeUnit.MINUTES)) {
       p.destroyForcibly();

@@ -168,7 +168,9 @@ public final class JdbcWriter implements RecordSink {
     }
   }
 
-  private void flush() throws SQLException {
+  /** Sends the pending batch; it is committed with the run (append) or the next batch (upsert). */
+  @Override
+  public void flush() throws SQLException {
     if (pending > 0) {
       insert.executeBatch();
       flushed += pending;

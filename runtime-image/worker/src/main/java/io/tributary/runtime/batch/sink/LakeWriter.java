@@ -142,11 +142,20 @@ public final class LakeWriter implements RecordSink {
     closed.add(new LakeManifest.FileEntry(f.rel, f.records()));
   }
 
+  /**
+   * Writes the records held back to infer the columns. None of them can be rejected: the columns
+   * were inferred to fit every one.
+   */
   @Override
-  public void commit(RunSummary summary) throws IOException, BadRecordException {
+  public void flush() throws IOException, BadRecordException {
     if (!sample.isEmpty()) {
       drainSample();
     }
+  }
+
+  @Override
+  public void commit(RunSummary summary) throws IOException, BadRecordException {
+    flush();
     for (String p : new ArrayList<>(open.keySet())) {
       closeFile(p);
     }
