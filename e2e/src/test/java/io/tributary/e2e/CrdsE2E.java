@@ -47,6 +47,10 @@ class CrdsE2E {
 
   @Test
   void samplesAreAcceptedByTheApiServer() {
+    // A dry run creates no Namespace, and objects in a missing namespace are refused before
+    // validation; so the samples' namespaces are created for real first (idempotent).
+    Kubectl.run("apply", "-f", Kubectl.repo().resolve("config/samples/namespaces.yaml").toString())
+        .ok();
     Kubectl.run(
             "apply", "--dry-run=server", "-k", Kubectl.repo().resolve("config/samples").toString())
         .ok();

@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
 /**
  * Validates a manifest against the openAPIV3Schema of a generated CRD the way the Kubernetes API
  * server does for the schema features Tributary uses: type, required, enum, pattern, minimum and
- * maximum, min/maxItems, min/maxLength, min/maxProperties, unknown fields and every {@code
- * x-kubernetes-validations} rule (CEL, {@code self} bound to the value at the rule's node).
+ * maximum, min/maxItems, min/maxLength, min/maxProperties, int-or-string, unknown fields and every
+ * {@code x-kubernetes-validations} rule (CEL, {@code self} bound to the value at the rule's node).
  *
  * <p>Violations read {@code path: message}. Schema violations use the API server's own wording
  * (e.g. {@code spec.sink: Required value}, {@code ... in body should match '...'}) and CEL

@@ -2,6 +2,8 @@ package io.tributary.runtime;
 
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.tributary.pipeline.SecretKeyRef;
+import io.tributary.pipeline.SecretRefs;
 import io.tributary.pipeline.plan.ExitCodes;
 import io.tributary.pipeline.plan.PlanJson;
 import io.tributary.pipeline.plan.WorkerPlan;
@@ -60,6 +62,13 @@ public final class Main {
       Secrets secrets = Secrets.fromPlan(plan);
       // Compiling checks every step; the engines compile their own chains again.
       TransformChain.compile(plan, secrets).close();
+      for (SecretKeyRef ref : SecretRefs.collect(plan.source(), plan.transforms(), plan.sink())) {
+        try {
+          secrets.readBytes(ref);
+        } catch (IllegalArgumentException e) {
+          throw PlanException.at("secret " + ref.name() + "/" + ref.key(), e.getMessage());
+        }
+      }
       if (WorkerPlan.KIND_STREAM.equals(plan.kind())) {
         return StreamWorker.run(StreamSettings.from(plan, secrets), plan, secrets);
       }

@@ -101,6 +101,22 @@ class MainTest {
   }
 
   @Test
+  void aMissingSourceSecretIsRefusedBeforeConnecting() throws Exception {
+    Path plan = plan("StreamJob", "[]");
+    Files.writeString(
+        plan,
+        Files.readString(plan)
+            .replace(
+                "\"topics\":[\"in\"]",
+                "\"topics\":[\"in\"],\"saslJaasSecretRef\":{\"name\":\"kafka-auth\",\"key\":\"jaas\"}"));
+    assertThat(Main.run(new String[] {"run", "--plan", plan.toString()}))
+        .isEqualTo(ExitCodes.INVALID_PLAN);
+    assertThat(stderr())
+        .contains("plan " + plan + ": secret kafka-auth/jaas")
+        .contains(dir.resolve("secrets/kafka-auth/jaas").toString());
+  }
+
+  @Test
   void anUnknownKindAndAMissingFileAreRefused() throws Exception {
     Path plan = plan("Nonsense", "[]");
     assertThat(Main.run(new String[] {"run", "--plan", plan.toString()}))

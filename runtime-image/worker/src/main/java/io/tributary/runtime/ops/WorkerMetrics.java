@@ -56,7 +56,9 @@ public final class WorkerMetrics {
     processingLatency =
         Histogram.builder()
             .name("tributary_worker_processing_latency_seconds")
-            .help("Time a record spends in the transform chain.")
+            .help(
+                "Time a record spends in the transform chain (mean per record, observed once per"
+                    + " partition batch).")
             .labelNames(labels)
             .classicOnly()
             .classicUpperBounds(

@@ -1,7 +1,12 @@
 package io.tributary.runtime.stream;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.runtime.ops.WorkerMetrics;
 import io.tributary.runtime.transform.RejectedRecordException;
@@ -13,6 +18,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -47,7 +53,16 @@ import org.slf4j.MDC;
  */
 final class StreamLoop implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamLoop.class);
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  // Number text <-> double conversion shows up in profiles of the record path; Jackson's fast
+  // double parser and writer are exact and cheaper than the JDK's.
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+                  .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+                  .build())
+          .build();
+  private static final ObjectWriter WRITER = MAPPER.writerFor(ObjectNode.class);
   private static final int MAX_CONSECUTIVE_FAILURES = 5;
 
   private final StreamSettings settings;
@@ -125,8 +140,22 @@ final class StreamLoop implements Runnable {
         ready = true;
         if (!batch.isEmpty()) {
           Instant now = Instant.now();
-          for (ConsumerRecord<byte[], byte[]> r : batch) {
-            handle(r, now);
+          for (TopicPartition tp : batch.partitions()) {
+            TransformChain chain = chains.get(tp);
+            if (chain == null) {
+              continue; // revoked in this poll; its new owner reads it
+            }
+            List<ConsumerRecord<byte[], byte[]>> records = batch.records(tp);
+            long start = System.nanoTime();
+            for (ConsumerRecord<byte[], byte[]> r : records) {
+              handle(chain, r, now);
+            }
+            // One observation per partition batch (the mean per record) keeps timing off the
+            // per-record path.
+            metrics.processingLatency.observe((System.nanoTime() - start) / 1e9 / records.size());
+            ConsumerRecord<byte[], byte[]> last = records.get(records.size() - 1);
+            offsets.put(tp, new OffsetAndMetadata(last.offset() + 1, last.leaderEpoch(), ""));
+            metrics.recordsIn.inc(records.size());
           }
         }
         if (System.nanoTime() - lastCommit >= commitNanos) {
@@ -160,19 +189,11 @@ final class StreamLoop implements Runnable {
         || e instanceof AuthenticationException;
   }
 
-  private void handle(ConsumerRecord<byte[], byte[]> r, Instant now) {
-    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-    TransformChain chain = chains.get(tp);
-    if (chain == null) {
-      return; // revoked in this poll; its new owner reads it
-    }
-    metrics.recordsIn.inc();
-    offsets.put(tp, new OffsetAndMetadata(r.offset() + 1, r.leaderEpoch(), ""));
+  private void handle(TransformChain chain, ConsumerRecord<byte[], byte[]> r, Instant now) {
     ObjectNode record = parse(r);
     if (record == null) {
       return;
     }
-    long start = System.nanoTime();
     try {
       chain.process(record, now, out -> emit(out, r.key(), r.timestamp()));
     } catch (RejectedRecordException e) {
@@ -189,7 +210,6 @@ final class StreamLoop implements Runnable {
       }
       deadLetter(r, String.valueOf(e.step()), e.stepName(), e.reason());
     }
-    metrics.processingLatency.observe((System.nanoTime() - start) / 1e9);
   }
 
   private ObjectNode parse(ConsumerRecord<byte[], byte[]> r) {
@@ -221,7 +241,7 @@ final class StreamLoop implements Runnable {
     }
     byte[] value;
     try {
-      value = MAPPER.writeValueAsBytes(out);
+      value = WRITER.writeValueAsBytes(out);
     } catch (IOException e) {
       throw new IllegalStateException("cannot serialize a record", e);
     }

@@ -15,7 +15,10 @@ import java.util.List;
  *
  * @param group consumer group, also the prefix of the transactional id and the changelog topic
  * @param changelogTopic compacted topic holding the state of dedupe and aggregate steps
- * @param threads independent consumer/producer loops in this process (compute.parallelism)
+ * @param threads independent consume → transform → produce loops in this process, each its own
+ *     group member with its own transactional producer (like Kafka Streams' num.stream.threads).
+ *     The plan has no thread count, so the operator passes spec.compute.parallelism as the
+ *     environment variable TRIBUTARY_THREADS; default 1 (scale out with replicas).
  */
 public record StreamSettings(
     String pipelineNamespace,
@@ -33,7 +36,8 @@ public record StreamSettings(
     Duration commitInterval,
     int metricsPort,
     String sourceSaslJaas,
-    String sinkSaslJaas) {
+    String sinkSaslJaas,
+    int threads) {
 
   public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(1);
 
@@ -97,7 +101,46 @@ public record StreamSettings(
         commit,
         plan.metricsPort(),
         inJaas,
-        outJaas);
+        outJaas,
+        threads(System.getenv("TRIBUTARY_THREADS")));
+  }
+
+  /** The same settings with {@code n} loops. */
+  public StreamSettings withThreads(int n) {
+    return new StreamSettings(
+        pipelineNamespace,
+        pipelineName,
+        bootstrapServers,
+        inputTopics,
+        group,
+        startingOffsets,
+        outputBootstrapServers,
+        outputTopic,
+        keyField,
+        deadLetterTopic,
+        changelogTopic,
+        guarantee,
+        commitInterval,
+        metricsPort,
+        sourceSaslJaas,
+        sinkSaslJaas,
+        n);
+  }
+
+  static int threads(String env) {
+    if (env == null || env.isBlank()) {
+      return 1;
+    }
+    try {
+      int n = Integer.parseInt(env.strip());
+      if (n >= 1 && n <= 256) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw PlanException.at(
+        "env TRIBUTARY_THREADS", "'" + env + "' is not a thread count from 1 to 256");
   }
 
   private static String readJaas(

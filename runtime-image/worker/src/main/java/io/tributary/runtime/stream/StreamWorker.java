@@ -83,8 +83,7 @@ public final class StreamWorker {
       metrics.lagSource(() -> loops.stream().mapToLong(StreamLoop::lag).sum());
       metrics.stateEntriesSource(() -> loops.stream().mapToLong(StreamLoop::stateEntries).sum());
 
-      // The plan has no per-worker thread count yet: scale out with replicas.
-      int threads = 1;
+      int threads = settings.threads();
       List<Thread> threadList = new ArrayList<>();
       for (int i = 0; i < threads; i++) {
         StreamLoop loop =

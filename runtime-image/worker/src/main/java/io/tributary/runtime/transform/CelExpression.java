@@ -16,10 +16,10 @@ import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
-import java.util.HashMap;
+import dev.cel.runtime.CelVariableResolver;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
-import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -65,7 +65,7 @@ final class CelExpression {
           .build();
 
   private static final CelRuntime RUNTIME =
-      CelRuntimeFactory.standardCelRuntimeBuilder()
+      CelRuntimeFactory.plannerRuntimeBuilder()
           .setOptions(OPTIONS)
           .addLibraries(CelExtensions.strings(), CelExtensions.math(OPTIONS))
           .build();
@@ -205,15 +205,25 @@ final class CelExpression {
    * @throws CelEvaluationException on a runtime error (no such overload, division by zero ...)
    */
   Object eval(ObjectNode record) throws CelEvaluationException {
-    Map<String, Object> vars = new HashMap<>(fields.length * 2);
+    // A resolver over converted values, not a Map: eval(Map) copies the map per call.
+    Object[] values = new Object[fields.length];
     for (int i = 0; i < fields.length; i++) {
       JsonNode v = record.get(fields[i]);
       if (v == null) {
         return MISSING;
       }
-      vars.put(fields[i], asDouble[i] && v.isNumber() ? v.doubleValue() : CelValues.toCel(v));
+      values[i] = asDouble[i] && v.isNumber() ? v.doubleValue() : CelValues.toCel(v);
     }
-    return program.eval(vars);
+    return program.eval(
+        (CelVariableResolver)
+            name -> {
+              for (int i = 0; i < fields.length; i++) {
+                if (fields[i].equals(name)) {
+                  return Optional.of(values[i]);
+                }
+              }
+              return Optional.empty();
+            });
   }
 
   @Override

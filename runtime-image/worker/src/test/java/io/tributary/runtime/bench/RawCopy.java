@@ -18,7 +18,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * The practical limit: bytes in, bytes out, no parsing; flush and commit offsets every commit
- * interval (at-least-once). Same producer settings as the worker's.
+ * interval (at-least-once). Same batching as the worker's producer, without idempotence.
  */
 final class RawCopy implements Runnable {
   private final Properties consumer = new Properties();
@@ -38,6 +38,9 @@ final class RawCopy implements Runnable {
     consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     producer.put(ProducerConfig.ACKS_CONFIG, "all");
+    // At-least-once needs no idempotence; on this loaded machine the idempotent producer could
+    // spin on OUT_OF_ORDER_SEQUENCE_NUMBER retries after a timeout.
+    producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
     producer.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     producer.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(128 * 1024));
   }

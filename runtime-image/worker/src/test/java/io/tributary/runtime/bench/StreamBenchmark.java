@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -48,10 +49,12 @@ public final class StreamBenchmark {
 
   private final KafkaBroker kafka;
   private final long commitMs;
+  private final int threads;
 
-  private StreamBenchmark(KafkaBroker kafka, long commitMs) {
+  private StreamBenchmark(KafkaBroker kafka, long commitMs, int threads) {
     this.kafka = kafka;
     this.commitMs = commitMs;
+    this.threads = threads;
   }
 
   public static void main(String[] args) throws Exception {
@@ -64,6 +67,9 @@ public final class StreamBenchmark {
     int latencySeconds = Integer.parseInt(opts.getOrDefault("latency-seconds", "20"));
     long commitMs = Long.parseLong(opts.getOrDefault("commit-ms", "100"));
     String only = opts.getOrDefault("only", "raw,tributary,streams,latency");
+    int rounds = Integer.parseInt(opts.getOrDefault("rounds", "3"));
+    int threads = Integer.parseInt(opts.getOrDefault("threads", "1"));
+    int warmupSeconds = Integer.parseInt(opts.getOrDefault("warmup-seconds", "5"));
 
     System.out.printf(
         Locale.ROOT,
@@ -74,47 +80,69 @@ public final class StreamBenchmark {
         System.getProperty("java.version"));
     System.out.printf(
         Locale.ROOT,
-        "input: %,d records of ~%d bytes over %d partitions; commit interval %d ms%n",
+        "input: %,d records of ~%d bytes over %d partitions; commit interval %d ms; %d thread(s)"
+            + " per pipeline%n",
         records,
         BenchRecords.value(1).length,
         PARTITIONS,
-        commitMs);
+        commitMs,
+        threads);
 
     try (KafkaBroker kafka = KafkaBroker.start()) {
-      StreamBenchmark bench = new StreamBenchmark(kafka, commitMs);
-      for (String t : List.of("bench-in", "out-raw", "out-tributary", "out-streams")) {
-        kafka.createTopic(t, PARTITIONS);
-      }
+      StreamBenchmark bench = new StreamBenchmark(kafka, commitMs, threads);
+      kafka.createTopic("bench-in", PARTITIONS);
       long t0 = System.nanoTime();
       bench.produce("bench-in", records);
       System.out.printf(Locale.ROOT, "produced input in %.1f s%n", (System.nanoTime() - t0) / 1e9);
 
-      double raw = only.contains("raw") ? bench.throughput("raw", records) : Double.NaN;
-      double trib =
-          only.contains("tributary") ? bench.throughput("tributary", records) : Double.NaN;
-      double streams = only.contains("streams") ? bench.throughput("streams", records) : Double.NaN;
+      // The machine is shared: interleave the three pipelines round by round and compare within
+      // a round, then take medians.
+      List<double[]> results = new ArrayList<>();
+      for (int round = 1; round <= rounds; round++) {
+        double[] r = new double[3];
+        String[] kinds = {"raw", "tributary", "streams"};
+        for (int k = 0; k < 3; k++) {
+          r[k] = only.contains(kinds[k]) ? bench.throughput(kinds[k], round, records) : Double.NaN;
+        }
+        results.add(r);
+      }
 
       System.out.println();
-      System.out.println("| pipeline | guarantee | records/s |");
-      System.out.println("|---|---|---:|");
-      System.out.printf(
-          Locale.ROOT, "| (1) raw kafka-clients copy | at-least-once | %,.0f |%n", raw);
+      System.out.println(
+          "| round | (1) raw copy, at-least-once | (2) Tributary, exactly-once |"
+              + " (3) Kafka Streams, exactly_once_v2 | (2)/(1) | (2)/(3) |");
+      System.out.println("|---|---:|---:|---:|---:|---:|");
+      for (int i = 0; i < results.size(); i++) {
+        double[] r = results.get(i);
+        System.out.printf(
+            Locale.ROOT,
+            "| %d | %,.0f | %,.0f | %,.0f | %.2f | %.2f |%n",
+            i + 1,
+            r[0],
+            r[1],
+            r[2],
+            r[1] / r[0],
+            r[1] / r[2]);
+      }
       System.out.printf(
           Locale.ROOT,
-          "| (2) Tributary worker, filter+mask+derive | exactly-once | %,.0f |%n",
-          trib);
-      System.out.printf(
-          Locale.ROOT,
-          "| (3) Kafka Streams, filter+mask+derive | exactly_once_v2 | %,.0f |%n",
-          streams);
-      System.out.printf(Locale.ROOT, "%n(2)/(1) = %.2f   (target >= 0.6)%n", trib / raw);
-      System.out.printf(Locale.ROOT, "(2)/(3) = %.2f   (target >= 1.2)%n", trib / streams);
+          "| median | %,.0f | %,.0f | %,.0f | %.2f | %.2f |%n",
+          median(results, r -> r[0]),
+          median(results, r -> r[1]),
+          median(results, r -> r[2]),
+          median(results, r -> r[1] / r[0]),
+          median(results, r -> r[1] / r[2]));
+      System.out.println("targets: (2)/(1) >= 0.6, (2)/(3) >= 1.2 (records/s, filter+mask+derive)");
 
       if (only.contains("latency")) {
-        double[] lt = bench.latency("tributary", rate, latencySeconds);
-        double[] ls = bench.latency("streams", rate, latencySeconds);
+        double[] lt = bench.latency("tributary", rate, warmupSeconds, latencySeconds);
+        double[] ls = bench.latency("streams", rate, warmupSeconds, latencySeconds);
         System.out.printf(
-            Locale.ROOT, "%nend-to-end latency at %,d records/s for %d s:%n", rate, latencySeconds);
+            Locale.ROOT,
+            "%nend-to-end latency at %,d records/s for %d s (after %d s warm-up):%n",
+            rate,
+            latencySeconds,
+            warmupSeconds);
         System.out.println("| pipeline | p50 ms | p99 ms |");
         System.out.println("|---|---:|---:|");
         System.out.printf(Locale.ROOT, "| (2) Tributary | %.0f | %.0f |%n", lt[0], lt[1]);
@@ -122,6 +150,12 @@ public final class StreamBenchmark {
       }
     }
     System.exit(0);
+  }
+
+  private static double median(
+      List<double[]> rows, java.util.function.ToDoubleFunction<double[]> f) {
+    double[] v = rows.stream().mapToDouble(f).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   private KafkaProducer<byte[], byte[]> producer() {
@@ -147,12 +181,19 @@ public final class StreamBenchmark {
       throws Exception {
     switch (kind) {
       case "raw" -> {
-        RawCopy copy = new RawCopy(kafka.bootstrapServers(), input, output, group, commitMs);
-        Thread t = new Thread(copy, "raw-copy");
-        t.start();
+        List<RawCopy> copies = new ArrayList<>();
+        List<Thread> ts = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+          RawCopy copy = new RawCopy(kafka.bootstrapServers(), input, output, group, commitMs);
+          copies.add(copy);
+          ts.add(new Thread(copy, "raw-copy-" + i));
+        }
+        ts.forEach(Thread::start);
         return () -> {
-          copy.stop();
-          t.join();
+          copies.forEach(RawCopy::stop);
+          for (Thread t : ts) {
+            t.join();
+          }
         };
       }
       case "tributary" -> {
@@ -166,7 +207,8 @@ public final class StreamBenchmark {
       }
       default -> {
         KafkaStreams streams =
-            StreamsTopology.build(kafka.bootstrapServers(), group, input, output, KEY, commitMs);
+            StreamsTopology.build(
+                kafka.bootstrapServers(), group, input, output, KEY, commitMs, threads);
         streams.start();
         return () -> streams.close(Duration.ofSeconds(30));
       }
@@ -204,14 +246,15 @@ public final class StreamBenchmark {
             + "{\"derive\":{\"fields\":[{\"name\":\"amount_aed\",\"expression\":\"amount * 3.67\"}]}}]}";
     WorkerPlan plan = PlanJson.readPlan(json);
     Secrets s = Secrets.fromDir(secrets);
-    return new StreamWorker(StreamSettings.from(plan, s), plan, s, group);
+    return new StreamWorker(StreamSettings.from(plan, s).withThreads(threads), plan, s, group);
   }
 
   /** records/s between 5% and 100% of the input committed by the group. */
-  private double throughput(String kind, int records) throws Exception {
-    String group = "bench-" + kind;
+  private double throughput(String kind, int round, int records) throws Exception {
+    String group = "bench-" + kind + "-" + round;
+    kafka.createTopic("out-" + group, PARTITIONS);
     try (Admin admin = kafka.admin();
-        AutoCloseable running = start(kind, "bench-in", "out-" + kind, group)) {
+        AutoCloseable running = start(kind, "bench-in", "out-" + group, group)) {
       long t5 = 0;
       while (true) {
         long committed = committed(admin, group);
@@ -221,7 +264,7 @@ public final class StreamBenchmark {
         }
         if (committed >= records) {
           double rate = (records - records / 20) / ((now - t5) / 1e9);
-          System.out.printf(Locale.ROOT, "%s: %,.0f records/s%n", kind, rate);
+          System.out.printf(Locale.ROOT, "round %d %s: %,.0f records/s%n", round, kind, rate);
           return rate;
         }
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
@@ -239,14 +282,15 @@ public final class StreamBenchmark {
   }
 
   /** p50 and p99 in ms of output time minus input time, at {@code rate} records/s. */
-  private double[] latency(String kind, int rate, int seconds) throws Exception {
+  private double[] latency(String kind, int rate, int warmup, int seconds) throws Exception {
     String in = "lat-in-" + kind;
     String out = "lat-out-" + kind;
     kafka.createTopic(in, PARTITIONS);
     kafka.createTopic(out, PARTITIONS);
     List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
     AtomicBoolean reading = new AtomicBoolean(true);
-    Thread reader = new Thread(() -> read(out, latencies, reading), "latency-reader");
+    AtomicLong measureFrom = new AtomicLong(Long.MAX_VALUE);
+    Thread reader = new Thread(() -> read(out, latencies, reading, measureFrom), "latency-reader");
     reader.start();
     try (Admin admin = kafka.admin();
         AutoCloseable running = start(kind, in, out, "lat-" + kind)) {
@@ -258,7 +302,8 @@ public final class StreamBenchmark {
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
       }
       latencies.clear();
-      int total = rate * seconds;
+      int total = rate * (warmup + seconds);
+      int firstMeasured = rate * warmup + 1;
       long start = System.nanoTime();
       try (KafkaProducer<byte[], byte[]> p = producer()) {
         for (int i = 1; i <= total; i++) {
@@ -266,6 +311,9 @@ public final class StreamBenchmark {
           long wait = due - System.nanoTime();
           if (wait > 0) {
             LockSupport.parkNanos(wait);
+          }
+          if (i == firstMeasured) {
+            measureFrom.set(System.currentTimeMillis());
           }
           p.send(new ProducerRecord<>(in, BenchRecords.key(i), BenchRecords.value(i)));
         }
@@ -285,7 +333,8 @@ public final class StreamBenchmark {
     };
   }
 
-  private void read(String topic, List<Long> latencies, AtomicBoolean reading) {
+  private void read(
+      String topic, List<Long> latencies, AtomicBoolean reading, AtomicLong measureFrom) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -300,7 +349,9 @@ public final class StreamBenchmark {
       c.seekToBeginning(parts);
       while (reading.get()) {
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(20))) {
-          latencies.add(System.currentTimeMillis() - r.timestamp());
+          if (r.timestamp() >= measureFrom.get()) {
+            latencies.add(System.currentTimeMillis() - r.timestamp());
+          }
         }
       }
     }

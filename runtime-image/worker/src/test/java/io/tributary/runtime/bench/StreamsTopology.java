@@ -25,7 +25,13 @@ final class StreamsTopology {
   private StreamsTopology() {}
 
   static KafkaStreams build(
-      String bootstrap, String appId, String input, String output, byte[] key, long commitMs) {
+      String bootstrap,
+      String appId,
+      String input,
+      String output,
+      byte[] key,
+      long commitMs,
+      int threads) {
     ThreadLocal<Mac> mac =
         ThreadLocal.withInitial(
             () -> {
@@ -64,7 +70,7 @@ final class StreamsTopology {
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitMs);
-    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
     p.put(
         StreamsConfig.STATE_DIR_CONFIG,
         System.getProperty("java.io.tmpdir") + "/kstreams-" + appId);
