@@ -147,9 +147,16 @@ public final class BatchWorker {
                 System.currentTimeMillis() - started,
                 source.watermark(),
                 counters.steps(chain, sink.written()));
-        sink.commit(summary);
+        // Dead letters first: once the sink has committed, nothing may fail the run any more.
         dlq.close();
-        source.afterCommit();
+        sink.commit(summary);
+        try {
+          source.afterCommit();
+        } catch (Exception e) {
+          // The output is committed; failing now would make a retry write it again. The next
+          // run reads these records again instead (at-least-once for this one step).
+          LOG.warn("run {}: committing the source position failed: {}", runId, e.toString());
+        }
         lineage.complete(summary);
         return summary;
       } catch (Throwable e) {
