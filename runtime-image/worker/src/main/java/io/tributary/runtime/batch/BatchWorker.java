@@ -248,7 +248,7 @@ public final class BatchWorker {
       }
       rethrow();
       progress.tick(c.read, sink.written(), c.rejected());
-      TestHooks.maybeHalt("tributary.test.haltAfterRecords", c.read);
+      TestHooks.afterRecords(c.read);
     }
 
     @Override

@@ -97,7 +97,7 @@ final class LakeCommit {
       } catch (FileAlreadyExistsException e) {
         Files.delete(from);
       }
-      TestHooks.maybeHalt("tributary.test.haltAfterPublishedFiles", ++moved);
+      TestHooks.afterPublishedFiles(++moved);
     }
     writeAtomically(dataset.resolve(RUNS).resolve(runId + ".json"), m);
     writeAtomically(dataset.resolve(SUCCESS), m);
