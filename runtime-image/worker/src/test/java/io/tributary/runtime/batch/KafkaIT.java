@@ -124,6 +124,12 @@ class KafkaIT {
     assertThat(ok.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(ok.summary().recordsRead()).isEqualTo(42);
     assertThat(ids("pay-out")).hasSize(40).doesNotHaveDuplicates();
+    // Without keyField the output keeps the input record's key.
+    assertThat(kafka.readAll("pay-out"))
+        .allSatisfy(
+            r ->
+                assertThat(r.key())
+                    .isEqualTo("k" + BatchPlans.JSON.readTree(r.value()).get("id").asLong()));
   }
 
   @Test

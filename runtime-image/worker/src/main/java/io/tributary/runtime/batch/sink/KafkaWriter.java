@@ -67,10 +67,12 @@ public final class KafkaWriter implements RecordSink {
     if (failed != null) {
       throw failed;
     }
-    String key = null;
+    String key;
     if (spec.keyField() != null) {
       JsonNode k = record.get(spec.keyField());
       key = k == null || k.isNull() ? null : k.asText();
+    } else {
+      key = upstream != null ? upstream.currentKey() : null; // the input record's key
     }
     producer.send(
         new ProducerRecord<>(spec.topic(), key, record.toString()),

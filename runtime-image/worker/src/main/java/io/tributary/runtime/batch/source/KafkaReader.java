@@ -42,6 +42,7 @@ public final class KafkaReader implements RecordSource {
   private final KafkaConsumer<String, String> consumer;
   private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
   private boolean offsetsCommittedBySink;
+  private String currentKey;
 
   public KafkaReader(KafkaSource spec, SecretFiles secrets, String defaultGroup) {
     this.spec = spec;
@@ -112,7 +113,7 @@ public final class KafkaReader implements RecordSource {
     }
   }
 
-  private static void accept(ConsumerRecord<String, String> r, Handler out) throws Exception {
+  private void accept(ConsumerRecord<String, String> r, Handler out) throws Exception {
     String where = r.topic() + "-" + r.partition() + "@" + r.offset();
     if (r.value() == null) {
       out.reject(where + ": tombstone (null value)", null);
@@ -126,10 +127,23 @@ public final class KafkaReader implements RecordSource {
       return;
     }
     if (node instanceof ObjectNode o) {
-      out.accept(o);
+      currentKey = r.key();
+      try {
+        out.accept(o);
+      } finally {
+        currentKey = null;
+      }
     } else {
       out.reject(where + ": not a JSON object", r.value());
     }
+  }
+
+  /**
+   * The Kafka key of the record being handed to the chain right now (the chain runs synchronously,
+   * so a Kafka sink sees it while writing that record's output); null between records.
+   */
+  public String currentKey() {
+    return currentKey;
   }
 
   /** The next offset of every partition read, for a Kafka sink's transaction. */
