@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -35,6 +36,8 @@ public final class DeadLetters implements AutoCloseable {
   private final KafkaProducer<String, String> producer;
   private final String topic;
   private long count;
+  private boolean closed;
+  private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
 
   private DeadLetters(String runId, Path file, String bootstrap, String topic) {
     this.runId = runId;
@@ -97,7 +100,11 @@ public final class DeadLetters implements AutoCloseable {
       r.headers().add("tributary.step", step.getBytes(StandardCharsets.UTF_8));
       r.headers().add("tributary.reason", reason.getBytes(StandardCharsets.UTF_8));
       r.headers().add("tributary.run", runId.getBytes(StandardCharsets.UTF_8));
-      producer.send(r);
+      producer.send(
+          r,
+          (md, e) -> {
+            if (e != null) sendFailure.compareAndSet(null, e);
+          });
       return;
     }
     if (writer == null) {
@@ -112,16 +119,29 @@ public final class DeadLetters implements AutoCloseable {
     return count;
   }
 
-  /** Publishes the file (atomically) or flushes the producer. */
+  /**
+   * Publishes the file (atomically) or flushes the producer; fails when a dead letter could not be
+   * stored, so the run never commits having lost one. Closing twice is harmless.
+   */
   @Override
   public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
     if (writer != null) {
       writer.close();
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       writer = null;
     }
     if (producer != null) {
+      producer.flush();
       producer.close();
+      if (sendFailure.get() != null) {
+        throw new IOException(
+            "dead letters could not be written to topic " + topic + ": " + sendFailure.get(),
+            sendFailure.get());
+      }
     }
   }
 }
