@@ -8,6 +8,7 @@ import io.tributary.operator.config.OperatorConfig;
 import io.tributary.operator.metrics.OperatorMetrics;
 import io.tributary.operator.reconcile.Applier;
 import io.tributary.operator.reconcile.ComputePoolReconciler;
+import io.tributary.operator.reconcile.DataPipelineReconciler;
 import io.tributary.operator.reconcile.EventRecorder;
 import io.tributary.operator.reconcile.StreamJobReconciler;
 import java.time.Clock;
@@ -37,6 +38,11 @@ public final class Operators {
     EventRecorder events = new EventRecorder(client, clock);
     operator.register(
         new StreamJobReconciler(config, applier, events, clock, lagSource),
+        c -> {
+          if (!config.namespaces().isEmpty()) c.settingNamespaces(config.namespaces());
+        });
+    operator.register(
+        new DataPipelineReconciler(config, applier, events, metrics, clock),
         c -> {
           if (!config.namespaces().isEmpty()) c.settingNamespaces(config.namespaces());
         });

@@ -10,7 +10,10 @@ public record RunRecord(
     @JsonPropertyDescription("What started it: spec, schedule, runNow or dependsOn.")
         String trigger,
     @JsonPropertyDescription("Attempt number, 1 for the first try.") Integer attempt,
-    @JsonPropertyDescription("Pending, Running, Succeeded, Failed or BackingOff.") String phase,
+    @JsonPropertyDescription(
+            "Running, BackingOff (waiting to retry), Succeeded, Failed, or Skipped (due while"
+                + " another run was active, concurrencyPolicy Forbid).")
+        String phase,
     @JsonPropertyDescription("Name of the Job of the current attempt.") String jobName,
     @JsonPropertyDescription("When the run was due (the schedule time, or when it was triggered).")
         String scheduledAt,
@@ -23,7 +26,9 @@ public record RunRecord(
     @JsonPropertyDescription("Records rejected (dead-lettered or dropped as invalid).")
         Long recordsRejected,
     @JsonPropertyDescription("High watermark reached by an incremental source.") String watermark,
-    @JsonPropertyDescription("Failure class of a failed attempt: retryable or permanent.")
+    @JsonPropertyDescription(
+            "Failure class of a failed attempt: retryable, permanent (never retried) or replaced"
+                + " (stopped by concurrencyPolicy Replace).")
         String failure,
     @JsonPropertyDescription("Summary or error message of the run.") String message,
     @JsonPropertyDescription(

@@ -1,0 +1,334 @@
+package io.tributary.operator.reconcile;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import io.tributary.operator.api.ComputePoolSpec;
+import io.tributary.operator.api.DataPipeline;
+import io.tributary.operator.api.DataPipelineSpec;
+import io.tributary.operator.api.DataPipelineStatus;
+import io.tributary.operator.api.Groups;
+import io.tributary.operator.config.OperatorConfig;
+import io.tributary.operator.metrics.OperatorMetrics;
+import io.tributary.operator.policy.DataPipelineChecks;
+import io.tributary.operator.policy.PipelineChecks;
+import io.tributary.operator.policy.ResidencyPolicy;
+import io.tributary.operator.render.DataPipelineRenderer;
+import io.tributary.operator.schedule.ObservedJob;
+import io.tributary.operator.schedule.RunDecision;
+import io.tributary.operator.schedule.RunInputs;
+import io.tributary.operator.schedule.RunScheduler;
+import io.tributary.operator.status.Conditions;
+import io.tributary.operator.status.DataPipelineStatuses;
+import io.tributary.pipeline.plan.WorkerPlan;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * DataPipeline: observe (Jobs, upstream pipelines, pool, namespace), check, render the plan, let
+ * the {@link RunScheduler} decide the runs, apply that decision, report. No finalizer: every child
+ * carries an owner reference, so deleting the pipeline garbage-collects its plan and Jobs.
+ *
+ * <p>Generation-aware event filtering is off because the tributary.io/run-now annotation does not
+ * bump metadata.generation; a reconcile that finds nothing to do writes nothing, so our own status
+ * writes settle after one extra pass.
+ */
+@ControllerConfiguration(name = "datapipeline", generationAwareEventProcessing = false)
+public class DataPipelineReconciler implements Reconciler<DataPipeline> {
+  static final String JOBS = "jobs";
+  private static final Logger log = LoggerFactory.getLogger(DataPipelineReconciler.class);
+
+  private final OperatorConfig config;
+  private final Applier applier;
+  private final EventRecorder events;
+  private final OperatorMetrics metrics;
+  private final Clock clock;
+  private final RunScheduler scheduler;
+
+  public DataPipelineReconciler(
+      OperatorConfig config,
+      Applier applier,
+      EventRecorder events,
+      OperatorMetrics metrics,
+      Clock clock) {
+    this.config = config;
+    this.applier = applier;
+    this.events = events;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.scheduler = new RunScheduler(clock);
+  }
+
+  @Override
+  public List<EventSource<?, DataPipeline>> prepareEventSources(
+      EventSourceContext<DataPipeline> context) {
+    var jobs =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Job.class, DataPipeline.class)
+                .withName(JOBS)
+                .withLabelSelector(Groups.LABEL_KIND + "=" + DataPipelineRenderer.KIND_LABEL)
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(DataPipeline.class))
+                .build(),
+            context);
+    return List.of(
+        jobs,
+        Upstreams.source(context),
+        Watches.pools(context, DataPipeline.class, p -> pool(p.getSpec())),
+        Watches.namespaces(context, DataPipeline.class));
+  }
+
+  @Override
+  public UpdateControl<DataPipeline> reconcile(DataPipeline p, Context<DataPipeline> context) {
+    DataPipelineSpec spec = p.getSpec();
+    Optional<String> region =
+        ResidencyPolicy.effectiveRegion(spec.residency(), Watches.namespaceRegion(context, p));
+    String poolName = pool(spec);
+    ComputePoolSpec pool = poolName == null ? null : Watches.poolSpec(context, poolName);
+    Optional<PipelineChecks.Problem> problem =
+        DataPipelineChecks.check(
+            p.getMetadata().getName(), spec, pool, region, Upstreams.dependencyEdges(context, p));
+    if (problem.isPresent()) return invalid(p, problem.get(), context);
+
+    WorkerPlan plan = DataPipelineRenderer.plan(p, region, config);
+    ConfigMap planMap = DataPipelineRenderer.planConfigMap(p, plan);
+    applier.apply(planMap, applier.read(planMap));
+
+    List<Job> jobs = List.copyOf(context.getSecondaryResources(Job.class));
+    List<ObservedJob> observed = jobs.stream().map(j -> observe(j, p, context)).toList();
+    RunDecision decision =
+        scheduler.decide(
+            new RunInputs(
+                p.getMetadata().getName(),
+                spec,
+                p.getStatus(),
+                generation(p),
+                created(p),
+                annotation(p, Groups.RUN_NOW_ANNOTATION),
+                observed,
+                Upstreams.latestRuns(context, p)));
+    carryOut(p, decision, plan, pool, region, context);
+    DataPipelineStatus status = withConditionTimes(decision.status(), p.getStatus());
+    metrics.phase(p, status.phase());
+    if (!status.equals(p.getStatus())) writeStatus(p, status, context);
+    UpdateControl<DataPipeline> control = UpdateControl.noUpdate();
+    return decision.requeueAfter().map(control::rescheduleAfter).orElse(control);
+  }
+
+  /** Deletes and creates the Jobs the decision names, and tells the user what happened. */
+  private void carryOut(
+      DataPipeline p,
+      RunDecision decision,
+      WorkerPlan plan,
+      ComputePoolSpec pool,
+      Optional<String> region,
+      Context<DataPipeline> context) {
+    for (String name : decision.delete()) {
+      log.info("deleting Job {}/{}", p.getMetadata().getNamespace(), name);
+      context
+          .getClient()
+          .batch()
+          .v1()
+          .jobs()
+          .inNamespace(p.getMetadata().getNamespace())
+          .withName(name)
+          .withPropagationPolicy(DeletionPropagation.BACKGROUND)
+          .delete();
+    }
+    // Each run resumes where the last successful one stopped.
+    String watermark = decision.status().watermark();
+    for (RunDecision.StartJob start : decision.create()) {
+      try (var ignored = MDC.putCloseable("run.id", start.runId())) {
+        Job job =
+            DataPipelineRenderer.job(
+                p,
+                plan,
+                start.runId(),
+                start.attempt(),
+                start.trigger(),
+                watermark,
+                pool,
+                region,
+                config);
+        create(p, remember(job, start), context);
+      }
+    }
+    for (RunDecision.Note note : decision.notes()) {
+      if (note.warning()) events.warning(p, note.reason(), note.message());
+      else events.normal(p, note.reason(), note.message());
+    }
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<DataPipeline> updateErrorStatus(
+      DataPipeline p, Context<DataPipeline> context, Exception e) {
+    DataPipelineStatus status = DataPipelineStatuses.error(p, e, clock.instant());
+    if (status.equals(p.getStatus())) return ErrorStatusUpdateControl.noStatusUpdate();
+    return ErrorStatusUpdateControl.patchStatus(fresh(p, status));
+  }
+
+  /** A permanent problem: Ready=False with the reason, a Warning Event once, no new Jobs. */
+  private UpdateControl<DataPipeline> invalid(
+      DataPipeline p, PipelineChecks.Problem problem, Context<DataPipeline> context) {
+    if ("ResidencyViolation".equals(problem.reason())) {
+      // Running workers must not keep moving data across the boundary while someone fixes it.
+      context.getSecondaryResources(Job.class).stream()
+          .filter(j -> !JobObservations.of(j).finished())
+          .forEach(j -> context.getClient().resource(j).delete());
+    }
+    DataPipelineStatus status = DataPipelineStatuses.invalid(p, problem, clock.instant());
+    metrics.phase(p, status.phase());
+    if (status.equals(p.getStatus())) return UpdateControl.noUpdate();
+    writeStatus(p, status, context);
+    Conditions.Reason before =
+        Optional.ofNullable(p.getStatus())
+            .map(s -> Conditions.find(s.conditions(), Conditions.READY))
+            .map(c -> c.reason())
+            .flatMap(DataPipelineReconciler::reason)
+            .orElse(null);
+    if (before == null || !before.name().equals(problem.reason())) {
+      events.warning(p, problem.reason(), problem.message());
+    }
+    return UpdateControl.noUpdate();
+  }
+
+  /** The Job, with its pod's outcome read only when status does not record it yet. */
+  private ObservedJob observe(Job job, DataPipeline p, Context<DataPipeline> context) {
+    ObservedJob o = JobObservations.of(job);
+    if (o.runId() == null || !RunScheduler.needsOutcome(o, p.getStatus())) return o;
+    var pods =
+        context
+            .getClient()
+            .pods()
+            .inNamespace(p.getMetadata().getNamespace())
+            .withLabel(JobObservations.JOB_NAME_LABEL, job.getMetadata().getName())
+            .list()
+            .getItems();
+    return JobObservations.withOutcome(o, pods);
+  }
+
+  /** What the status says about the run, kept on its Job too, so a lost status can be rebuilt. */
+  private static Job remember(Job job, RunDecision.StartJob start) {
+    Map<String, String> annotations = new java.util.TreeMap<>(job.getMetadata().getAnnotations());
+    if (start.scheduledAt() != null) {
+      annotations.put(JobObservations.SCHEDULED_AT_ANNOTATION, start.scheduledAt());
+    }
+    if (start.upstreamRuns() != null) {
+      annotations.put(JobObservations.UPSTREAM_RUNS_ANNOTATION, start.upstreamRuns());
+    }
+    job.getMetadata().setAnnotations(annotations);
+    return job;
+  }
+
+  @SuppressWarnings("unchecked")
+  private void create(DataPipeline p, Job job, Context<DataPipeline> context) {
+    log.info(
+        "starting run {} attempt {} as Job {}/{}",
+        job.getMetadata().getLabels().get(Groups.LABEL_RUN_ID),
+        job.getMetadata().getLabels().get(Groups.LABEL_ATTEMPT),
+        p.getMetadata().getNamespace(),
+        job.getMetadata().getName());
+    try {
+      Job created = context.getClient().resource(job).create();
+      // Until the informer sees it, the next reconcile must not think the run has no Job.
+      ((InformerEventSource<Job, DataPipeline>)
+              context.eventSourceRetriever().getEventSourceFor(Job.class, JOBS))
+          .handleRecentResourceCreate(ResourceID.fromResource(p), created);
+    } catch (KubernetesClientException e) {
+      // Run ids are deterministic: the Job exists because this run was already started.
+      if (e.getCode() != 409) throw e;
+      log.debug("Job {} already exists", job.getMetadata().getName());
+    }
+  }
+
+  private DataPipelineStatus withConditionTimes(
+      DataPipelineStatus desired, DataPipelineStatus previous) {
+    return DataPipelineStatuses.withConditions(
+        desired,
+        Conditions.merge(
+            previous == null ? null : previous.conditions(),
+            desired.conditions(),
+            clock.instant()));
+  }
+
+  /**
+   * Writes the status once, as intent, and caches the result. JOSDK does not cache a status patch
+   * returned through UpdateControl, so the reconcile that the Job's informer event triggers right
+   * after could see the status from before this one: it would announce a run twice or forget what
+   * triggered it. Server-side apply sends a fresh object with only name, namespace and status; the
+   * mock server in tests cannot apply, so there a JSON patch from the observed object is used.
+   */
+  private static void writeStatus(
+      DataPipeline p, DataPipelineStatus status, Context<DataPipeline> context) {
+    boolean ssa =
+        context
+            .getControllerConfiguration()
+            .getConfigurationService()
+            .useSSAToPatchPrimaryResource();
+    if (ssa) {
+      PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(p, fresh(p, status), context);
+    } else {
+      PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(
+          p,
+          context,
+          r -> {
+            r.setStatus(status);
+            return r;
+          });
+    }
+  }
+
+  /** Status as intent: a fresh object with only what identifies it and the new status. */
+  private static DataPipeline fresh(DataPipeline p, DataPipelineStatus status) {
+    DataPipeline patch = new DataPipeline();
+    patch.getMetadata().setName(p.getMetadata().getName());
+    patch.getMetadata().setNamespace(p.getMetadata().getNamespace());
+    patch.setStatus(status);
+    return patch;
+  }
+
+  private static Optional<Conditions.Reason> reason(String name) {
+    try {
+      return Optional.of(Conditions.Reason.valueOf(name));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  static String pool(DataPipelineSpec spec) {
+    return spec.compute() != null ? spec.compute().pool() : null;
+  }
+
+  private static long generation(DataPipeline p) {
+    Long g = p.getMetadata().getGeneration();
+    return g == null ? 0 : g;
+  }
+
+  private static Instant created(DataPipeline p) {
+    String t = p.getMetadata().getCreationTimestamp();
+    return t == null ? null : Instant.parse(t);
+  }
+
+  private static String annotation(DataPipeline p, String key) {
+    Map<String, String> a = p.getMetadata().getAnnotations();
+    return a == null ? null : a.get(key);
+  }
+}
