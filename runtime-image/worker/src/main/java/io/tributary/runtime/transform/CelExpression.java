@@ -104,7 +104,7 @@ final class CelExpression {
     }
     CelValidationResult parsed = PARSER.parse(text);
     if (parsed.hasError()) {
-      throw new IllegalArgumentException("CEL does not parse: " + parsed.getErrorString());
+      throw new IllegalArgumentException("CEL does not parse: " + errors(parsed));
     }
     Set<String> idents = new LinkedHashSet<>();
     try {
@@ -130,7 +130,7 @@ final class CelExpression {
     }
     CelValidationResult checked = builder.build().compile(text);
     if (checked.hasError()) {
-      throw new IllegalArgumentException("CEL does not compile: " + checked.getErrorString());
+      throw new IllegalArgumentException("CEL does not compile: " + errors(checked));
     }
     try {
       CelAbstractSyntaxTree ast = checked.getAst();
@@ -143,6 +143,19 @@ final class CelExpression {
     } catch (CelValidationException | CelEvaluationException e) {
       throw new IllegalArgumentException("CEL does not compile: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * CEL's error lines without the source excerpt and caret lines under them, so a plan error stays
+   * one line; the position ({@code <input>:1:9}) still says where.
+   */
+  private static String errors(CelValidationResult result) {
+    return result
+        .getErrorString()
+        .lines()
+        .filter(l -> l.startsWith("ERROR"))
+        .map(l -> l.replaceFirst("^ERROR: ", ""))
+        .collect(java.util.stream.Collectors.joining("; "));
   }
 
   /** Collects identifiers not bound by a comprehension (exists, all, map, filter ...). */

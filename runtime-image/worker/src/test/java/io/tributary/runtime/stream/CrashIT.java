@@ -82,6 +82,10 @@ class CrashIT {
           .until(() -> kafka.readAll("orders-out").size() >= expected);
       worker.destroy(); // SIGTERM: finishes its transaction and leaves
       assertThat(worker.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(Files.readString(log))
+          .as("the SIGTERM path ran: transaction finished, group left")
+          .contains("stopping: finishing open transactions and leaving the group")
+          .contains("stream worker stopped");
 
       Map<Long, Integer> copies = new HashMap<>();
       for (var r : kafka.readAll("orders-out")) {
