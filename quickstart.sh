@@ -51,7 +51,8 @@ kubectl apply -f config/samples/demo-secrets.yaml
 kubectl apply -k config/samples
 
 say "Producing 1,000 card transactions into payments.transactions"
-kafka_cp="$(e2e/cluster.sh kafka-classpath)"
+# The broker's own jars (resolved by e2e/cluster.sh) carry the console producer and consumer.
+kafka_cp="${TRIBUTARY_E2E_CACHE:-$ROOT/.cache}/kafka/4.4.0/libs/*"
 python3 - >/tmp/tributary-demo-transactions.jsonl <<'PY'
 import json, random, datetime
 random.seed(7)
