@@ -252,6 +252,37 @@ public final class BatchWorker {
     }
 
     @Override
+    public Lane lane() {
+      RecordProcessor fork = chain.fork();
+      if (fork == null) {
+        return null;
+      }
+      return (record, batch) -> {
+        batch.inputs++;
+        try {
+          fork.process(record, batch.outputs::add);
+        } catch (BadRecordException e) {
+          batch.rejected.add(new Lane.Rejected(record, e));
+        }
+      };
+    }
+
+    @Override
+    public void acceptProcessed(Lane.Batch batch) throws Exception {
+      c.read += batch.inputs;
+      c.transformRejected += batch.rejected.size();
+      for (Lane.Rejected r : batch.rejected) {
+        dlq.write(r.reason().step(), r.reason().getMessage(), r.record(), null);
+      }
+      for (ObjectNode out : batch.outputs) {
+        toSink(out);
+      }
+      rethrow();
+      progress.tick(c.read, sink.written(), c.rejected());
+      TestHooks.afterRecords(c.read);
+    }
+
+    @Override
     public void reject(String reason, String raw) throws IOException {
       c.read++;
       c.sourceRejected++;

@@ -13,6 +13,7 @@ final class Progress {
   private final long startNanos = System.nanoTime();
   private long lastNanos = startNanos;
   private long nextRecords = EVERY_RECORDS;
+  private long lastChecked;
 
   Progress(Duration interval) {
     this.intervalNanos = interval.toNanos();
@@ -20,9 +21,10 @@ final class Progress {
 
   /** Cheap enough to call per record: reads the clock only every 1024 records. */
   void tick(long read, long written, long rejected) {
-    if ((read & 1023) != 0 && read < nextRecords) {
+    if (read - lastChecked < 1024 && read < nextRecords) {
       return;
     }
+    lastChecked = read;
     long now = System.nanoTime();
     if (read >= nextRecords || now - lastNanos >= intervalNanos) {
       double seconds = Math.max(1e-9, (now - startNanos) / 1e9);

@@ -21,6 +21,15 @@ public interface RecordProcessor extends AutoCloseable {
    */
   void flush(Consumer<ObjectNode> out, BiConsumer<ObjectNode, BadRecordException> rejected);
 
+  /**
+   * A processor with the same compiled steps for another thread, whose counts are added to this
+   * one's {@link #steps()}; null when the steps keep state across records (dedupe, aggregate) or
+   * share a consent view.
+   */
+  default RecordProcessor fork() {
+    return null;
+  }
+
   /** Per-step counts for the run summary. */
   List<RunSummary.StepCount> steps();
 

@@ -16,6 +16,19 @@ public interface RecordSource extends AutoCloseable {
 
     /** Input that cannot become a record (unparseable line, non-object JSON): dead-lettered. */
     void reject(String reason, String raw) throws Exception;
+
+    /**
+     * A lane for one of the source's reading threads, or null when the chain must run on the
+     * calling thread. Called on the calling thread, once per reading thread.
+     */
+    default Lane lane() {
+      return null;
+    }
+
+    /** What a lane produced, on the calling thread. */
+    default void acceptProcessed(Lane.Batch batch) throws Exception {
+      throw new UnsupportedOperationException("this handler hands out no lanes");
+    }
   }
 
   /** Reads every record of this run into {@code out}. */

@@ -17,6 +17,7 @@ import io.tributary.pipeline.TransformSpec;
 import io.tributary.pipeline.plan.ExitCodes;
 import io.tributary.pipeline.plan.RunSummary;
 import io.tributary.pipeline.source.FilesSource;
+import io.tributary.pipeline.transform.AggregateTransform;
 import io.tributary.pipeline.transform.MaskTransform;
 import io.tributary.pipeline.transform.NormalizeTransform;
 import io.tributary.pipeline.transform.ValidateTransform;
@@ -244,5 +245,56 @@ class FilesToLakeTest {
 
     assertThat(o.exitCode()).isEqualTo(ExitCodes.INVALID_PLAN);
     assertThat(o.summary().message()).contains("mask-key");
+  }
+
+  @Test
+  void aggregationWindowsAreAllEmittedWhenTheInputEnds() throws Exception {
+    Path in = dir.resolve("in/tx.jsonl");
+    Files.createDirectories(in.getParent());
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 60; i++) {
+      sb.append("{\"customer\":\"c")
+          .append(i % 3)
+          .append("\",\"amount\":")
+          .append(i)
+          .append(",\"ts\":\"2026-11-2")
+          .append(i % 2 == 0 ? "4" : "5")
+          .append("T10:00:00Z\"}\n");
+    }
+    Files.writeString(in, sb.toString());
+    BatchPlans p = new BatchPlans();
+    p.source = files(in, FileFormat.JSONL);
+    p.transforms =
+        List.of(
+            new TransformSpec(
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                new AggregateTransform(
+                    List.of("customer"),
+                    "1d",
+                    "ts",
+                    List.of(
+                        new AggregateTransform.Aggregation(
+                            AggregateTransform.Function.COUNT, null, "n"),
+                        new AggregateTransform.Aggregation(
+                            AggregateTransform.Function.SUM, "amount", "total")))));
+    Path out = dir.resolve("lake/daily");
+    p.sink = lake(out, FileFormat.JSONL);
+
+    BatchPlans.Outcome o = p.run(dir);
+
+    assertThat(o.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(o.summary().recordsRead()).isEqualTo(60);
+    List<ObjectNode> rows = BatchPlans.lakeRecords(out);
+    assertThat(rows).hasSize(6); // 3 customers x 2 days
+    assertThat(rows.stream().mapToLong(r -> r.get("n").asLong()).sum()).isEqualTo(60);
+    assertThat(rows.stream().mapToDouble(r -> r.get("total").asDouble()).sum()).isEqualTo(1770.0);
   }
 }

@@ -7,12 +7,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.pipeline.DeadLetterSpec;
 import io.tributary.pipeline.FileFormat;
+import io.tributary.pipeline.SchemaSpec;
 import io.tributary.pipeline.SecretKeyRef;
 import io.tributary.pipeline.SinkSpec;
 import io.tributary.pipeline.SourceSpec;
+import io.tributary.pipeline.TransformSpec;
 import io.tributary.pipeline.plan.ExitCodes;
+import io.tributary.pipeline.plan.RunSummary;
 import io.tributary.pipeline.sink.JdbcSink;
 import io.tributary.pipeline.source.JdbcSource;
+import io.tributary.pipeline.transform.DedupeTransform;
+import io.tributary.pipeline.transform.NormalizeTransform;
+import io.tributary.pipeline.transform.ValidateTransform;
 import io.tributary.runtime.testing.Postgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -258,5 +264,90 @@ class JdbcIT {
     BatchPlans.Outcome failed = p.run(dir);
     assertThat(failed.exitCode()).isEqualTo(ExitCodes.PERMANENT);
     assertThat(rows("SELECT id, amount FROM typed ORDER BY id")).containsExactly("3|0");
+  }
+
+  @Test
+  void partitionedReadsTransformInParallelLanesAndCountEveryStep() throws Exception {
+    insertOrders(1, 3000);
+    sql("UPDATE orders SET customer = NULL WHERE id % 500 = 0"); // 6 invalid rows
+    BatchPlans p =
+        plan(
+            source("orders", null, "id", 3, null),
+            lake(dir.resolve("lake/lanes"), FileFormat.JSONL));
+    p.schema =
+        new SchemaSpec(
+            List.of(
+                new SchemaSpec.Field("id", SchemaSpec.Type.INTEGER, true, null, null),
+                new SchemaSpec.Field("customer", SchemaSpec.Type.STRING, true, null, null)),
+            null);
+    p.transforms =
+        List.of(
+            new TransformSpec(
+                null, new ValidateTransform(null), null, null, null, null, null, null, null, null),
+            new TransformSpec(
+                null,
+                null,
+                null,
+                null,
+                null,
+                new NormalizeTransform(
+                    List.of(
+                        new NormalizeTransform.Rule(
+                            "customer",
+                            null,
+                            NormalizeTransform.Case.UPPER,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null))),
+                null,
+                null,
+                null,
+                null));
+    p.deadLetter = new DeadLetterSpec(null, dir.resolve("dlq").toString(), 0.01);
+
+    BatchPlans.Outcome o = p.run(dir);
+
+    assertThat(o.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(o.summary().steps())
+        .containsExactly(
+            new RunSummary.StepCount("source", 3000, 3000, 0),
+            new RunSummary.StepCount("validate-0", 3000, 2994, 6),
+            new RunSummary.StepCount("normalize-1", 2994, 2994, 0),
+            new RunSummary.StepCount("sink", 2994, 2994, 0));
+    List<ObjectNode> rows = BatchPlans.lakeRecords(dir.resolve("lake/lanes"));
+    assertThat(rows)
+        .hasSize(2994)
+        .allSatisfy(r -> assertThat(r.get("customer").asText()).startsWith("C"));
+    assertThat(BatchPlans.jsonLines(dir.resolve("dlq/run-1.jsonl"))).hasSize(6);
+  }
+
+  @Test
+  void aStatefulChainSeesEveryPartitionOnOneThread() throws Exception {
+    insertOrders(1, 1000);
+    // customer repeats across the id ranges of all partitions: dedupe must still keep 7.
+    BatchPlans p =
+        plan(
+            source("orders", null, "id", 4, null),
+            lake(dir.resolve("lake/dedupe"), FileFormat.JSONL));
+    p.transforms =
+        List.of(
+            new TransformSpec(
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                new DedupeTransform(List.of("customer"), "1h"),
+                null,
+                null,
+                null));
+
+    BatchPlans.Outcome o = p.run(dir);
+
+    assertThat(o.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(BatchPlans.lakeRecords(dir.resolve("lake/dedupe"))).hasSize(7);
   }
 }

@@ -13,9 +13,9 @@ public final class TestHooks {
 
   private TestHooks() {}
 
-  /** Halts when {@code records} reaches the {@value #HALT_AFTER_RECORDS} property. */
+  /** Halts once {@code records} reaches the {@value #HALT_AFTER_RECORDS} property. */
   public static void afterRecords(long records) {
-    if (records == AFTER_RECORDS) {
+    if (AFTER_RECORDS >= 0 && records >= AFTER_RECORDS) {
       Runtime.getRuntime().halt(137);
     }
   }

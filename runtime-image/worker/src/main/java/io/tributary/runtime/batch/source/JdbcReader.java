@@ -3,6 +3,7 @@ package io.tributary.runtime.batch.source;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.pipeline.source.JdbcSource;
+import io.tributary.runtime.batch.Lane;
 import io.tributary.runtime.batch.RecordSource;
 import io.tributary.runtime.batch.SecretFiles;
 import java.sql.Connection;
@@ -239,11 +240,22 @@ public final class JdbcReader implements RecordSource {
     ExecutorService pool = Executors.newFixedThreadPool(queries.size());
     try {
       for (Query q : queries) {
+        Lane lane = out.lane(); // the chain runs on the reading thread too, when it can
+        Batches toQueue =
+            lane == null
+                ? queue::put
+                : rows -> {
+                  Lane.Batch b = new Lane.Batch();
+                  for (ObjectNode r : rows) {
+                    lane.process(r, b);
+                  }
+                  queue.put(b);
+                };
         pool.execute(
             () -> {
               Object last = DONE;
               try (Connection c = connect()) {
-                stream(c, q, queue::put, stop);
+                stream(c, q, toQueue, stop);
               } catch (Throwable e) {
                 last = e;
               }
@@ -261,6 +273,8 @@ public final class JdbcReader implements RecordSource {
           done++;
         } else if (item instanceof Throwable t) {
           throw t instanceof Exception e ? e : new RuntimeException(t);
+        } else if (item instanceof Lane.Batch b) {
+          out.acceptProcessed(b);
         } else {
           @SuppressWarnings("unchecked")
           List<ObjectNode> batch = (List<ObjectNode>) item;

@@ -1,0 +1,26 @@
+package io.tributary.runtime.batch;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The transform chain running on a source's own reading thread (a fork of the chain, with its own
+ * state and counts), so a source that reads partitions in parallel transforms them in parallel too.
+ * Only stateless chains fork: dedupe and aggregate must see every record in one place.
+ */
+public interface Lane {
+
+  /** Runs one record through this lane's chain, collecting the outcome in {@code batch}. */
+  void process(ObjectNode record, Batch batch);
+
+  /** A rejected record and why. */
+  record Rejected(ObjectNode record, BadRecordException reason) {}
+
+  /** What a lane made of a run of input records; handed to the sink on the run's thread. */
+  final class Batch {
+    final List<ObjectNode> outputs = new ArrayList<>();
+    final List<Rejected> rejected = new ArrayList<>();
+    long inputs;
+  }
+}
