@@ -260,7 +260,15 @@ public final class BatchWorker {
       return (record, batch) -> {
         batch.inputs++;
         try {
-          fork.process(record, batch.outputs::add);
+          fork.process(
+              record,
+              out -> {
+                try {
+                  batch.prepared.add(sink.prepare(out));
+                } catch (BadRecordException e) {
+                  batch.sinkRejected.add(new Lane.Rejected(out, e));
+                }
+              });
         } catch (BadRecordException e) {
           batch.rejected.add(new Lane.Rejected(record, e));
         }
@@ -274,8 +282,14 @@ public final class BatchWorker {
       for (Lane.Rejected r : batch.rejected) {
         dlq.write(r.reason().step(), r.reason().getMessage(), r.record(), null);
       }
-      for (ObjectNode out : batch.outputs) {
-        toSink(out);
+      for (Lane.Rejected r : batch.sinkRejected) {
+        c.sinkIn++;
+        c.sinkRejected++;
+        dlq.write(r.reason().step(), r.reason().getMessage(), r.record(), null);
+      }
+      for (Object out : batch.prepared) {
+        c.sinkIn++;
+        sink.writePrepared(out);
       }
       rethrow();
       progress.tick(c.read, sink.written(), c.rejected());

@@ -17,10 +17,15 @@ public interface Lane {
   /** A rejected record and why. */
   record Rejected(ObjectNode record, BadRecordException reason) {}
 
-  /** What a lane made of a run of input records; handed to the sink on the run's thread. */
+  /**
+   * What a lane made of a run of input records: the chain's output already {@linkplain
+   * RecordSink#prepare prepared} for the sink, and the records the chain or the sink's preparation
+   * rejected. Handed to the sink on the run's thread.
+   */
   final class Batch {
-    final List<ObjectNode> outputs = new ArrayList<>();
+    final List<Object> prepared = new ArrayList<>();
     final List<Rejected> rejected = new ArrayList<>();
+    final List<Rejected> sinkRejected = new ArrayList<>();
     long inputs;
   }
 }

@@ -21,6 +21,20 @@ public interface RecordSink extends AutoCloseable {
   /** Writes one record; throws {@link BadRecordException} when this record cannot be stored. */
   void write(ObjectNode record) throws Exception;
 
+  /**
+   * Turns a record into what {@link #writePrepared} stores (e.g. typed column values), so that this
+   * work can run on a source's reading threads. Must be thread-safe and touch no sink state; the
+   * default hands the record through unchanged.
+   */
+  default Object prepare(ObjectNode record) throws BadRecordException {
+    return record;
+  }
+
+  /** Writes what {@link #prepare} returned. */
+  default void writePrepared(Object prepared) throws Exception {
+    write((ObjectNode) prepared);
+  }
+
   /** Writes out anything buffered, before the run's counts are taken; nothing is visible yet. */
   default void flush() throws Exception {}
 

@@ -350,4 +350,39 @@ class JdbcIT {
     assertThat(o.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(BatchPlans.lakeRecords(dir.resolve("lake/dedupe"))).hasSize(7);
   }
+
+  @Test
+  void lanesPrepareParquetRowsAndCountRowsTheSinkCannotStore() throws Exception {
+    insertOrders(1, 2000);
+    sql(
+        "UPDATE orders SET customer = (id % 100)::text",
+        "UPDATE orders SET customer = 'not-a-number' WHERE id IN (7, 700, 1400)");
+    Path out = dir.resolve("lake/typed");
+    BatchPlans p =
+        plan(source("orders", null, "id", 2, null), lake(out, FileFormat.PARQUET, "paid"));
+    p.schema =
+        new SchemaSpec(
+            List.of(
+                new SchemaSpec.Field("id", SchemaSpec.Type.INTEGER, null, null, null),
+                new SchemaSpec.Field("customer", SchemaSpec.Type.INTEGER, null, null, null),
+                new SchemaSpec.Field("paid", SchemaSpec.Type.BOOLEAN, null, null, null),
+                new SchemaSpec.Field("placed", SchemaSpec.Type.TIMESTAMP, null, null, null)),
+            null);
+    p.deadLetter = new DeadLetterSpec(null, dir.resolve("dlq").toString(), 0.01);
+
+    BatchPlans.Outcome o = p.run(dir);
+
+    assertThat(o.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(o.summary().steps()).contains(new RunSummary.StepCount("sink", 2000, 1997, 3));
+    List<ObjectNode> rows = BatchPlans.lakeRecords(out);
+    assertThat(rows).hasSize(1997);
+    ObjectNode r42 =
+        rows.stream().filter(r -> r.get("id").asLong() == 42).findFirst().orElseThrow();
+    assertThat(r42.get("customer").asLong()).isEqualTo(42);
+    assertThat(r42.get("placed").asText()).isEqualTo("2026-01-02T18:00:00Z");
+    assertThat(r42.get("paid").asText()).isEqualTo("true");
+    assertThat(BatchPlans.jsonLines(dir.resolve("dlq/run-1.jsonl")))
+        .extracting(d -> d.at("/record/id").asLong())
+        .containsExactlyInAnyOrder(7L, 700L, 1400L);
+  }
 }

@@ -101,7 +101,7 @@ public final class JdbcWriter implements RecordSink {
     return java.util.Optional.empty();
   }
 
-  private void prepare(ObjectNode first) throws SQLException {
+  private void prepareInsert(ObjectNode first) throws SQLException {
     columns = new ArrayList<>();
     for (Column c : tableColumns.values()) {
       if (first.has(c.name()) || (upsert && spec.keyColumns().contains(c.name()))) {
@@ -142,7 +142,7 @@ public final class JdbcWriter implements RecordSink {
   @Override
   public void write(ObjectNode record) throws SQLException, BadRecordException {
     if (insert == null) {
-      prepare(record);
+      prepareInsert(record);
     }
     Object[] values = new Object[columns.size()];
     for (int i = 0; i < values.length; i++) {

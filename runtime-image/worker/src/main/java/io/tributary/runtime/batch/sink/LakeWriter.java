@@ -42,6 +42,10 @@ public final class LakeWriter implements RecordSink {
   private final LakeCommit commit;
   private final String runId;
   private List<Columns.Column> columns;
+
+  /** The columns from spec.schema, fixed from the start: what {@link #prepare} converts to. */
+  private final List<Columns.Column> schemaColumns;
+
   private final List<ObjectNode> sample = new ArrayList<>();
   private final Map<String, PartFile> open = new LinkedHashMap<>();
   private final List<LakeManifest.FileEntry> closed = new ArrayList<>();
@@ -58,6 +62,7 @@ public final class LakeWriter implements RecordSink {
     if (schema != null && schema.fields() != null && !schema.fields().isEmpty()) {
       this.columns = Columns.fromSchema(schema, partitionBy);
     }
+    this.schemaColumns = columns;
   }
 
   @Override
@@ -75,6 +80,43 @@ public final class LakeWriter implements RecordSink {
       return;
     }
     writeNow(record);
+  }
+
+  /** A Parquet row converted off the run's thread: its partition and its column values. */
+  private record Row(String partition, Object[] values, ObjectNode record) {}
+
+  /**
+   * With columns from spec.schema, converts a Parquet record to its partition and column values
+   * (thread-safe: reads only final fields). Otherwise the record itself.
+   */
+  @Override
+  public Object prepare(ObjectNode record) throws BadRecordException {
+    if (spec.format() != FileFormat.PARQUET || schemaColumns == null) {
+      return record;
+    }
+    Object[] values = new Object[schemaColumns.size()];
+    for (int i = 0; i < values.length; i++) {
+      Columns.Column c = schemaColumns.get(i);
+      values[i] = Columns.convert(c, record.get(c.name()));
+    }
+    return new Row(partitionPath(record, partitionBy), values, record);
+  }
+
+  @Override
+  public void writePrepared(Object prepared) throws IOException, BadRecordException {
+    if (!(prepared instanceof Row row)) {
+      write((ObjectNode) prepared);
+      return;
+    }
+    PartFile file = open.get(row.partition());
+    if (file == null) {
+      file = newFile(row.partition());
+    }
+    if (written < INFERENCE_SAMPLE || (written & 0xFFFF) == 0) {
+      warnDroppedFields(row.record());
+    }
+    ((ParquetPartFile) ((Named) file).file).writeValues(row.values());
+    written++;
   }
 
   private void drainSample() throws IOException, BadRecordException {

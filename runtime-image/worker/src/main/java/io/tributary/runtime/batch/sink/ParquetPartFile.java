@@ -86,6 +86,11 @@ final class ParquetPartFile implements PartFile {
       Columns.Column c = columns.get(i);
       values[i] = Columns.convert(c, record.get(c.name()));
     }
+    writeValues(values);
+  }
+
+  /** Writes values already converted by {@link Columns#convert}, in column order. */
+  void writeValues(Object[] values) throws IOException {
     writer.write(values);
     records++;
   }
