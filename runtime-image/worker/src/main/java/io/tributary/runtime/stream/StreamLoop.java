@@ -1,18 +1,9 @@
 package io.tributary.runtime.stream;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.StreamWriteFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.runtime.ops.WorkerMetrics;
 import io.tributary.runtime.transform.RejectedRecordException;
 import io.tributary.runtime.transform.TransformChain;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -36,7 +27,6 @@ import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -53,22 +43,13 @@ import org.slf4j.MDC;
  */
 final class StreamLoop implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamLoop.class);
-  // Number text <-> double conversion shows up in profiles of the record path; Jackson's fast
-  // double parser and writer are exact and cheaper than the JDK's.
-  private static final ObjectMapper MAPPER =
-      JsonMapper.builder(
-              JsonFactory.builder()
-                  .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
-                  .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
-                  .build())
-          .build();
-  private static final ObjectWriter WRITER = MAPPER.writerFor(ObjectNode.class);
   private static final int MAX_CONSECUTIVE_FAILURES = 5;
 
   private final StreamSettings settings;
   private final TransformChain template;
   private final WorkerMetrics metrics;
   private final StateChangelog changelog;
+  private final Records records;
   private final String clientId;
   private final String transactionalId;
   private final boolean stateful;
@@ -81,6 +62,7 @@ final class StreamLoop implements Runnable {
   private KafkaProducer<byte[], byte[]> producer;
   private KafkaConsumer<byte[], byte[]> restoreReader;
   private boolean inTransaction;
+  private int failuresSinceCommit;
   private long lastCommit = System.nanoTime();
   private long lastGauges;
 
@@ -100,6 +82,8 @@ final class StreamLoop implements Runnable {
     this.template = template;
     this.metrics = metrics;
     this.changelog = changelog;
+    this.records =
+        new Records(settings.outputTopic(), settings.deadLetterTopic(), settings.keyField());
     this.clientId = settings.group() + "-" + instanceId;
     this.transactionalId = settings.exactlyOnce() ? clientId : null;
     this.stateful = template.isStateful();
@@ -133,7 +117,6 @@ final class StreamLoop implements Runnable {
 
   private void loop() {
     Duration pollTimeout = Duration.ofMillis(Math.max(1, Math.min(100, commitNanos / 1_000_000)));
-    int failures = 0;
     while (running) {
       try {
         ConsumerRecords<byte[], byte[]> batch = consumer.poll(pollTimeout);
@@ -162,11 +145,12 @@ final class StreamLoop implements Runnable {
           commit();
         }
         refreshGauges();
-        failures = 0;
       } catch (WakeupException e) {
         // stop() woke the consumer; the loop condition ends it.
       } catch (KafkaException e) {
-        if (fatal(e) || ++failures > MAX_CONSECUTIVE_FAILURES) {
+        // Counted until the next successful commit, so a record that always fails its
+        // transaction stops the worker (and shows in its restarts) instead of looping forever.
+        if (fatal(e) || ++failuresSinceCommit > MAX_CONSECUTIVE_FAILURES) {
           throw e;
         }
         LOG.warn("transaction failed, rewinding to the last commit: {}", e.toString());
@@ -208,80 +192,33 @@ final class StreamLoop implements Runnable {
                 + r.offset()
                 + " (validate onInvalid: fail)");
       }
-      deadLetter(r, String.valueOf(e.step()), e.stepName(), e.reason());
+      deadLetter(r, e.step(), e.stepName(), e.reason());
     }
   }
 
   private ObjectNode parse(ConsumerRecord<byte[], byte[]> r) {
-    if (r.value() == null) {
-      deadLetter(r, "-1", "source", "the value is null (a tombstone), not a JSON object");
+    try {
+      return Records.parse(r.value());
+    } catch (Records.NotAnObject e) {
+      deadLetter(r, -1, Records.SOURCE_STEP, e.getMessage());
       return null;
     }
-    try {
-      JsonNode node = MAPPER.readTree(r.value());
-      if (node instanceof ObjectNode o) {
-        return o;
-      }
-      deadLetter(r, "-1", "source", "the value is JSON but not an object");
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      deadLetter(r, "-1", "source", "the value is not JSON: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      deadLetter(r, "-1", "source", "the value cannot be read: " + e.getMessage());
-    }
-    return null;
   }
 
   private void emit(ObjectNode out, byte[] inputKey, long timestamp) {
-    byte[] key = inputKey;
-    if (settings.keyField() != null) {
-      JsonNode k = out.get(settings.keyField());
-      if (k != null && !k.isNull()) {
-        key = (k.isTextual() ? k.textValue() : k.toString()).getBytes(StandardCharsets.UTF_8);
-      }
-    }
-    byte[] value;
-    try {
-      value = WRITER.writeValueAsBytes(out);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot serialize a record", e);
-    }
-    // The output keeps the input's timestamp, so end-to-end latency reads off the output.
-    send(new ProducerRecord<>(settings.outputTopic(), null, timestamp, key, value));
+    send(records.output(out, inputKey, timestamp));
     metrics.recordsOut.inc();
   }
 
   private void deadLetter(
-      ConsumerRecord<byte[], byte[]> r, String stepIndex, String step, String reason) {
-    RecordHeaders h = new RecordHeaders();
-    h.add("tributary.reason", utf8(reason));
-    h.add("tributary.step", utf8(step));
-    h.add("tributary.step.index", utf8(stepIndex));
-    h.add("tributary.source.topic", utf8(r.topic()));
-    h.add("tributary.source.partition", utf8(String.valueOf(r.partition())));
-    h.add("tributary.source.offset", utf8(String.valueOf(r.offset())));
-    send(
-        new ProducerRecord<>(
-            settings.deadLetterTopic(), null, r.timestamp(), r.key(), r.value(), h));
+      ConsumerRecord<byte[], byte[]> r, int stepIndex, String step, String reason) {
+    send(records.deadLetter(r, stepIndex, step, reason));
     metrics.deadLettered(step);
   }
 
   private void deadLetterEmitted(ObjectNode emitted, RejectedRecordException e) {
-    RecordHeaders h = new RecordHeaders();
-    h.add("tributary.reason", utf8(e.reason()));
-    h.add("tributary.step", utf8(e.stepName()));
-    h.add("tributary.step.index", utf8(String.valueOf(e.step())));
-    try {
-      send(
-          new ProducerRecord<>(
-              settings.deadLetterTopic(), null, null, null, MAPPER.writeValueAsBytes(emitted), h));
-    } catch (IOException ex) {
-      throw new IllegalStateException(ex);
-    }
+    send(records.deadLetter(emitted, e));
     metrics.deadLettered(e.stepName());
-  }
-
-  private static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   private void send(ProducerRecord<byte[], byte[]> record) {
@@ -333,6 +270,7 @@ final class StreamLoop implements Runnable {
       consumer.commitSync(new HashMap<>(offsets));
     }
     offsets.clear();
+    failuresSinceCommit = 0;
     metrics.transactionsCommitted.inc();
   }
 

@@ -156,6 +156,9 @@ public final class StreamWorker {
   static String instanceId() {
     String id = System.getenv("TRIBUTARY_INSTANCE_ID");
     if (id == null || id.isBlank()) {
+      id = System.getenv("POD_NAME"); // set by the operator from metadata.name
+    }
+    if (id == null || id.isBlank()) {
       id = System.getenv("HOSTNAME");
     }
     if (id == null || id.isBlank()) {

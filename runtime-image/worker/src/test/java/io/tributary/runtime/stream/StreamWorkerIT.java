@@ -255,7 +255,8 @@ class StreamWorkerIT {
   }
 
   @Test
-  void consentKeepsOnlySubjectsWhoConsentedReadFromACompactedTopic() throws Exception {
+  void consentKeepsOnlySubjectsWhoConsentedReadFromACompactedTopicAndMapProjects()
+      throws Exception {
     kafka.createCompactedTopic("consent", 1);
     kafka.createTopic("visits", 2);
     try (KafkaProducer<String, String> p = kafka.producer()) {
@@ -271,7 +272,9 @@ class StreamWorkerIT {
             kafka.bootstrapServers(),
             "visits",
             "visits-out",
-            "[{\"consent\":{\"purpose\":\"marketing\",\"subjectField\":\"customer\",\"topic\":\"consent\"}}]",
+            "[{\"consent\":{\"purpose\":\"marketing\",\"subjectField\":\"customer\",\"topic\":\"consent\"}},"
+                + "{\"map\":{\"fields\":[{\"name\":\"page\",\"expression\":\"page\"},"
+                + "{\"name\":\"who\",\"expression\":\"customer\"}]}}]",
             null,
             null);
     try (InProcessWorker w = InProcessWorker.start(plan, secrets, "consent-1")) {
@@ -290,7 +293,13 @@ class StreamWorkerIT {
       assertThat(kafka.readAll("visits-out"))
           .extracting(r -> json(r.value()).get("page").asInt())
           .containsExactlyInAnyOrder(1, 5);
-      assertThat(out).allSatisfy(o -> assertThat(o.get("customer").asText()).isEqualTo("c1"));
+      // ... and the map step projected them onto its two fields.
+      assertThat(out)
+          .allSatisfy(
+              o -> {
+                assertThat(o.get("who").asText()).isEqualTo("c1");
+                assertThat(o.has("customer")).isFalse();
+              });
     }
   }
 }

@@ -1,0 +1,94 @@
+package io.tributary.runtime.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.runtime.transform.RejectedRecordException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.Test;
+
+class RecordsTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static Map<String, String> headers(ProducerRecord<byte[], byte[]> r) {
+    Map<String, String> h = new HashMap<>();
+    for (Header header : r.headers()) {
+      h.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
+    }
+    return h;
+  }
+
+  @Test
+  void onlyJsonObjectsAreRecords() throws Exception {
+    assertThat(Records.parse(utf8("{\"a\":\"ü\"}")).get("a").asText()).isEqualTo("ü");
+    assertThatThrownBy(() -> Records.parse(null)).hasMessageContaining("tombstone");
+    assertThatThrownBy(() -> Records.parse(utf8("[1,2]"))).hasMessageContaining("not an object");
+    assertThatThrownBy(() -> Records.parse(utf8("{\"a\":"))).hasMessageContaining("not JSON");
+  }
+
+  @Test
+  void theKeyFieldKeysTheOutputElseTheInputKeyDoes() throws Exception {
+    Records keyed = new Records("out", "dlq", "customer");
+    ObjectNode rec = (ObjectNode) JSON.readTree("{\"customer\":\"c1\",\"n\":2}");
+    ProducerRecord<byte[], byte[]> out = keyed.output(rec, utf8("input-key"), 42L);
+    assertThat(out.topic()).isEqualTo("out");
+    assertThat(new String(out.key(), StandardCharsets.UTF_8)).isEqualTo("c1");
+    assertThat(out.timestamp()).isEqualTo(42L);
+    assertThat(JSON.readTree(out.value())).isEqualTo(rec);
+
+    ObjectNode numeric = (ObjectNode) JSON.readTree("{\"customer\":7}");
+    assertThat(new String(keyed.output(numeric, null, 1L).key(), StandardCharsets.UTF_8))
+        .isEqualTo("7");
+    ObjectNode without = (ObjectNode) JSON.readTree("{\"customer\":null}");
+    assertThat(new String(keyed.output(without, utf8("k"), 1L).key(), StandardCharsets.UTF_8))
+        .isEqualTo("k");
+    assertThat(new Records("out", "dlq", null).output(rec, utf8("k"), 1L).key())
+        .isEqualTo(utf8("k"));
+    assertThat(keyed.output(rec, null, ConsumerRecord.NO_TIMESTAMP).timestamp())
+        .as("an input without a timestamp (-1) leaves it to the producer")
+        .isNull();
+  }
+
+  @Test
+  void aDeadLetterKeepsTheInputBytesAndSaysWhyAndWhere() {
+    ConsumerRecord<byte[], byte[]> in =
+        new ConsumerRecord<>("payments", 2, 1234L, utf8("k"), utf8("not json"));
+    ProducerRecord<byte[], byte[]> dl =
+        new Records("out", "payments.dlq", null).deadLetter(in, 3, "pii", "field 'ip' is bad");
+    assertThat(dl.topic()).isEqualTo("payments.dlq");
+    assertThat(dl.value()).isEqualTo(utf8("not json"));
+    assertThat(dl.key()).isEqualTo(utf8("k"));
+    assertThat(dl.timestamp()).isNull(); // the input had none (-1)
+    assertThat(headers(dl))
+        .containsEntry(Records.REASON, "field 'ip' is bad")
+        .containsEntry(Records.STEP, "pii")
+        .containsEntry(Records.STEP_INDEX, "3")
+        .containsEntry(Records.SOURCE_TOPIC, "payments")
+        .containsEntry(Records.SOURCE_PARTITION, "2")
+        .containsEntry(Records.SOURCE_OFFSET, "1234");
+  }
+
+  @Test
+  void aRejectedWindowResultIsDeadLetteredAsItsJson() throws Exception {
+    ObjectNode window = (ObjectNode) JSON.readTree("{\"card\":\"c1\",\"n\":3}");
+    ProducerRecord<byte[], byte[]> dl =
+        new Records("out", "dlq", null)
+            .deadLetter(window, new RejectedRecordException(1, "check", "n too high"));
+    assertThat(JSON.readTree(dl.value())).isEqualTo(window);
+    assertThat(headers(dl))
+        .containsEntry(Records.STEP, "check")
+        .containsEntry(Records.STEP_INDEX, "1")
+        .doesNotContainKey(Records.SOURCE_TOPIC);
+  }
+}
