@@ -47,7 +47,7 @@ YAML
 
 say "Applying the samples (namespaces, compute pools, pipelines) and their demo Secrets"
 kubectl apply -f config/samples/namespaces.yaml
-kubectl apply -f config/samples/demo-secrets.yaml
+kubectl apply -f config/quickstart/demo-secrets.yaml
 kubectl apply -k config/samples
 
 say "Producing 1,000 card transactions into payments.transactions"

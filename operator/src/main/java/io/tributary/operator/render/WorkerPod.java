@@ -160,6 +160,14 @@ public final class WorkerPod {
             .withName("JAVA_TOOL_OPTIONS")
             .withValue("-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError")
             .build());
+    if (in.stream() && compute != null && compute.parallelism() != null) {
+      // The stream worker runs this many processing loops; batch runs split reads by partitions.
+      env.add(
+          new EnvVarBuilder()
+              .withName("TRIBUTARY_THREADS")
+              .withValue(String.valueOf(compute.parallelism()))
+              .build());
+    }
     in.env().forEach((k, v) -> env.add(new EnvVarBuilder().withName(k).withValue(v).build()));
     ContainerBuilder c =
         new ContainerBuilder()

@@ -19,8 +19,8 @@ public record ComputeSpec(
     @Min(1)
         @Max(256)
         @JsonPropertyDescription(
-            "Threads of each worker (default 1): parallel partitioned reads of a DataPipeline run,"
-                + " processing threads of a StreamJob worker.")
+            "Processing loops in each StreamJob worker (default 1; scale out with replicas)."
+                + " DataPipeline runs read in parallel with source.jdbc.partitions instead.")
         Integer parallelism,
     @JsonPropertyDescription(
             "Accelerators (GPUs) each worker needs: requested as an extended resource such as"
