@@ -1,0 +1,147 @@
+package io.tributary.runtime.batch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.pipeline.DeadLetterSpec;
+import io.tributary.pipeline.plan.WorkerPlan;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a batch run's rejected records go, each with the reason and the step that rejected it: a
+ * JSON Lines file {@code <deadLetter.path>/<runId>.jsonl} (rewritten by a retry of the run, so it
+ * never doubles) or a Kafka topic with headers. Without either, rejects are only counted.
+ */
+public final class DeadLetters implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String runId;
+  private final Path file;
+  private final Path tmp;
+  private BufferedWriter writer;
+  private final KafkaProducer<String, String> producer;
+  private final String topic;
+  private long count;
+  private boolean closed;
+  private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
+
+  private DeadLetters(String runId, Path file, String bootstrap, String topic) {
+    this.runId = runId;
+    this.file = file;
+    this.tmp = file == null ? null : file.resolveSibling("." + file.getFileName() + ".tmp");
+    this.topic = topic;
+    if (topic != null) {
+      Properties p = new Properties();
+      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      p.put(ProducerConfig.ACKS_CONFIG, "all");
+      p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+      this.producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+    } else {
+      this.producer = null;
+    }
+  }
+
+  /** The plan's dead-letter destination; the lake's {@code _rejected} directory by default. */
+  public static DeadLetters open(WorkerPlan plan, String runId) {
+    DeadLetterSpec spec = plan.deadLetter();
+    String path = spec != null ? spec.path() : null;
+    if (path == null && spec != null && spec.topic() != null) {
+      String bootstrap =
+          plan.sink().kafka() != null
+              ? plan.sink().kafka().bootstrapServers()
+              : plan.source().kafka() != null ? plan.source().kafka().bootstrapServers() : null;
+      if (bootstrap == null) {
+        throw RunFailure.invalidPlan(
+            "deadLetter.topic needs a Kafka source or sink (their brokers are used); set"
+                + " deadLetter.path instead");
+      }
+      return new DeadLetters(runId, null, bootstrap, spec.topic());
+    }
+    if (path == null && plan.sink().lake() != null) {
+      path = plan.sink().lake().path() + "/_rejected";
+    }
+    return new DeadLetters(
+        runId, path == null ? null : Path.of(path, runId + ".jsonl"), null, null);
+  }
+
+  /** Dead-letters one record (or the raw input it came from). */
+  public void write(String step, String reason, ObjectNode record, String raw) throws IOException {
+    count++;
+    if (file == null && producer == null) {
+      if (count == 1) {
+        LOG.warn(
+            "run {}: rejected records are counted but kept nowhere: set deadLetter.path", runId);
+      }
+      return;
+    }
+    ObjectNode entry = JSON.createObjectNode();
+    entry.put("runId", runId);
+    entry.put("step", step);
+    entry.put("reason", reason);
+    entry.put("rejectedAt", Instant.now().toString());
+    if (record != null) entry.set("record", record);
+    if (raw != null) entry.put("raw", raw);
+    if (producer != null) {
+      ProducerRecord<String, String> r = new ProducerRecord<>(topic, null, entry.toString());
+      r.headers().add("tributary.step", step.getBytes(StandardCharsets.UTF_8));
+      r.headers().add("tributary.reason", reason.getBytes(StandardCharsets.UTF_8));
+      r.headers().add("tributary.run", runId.getBytes(StandardCharsets.UTF_8));
+      producer.send(
+          r,
+          (md, e) -> {
+            if (e != null) sendFailure.compareAndSet(null, e);
+          });
+      return;
+    }
+    if (writer == null) {
+      Files.createDirectories(file.getParent());
+      writer = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
+    }
+    writer.write(entry.toString());
+    writer.write('\n');
+  }
+
+  public long count() {
+    return count;
+  }
+
+  /**
+   * Publishes the file (atomically) or flushes the producer; fails when a dead letter could not be
+   * stored, so the run never commits having lost one. Closing twice is harmless.
+   */
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (writer != null) {
+      writer.close();
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      writer = null;
+    }
+    if (producer != null) {
+      producer.flush();
+      producer.close();
+      if (sendFailure.get() != null) {
+        throw new IOException(
+            "dead letters could not be written to topic " + topic + ": " + sendFailure.get(),
+            sendFailure.get());
+      }
+    }
+  }
+}

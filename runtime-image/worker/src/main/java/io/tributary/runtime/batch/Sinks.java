@@ -1,0 +1,41 @@
+package io.tributary.runtime.batch;
+
+import io.tributary.pipeline.SinkSpec;
+import io.tributary.pipeline.plan.WorkerPlan;
+import io.tributary.runtime.batch.sink.FeatureStoreWriter;
+import io.tributary.runtime.batch.sink.JdbcWriter;
+import io.tributary.runtime.batch.sink.KafkaWriter;
+import io.tributary.runtime.batch.sink.LakeWriter;
+import io.tributary.runtime.batch.source.KafkaReader;
+
+/** Opens the plan's sink. */
+final class Sinks {
+  private Sinks() {}
+
+  static RecordSink open(WorkerPlan plan, SecretFiles secrets, String runId, RecordSource source)
+      throws Exception {
+    SinkSpec s = plan.sink();
+    return switch (s.kind()) {
+      case "lake" -> new LakeWriter(s.lake(), plan.schema(), runId);
+      case "jdbc" -> new JdbcWriter(s.jdbc(), secrets);
+      case "kafka" ->
+          new KafkaWriter(
+              s.kafka(),
+              secrets,
+              transactionalId(plan),
+              source instanceof KafkaReader k ? k : null);
+      case "featureStore" -> new FeatureStoreWriter(s.featureStore(), secrets);
+      default ->
+          throw RunFailure.invalidPlan(
+              "sink: set exactly one of lake, jdbc, kafka or featureStore");
+    };
+  }
+
+  /**
+   * Stable per pipeline, not per run: a retry's producer fences a crashed attempt's open
+   * transaction, which the broker then aborts.
+   */
+  static String transactionalId(WorkerPlan plan) {
+    return Sources.defaultGroup(plan) + "-batch";
+  }
+}

@@ -1,0 +1,79 @@
+package io.tributary.runtime.batch;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.tributary.pipeline.plan.PlanJson;
+import io.tributary.pipeline.plan.RunSummary;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the run summary where Kubernetes picks up a container's termination message. Kubernetes
+ * keeps at most 4096 bytes, so a summary that does not fit loses its per-step counts first, then
+ * the tail of its message.
+ */
+public final class TerminationMessage {
+  public static final Path DEFAULT_PATH = Path.of("/dev/termination-log");
+  public static final int MAX_BYTES = 4096;
+  private static final Logger LOG = LoggerFactory.getLogger(TerminationMessage.class);
+
+  private TerminationMessage() {}
+
+  /** The summary as compact JSON of at most {@value #MAX_BYTES} bytes. */
+  public static String render(RunSummary s) {
+    String json = compact(s);
+    if (fits(json)) return json;
+    RunSummary noSteps = withSteps(s, s.message(), List.of());
+    json = compact(noSteps);
+    if (fits(json)) return json;
+    String m = s.message() == null ? "" : s.message();
+    int over = json.getBytes(StandardCharsets.UTF_8).length - MAX_BYTES + 16;
+    String cut = m.substring(0, Math.max(0, m.length() - over)) + "...";
+    return compact(withSteps(s, cut, List.of()));
+  }
+
+  private static RunSummary withSteps(
+      RunSummary s, String message, List<RunSummary.StepCount> steps) {
+    return new RunSummary(
+        s.runId(),
+        s.outcome(),
+        s.failure(),
+        message,
+        s.recordsRead(),
+        s.recordsWritten(),
+        s.recordsRejected(),
+        s.durationMillis(),
+        s.watermark(),
+        steps);
+  }
+
+  private static String compact(RunSummary s) {
+    try {
+      return PlanJson.mapper()
+          .writer()
+          .without(SerializationFeature.INDENT_OUTPUT)
+          .writeValueAsString(s);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialize the run summary", e);
+    }
+  }
+
+  private static boolean fits(String json) {
+    return json.getBytes(StandardCharsets.UTF_8).length <= MAX_BYTES;
+  }
+
+  /** Writes the summary; a missing termination-log path (outside Kubernetes) is only logged. */
+  public static void write(RunSummary s, Path path) {
+    String json = render(s);
+    try {
+      Files.writeString(path, json);
+    } catch (IOException e) {
+      LOG.warn("cannot write the run summary to {}: {}", path, e.toString());
+    }
+  }
+}

@@ -1,0 +1,257 @@
+package io.tributary.runtime.batch.sink;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.pipeline.plan.RunSummary;
+import io.tributary.pipeline.sink.JdbcSink;
+import io.tributary.runtime.batch.BadRecordException;
+import io.tributary.runtime.batch.RecordSink;
+import io.tributary.runtime.batch.RunFailure;
+import io.tributary.runtime.batch.SecretFiles;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes rows into a table in JDBC batches. The columns written are the table's columns that the
+ * first record has (so identity and defaulted columns keep their defaults); later records missing
+ * one write NULL.
+ *
+ * <p>Idempotence per run: {@code append} writes the whole run in one transaction, committed at the
+ * end, so a failed attempt leaves nothing and its retry does not double rows. {@code upsert}
+ * commits every {@code batchSize} rows ({@code INSERT ... ON CONFLICT (keys) DO UPDATE},
+ * PostgreSQL) because re-applying a batch is harmless.
+ */
+public final class JdbcWriter implements RecordSink {
+  private static final Logger LOG = LoggerFactory.getLogger(JdbcWriter.class);
+
+  private final JdbcSink spec;
+  private final Properties props = new Properties();
+  private final boolean upsert;
+  private final int batchSize;
+  private Connection conn;
+  private Map<String, Column> tableColumns;
+  private List<Column> columns;
+  private PreparedStatement insert;
+  private int pending;
+  private long written;
+  private long flushed;
+
+  private record Column(String name, int sqlType, String typeName) {}
+
+  public JdbcWriter(JdbcSink spec, SecretFiles secrets) {
+    this.spec = spec;
+    this.upsert = spec.mode() == JdbcSink.Mode.UPSERT;
+    this.batchSize = spec.batchSize() == null ? 1000 : spec.batchSize();
+    String user = secrets.read(spec.userSecretRef(), "sink.jdbc.userSecretRef");
+    String password = secrets.read(spec.passwordSecretRef(), "sink.jdbc.passwordSecretRef");
+    if (user != null) props.setProperty("user", user);
+    if (password != null) props.setProperty("password", password);
+    if (spec.url().startsWith("jdbc:postgresql:")) {
+      props.setProperty("reWriteBatchedInserts", "true");
+    } else if (upsert) {
+      throw RunFailure.invalidPlan(
+          "sink.jdbc.mode upsert is supported on PostgreSQL (jdbc:postgresql:...); use append");
+    }
+    if (upsert && (spec.keyColumns() == null || spec.keyColumns().isEmpty())) {
+      throw RunFailure.invalidPlan("sink.jdbc.mode upsert needs sink.jdbc.keyColumns");
+    }
+  }
+
+  @Override
+  public java.util.Optional<RunSummary> begin() throws SQLException {
+    conn = DriverManager.getConnection(spec.url(), props);
+    conn.setAutoCommit(false);
+    tableColumns = new LinkedHashMap<>();
+    try (PreparedStatement ps =
+            conn.prepareStatement("SELECT * FROM " + spec.table() + " WHERE 1=0");
+        ResultSet rs = ps.executeQuery()) {
+      ResultSetMetaData md = rs.getMetaData();
+      for (int i = 1; i <= md.getColumnCount(); i++) {
+        tableColumns.put(
+            md.getColumnName(i),
+            new Column(md.getColumnName(i), md.getColumnType(i), md.getColumnTypeName(i)));
+      }
+    }
+    conn.rollback();
+    if (upsert) {
+      for (String k : spec.keyColumns()) {
+        if (!tableColumns.containsKey(k)) {
+          throw RunFailure.invalidPlan(
+              "sink.jdbc.keyColumns: table " + spec.table() + " has no column " + k);
+        }
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  private void prepareInsert(ObjectNode first) throws SQLException {
+    columns = new ArrayList<>();
+    for (Column c : tableColumns.values()) {
+      if (first.has(c.name()) || (upsert && spec.keyColumns().contains(c.name()))) {
+        columns.add(c);
+      }
+    }
+    if (columns.isEmpty()) {
+      throw RunFailure.permanent(
+          "sink.jdbc: the records share no field with the columns of " + spec.table(), null);
+    }
+    List<String> names = columns.stream().map(Column::name).toList();
+    StringBuilder sql =
+        new StringBuilder("INSERT INTO ")
+            .append(spec.table())
+            .append(" (")
+            .append(String.join(", ", names))
+            .append(") VALUES (")
+            .append(String.join(", ", names.stream().map(n -> "?").toList()))
+            .append(')');
+    if (upsert) {
+      List<String> updates =
+          names.stream()
+              .filter(n -> !spec.keyColumns().contains(n))
+              .map(n -> n + " = EXCLUDED." + n)
+              .toList();
+      sql.append(" ON CONFLICT (").append(String.join(", ", spec.keyColumns())).append(')');
+      sql.append(
+          updates.isEmpty() ? " DO NOTHING" : " DO UPDATE SET " + String.join(", ", updates));
+    }
+    insert = conn.prepareStatement(sql.toString());
+    LOG.info(
+        "writing {} columns into {} ({})",
+        names.size(),
+        spec.table(),
+        upsert ? "upsert" : "append");
+  }
+
+  @Override
+  public void write(ObjectNode record) throws SQLException, BadRecordException {
+    if (insert == null) {
+      prepareInsert(record);
+    }
+    Object[] values = new Object[columns.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = convert(columns.get(i), record.get(columns.get(i).name()));
+    }
+    for (int i = 0; i < values.length; i++) {
+      Column c = columns.get(i);
+      if (values[i] == null) {
+        insert.setNull(i + 1, c.sqlType());
+      } else if (values[i] instanceof String s && c.sqlType() == Types.OTHER) {
+        insert.setObject(i + 1, s, Types.OTHER); // json, jsonb, uuid: let the server cast
+      } else {
+        insert.setObject(i + 1, values[i]);
+      }
+    }
+    insert.addBatch();
+    written++;
+    if (++pending >= batchSize) {
+      flush();
+      if (upsert) {
+        conn.commit();
+      }
+    }
+  }
+
+  /** Sends the pending batch; it is committed with the run (append) or the next batch (upsert). */
+  @Override
+  public void flush() throws SQLException {
+    if (pending > 0) {
+      insert.executeBatch();
+      flushed += pending;
+      pending = 0;
+    }
+  }
+
+  static Object convert(Column c, JsonNode v) throws BadRecordException {
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    try {
+      switch (c.sqlType()) {
+        case Types.BIGINT, Types.INTEGER, Types.SMALLINT, Types.TINYINT:
+          if (v.isIntegralNumber()) return v.longValue();
+          return Long.parseLong(v.asText().trim());
+        case Types.NUMERIC, Types.DECIMAL:
+          return v.isNumber() ? v.decimalValue() : new BigDecimal(v.asText().trim());
+        case Types.REAL, Types.FLOAT, Types.DOUBLE:
+          return v.isNumber() ? v.doubleValue() : Double.parseDouble(v.asText().trim());
+        case Types.BOOLEAN, Types.BIT:
+          if (v.isBoolean()) return v.booleanValue();
+          String b = v.asText().trim();
+          if (b.equals("true") || b.equals("false")) return Boolean.parseBoolean(b);
+          throw new IllegalArgumentException("not a boolean");
+        case Types.TIMESTAMP, Types.TIMESTAMP_WITH_TIMEZONE:
+          Instant t =
+              v.isIntegralNumber()
+                  ? Instant.ofEpochMilli(v.longValue())
+                  : Columns.parseInstant(v.asText());
+          if (t == null) throw new IllegalArgumentException("not an ISO-8601 timestamp");
+          return "timestamptz".equalsIgnoreCase(c.typeName())
+                  || c.sqlType() == Types.TIMESTAMP_WITH_TIMEZONE
+              ? t.atOffset(ZoneOffset.UTC)
+              : LocalDateTime.ofInstant(t, ZoneOffset.UTC);
+        case Types.DATE:
+          return LocalDate.parse(v.asText().substring(0, Math.min(10, v.asText().length())));
+        default:
+          return v.isContainerNode() ? v.toString() : v.asText();
+      }
+    } catch (RuntimeException e) {
+      throw new BadRecordException(
+          "sink",
+          "field "
+              + c.name()
+              + ": "
+              + v.getNodeType().name().toLowerCase()
+              + " value does not fit column type "
+              + c.typeName());
+    }
+  }
+
+  @Override
+  public void commit(RunSummary summary) throws SQLException {
+    if (insert != null) {
+      flush();
+    }
+    conn.commit();
+    LOG.info("committed {} rows into {}", written, spec.table());
+  }
+
+  @Override
+  public void abort() {
+    try {
+      if (conn != null && !conn.isClosed()) {
+        conn.rollback();
+      }
+    } catch (SQLException e) {
+      LOG.warn("rollback of {} failed: {}", spec.table(), e.toString());
+    }
+  }
+
+  @Override
+  public long written() {
+    return written;
+  }
+
+  @Override
+  public void close() throws SQLException {
+    if (conn != null) {
+      conn.close();
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package io.tributary.runtime.batch.sink;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.pipeline.plan.RunSummary;
+import io.tributary.pipeline.sink.KafkaSink;
+import io.tributary.runtime.batch.RecordSink;
+import io.tributary.runtime.batch.SecretFiles;
+import io.tributary.runtime.batch.source.KafkaReader;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Produces the run's records to a topic in one Kafka transaction, committed at the end of the run:
+ * consumers reading {@code read_committed} see all of a run or none of it, and a failed attempt's
+ * records are aborted. When the source is Kafka too, its offsets are committed in the same
+ * transaction (consume → transform → produce, exactly once). A run must finish within the
+ * transaction timeout (15 minutes, the broker's default maximum).
+ */
+public final class KafkaWriter implements RecordSink {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaWriter.class);
+  static final int TRANSACTION_TIMEOUT_MS = 900_000;
+
+  private final KafkaSink spec;
+  private final KafkaProducer<String, String> producer;
+  private final KafkaReader upstream;
+  private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
+  private long written;
+
+  public KafkaWriter(
+      KafkaSink spec, SecretFiles secrets, String transactionalId, KafkaReader upstream) {
+    this.spec = spec;
+    this.upstream = upstream;
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, spec.bootstrapServers());
+    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    String jaas = secrets.read(spec.saslJaasSecretRef(), "sink.kafka.saslJaasSecretRef");
+    if (jaas != null) {
+      p.put("security.protocol", "SASL_SSL");
+      p.put("sasl.mechanism", "SCRAM-SHA-512");
+      p.put("sasl.jaas.config", jaas);
+    }
+    this.producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+  }
+
+  @Override
+  public Optional<RunSummary> begin() {
+    producer.initTransactions(); // fences and aborts a crashed attempt's open transaction
+    producer.beginTransaction();
+    return Optional.empty();
+  }
+
+  @Override
+  public void write(ObjectNode record) throws Exception {
+    Exception failed = sendFailure.get();
+    if (failed != null) {
+      throw failed;
+    }
+    String key;
+    if (spec.keyField() != null) {
+      JsonNode k = record.get(spec.keyField());
+      key = k == null || k.isNull() ? null : k.asText();
+    } else {
+      key = upstream != null ? upstream.currentKey() : null; // the input record's key
+    }
+    producer.send(
+        new ProducerRecord<>(spec.topic(), key, record.toString()),
+        (md, e) -> {
+          if (e != null) sendFailure.compareAndSet(null, e);
+        });
+    written++;
+  }
+
+  @Override
+  public void commit(RunSummary summary) throws Exception {
+    producer.flush();
+    Exception failed = sendFailure.get();
+    if (failed != null) {
+      throw failed;
+    }
+    if (upstream != null) {
+      producer.sendOffsetsToTransaction(upstream.offsets(), upstream.groupMetadata());
+    }
+    producer.commitTransaction();
+    if (upstream != null) {
+      upstream.offsetsCommittedInTransaction();
+    }
+    LOG.info("committed {} records to topic {}", written, spec.topic());
+  }
+
+  @Override
+  public void abort() {
+    try {
+      producer.abortTransaction();
+    } catch (RuntimeException e) {
+      LOG.warn("abort of the Kafka transaction failed: {}", e.toString());
+    }
+  }
+
+  @Override
+  public long written() {
+    return written;
+  }
+
+  @Override
+  public void close() {
+    producer.close(Duration.ofSeconds(10));
+  }
+}

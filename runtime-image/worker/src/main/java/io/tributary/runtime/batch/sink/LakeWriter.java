@@ -1,0 +1,311 @@
+package io.tributary.runtime.batch.sink;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.pipeline.FileFormat;
+import io.tributary.pipeline.SchemaSpec;
+import io.tributary.pipeline.plan.RunSummary;
+import io.tributary.pipeline.sink.LakeSink;
+import io.tributary.runtime.batch.BadRecordException;
+import io.tributary.runtime.batch.RecordSink;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a run into a lake dataset: Parquet or JSON Lines files in Hive-style partition
+ * directories, staged and committed by {@link LakeCommit}.
+ *
+ * <p>A run writes exactly one file per partition it touches, so publishing a partition is one
+ * atomic rename: a reader sees all of a run's rows of a partition or none of them, even while a
+ * commit is interrupted.
+ */
+public final class LakeWriter implements RecordSink {
+  private static final Logger LOG = LoggerFactory.getLogger(LakeWriter.class);
+
+  /** Records buffered to infer the Parquet columns when spec.schema lists no fields. */
+  static final int INFERENCE_SAMPLE = 1000;
+
+  private final LakeSink spec;
+  private final List<String> partitionBy;
+  private final LakeCommit commit;
+  private final String runId;
+  private List<Columns.Column> columns;
+
+  /** The columns from spec.schema, fixed from the start: what {@link #prepare} converts to. */
+  private final List<Columns.Column> schemaColumns;
+
+  private final List<ObjectNode> sample = new ArrayList<>();
+  private final Map<String, PartFile> open = new LinkedHashMap<>();
+  private final List<LakeManifest.FileEntry> closed = new ArrayList<>();
+  private final Set<String> warnedDropped = new HashSet<>();
+  private Set<String> columnNames;
+  private int fileSeq;
+  private long written;
+
+  public LakeWriter(LakeSink spec, SchemaSpec schema, String runId) {
+    this.spec = spec;
+    this.partitionBy = spec.partitionBy() == null ? List.of() : spec.partitionBy();
+    this.runId = runId;
+    this.commit = new LakeCommit(Path.of(spec.path()), runId);
+    if (schema != null && schema.fields() != null && !schema.fields().isEmpty()) {
+      this.columns = Columns.fromSchema(schema, partitionBy);
+    }
+    this.schemaColumns = columns;
+  }
+
+  @Override
+  public Optional<RunSummary> begin() throws IOException {
+    return commit.recover().map(LakeManifest::summary);
+  }
+
+  @Override
+  public void write(ObjectNode record) throws IOException, BadRecordException {
+    if (spec.format() == FileFormat.PARQUET && columns == null) {
+      sample.add(record);
+      if (sample.size() >= INFERENCE_SAMPLE) {
+        drainSample();
+      }
+      return;
+    }
+    writeNow(record);
+  }
+
+  /** A Parquet row converted off the run's thread: its partition and its column values. */
+  private record Row(String partition, Object[] values, ObjectNode record) {}
+
+  /**
+   * With columns from spec.schema, converts a Parquet record to its partition and column values
+   * (thread-safe: reads only final fields). Otherwise the record itself.
+   */
+  @Override
+  public Object prepare(ObjectNode record) throws BadRecordException {
+    if (spec.format() != FileFormat.PARQUET || schemaColumns == null) {
+      return record;
+    }
+    Object[] values = new Object[schemaColumns.size()];
+    for (int i = 0; i < values.length; i++) {
+      Columns.Column c = schemaColumns.get(i);
+      values[i] = Columns.convert(c, record.get(c.name()));
+    }
+    return new Row(partitionPath(record, partitionBy), values, record);
+  }
+
+  @Override
+  public void writePrepared(Object prepared) throws IOException, BadRecordException {
+    if (!(prepared instanceof Row row)) {
+      write((ObjectNode) prepared);
+      return;
+    }
+    PartFile file = open.get(row.partition());
+    if (file == null) {
+      file = newFile(row.partition());
+    }
+    if (written < INFERENCE_SAMPLE || (written & 0xFFFF) == 0) {
+      warnDroppedFields(row.record());
+    }
+    ((ParquetPartFile) ((Named) file).file).writeValues(row.values());
+    written++;
+  }
+
+  private void drainSample() throws IOException, BadRecordException {
+    columns = Columns.infer(sample, partitionBy);
+    LOG.info("run {}: lake columns inferred from the first {} records", runId, sample.size());
+    List<ObjectNode> pending = new ArrayList<>(sample);
+    sample.clear();
+    for (ObjectNode r : pending) {
+      writeNow(r);
+    }
+  }
+
+  private void writeNow(ObjectNode record) throws IOException, BadRecordException {
+    String partition = partitionPath(record, partitionBy);
+    PartFile file = open.get(partition);
+    if (file == null) {
+      file = newFile(partition);
+    }
+    // Checking every record's field names costs more than the write: sample them.
+    if (written < INFERENCE_SAMPLE || (written & 0xFFFF) == 0) {
+      warnDroppedFields(record);
+    }
+    file.write(record);
+    written++;
+  }
+
+  private void warnDroppedFields(ObjectNode record) {
+    if (columns == null || warnedDropped.size() > 100) {
+      return;
+    }
+    if (columnNames == null) {
+      columnNames = new HashSet<>();
+      columns.forEach(c -> columnNames.add(c.name()));
+      columnNames.addAll(partitionBy);
+    }
+    var names = record.fieldNames();
+    while (names.hasNext()) {
+      String n = names.next();
+      if (!columnNames.contains(n) && warnedDropped.add(n)) {
+        LOG.warn(
+            "run {}: field {} is not a lake column and is not written; list it in spec.schema",
+            runId,
+            n);
+      }
+    }
+  }
+
+  private PartFile newFile(String partition) throws IOException {
+    String ext = spec.format() == FileFormat.PARQUET ? ".parquet" : ".jsonl";
+    String name = String.format("part-%s-%05d%s", runId, fileSeq++, ext);
+    String rel = partition.isEmpty() ? name : partition + "/" + name;
+    Path path = commit.staging().resolve(rel);
+    Files.createDirectories(path.getParent());
+    PartFile f =
+        spec.format() == FileFormat.PARQUET
+            ? new ParquetPartFile(path, columns, rowGroupBytes(open.size() + 1))
+            : new JsonlPartFile(path, partitionBy);
+    open.put(partition, new Named(rel, f));
+    return open.get(partition);
+  }
+
+  private void closeFile(String partition) throws IOException {
+    Named f = (Named) open.remove(partition);
+    f.close();
+    closed.add(new LakeManifest.FileEntry(f.rel, f.records()));
+  }
+
+  /**
+   * Writes the records held back to infer the columns. None of them can be rejected: the columns
+   * were inferred to fit every one.
+   */
+  @Override
+  public void flush() throws IOException, BadRecordException {
+    if (!sample.isEmpty()) {
+      drainSample();
+    }
+  }
+
+  @Override
+  public void commit(RunSummary summary) throws IOException, BadRecordException {
+    flush();
+    for (String p : new ArrayList<>(open.keySet())) {
+      closeFile(p);
+    }
+    LakeManifest m =
+        new LakeManifest(
+            runId,
+            Instant.now().toString(),
+            spec.format() == FileFormat.PARQUET ? "parquet" : "jsonl",
+            partitionBy,
+            written,
+            List.copyOf(closed),
+            columns,
+            summary);
+    commit.commit(m);
+    LOG.info(
+        "run {}: committed {} records in {} files to {}",
+        runId,
+        written,
+        closed.size(),
+        spec.path());
+  }
+
+  @Override
+  public void abort() {
+    for (PartFile f : open.values()) {
+      try {
+        f.close();
+      } catch (IOException | RuntimeException e) {
+        // the staging directory is deleted next; a half-closed file does not matter
+      }
+    }
+    open.clear();
+    commit.abort();
+  }
+
+  @Override
+  public long written() {
+    return written;
+  }
+
+  /**
+   * Every partition file stays open until the commit and buffers one row group, so the more
+   * partitions a run writes, the smaller their row groups: together they stay within a quarter of
+   * the heap (between 4 and 128 MiB each).
+   */
+  static long rowGroupBytes(int openFiles) {
+    long budget = Runtime.getRuntime().maxMemory() / 4 / Math.max(1, openFiles);
+    return Math.max(4L << 20, Math.min(128L << 20, budget));
+  }
+
+  /** The Hive-style partition path of a record, e.g. {@code country=AE/day=2026-11-25}. */
+  static String partitionPath(ObjectNode record, List<String> partitionBy) {
+    if (partitionBy.isEmpty()) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder();
+    for (String col : partitionBy) {
+      if (sb.length() > 0) {
+        sb.append('/');
+      }
+      JsonNode v = record.get(col);
+      String text = v == null || v.isNull() ? "" : v.asText();
+      sb.append(col)
+          .append('=')
+          .append(text.isEmpty() ? "__HIVE_DEFAULT_PARTITION__" : escape(text));
+    }
+    return sb.toString();
+  }
+
+  /** Hive's path escaping: characters that would change the path are written as %XX. */
+  static String escape(String value) {
+    StringBuilder sb = new StringBuilder();
+    for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+      char c = (char) (b & 0xff);
+      boolean plain =
+          c >= 0x20 && c < 0x7f && "\"#%'*/:=?\\{[]^".indexOf(c) < 0 && !(sb.isEmpty() && c == '.');
+      if (plain) {
+        sb.append(c);
+      } else {
+        sb.append('%').append(String.format("%02X", b & 0xff));
+      }
+    }
+    return sb.toString();
+  }
+
+  /** A part file with its path relative to the dataset. */
+  private static final class Named implements PartFile {
+    final String rel;
+    final PartFile file;
+
+    Named(String rel, PartFile file) {
+      this.rel = rel;
+      this.file = file;
+    }
+
+    @Override
+    public void write(ObjectNode record) throws IOException, BadRecordException {
+      file.write(record);
+    }
+
+    @Override
+    public long records() {
+      return file.records();
+    }
+
+    @Override
+    public void close() throws IOException {
+      file.close();
+    }
+  }
+}

@@ -1,0 +1,195 @@
+package io.tributary.runtime.batch.source;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.pipeline.SchemaSpec;
+import io.tributary.pipeline.source.FilesSource;
+import io.tributary.runtime.batch.RecordSource;
+import io.tributary.runtime.batch.RunFailure;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Reads CSV, JSON Lines or Parquet files from a path or glob, in sorted path order. */
+public final class FilesReader implements RecordSource {
+  private static final Logger LOG = LoggerFactory.getLogger(FilesReader.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final FilesSource spec;
+  private final Map<String, SchemaSpec.Type> types = new HashMap<>();
+
+  public FilesReader(FilesSource spec, SchemaSpec schema) {
+    this.spec = spec;
+    if (schema != null && schema.fields() != null) {
+      schema.fields().forEach(f -> types.put(f.name(), f.type()));
+    }
+  }
+
+  @Override
+  public void read(Handler out) throws Exception {
+    List<Path> files = matching(spec.path());
+    if (files.isEmpty()) {
+      LOG.warn("source.files.path {} matches no file; the run reads nothing", spec.path());
+    }
+    for (Path f : files) {
+      LOG.info("reading {}", f);
+      switch (spec.format()) {
+        case CSV -> readCsv(f, out);
+        case JSONL -> readJsonl(f, out);
+        case PARQUET -> readParquet(f, out);
+      }
+    }
+  }
+
+  /** The files a path or glob names, sorted; a directory means the files directly in it. */
+  static List<Path> matching(String pattern) throws IOException {
+    int glob = indexOfGlob(pattern);
+    if (glob < 0) {
+      Path p = Path.of(pattern);
+      if (Files.isDirectory(p)) {
+        try (Stream<Path> s = Files.list(p)) {
+          return s.filter(Files::isRegularFile).filter(FilesReader::visible).sorted().toList();
+        }
+      }
+      if (!Files.isRegularFile(p)) {
+        throw RunFailure.permanent("source.files.path " + pattern + ": no such file", null);
+      }
+      return List.of(p);
+    }
+    int slash = pattern.lastIndexOf('/', glob);
+    Path base = Path.of(slash <= 0 ? (slash == 0 ? "/" : ".") : pattern.substring(0, slash));
+    if (!Files.isDirectory(base)) {
+      return List.of();
+    }
+    PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+    try (Stream<Path> s = Files.walk(base)) {
+      return s.filter(Files::isRegularFile).filter(m::matches).sorted().toList();
+    }
+  }
+
+  private static boolean visible(Path p) {
+    String n = p.getFileName().toString();
+    return !n.startsWith(".") && !n.startsWith("_");
+  }
+
+  private static int indexOfGlob(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if ("*?[{".indexOf(s.charAt(i)) >= 0) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private void readJsonl(Path f, Handler out) throws Exception {
+    try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+      String line;
+      long n = 0;
+      while ((line = r.readLine()) != null) {
+        n++;
+        if (line.isBlank()) {
+          continue;
+        }
+        JsonNode node;
+        try {
+          node = JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+          out.reject(
+              f.getFileName() + " line " + n + ": not JSON: " + e.getOriginalMessage(), line);
+          continue;
+        }
+        if (node instanceof ObjectNode o) {
+          out.accept(o);
+        } else {
+          out.reject(f.getFileName() + " line " + n + ": not a JSON object", line);
+        }
+      }
+    }
+  }
+
+  private void readCsv(Path f, Handler out) throws Exception {
+    FilesSource.Csv csv = spec.csv();
+    boolean header = csv == null || csv.header() == null || csv.header();
+    char delimiter = csv != null && csv.delimiter() != null ? csv.delimiter().charAt(0) : ',';
+    char quote = csv != null && csv.quote() != null ? csv.quote().charAt(0) : '"';
+    CSVFormat.Builder format = CSVFormat.RFC4180.builder().setDelimiter(delimiter).setQuote(quote);
+    if (header) {
+      format.setHeader().setSkipHeaderRecord(true);
+    }
+    try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8);
+        CSVParser parser = CSVParser.builder().setReader(r).setFormat(format.get()).get()) {
+      List<String> names = header ? parser.getHeaderNames() : null;
+      for (CSVRecord row : parser) {
+        if (header && row.size() != names.size()) {
+          out.reject(
+              f.getFileName()
+                  + " line "
+                  + row.getRecordNumber()
+                  + ": "
+                  + row.size()
+                  + " fields, the header has "
+                  + names.size(),
+              String.join(String.valueOf(delimiter), row.toList()));
+          continue;
+        }
+        ObjectNode o = JSON.createObjectNode();
+        for (int i = 0; i < row.size(); i++) {
+          String name = header ? names.get(i) : "c" + (i + 1);
+          putTyped(o, name, row.get(i));
+        }
+        out.accept(o);
+      }
+    }
+  }
+
+  /** CSV values are text; where spec.schema gives a field a type, parse it (else keep the text). */
+  private void putTyped(ObjectNode o, String name, String text) {
+    SchemaSpec.Type t = types.get(name);
+    if (t == null || t == SchemaSpec.Type.STRING || t == SchemaSpec.Type.TIMESTAMP) {
+      o.put(name, text);
+      return;
+    }
+    if (text.isEmpty()) {
+      o.putNull(name);
+      return;
+    }
+    try {
+      switch (t) {
+        case INTEGER -> o.put(name, Long.parseLong(text.trim()));
+        case NUMBER -> o.put(name, Double.parseDouble(text.trim()));
+        case BOOLEAN -> {
+          String b = text.trim().toLowerCase();
+          if (b.equals("true") || b.equals("false")) {
+            o.put(name, Boolean.parseBoolean(b));
+          } else {
+            o.put(name, text);
+          }
+        }
+        case OBJECT, ARRAY -> o.set(name, JSON.readTree(text));
+        default -> o.put(name, text);
+      }
+    } catch (NumberFormatException | JsonProcessingException e) {
+      o.put(name, text); // validate reports it with the field name
+    }
+  }
+
+  private void readParquet(Path f, Handler out) throws Exception {
+    ParquetRecords.read(f, out::accept);
+  }
+}

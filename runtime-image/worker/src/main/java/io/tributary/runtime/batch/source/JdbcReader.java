@@ -1,0 +1,296 @@
+package io.tributary.runtime.batch.source;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.pipeline.source.JdbcSource;
+import io.tributary.runtime.batch.Lane;
+import io.tributary.runtime.batch.RecordSource;
+import io.tributary.runtime.batch.SecretFiles;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads rows over JDBC, streamed with the fetch size (autocommit off, forward-only cursor, so a 10
+ * M-row table never sits in memory), optionally split into range partitions read in parallel and
+ * optionally incremental above a high watermark.
+ *
+ * <p>Incremental reads fix their upper bound first ({@code max(column)} above the last watermark)
+ * and read {@code watermark < column <= upper}; the upper bound becomes the new watermark, reported
+ * in the run summary. Rows committed while the run reads are picked up by the next run.
+ */
+public final class JdbcReader implements RecordSource {
+  private static final Logger LOG = LoggerFactory.getLogger(JdbcReader.class);
+  private static final int BATCH = 512;
+  private static final Object DONE = new Object();
+
+  private final JdbcSource spec;
+  private final Properties credentials = new Properties();
+  private final String lastWatermark;
+  private String newWatermark;
+
+  /**
+   * @param lastWatermark the watermark of the last successful run (from the plan), or null
+   */
+  public JdbcReader(JdbcSource spec, SecretFiles secrets, String lastWatermark) {
+    this.spec = spec;
+    this.lastWatermark = lastWatermark;
+    String user = secrets.read(spec.userSecretRef(), "source.jdbc.userSecretRef");
+    String password = secrets.read(spec.passwordSecretRef(), "source.jdbc.passwordSecretRef");
+    if (user != null) credentials.setProperty("user", user);
+    if (password != null) credentials.setProperty("password", password);
+  }
+
+  private Connection connect() throws SQLException {
+    Connection c = DriverManager.getConnection(spec.url(), credentials);
+    c.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
+    c.setReadOnly(true);
+    return c;
+  }
+
+  private String from() {
+    return spec.table() != null ? spec.table() : "(" + spec.query() + ") tributary_src";
+  }
+
+  private int fetchSize() {
+    return spec.fetchSize() != null ? spec.fetchSize() : 10_000;
+  }
+
+  /** A query with its bind values. */
+  record Query(String sql, List<Object> params) {}
+
+  @Override
+  public void read(Handler out) throws Exception {
+    List<String> where = new ArrayList<>();
+    List<Object> params = new ArrayList<>();
+    List<Query> queries;
+    try (Connection c = connect()) {
+      if (spec.incremental() != null && !bindIncremental(c, where, params)) {
+        LOG.info("no rows above watermark {}: nothing to read", newWatermark);
+        return;
+      }
+      queries = plan(c, where, params);
+      c.commit();
+    }
+    if (queries.size() == 1) {
+      Query q = queries.get(0);
+      try (Connection c = connect()) {
+        stream(
+            c,
+            q,
+            batch -> {
+              for (ObjectNode r : batch) out.accept(r);
+            },
+            new AtomicBoolean());
+      }
+    } else {
+      readParallel(queries, out);
+    }
+  }
+
+  /** Adds the watermark bounds; false when there is nothing above the last watermark. */
+  private boolean bindIncremental(Connection c, List<String> where, List<Object> params)
+      throws SQLException {
+    String col = spec.incremental().column();
+    JdbcValues.Kind kind = kindOf(c, col);
+    String start = lastWatermark != null ? lastWatermark : spec.incremental().initialValue();
+    Object lo = start == null ? null : JdbcValues.param(start, kind, col);
+    String sql =
+        "SELECT max(" + col + ") FROM " + from() + (lo == null ? "" : " WHERE " + col + " > ?");
+    String hi;
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      if (lo != null) ps.setObject(1, lo);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        hi = JdbcValues.text(rs, 1, kind);
+      }
+    }
+    if (hi == null) {
+      newWatermark = start;
+      return false;
+    }
+    if (lo != null) {
+      where.add(col + " > ?");
+      params.add(lo);
+    }
+    where.add(col + " <= ?");
+    params.add(JdbcValues.param(hi, kind, col));
+    newWatermark = hi;
+    LOG.info("incremental read of {} in ({}, {}]", col, start == null ? "-inf" : start, hi);
+    return true;
+  }
+
+  /** One query, or one per range of the partition column. */
+  private List<Query> plan(Connection c, List<String> where, List<Object> params)
+      throws SQLException {
+    int n = spec.partitions() == null ? 1 : spec.partitions();
+    String base = "SELECT * FROM " + from();
+    if (n <= 1) {
+      return List.of(new Query(base + whereClause(where), params));
+    }
+    String pc = spec.partitionColumn();
+    JdbcValues.Kind kind = kindOf(c, pc);
+    Object min;
+    Object max;
+    String sql = "SELECT min(" + pc + "), max(" + pc + ") FROM " + from() + whereClause(where);
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      bind(ps, params);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        String minText = JdbcValues.text(rs, 1, kind);
+        String maxText = JdbcValues.text(rs, 2, kind);
+        if (minText == null) {
+          return List.of(new Query(base + whereClause(where), params));
+        }
+        min = JdbcValues.param(minText, kind, pc);
+        max = JdbcValues.param(maxText, kind, pc);
+      }
+    }
+    List<Query> out = new ArrayList<>();
+    List<JdbcRanges.Range> ranges =
+        JdbcRanges.split(JdbcValues.toLong(min, kind), JdbcValues.toLong(max, kind), n);
+    for (int i = 0; i < ranges.size(); i++) {
+      JdbcRanges.Range r = ranges.get(i);
+      String range = pc + " >= ? AND " + pc + (r.last() ? " <= ?" : " < ?");
+      if (i == 0) {
+        range = "(" + range + " OR " + pc + " IS NULL)";
+      }
+      List<String> w = new ArrayList<>(where);
+      w.add(range);
+      List<Object> p = new ArrayList<>(params);
+      p.add(i == 0 ? min : JdbcValues.fromLong(r.lo(), kind));
+      p.add(r.last() ? max : JdbcValues.fromLong(r.hi(), kind));
+      out.add(new Query(base + whereClause(w), p));
+    }
+    LOG.info("reading {} in {} partitions on {}", from(), out.size(), pc);
+    return out;
+  }
+
+  private JdbcValues.Kind kindOf(Connection c, String column) throws SQLException {
+    try (PreparedStatement ps =
+            c.prepareStatement("SELECT " + column + " FROM " + from() + " WHERE 1=0");
+        ResultSet rs = ps.executeQuery()) {
+      var md = rs.getMetaData();
+      return JdbcValues.Kind.of(md.getColumnType(1), md.getColumnTypeName(1));
+    }
+  }
+
+  private static String whereClause(List<String> where) {
+    return where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where);
+  }
+
+  private static void bind(PreparedStatement ps, List<Object> params) throws SQLException {
+    for (int i = 0; i < params.size(); i++) {
+      ps.setObject(i + 1, params.get(i));
+    }
+  }
+
+  @FunctionalInterface
+  private interface Batches {
+    void accept(List<ObjectNode> batch) throws Exception;
+  }
+
+  private void stream(Connection c, Query q, Batches out, AtomicBoolean stop) throws Exception {
+    try (PreparedStatement ps =
+        c.prepareStatement(q.sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+      ps.setFetchSize(fetchSize());
+      bind(ps, q.params());
+      try (ResultSet rs = ps.executeQuery()) {
+        JdbcValues.ColumnReader[] readers = JdbcValues.readers(rs.getMetaData());
+        List<ObjectNode> batch = new ArrayList<>(BATCH);
+        while (!stop.get() && rs.next()) {
+          ObjectNode o = JsonNodeFactory.instance.objectNode();
+          for (JdbcValues.ColumnReader r : readers) {
+            r.read(rs, o);
+          }
+          batch.add(o);
+          if (batch.size() == BATCH) {
+            out.accept(batch);
+            batch = new ArrayList<>(BATCH);
+          }
+        }
+        if (!batch.isEmpty()) {
+          out.accept(batch);
+        }
+      }
+      c.commit();
+    }
+  }
+
+  /**
+   * Each partition reads and converts rows on its own thread and connection; the records are handed
+   * over in batches through a bounded queue, so memory stays bounded and {@code out} runs on the
+   * calling thread only.
+   */
+  private void readParallel(List<Query> queries, Handler out) throws Exception {
+    BlockingQueue<Object> queue = new ArrayBlockingQueue<>(4 * queries.size());
+    AtomicBoolean stop = new AtomicBoolean();
+    ExecutorService pool = Executors.newFixedThreadPool(queries.size());
+    try {
+      for (Query q : queries) {
+        Lane lane = out.lane(); // the chain runs on the reading thread too, when it can
+        Batches toQueue =
+            lane == null
+                ? queue::put
+                : rows -> {
+                  Lane.Batch b = new Lane.Batch();
+                  for (ObjectNode r : rows) {
+                    lane.process(r, b);
+                  }
+                  queue.put(b);
+                };
+        pool.execute(
+            () -> {
+              Object last = DONE;
+              try (Connection c = connect()) {
+                stream(c, q, toQueue, stop);
+              } catch (Throwable e) {
+                last = e;
+              }
+              try {
+                queue.put(last);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+      }
+      int done = 0;
+      while (done < queries.size()) {
+        Object item = queue.take();
+        if (item == DONE) {
+          done++;
+        } else if (item instanceof Throwable t) {
+          throw t instanceof Exception e ? e : new RuntimeException(t);
+        } else if (item instanceof Lane.Batch b) {
+          out.acceptProcessed(b);
+        } else {
+          @SuppressWarnings("unchecked")
+          List<ObjectNode> batch = (List<ObjectNode>) item;
+          for (ObjectNode r : batch) {
+            out.accept(r);
+          }
+        }
+      }
+    } finally {
+      stop.set(true);
+      pool.shutdownNow();
+    }
+  }
+
+  @Override
+  public String watermark() {
+    return spec.incremental() == null ? null : newWatermark;
+  }
+}

@@ -1,0 +1,155 @@
+package io.tributary.runtime.batch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.pipeline.DeadLetterSpec;
+import io.tributary.pipeline.FileFormat;
+import io.tributary.pipeline.SchemaSpec;
+import io.tributary.pipeline.SinkSpec;
+import io.tributary.pipeline.SourceSpec;
+import io.tributary.pipeline.TransformSpec;
+import io.tributary.pipeline.plan.PlanJson;
+import io.tributary.pipeline.plan.RunSummary;
+import io.tributary.pipeline.plan.WorkerPlan;
+import io.tributary.pipeline.sink.LakeSink;
+import io.tributary.pipeline.source.FilesSource;
+import io.tributary.runtime.batch.source.ParquetRecords;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** Plans and helpers for batch tests. */
+final class BatchPlans {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  SourceSpec source;
+  List<TransformSpec> transforms = List.of();
+  SinkSpec sink;
+  SchemaSpec schema;
+  DeadLetterSpec deadLetter;
+  String runId = "run-1";
+  String watermark;
+  String secretsDir;
+  WorkerPlan.LineageConfig lineage;
+
+  WorkerPlan build() {
+    return new WorkerPlan(
+        WorkerPlan.VERSION,
+        WorkerPlan.KIND_BATCH,
+        new WorkerPlan.PipelineIdentity("team-a", "orders-daily", "uid-1"),
+        null, // like the operator's plan: the run id comes from the Job's environment
+        null,
+        9090,
+        secretsDir,
+        source,
+        transforms,
+        sink,
+        schema,
+        deadLetter,
+        null,
+        null,
+        "1s",
+        lineage);
+  }
+
+  /** The environment the operator gives a run's Job. */
+  Map<String, String> env() {
+    Map<String, String> env = new HashMap<>();
+    env.put(BatchWorker.ENV_RUN_ID, runId);
+    if (watermark != null) env.put(BatchWorker.ENV_WATERMARK, watermark);
+    return env;
+  }
+
+  static SourceSpec files(Path path, FileFormat format) {
+    return new SourceSpec(null, new FilesSource(path.toString(), format, null), null, null, null);
+  }
+
+  static SinkSpec lake(Path path, FileFormat format, String... partitionBy) {
+    return new SinkSpec(
+        new LakeSink(
+            path.toString(), format, partitionBy.length == 0 ? null : List.of(partitionBy)),
+        null,
+        null,
+        null,
+        null);
+  }
+
+  static SchemaSpec.Field field(String name, SchemaSpec.Type type) {
+    return new SchemaSpec.Field(name, type, null, null, null);
+  }
+
+  /** The outcome of one run: exit code and the termination message. */
+  record Outcome(int exitCode, RunSummary summary) {}
+
+  /** Runs this plan in this JVM, as the container would, with the summary written into dir. */
+  Outcome run(Path dir) throws IOException {
+    return run(build(), env(), dir);
+  }
+
+  static Outcome run(WorkerPlan plan, Map<String, String> env, Path dir) throws IOException {
+    Path log = dir.resolve("termination-" + System.nanoTime());
+    int code = new BatchWorker(plan, log, env).run();
+    String json = Files.readString(log);
+    if (json.getBytes().length > TerminationMessage.MAX_BYTES) {
+      throw new AssertionError("termination message over 4 KiB");
+    }
+    return new Outcome(code, PlanJson.readSummary(json));
+  }
+
+  /**
+   * Every record in the visible (committed) data files of a lake dataset, partitions added back.
+   */
+  static List<ObjectNode> lakeRecords(Path dataset) throws Exception {
+    List<ObjectNode> out = new ArrayList<>();
+    for (Path f : dataFiles(dataset)) {
+      List<ObjectNode> rows = new ArrayList<>();
+      if (f.toString().endsWith(".parquet")) {
+        ParquetRecords.read(f, rows::add);
+      } else {
+        for (String line : Files.readAllLines(f)) {
+          rows.add((ObjectNode) JSON.readTree(line));
+        }
+      }
+      Path rel = dataset.relativize(f.getParent());
+      for (ObjectNode r : rows) {
+        for (Path part : rel) {
+          String[] kv = part.toString().split("=", 2);
+          if (kv.length == 2) r.put(kv[0], kv[1]);
+        }
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  static List<Path> dataFiles(Path dataset) throws IOException {
+    if (!Files.exists(dataset)) return List.of();
+    try (Stream<Path> s = Files.walk(dataset)) {
+      return s.filter(Files::isRegularFile)
+          .filter(
+              p -> {
+                for (Path part : dataset.relativize(p)) {
+                  String n = part.toString();
+                  if (n.startsWith("_") || n.startsWith(".")) return false;
+                }
+                return true;
+              })
+          .sorted()
+          .toList();
+    }
+  }
+
+  static List<JsonNode> jsonLines(Path file) throws IOException {
+    List<JsonNode> out = new ArrayList<>();
+    for (String line : Files.readAllLines(file)) {
+      out.add(JSON.readTree(line));
+    }
+    return out;
+  }
+}

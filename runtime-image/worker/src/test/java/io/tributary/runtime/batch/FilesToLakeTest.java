@@ -1,0 +1,300 @@
+package io.tributary.runtime.batch;
+
+import static io.tributary.runtime.batch.BatchPlans.field;
+import static io.tributary.runtime.batch.BatchPlans.files;
+import static io.tributary.runtime.batch.BatchPlans.lake;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.pipeline.DeadLetterSpec;
+import io.tributary.pipeline.FileFormat;
+import io.tributary.pipeline.SchemaSpec;
+import io.tributary.pipeline.SchemaSpec.Type;
+import io.tributary.pipeline.SecretKeyRef;
+import io.tributary.pipeline.SourceSpec;
+import io.tributary.pipeline.TransformSpec;
+import io.tributary.pipeline.plan.ExitCodes;
+import io.tributary.pipeline.plan.RunSummary;
+import io.tributary.pipeline.source.FilesSource;
+import io.tributary.pipeline.transform.AggregateTransform;
+import io.tributary.pipeline.transform.MaskTransform;
+import io.tributary.pipeline.transform.NormalizeTransform;
+import io.tributary.pipeline.transform.ValidateTransform;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** DataPipeline runs from files into the lake, end to end in this JVM (files only, no services). */
+class FilesToLakeTest {
+  @TempDir Path dir;
+
+  @Test
+  void csvWithDelimiterAndQuotingLandsInHivePartitions() throws Exception {
+    Path csv = dir.resolve("in/orders.csv");
+    Files.createDirectories(csv.getParent());
+    Files.writeString(
+        csv,
+        "id;country;note;amount\n"
+            + "1;AE;\"semi;colon\";10.5\n"
+            + "2;SA;\"say \"\"hi\"\"\";7\n"
+            + "3;AE;plain;\n");
+    BatchPlans p = new BatchPlans();
+    p.source =
+        new SourceSpec(
+            null,
+            new FilesSource(
+                dir.resolve("in/*.csv").toString(),
+                FileFormat.CSV,
+                new FilesSource.Csv(true, ";", "\"")),
+            null,
+            null,
+            null);
+    p.schema =
+        new SchemaSpec(
+            List.of(
+                field("id", Type.INTEGER),
+                field("country", Type.STRING),
+                field("note", Type.STRING),
+                field("amount", Type.NUMBER)),
+            null);
+    Path out = dir.resolve("lake/orders");
+    p.sink = lake(out, FileFormat.JSONL, "country");
+
+    BatchPlans.Outcome o = p.run(dir);
+
+    assertThat(o.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(o.summary().outcome()).isEqualTo(RunSummary.SUCCEEDED);
+    assertThat(o.summary().recordsRead()).isEqualTo(3);
+    assertThat(o.summary().recordsWritten()).isEqualTo(3);
+    assertThat(BatchPlans.dataFiles(out))
+        .extracting(f -> out.relativize(f.getParent()).toString())
+        .containsExactly("country=AE", "country=SA");
+    List<ObjectNode> rows = BatchPlans.lakeRecords(out);
+    assertThat(rows)
+        .extracting(
+            r -> r.get("id").asLong() + "|" + r.get("note").asText() + "|" + r.get("amount"))
+        .containsExactlyInAnyOrder("1|semi;colon|10.5", "2|say \"hi\"|7.0", "3|plain|null");
+    JsonNode manifest = BatchPlans.JSON.readTree(out.resolve("_SUCCESS").toFile());
+    assertThat(manifest.get("runId").asText()).isEqualTo("run-1");
+    assertThat(manifest.get("records").asLong()).isEqualTo(3);
+  }
+
+  private Path jsonl(int good, String... bad) throws Exception {
+    Path in = dir.resolve("in/events.jsonl");
+    Files.createDirectories(in.getParent());
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < good; i++) {
+      sb.append("{\"id\":")
+          .append(i)
+          .append(",\"email\":\" User")
+          .append(i)
+          .append("@Example.COM \",\"country\":\"AE\"}\n");
+    }
+    for (String b : bad) sb.append(b).append('\n');
+    Files.writeString(in, sb.toString());
+    return in;
+  }
+
+  private BatchPlans poisonedPlan(Path in, double maxRatio) {
+    BatchPlans p = new BatchPlans();
+    p.source = files(in, FileFormat.JSONL);
+    p.schema =
+        new SchemaSpec(
+            List.of(
+                new SchemaSpec.Field("id", Type.INTEGER, true, null, null),
+                new SchemaSpec.Field("email", Type.STRING, true, true, null),
+                field("country", Type.STRING)),
+            null);
+    p.transforms =
+        List.of(
+            new TransformSpec(
+                null, new ValidateTransform(null), null, null, null, null, null, null, null, null));
+    p.deadLetter = new DeadLetterSpec(null, dir.resolve("dlq").toString(), maxRatio);
+    p.sink = lake(dir.resolve("lake/events"), FileFormat.PARQUET, "country");
+    return p;
+  }
+
+  @Test
+  void poisonedRowsAreCountedAndDeadLetteredAndTheRunSucceedsUnderTheThreshold() throws Exception {
+    Path in = jsonl(198, "{not json", "{\"id\":\"x\",\"email\":\"a@b\"}");
+    BatchPlans.Outcome o = poisonedPlan(in, 0.05).run(dir);
+
+    assertThat(o.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(o.summary().recordsRead()).isEqualTo(200);
+    assertThat(o.summary().recordsRejected()).isEqualTo(2);
+    assertThat(o.summary().recordsWritten()).isEqualTo(198);
+    assertThat(o.summary().steps())
+        .contains(new RunSummary.StepCount("source", 200, 199, 1))
+        .contains(new RunSummary.StepCount("validate-0", 199, 198, 1));
+    List<JsonNode> dead = BatchPlans.jsonLines(dir.resolve("dlq/run-1.jsonl"));
+    assertThat(dead)
+        .extracting(d -> d.get("step").asText())
+        .containsExactlyInAnyOrder("source", "validate-0");
+    assertThat(dead).allSatisfy(d -> assertThat(d.get("reason").asText()).isNotBlank());
+    assertThat(BatchPlans.lakeRecords(dir.resolve("lake/events"))).hasSize(198);
+  }
+
+  @Test
+  void tooManyPoisonedRowsFailPermanentlyAndCommitNothing() throws Exception {
+    Path in = jsonl(98, "{not json", "[1]");
+    BatchPlans.Outcome o = poisonedPlan(in, 0.01).run(dir);
+
+    assertThat(o.exitCode()).isEqualTo(ExitCodes.PERMANENT);
+    assertThat(o.summary().outcome()).isEqualTo(RunSummary.FAILED);
+    assertThat(o.summary().failure()).isEqualTo(RunSummary.PERMANENT);
+    assertThat(o.summary().message()).contains("2 of 100 records rejected");
+    Path out = dir.resolve("lake/events");
+    assertThat(BatchPlans.dataFiles(out)).isEmpty();
+    assertThat(out.resolve("_SUCCESS")).doesNotExist();
+    assertThat(out.resolve("_staging/run-1")).doesNotExist();
+  }
+
+  @Test
+  void normalizeAndMaskThenParquetRoundTripsThroughTheParquetSource() throws Exception {
+    Path secrets = dir.resolve("secrets");
+    Files.createDirectories(secrets.resolve("mask-key"));
+    Files.writeString(secrets.resolve("mask-key/key"), "k3y\n");
+    Path in = jsonl(5);
+    BatchPlans p = new BatchPlans();
+    p.secretsDir = secrets.toString();
+    p.source = files(in, FileFormat.JSONL);
+    p.transforms =
+        List.of(
+            new TransformSpec(
+                null,
+                null,
+                null,
+                null,
+                null,
+                new NormalizeTransform(
+                    List.of(
+                        new NormalizeTransform.Rule(
+                            "email",
+                            true,
+                            NormalizeTransform.Case.LOWER,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null))),
+                null,
+                null,
+                null,
+                null),
+            new TransformSpec(
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                new MaskTransform(
+                    new SecretKeyRef("mask-key", "key"),
+                    List.of(
+                        new MaskTransform.Field(
+                            "email", MaskTransform.Method.HMAC, null, null, null))),
+                null,
+                null));
+    Path first = dir.resolve("lake/masked");
+    p.sink = lake(first, FileFormat.PARQUET);
+    assertThat(p.run(dir).exitCode()).isEqualTo(ExitCodes.OK);
+
+    List<ObjectNode> masked = BatchPlans.lakeRecords(first);
+    assertThat(masked).hasSize(5);
+    assertThat(masked).allSatisfy(r -> assertThat(r.get("email").asText()).matches("[0-9a-f]{64}"));
+
+    BatchPlans copy = new BatchPlans();
+    copy.source = files(BatchPlans.dataFiles(first).get(0), FileFormat.PARQUET);
+    Path second = dir.resolve("lake/copy");
+    copy.sink = lake(second, FileFormat.JSONL);
+    assertThat(copy.run(dir).exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(BatchPlans.lakeRecords(second))
+        .extracting(Object::toString)
+        .containsExactlyInAnyOrderElementsOf(masked.stream().map(Object::toString).toList());
+  }
+
+  @Test
+  void aMissingSecretFileIsAnInvalidPlan() throws Exception {
+    BatchPlans p = new BatchPlans();
+    p.secretsDir = dir.resolve("nothing-mounted").toString();
+    p.source = files(jsonl(1), FileFormat.JSONL);
+    p.transforms =
+        List.of(
+            new TransformSpec(
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                new MaskTransform(
+                    new SecretKeyRef("mask-key", "key"),
+                    List.of(
+                        new MaskTransform.Field(
+                            "email", MaskTransform.Method.HMAC, null, null, null))),
+                null,
+                null));
+    p.sink = lake(dir.resolve("lake/x"), FileFormat.JSONL);
+
+    BatchPlans.Outcome o = p.run(dir);
+
+    assertThat(o.exitCode()).isEqualTo(ExitCodes.INVALID_PLAN);
+    assertThat(o.summary().message()).contains("mask-key");
+  }
+
+  @Test
+  void aggregationWindowsAreAllEmittedWhenTheInputEnds() throws Exception {
+    Path in = dir.resolve("in/tx.jsonl");
+    Files.createDirectories(in.getParent());
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 60; i++) {
+      sb.append("{\"customer\":\"c")
+          .append(i % 3)
+          .append("\",\"amount\":")
+          .append(i)
+          .append(",\"ts\":\"2026-11-2")
+          .append(i % 2 == 0 ? "4" : "5")
+          .append("T10:00:00Z\"}\n");
+    }
+    Files.writeString(in, sb.toString());
+    BatchPlans p = new BatchPlans();
+    p.source = files(in, FileFormat.JSONL);
+    p.transforms =
+        List.of(
+            new TransformSpec(
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                new AggregateTransform(
+                    List.of("customer"),
+                    "1d",
+                    "ts",
+                    List.of(
+                        new AggregateTransform.Aggregation(
+                            AggregateTransform.Function.COUNT, null, "n"),
+                        new AggregateTransform.Aggregation(
+                            AggregateTransform.Function.SUM, "amount", "total")))));
+    Path out = dir.resolve("lake/daily");
+    p.sink = lake(out, FileFormat.JSONL);
+
+    BatchPlans.Outcome o = p.run(dir);
+
+    assertThat(o.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(o.summary().recordsRead()).isEqualTo(60);
+    List<ObjectNode> rows = BatchPlans.lakeRecords(out);
+    assertThat(rows).hasSize(6); // 3 customers x 2 days
+    assertThat(rows.stream().mapToLong(r -> r.get("n").asLong()).sum()).isEqualTo(60);
+    assertThat(rows.stream().mapToDouble(r -> r.get("total").asDouble()).sum()).isEqualTo(1770.0);
+  }
+}

@@ -1,0 +1,199 @@
+package io.tributary.runtime.batch;
+
+import static io.tributary.runtime.batch.BatchPlans.lake;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.pipeline.DeadLetterSpec;
+import io.tributary.pipeline.FileFormat;
+import io.tributary.pipeline.SinkSpec;
+import io.tributary.pipeline.SourceSpec;
+import io.tributary.pipeline.plan.ExitCodes;
+import io.tributary.pipeline.plan.WorkerPlan;
+import io.tributary.pipeline.sink.KafkaSink;
+import io.tributary.pipeline.source.KafkaSource;
+import io.tributary.runtime.testing.KafkaBroker;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bounded kafka source, the transactional kafka sink and lineage over Kafka, on a real broker.
+ */
+class KafkaIT {
+  static KafkaBroker kafka;
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void broker() throws Exception {
+    kafka = KafkaBroker.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    kafka.close();
+  }
+
+  static void produce(String topic, int from, int to, String... extra) throws Exception {
+    try (KafkaProducer<String, String> p = kafka.producer()) {
+      for (int i = from; i < to; i++) {
+        p.send(new ProducerRecord<>(topic, "k" + i, "{\"id\":" + i + ",\"amount\":" + i + "}"));
+      }
+      for (String e : extra) p.send(new ProducerRecord<>(topic, "bad", e));
+      p.flush();
+    }
+  }
+
+  static List<Long> ids(String topic) throws Exception {
+    List<Long> out = new ArrayList<>();
+    for (ConsumerRecord<String, String> r : kafka.readAll(topic)) {
+      out.add(BatchPlans.JSON.readTree(r.value()).get("id").asLong());
+    }
+    return out;
+  }
+
+  BatchPlans plan(String in, String group, SinkSpec sink) {
+    BatchPlans p = new BatchPlans();
+    p.source =
+        new SourceSpec(
+            null,
+            null,
+            null,
+            new KafkaSource(kafka.bootstrapServers(), List.of(in), group, null, null),
+            null);
+    p.sink = sink;
+    return p;
+  }
+
+  @Test
+  void kafkaToKafkaReadsFromCommittedOffsetsAndCommitsThemInTheTransaction() throws Exception {
+    kafka.createTopic("orders-in", 3);
+    kafka.createTopic("orders-out", 3);
+    produce("orders-in", 0, 50, "not json");
+    SinkSpec sink =
+        new SinkSpec(
+            null,
+            null,
+            new KafkaSink(kafka.bootstrapServers(), "orders-out", "id", null),
+            null,
+            null);
+
+    BatchPlans first = plan("orders-in", "g-orders", sink);
+    first.deadLetter = new DeadLetterSpec(null, dir.resolve("dlq").toString(), 0.05);
+    BatchPlans.Outcome one = first.run(dir);
+    assertThat(one.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(one.summary().recordsRead()).isEqualTo(51);
+    assertThat(one.summary().recordsRejected()).isEqualTo(1);
+    assertThat(ids("orders-out")).hasSize(50).doesNotHaveDuplicates();
+
+    produce("orders-in", 50, 70);
+    BatchPlans second = plan("orders-in", "g-orders", sink);
+    second.runId = "run-2";
+    BatchPlans.Outcome two = second.run(dir);
+    assertThat(two.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(two.summary().recordsRead()).isEqualTo(20);
+    assertThat(ids("orders-out")).hasSize(70).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void aFailedRunAbortsItsTransactionAndKeepsItsOffsets() throws Exception {
+    kafka.createTopic("pay-in", 2);
+    kafka.createTopic("pay-out", 2);
+    produce("pay-in", 0, 40, "[1]", "[2]");
+    SinkSpec sink =
+        new SinkSpec(
+            null, null, new KafkaSink(kafka.bootstrapServers(), "pay-out", null, null), null, null);
+
+    BatchPlans strict = plan("pay-in", "g-pay", sink);
+    strict.deadLetter = new DeadLetterSpec(null, dir.resolve("dlq").toString(), 0.01);
+    BatchPlans.Outcome failed = strict.run(dir);
+    assertThat(failed.exitCode()).isEqualTo(ExitCodes.PERMANENT);
+    assertThat(kafka.readAll("pay-out")).isEmpty();
+
+    BatchPlans lenient = plan("pay-in", "g-pay", sink);
+    lenient.runId = "run-2";
+    lenient.deadLetter = new DeadLetterSpec(null, dir.resolve("dlq").toString(), 0.1);
+    BatchPlans.Outcome ok = lenient.run(dir);
+    assertThat(ok.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(ok.summary().recordsRead()).isEqualTo(42);
+    assertThat(ids("pay-out")).hasSize(40).doesNotHaveDuplicates();
+    // Without keyField the output keeps the input record's key.
+    assertThat(kafka.readAll("pay-out"))
+        .allSatisfy(
+            r ->
+                assertThat(r.key())
+                    .isEqualTo("k" + BatchPlans.JSON.readTree(r.value()).get("id").asLong()));
+  }
+
+  @Test
+  void kafkaToLakeCommitsOffsetsAfterTheLakeAndLineageGoesToATopic() throws Exception {
+    kafka.createTopic("clicks", 2);
+    kafka.createTopic("lineage", 1);
+    produce("clicks", 0, 25);
+    Path out = dir.resolve("lake/clicks");
+    BatchPlans p = plan("clicks", "g-clicks", lake(out, FileFormat.JSONL));
+    p.lineage =
+        new WorkerPlan.LineageConfig(
+            "kafka", null, "lineage", kafka.bootstrapServers(), "tributary");
+    assertThat(p.run(dir).exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(BatchPlans.lakeRecords(out)).hasSize(25);
+
+    produce("clicks", 25, 30);
+    p.runId = "run-2";
+    BatchPlans.Outcome two = p.run(dir);
+    assertThat(two.summary().recordsRead()).isEqualTo(5);
+    assertThat(BatchPlans.lakeRecords(out)).hasSize(30);
+
+    List<JsonNode> events = new ArrayList<>();
+    for (ConsumerRecord<String, String> r : kafka.readAll("lineage")) {
+      events.add(BatchPlans.JSON.readTree(r.value()));
+    }
+    assertThat(events)
+        .extracting(e -> e.get("eventType").asText())
+        .containsExactly("START", "COMPLETE", "START", "COMPLETE");
+    JsonNode complete = events.get(1);
+    assertThat(complete.at("/job/name").asText()).isEqualTo("team-a.orders-daily");
+    assertThat(complete.at("/inputs/0/namespace").asText()).startsWith("kafka://127.0.0.1:");
+    assertThat(complete.at("/inputs/0/name").asText()).isEqualTo("clicks");
+    assertThat(complete.at("/outputs/0/name").asText()).isEqualTo(out.toString());
+    assertThat(complete.at("/outputs/0/outputFacets/outputStatistics/rowCount").asLong())
+        .isEqualTo(25);
+  }
+
+  @Test
+  void rejectedRecordsGoToTheDeadLetterTopicWithTheirReason() throws Exception {
+    kafka.createTopic("dl-in", 1);
+    kafka.createTopic("dl-out", 1);
+    kafka.createTopic("dl-in.dlq", 1);
+    produce("dl-in", 0, 30, "{broken");
+    BatchPlans p =
+        plan(
+            "dl-in",
+            "g-dl",
+            new SinkSpec(
+                null,
+                null,
+                new KafkaSink(kafka.bootstrapServers(), "dl-out", null, null),
+                null,
+                null));
+    p.deadLetter = new DeadLetterSpec("dl-in.dlq", null, 0.1);
+
+    assertThat(p.run(dir).exitCode()).isEqualTo(ExitCodes.OK);
+
+    List<ConsumerRecord<String, String>> dead = kafka.readAll("dl-in.dlq");
+    assertThat(dead).hasSize(1);
+    JsonNode entry = BatchPlans.JSON.readTree(dead.get(0).value());
+    assertThat(entry.get("raw").asText()).isEqualTo("{broken");
+    assertThat(entry.get("step").asText()).isEqualTo("source");
+    assertThat(new String(dead.get(0).headers().lastHeader("tributary.reason").value()))
+        .contains("not JSON");
+    assertThat(ids("dl-out")).hasSize(30);
+  }
+}

@@ -1,0 +1,41 @@
+package io.tributary.runtime.batch;
+
+import static io.tributary.runtime.batch.BatchPlans.files;
+import static io.tributary.runtime.batch.BatchPlans.lake;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tributary.pipeline.FileFormat;
+import io.tributary.pipeline.plan.ExitCodes;
+import io.tributary.pipeline.plan.PlanJson;
+import io.tributary.pipeline.plan.RunSummary;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The container's entry point runs a DataPipeline plan as the operator's Job does. */
+class MainBatchIT {
+  @TempDir Path dir;
+
+  @Test
+  void mainRunsADataPipelinePlanAndLeavesItsSummary() throws Exception {
+    Path in = dir.resolve("in.jsonl");
+    Files.writeString(in, "{\"id\":1}\n{\"id\":2}\n");
+    BatchPlans p = new BatchPlans();
+    p.runId = "dp-20261126-0001";
+    p.source = files(in, FileFormat.JSONL);
+    p.sink = lake(dir.resolve("lake"), FileFormat.PARQUET);
+    Path log = dir.resolve("termination-log");
+
+    int code =
+        RunPlanInChildJvm.runMain(p, dir, Map.of(BatchWorker.ENV_TERMINATION_LOG, log.toString()));
+
+    assertThat(code).isEqualTo(ExitCodes.OK);
+    RunSummary s = PlanJson.readSummary(Files.readString(log));
+    assertThat(s.runId()).isEqualTo("dp-20261126-0001");
+    assertThat(s.outcome()).isEqualTo(RunSummary.SUCCEEDED);
+    assertThat(s.recordsWritten()).isEqualTo(2);
+    assertThat(BatchPlans.lakeRecords(dir.resolve("lake"))).hasSize(2);
+  }
+}

@@ -1,0 +1,97 @@
+package io.tributary.runtime.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tributary.pipeline.plan.ExitCodes;
+import io.tributary.pipeline.plan.PlanJson;
+import io.tributary.pipeline.plan.RunSummary;
+import io.tributary.runtime.PlanException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RunContractTest {
+
+  @Test
+  void aSummaryTooBigForTheTerminationMessageDropsStepsThenShortensTheMessage() throws Exception {
+    List<RunSummary.StepCount> steps = new ArrayList<>();
+    for (int i = 0; i < 200; i++) steps.add(new RunSummary.StepCount("step-number-" + i, i, i, 0));
+    RunSummary big =
+        new RunSummary(
+            "run-1",
+            RunSummary.FAILED,
+            RunSummary.PERMANENT,
+            "x".repeat(10_000),
+            5,
+            0,
+            5,
+            10,
+            "2026-11-25T00:00:00",
+            steps);
+
+    String json = TerminationMessage.render(big);
+
+    assertThat(json.getBytes(StandardCharsets.UTF_8).length)
+        .isLessThanOrEqualTo(TerminationMessage.MAX_BYTES);
+    RunSummary back = PlanJson.readSummary(json);
+    assertThat(back.steps()).isEmpty();
+    assertThat(back.watermark()).isEqualTo("2026-11-25T00:00:00");
+    assertThat(back.message()).startsWith("xxx").endsWith("...");
+  }
+
+  @Test
+  void aSmallSummaryIsKeptWhole() throws Exception {
+    RunSummary s =
+        new RunSummary(
+            "r",
+            RunSummary.SUCCEEDED,
+            null,
+            null,
+            3,
+            3,
+            0,
+            1,
+            null,
+            List.of(new RunSummary.StepCount("source", 3, 3, 0)));
+    assertThat(PlanJson.readSummary(TerminationMessage.render(s))).isEqualTo(s);
+  }
+
+  @Test
+  void failuresAreClassifiedRetryableOrPermanent() {
+    assertThat(Failures.exitCode(new SQLException("down", "08006"))).isEqualTo(ExitCodes.RETRYABLE);
+    assertThat(Failures.exitCode(new SQLException("deadlock", "40P01")))
+        .isEqualTo(ExitCodes.RETRYABLE);
+    assertThat(Failures.exitCode(new SQLException("dup", "23505"))).isEqualTo(ExitCodes.PERMANENT);
+    assertThat(Failures.exitCode(new SQLException("no table", "42P01")))
+        .isEqualTo(ExitCodes.PERMANENT);
+    assertThat(Failures.exitCode(new IOException(new ConnectException("refused"))))
+        .isEqualTo(ExitCodes.RETRYABLE);
+    assertThat(Failures.exitCode(new RuntimeException(new ConnectException("refused"))))
+        .isEqualTo(ExitCodes.RETRYABLE);
+    assertThat(Failures.exitCode(PlanException.at("sink.lake", "bad")))
+        .isEqualTo(ExitCodes.INVALID_PLAN);
+    assertThat(Failures.exitCode(new NullPointerException())).isEqualTo(ExitCodes.PERMANENT);
+    assertThat(Failures.exitCode(RunFailure.retryable("503", null))).isEqualTo(ExitCodes.RETRYABLE);
+  }
+
+  @Test
+  void theRunIdAndWatermarkComeFromTheJobEnvironment() throws Exception {
+    BatchPlans p = new BatchPlans();
+    p.runId = "from-env";
+    p.source =
+        BatchPlans.files(
+            java.nio.file.Path.of("/nonexistent/in.jsonl"), io.tributary.pipeline.FileFormat.JSONL);
+    p.sink =
+        BatchPlans.lake(
+            java.nio.file.Path.of("/nonexistent/lake"), io.tributary.pipeline.FileFormat.JSONL);
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("contract");
+    BatchPlans.Outcome o = p.run(dir);
+    assertThat(o.summary().runId()).isEqualTo("from-env");
+    assertThat(o.exitCode()).isEqualTo(ExitCodes.PERMANENT);
+    assertThat(o.summary().message()).contains("/nonexistent/in.jsonl");
+  }
+}

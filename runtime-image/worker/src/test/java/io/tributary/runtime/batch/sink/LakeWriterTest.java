@@ -1,0 +1,89 @@
+package io.tributary.runtime.batch.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.pipeline.FileFormat;
+import io.tributary.pipeline.plan.RunSummary;
+import io.tributary.pipeline.sink.LakeSink;
+import io.tributary.runtime.batch.source.ParquetRecords;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LakeWriterTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  private static ObjectNode rec(String json) throws Exception {
+    return (ObjectNode) JSON.readTree(json);
+  }
+
+  private static RunSummary summary() {
+    return new RunSummary("r1", RunSummary.SUCCEEDED, null, null, 3, 3, 0, 1, null, List.of());
+  }
+
+  @Test
+  void parquetPartitionsAreInvisibleUntilCommitAndReadBack() throws Exception {
+    Path ds = dir.resolve("events");
+    LakeWriter w =
+        new LakeWriter(
+            new LakeSink(ds.toString(), FileFormat.PARQUET, List.of("country")), null, "r1");
+    assertThat(w.begin()).isEmpty();
+    w.write(rec("{\"id\":1,\"country\":\"AE\",\"amount\":1.5,\"ok\":true}"));
+    w.write(rec("{\"id\":2,\"country\":\"SA\",\"amount\":2,\"ok\":false}"));
+    w.write(rec("{\"id\":3,\"country\":\"AE\",\"amount\":null,\"note\":\"x\"}"));
+    assertThat(visibleDataFiles(ds)).isEmpty();
+
+    w.commit(summary());
+
+    List<Path> files = visibleDataFiles(ds);
+    assertThat(files).hasSize(2);
+    assertThat(ds.resolve("_SUCCESS")).exists();
+    assertThat(ds.resolve("_staging/r1")).doesNotExist();
+    List<ObjectNode> ae = new ArrayList<>();
+    ParquetRecords.read(
+        files.stream().filter(p -> p.toString().contains("country=AE")).findFirst().orElseThrow(),
+        ae::add);
+    assertThat(ae).extracting(r -> r.get("id").asLong()).containsExactly(1L, 3L);
+    assertThat(ae.get(0).get("amount").asDouble()).isEqualTo(1.5);
+    assertThat(ae.get(1).get("note").asText()).isEqualTo("x");
+    assertThat(ae.get(0).has("country")).isFalse();
+  }
+
+  @Test
+  void aRetryOfACommittedRunReturnsItsSummaryAndWritesNothing() throws Exception {
+    Path ds = dir.resolve("d");
+    LakeSink spec = new LakeSink(ds.toString(), FileFormat.JSONL, null);
+    LakeWriter first = new LakeWriter(spec, null, "r1");
+    first.begin();
+    first.write(rec("{\"id\":1}"));
+    first.commit(summary());
+
+    LakeWriter retry = new LakeWriter(spec, null, "r1");
+    assertThat(retry.begin()).contains(summary());
+    assertThat(visibleDataFiles(ds)).hasSize(1);
+  }
+
+  @Test
+  void partitionValuesAreEscapedLikeHive() {
+    assertThat(LakeWriter.escape("a/b=c")).isEqualTo("a%2Fb%3Dc");
+    assertThat(LakeWriter.escape("2026-11-25")).isEqualTo("2026-11-25");
+  }
+
+  static List<Path> visibleDataFiles(Path ds) throws Exception {
+    if (!Files.exists(ds)) return List.of();
+    try (Stream<Path> s = Files.walk(ds)) {
+      return s.filter(Files::isRegularFile)
+          .filter(p -> !ds.relativize(p).toString().startsWith("_"))
+          .sorted()
+          .toList();
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package io.tributary.runtime.lineage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tributary.pipeline.SchemaSpec;
+import io.tributary.pipeline.TransformSpec;
+import io.tributary.pipeline.transform.AggregateTransform;
+import io.tributary.pipeline.transform.DeriveTransform;
+import io.tributary.pipeline.transform.MaskTransform;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FieldLineageTest {
+  static final SchemaSpec SCHEMA =
+      new SchemaSpec(
+          List.of(
+              new SchemaSpec.Field("customer_id", SchemaSpec.Type.STRING, null, true, null),
+              new SchemaSpec.Field("amount", SchemaSpec.Type.NUMBER, null, null, null)),
+          null);
+
+  static TransformSpec mask(String field, MaskTransform.Method m) {
+    return new TransformSpec(
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        new MaskTransform(null, List.of(new MaskTransform.Field(field, m, null, null, null))),
+        null,
+        null);
+  }
+
+  @Test
+  void aFieldDerivedFromAMaskedFieldStaysMarkedMasked() {
+    TransformSpec derive =
+        new TransformSpec(
+            null,
+            null,
+            null,
+            null,
+            new DeriveTransform(
+                List.of(
+                    new DeriveTransform.Field("cid_upper", "customer_id + 'x'"),
+                    new DeriveTransform.Field("aed", "amount * 3.67"))),
+            null,
+            null,
+            null,
+            null,
+            null);
+    List<FieldLineage.Output> out =
+        FieldLineage.compute(
+            SCHEMA, List.of(mask("customer_id", MaskTransform.Method.TOKENIZE), derive));
+
+    assertThat(out)
+        .extracting(FieldLineage.Output::name)
+        .containsExactly("customer_id", "amount", "cid_upper", "aed");
+    assertThat(out.get(2).inputs())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.field()).isEqualTo("customer_id");
+              assertThat(s.masking()).isTrue();
+              assertThat(s.subtype()).isEqualTo("TRANSFORMATION");
+            });
+    assertThat(out.get(3).inputs())
+        .singleElement()
+        .satisfies(s -> assertThat(s.masking()).isFalse());
+  }
+
+  @Test
+  void aggregationKeepsKeysAndNamesItsInputs() {
+    TransformSpec agg =
+        new TransformSpec(
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            new AggregateTransform(
+                List.of("customer_id"),
+                "1h",
+                null,
+                List.of(
+                    new AggregateTransform.Aggregation(
+                        AggregateTransform.Function.SUM, "amount", "total"),
+                    new AggregateTransform.Aggregation(
+                        AggregateTransform.Function.COUNT, null, "n"))));
+    List<FieldLineage.Output> out = FieldLineage.compute(SCHEMA, List.of(agg));
+
+    assertThat(out)
+        .extracting(FieldLineage.Output::name)
+        .containsExactly("customer_id", "total", "n");
+    assertThat(out.get(1).inputs())
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.field()).isEqualTo("amount");
+              assertThat(s.subtype()).isEqualTo("AGGREGATION");
+            });
+    assertThat(out.get(2).inputs()).isEmpty();
+  }
+}

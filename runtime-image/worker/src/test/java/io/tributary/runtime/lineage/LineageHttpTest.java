@@ -1,0 +1,175 @@
+package io.tributary.runtime.lineage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.tributary.pipeline.FileFormat;
+import io.tributary.pipeline.SchemaSpec;
+import io.tributary.pipeline.SecretKeyRef;
+import io.tributary.pipeline.SinkSpec;
+import io.tributary.pipeline.SourceSpec;
+import io.tributary.pipeline.TransformSpec;
+import io.tributary.pipeline.plan.RunSummary;
+import io.tributary.pipeline.plan.WorkerPlan;
+import io.tributary.pipeline.sink.LakeSink;
+import io.tributary.pipeline.source.JdbcSource;
+import io.tributary.pipeline.transform.MaskTransform;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** OpenLineage events over the HTTP transport to a local collector. */
+class LineageHttpTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+  HttpServer server;
+  final List<JsonNode> events = new CopyOnWriteArrayList<>();
+  WorkerPlan plan;
+
+  @BeforeEach
+  void collector() throws Exception {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/api/v1/lineage",
+        ex -> {
+          events.add(JSON.readTree(ex.getRequestBody()));
+          ex.sendResponseHeaders(201, -1);
+          ex.close();
+        });
+    server.start();
+    String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/api/v1/lineage";
+    SchemaSpec schema =
+        new SchemaSpec(
+            List.of(
+                new SchemaSpec.Field("id", SchemaSpec.Type.INTEGER, true, null, null),
+                new SchemaSpec.Field("email", SchemaSpec.Type.STRING, null, true, "contact"),
+                new SchemaSpec.Field("phone", SchemaSpec.Type.STRING, null, true, null)),
+            null);
+    TransformSpec mask =
+        new TransformSpec(
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            new MaskTransform(
+                new SecretKeyRef("k", "k"),
+                List.of(
+                    new MaskTransform.Field("email", MaskTransform.Method.HMAC, null, null, null),
+                    new MaskTransform.Field("phone", MaskTransform.Method.DROP, null, null, null))),
+            null,
+            null);
+    plan =
+        new WorkerPlan(
+            1,
+            WorkerPlan.KIND_BATCH,
+            new WorkerPlan.PipelineIdentity("team-a", "customers", "u"),
+            "run-9",
+            null,
+            0,
+            null,
+            new SourceSpec(
+                new JdbcSource(
+                    "jdbc:postgresql://crm-db:5432/crm",
+                    "customers",
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null),
+                null,
+                null,
+                null,
+                null),
+            List.of(mask),
+            new SinkSpec(
+                new LakeSink("/lake/curated/customers", FileFormat.PARQUET, null),
+                null,
+                null,
+                null,
+                null),
+            schema,
+            null,
+            null,
+            null,
+            null,
+            new WorkerPlan.LineageConfig("http", url, null, null, "prod"));
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop(0);
+  }
+
+  @Test
+  void startAndCompleteCarryDatasetsSchemasAndMaskedColumnLineage() {
+    try (LineageEmitter lineage = LineageEmitter.create(plan, "run-9")) {
+      lineage.start();
+      lineage.complete(
+          new RunSummary("run-9", RunSummary.SUCCEEDED, null, null, 10, 9, 1, 5, null, List.of()));
+    }
+
+    assertThat(events)
+        .extracting(e -> e.get("eventType").asText())
+        .containsExactly("START", "COMPLETE");
+    JsonNode complete = events.get(1);
+    assertThat(complete.at("/run/runId").asText())
+        .isEqualTo(events.get(0).at("/run/runId").asText());
+    assertThat(complete.at("/job/namespace").asText()).isEqualTo("prod");
+    assertThat(complete.at("/job/facets/jobType/processingType").asText()).isEqualTo("BATCH");
+    JsonNode input = complete.at("/inputs/0");
+    assertThat(input.get("namespace").asText()).isEqualTo("postgres://crm-db:5432");
+    assertThat(input.get("name").asText()).isEqualTo("crm.public.customers");
+    assertThat(input.at("/facets/schema/fields/1/description").asText()).isEqualTo("contact [pii]");
+    JsonNode output = complete.at("/outputs/0");
+    assertThat(output.get("namespace").asText()).isEqualTo("file");
+    assertThat(output.at("/facets/schema/fields").findValuesAsText("name"))
+        .containsExactly("id", "email");
+    JsonNode columns = output.at("/facets/columnLineage/fields");
+    assertThat(columns.at("/email/inputFields/0/field").asText()).isEqualTo("email");
+    assertThat(columns.at("/email/inputFields/0/transformations/0/masking").asBoolean()).isTrue();
+    assertThat(columns.at("/id/inputFields/0/transformations/0/masking").asBoolean()).isFalse();
+    assertThat(columns.has("phone")).isFalse();
+    assertThat(output.at("/outputFacets/outputStatistics/rowCount").asLong()).isEqualTo(9);
+  }
+
+  @Test
+  void streamWorkersSendRunningPeriodicallyAndFailWithTheMessage() throws Exception {
+    try (LineageEmitter lineage = LineageEmitter.create(plan, null)) {
+      lineage.start();
+      try (AutoCloseable heartbeat = lineage.runningEvery(Duration.ofMillis(50), () -> 42L)) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> events.size() >= 3);
+      }
+      lineage.fail("broker unreachable");
+    }
+    List<String> types = events.stream().map(e -> e.get("eventType").asText()).toList();
+    assertThat(types.get(0)).isEqualTo("START");
+    assertThat(types.subList(1, types.size() - 1)).isNotEmpty().allMatch("RUNNING"::equals);
+    assertThat(types.get(types.size() - 1)).isEqualTo("FAIL");
+    assertThat(events.get(1).at("/outputs/0/outputFacets/outputStatistics/rowCount").asLong())
+        .isEqualTo(42);
+    assertThat(events.get(events.size() - 1).at("/run/facets/errorMessage/message").asText())
+        .isEqualTo("broker unreachable");
+  }
+
+  @Test
+  void anUnreachableCollectorNeverFailsTheCaller() {
+    server.stop(0);
+    try (LineageEmitter lineage = LineageEmitter.create(plan, "run-9")) {
+      lineage.start();
+      lineage.fail("x");
+    }
+    assertThat(events).isEmpty();
+  }
+}
