@@ -147,14 +147,12 @@ ensure_packages() {
   local pair cmd pkg
   for pair in containerd:containerd runc:runc /usr/lib/cni/bridge:containernetworking-plugins \
     iptables:iptables conntrack:conntrack dockerd:docker.io debootstrap:debootstrap \
-    socat:socat ethtool:ethtool openssl:openssl gcc:gcc java:openjdk-17-jre-headless \
-    mvn:maven ip:iproute2 curl:curl; do
+    socat:socat ethtool:ethtool openssl:openssl gcc:gcc /usr/lib/x86_64-linux-gnu/libc.a:libc6-dev \
+    java:openjdk-17-jre-headless mvn:maven ip:iproute2 ss:iproute2 sysctl:procps curl:curl; do
     cmd=${pair%%:*} pkg=${pair#*:}
     if [[ $cmd == /* ]]; then [ -e "$cmd" ] && continue; else command -v "$cmd" >/dev/null 2>&1 && continue; fi
     missing+=("$pkg")
   done
-  # docker: a CLI may be installed without the Debian engine
-  command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
   [ ${#missing[@]} -eq 0 ] && return 0
   log "installing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
