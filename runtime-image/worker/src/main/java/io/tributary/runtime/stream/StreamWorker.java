@@ -3,6 +3,7 @@ package io.tributary.runtime.stream;
 import io.tributary.pipeline.plan.ExitCodes;
 import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.runtime.Secrets;
+import io.tributary.runtime.lineage.LineageEmitter;
 import io.tributary.runtime.ops.OpsServer;
 import io.tributary.runtime.ops.WorkerMetrics;
 import io.tributary.runtime.transform.TransformChain;
@@ -28,6 +29,8 @@ public final class StreamWorker {
 
   /** Kubernetes' default terminationGracePeriodSeconds is 30; leave room to exit. */
   static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(25);
+
+  static final Duration LINEAGE_HEARTBEAT = Duration.ofMinutes(1);
 
   private final StreamSettings settings;
   private final WorkerPlan plan;
@@ -95,18 +98,32 @@ public final class StreamWorker {
         Thread t = new Thread(loop, "stream-" + i);
         threadList.add(t);
       }
-      threadList.forEach(Thread::start);
-      for (Thread t : threadList) {
-        t.join();
-      }
-      Throwable failure =
-          loops.stream().map(StreamLoop::failure).filter(f -> f != null).findFirst().orElse(null);
-      if (failure instanceof StreamLoop.RecordFailsRunException) {
-        LOG.error("stopping: {}", failure.getMessage());
-        return ExitCodes.PERMANENT;
-      }
-      if (failure != null) {
-        return ExitCodes.RETRYABLE;
+      // Lineage: START now, RUNNING every minute with the records written, COMPLETE or FAIL.
+      try (LineageEmitter lineage = LineageEmitter.create(plan, null)) {
+        lineage.start();
+        Throwable failure;
+        try (AutoCloseable heartbeat =
+            lineage.runningEvery(LINEAGE_HEARTBEAT, () -> (long) metrics.recordsOut.get())) {
+          threadList.forEach(Thread::start);
+          for (Thread t : threadList) {
+            t.join();
+          }
+          failure =
+              loops.stream()
+                  .map(StreamLoop::failure)
+                  .filter(f -> f != null)
+                  .findFirst()
+                  .orElse(null);
+        }
+        if (failure != null) lineage.fail(failure.getMessage());
+        else lineage.complete(null);
+        if (failure instanceof StreamLoop.RecordFailsRunException) {
+          LOG.error("stopping: {}", failure.getMessage());
+          return ExitCodes.PERMANENT;
+        }
+        if (failure != null) {
+          return ExitCodes.RETRYABLE;
+        }
       }
       LOG.info("stream worker stopped");
       return ExitCodes.OK;

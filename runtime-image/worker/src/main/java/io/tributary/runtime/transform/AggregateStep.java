@@ -151,7 +151,7 @@ final class AggregateStep implements StatefulStep {
 
   @Override
   public void flush(Instant now, Consumer<ObjectNode> out) {
-    long t = millis(now);
+    long t = Timestamps.millis(now);
     Iterator<Map.Entry<String, Acc>> it = windows.entrySet().iterator();
     while (it.hasNext()) {
       Map.Entry<String, Acc> e = it.next();
@@ -166,14 +166,6 @@ final class AggregateStep implements StatefulStep {
     if (spec.timestampField() != null && t > closedUntil) {
       closedUntil = t;
       closedChanged = true;
-    }
-  }
-
-  private static long millis(Instant now) {
-    try {
-      return now.toEpochMilli();
-    } catch (ArithmeticException e) {
-      return now.isAfter(Instant.EPOCH) ? Long.MAX_VALUE : Long.MIN_VALUE;
     }
   }
 

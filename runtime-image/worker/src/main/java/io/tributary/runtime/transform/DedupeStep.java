@@ -76,7 +76,8 @@ final class DedupeStep implements StatefulStep {
 
   @Override
   public void flush(Instant now, Consumer<ObjectNode> out) {
-    long t = now.toEpochMilli();
+    // Batch runs flush with Instant.MAX at the end of input.
+    long t = Timestamps.millis(now);
     Iterator<Map.Entry<String, Long>> it = firstSeen.entrySet().iterator();
     while (it.hasNext()) {
       Map.Entry<String, Long> e = it.next();

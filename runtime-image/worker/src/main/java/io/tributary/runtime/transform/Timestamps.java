@@ -80,4 +80,13 @@ final class Timestamps {
       default -> v.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
     };
   }
+
+  /** Epoch millis, saturated: {@code Instant.MAX} (end of input) is later than every record. */
+  static long millis(Instant now) {
+    try {
+      return now.toEpochMilli();
+    } catch (ArithmeticException e) {
+      return now.isAfter(Instant.EPOCH) ? Long.MAX_VALUE : Long.MIN_VALUE;
+    }
+  }
 }

@@ -36,6 +36,14 @@ class DedupeTest {
   }
 
   @Test
+  void theEndOfABatchRunForgetsEveryKey() {
+    TransformChain c = chain(DEDUPE, null);
+    run(c, "{\"id\":1,\"src\":\"a\"}", T0);
+    c.flush(Instant.MAX, r -> {});
+    assertThat(c.stateEntries()).isZero();
+  }
+
+  @Test
   void aRecordWithoutItsKeyIsRejected() {
     TransformChain c = chain(DEDUPE, null);
     assertThatThrownBy(() -> run(c, "{\"id\":1}", T0))
