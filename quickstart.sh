@@ -20,7 +20,8 @@ say "Building the images (operator, runtime) and loading them onto the node"
 e2e/cluster.sh images
 eval "$(e2e/cluster.sh env)"
 
-say "Installing the CRDs and the operator (kubectl apply -k config/default)"
+say "Installing the CRDs and the operator (kubectl apply -f crds/, kubectl apply -k config/default)"
+kubectl apply -f crds/
 kubectl apply -k config/default
 kubectl -n tributary-system rollout restart deployment/tributary-operator >/dev/null
 kubectl -n tributary-system rollout status deployment/tributary-operator --timeout=5m

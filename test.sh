@@ -31,6 +31,7 @@ if [ "$e2e" = 1 ]; then
   e2e/cluster.sh up
   e2e/cluster.sh images
   eval "$(e2e/cluster.sh env)"
+  kubectl apply -f crds/
   kubectl apply -k config/default
   kubectl -n tributary-system rollout restart deployment/tributary-operator >/dev/null
   kubectl -n tributary-system rollout status deployment/tributary-operator --timeout=5m

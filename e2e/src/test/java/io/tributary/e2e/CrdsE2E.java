@@ -36,7 +36,7 @@ class CrdsE2E {
   void explainTeachesTheSpec() {
     String spec = Kubectl.run("explain", "streamjob.spec").ok().out();
     assertThat(spec)
-        .contains("Desired state of a stream")
+        .contains("What the stream reads")
         .contains("guarantee")
         .contains("exactly-once");
     String cron = Kubectl.run("explain", "datapipeline.spec.schedule.cron").ok().out();

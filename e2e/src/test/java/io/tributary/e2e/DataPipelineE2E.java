@@ -12,16 +12,16 @@ import org.junit.jupiter.api.Test;
 
 /** A DataPipeline runs as a real Job to completion and its status shows the run summary. */
 class DataPipelineE2E {
-  private static final String NS = "e2e-batch";
+  private static final String NS = "e2e-batch-" + Topics.RUN;
 
   @BeforeAll
   static void setUp() throws Exception {
     Cluster.requireCluster();
     Kubectl.run("create", "namespace", NS);
-    Topics.create("e2e.orders", 2);
-    Topics.create("e2e.orders.clean", 2);
+    Topics.create(Topics.name("e2e.orders"), 2);
+    Topics.create(Topics.name("e2e.orders.clean"), 2);
     Topics.produce(
-        "e2e.orders",
+        Topics.name("e2e.orders"),
         IntStream.range(0, 40)
             .mapToObj(
                 i ->
@@ -44,16 +44,16 @@ class DataPipelineE2E {
         metadata: {name: orders-clean, namespace: %1$s}
         spec:
           source:
-            kafka: {bootstrapServers: "%2$s", topics: [e2e.orders]}
+            kafka: {bootstrapServers: "%2$s", topics: [e2e.orders.%3$s]}
           transforms:
             - normalize:
                 rules:
                   - {field: email, trim: true, toCase: lower}
           sink:
-            kafka: {bootstrapServers: "%2$s", topic: e2e.orders.clean}
+            kafka: {bootstrapServers: "%2$s", topic: e2e.orders.clean.%3$s}
           compute: {resources: {cpu: 200m, memory: 384Mi}}
         """
-            .formatted(NS, Cluster.kafkaBootstrap()));
+            .formatted(NS, Cluster.kafkaBootstrap(), Topics.RUN));
     await()
         .atMost(Duration.ofMinutes(5))
         .untilAsserted(
@@ -77,7 +77,8 @@ class DataPipelineE2E {
     String jobName =
         Kubectl.jsonpath("datapipeline", NS, "orders-clean", ".status.lastRun.jobName");
     assertThat(Kubectl.jsonpath("job", NS, jobName, ".status.succeeded")).isEqualTo("1");
-    List<String> out = Topics.readCommitted("e2e.orders.clean", 40, Duration.ofMinutes(1));
+    List<String> out =
+        Topics.readCommitted(Topics.name("e2e.orders.clean"), 40, Duration.ofMinutes(1));
     assertThat(out)
         .hasSize(40)
         .allSatisfy(v -> assertThat(v).contains("@example.com\"").doesNotContain("  "));

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * residency-pinned workers never land outside their region.
  */
 class PlacementE2E {
-  private static final String NS = "e2e-placement";
+  private static final String NS = "e2e-placement-" + Topics.RUN;
 
   @BeforeAll
   static void setUp() {
@@ -154,6 +154,51 @@ class PlacementE2E {
                     .isEqualTo("eu-west-1");
               }
             });
+  }
+
+  @Test
+  void theRegionAffinityHoldsEvenWhenAPoolSpansRegions() {
+    // A mislabelled pool: it says me-central-1 but its selector matches fake nodes in both
+    // regions. The required node affinity on the region keeps UAE workers off the EU nodes.
+    Kubectl.apply(
+        """
+        apiVersion: tributary.io/v1alpha1
+        kind: ComputePool
+        metadata: {name: e2e-mixed}
+        spec:
+          region: me-central-1
+          nodeSelector: {tributary.io/node-kind: kwok}
+          taints:
+            - {key: kwok.x-k8s.io/node, value: fake, effect: NoSchedule}
+        """);
+    Kubectl.apply(
+        """
+        apiVersion: tributary.io/v1alpha1
+        kind: StreamJob
+        metadata: {name: uae-spread, namespace: %1$s}
+        spec:
+          source:
+            kafka: {bootstrapServers: "%2$s", topics: [e2e.uae.spread]}
+          sink:
+            kafka: {bootstrapServers: "%2$s", topic: e2e.uae.spread.out}
+          guarantee: at-least-once
+          replicas: 8
+          compute: {pool: e2e-mixed, resources: {cpu: 100m, memory: 128Mi}}
+          residency: {region: me-central-1}
+        """
+            .formatted(NS, Cluster.kafkaBootstrap()));
+    try {
+      await()
+          .atMost(Duration.ofMinutes(3))
+          .untilAsserted(
+              () -> {
+                List<String> nodes = nodesOf("uae-spread");
+                assertThat(nodes).hasSize(8);
+                assertThat(nodes).allSatisfy(n -> assertThat(n).startsWith("kwok-cpu-me-"));
+              });
+    } finally {
+      Kubectl.run("delete", "computepool", "e2e-mixed", "--wait=false");
+    }
   }
 
   /** Nodes the job's pods were scheduled to (pods not yet scheduled are left out). */

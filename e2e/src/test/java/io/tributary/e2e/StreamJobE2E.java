@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * workers.
  */
 class StreamJobE2E {
-  private static final String NS = "e2e-stream";
+  private static final String NS = "e2e-stream-" + Topics.RUN;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @BeforeAll
@@ -33,8 +33,8 @@ class StreamJobE2E {
         stringData: {hmac: e2e-not-a-real-key}
         """
             .formatted(NS));
-    Topics.create("e2e.cards", 3);
-    Topics.create("e2e.cards.masked", 3);
+    Topics.create(Topics.name("e2e.cards"), 3);
+    Topics.create(Topics.name("e2e.cards.masked"), 3);
   }
 
   @AfterAll
@@ -51,7 +51,7 @@ class StreamJobE2E {
         metadata: {name: cards, namespace: %1$s}
         spec:
           source:
-            kafka: {bootstrapServers: "%2$s", topics: [e2e.cards]}
+            kafka: {bootstrapServers: "%2$s", topics: [e2e.cards.%3$s]}
           transforms:
             - filter: {expression: "amount > 0.0"}
             - mask:
@@ -60,13 +60,13 @@ class StreamJobE2E {
                   - {field: card_number, method: keepLast, keep: 4}
                   - {field: email, method: hmac}
           sink:
-            kafka: {bootstrapServers: "%2$s", topic: e2e.cards.masked}
+            kafka: {bootstrapServers: "%2$s", topic: e2e.cards.masked.%3$s}
           guarantee: exactly-once
           checkpointInterval: 1s
           replicas: 1
           compute: {resources: {cpu: 200m, memory: 384Mi}}
         """
-            .formatted(NS, Cluster.kafkaBootstrap()));
+            .formatted(NS, Cluster.kafkaBootstrap(), Topics.RUN));
     List<String> input =
         IntStream.range(0, 50)
             .mapToObj(
@@ -74,9 +74,10 @@ class StreamJobE2E {
                     "{\"txn\":%d,\"card_number\":\"411111111111%03d\",\"email\":\"u%d@example.com\",\"amount\":%s}"
                         .formatted(i, i, i, i % 10 == 0 ? "-1.0" : i + ".5"))
             .toList();
-    Topics.produce("e2e.cards", input);
+    Topics.produce(Topics.name("e2e.cards"), input);
 
-    List<String> output = Topics.readCommitted("e2e.cards.masked", 45, Duration.ofMinutes(4));
+    List<String> output =
+        Topics.readCommitted(Topics.name("e2e.cards.masked"), 45, Duration.ofMinutes(4));
     assertThat(output).hasSize(45);
     for (String v : output) {
       JsonNode n = JSON.readTree(v);
@@ -112,14 +113,14 @@ class StreamJobE2E {
         metadata: {name: scaled, namespace: %1$s}
         spec:
           source:
-            kafka: {bootstrapServers: "%2$s", topics: [e2e.cards]}
+            kafka: {bootstrapServers: "%2$s", topics: [e2e.cards.%3$s]}
           sink:
-            kafka: {bootstrapServers: "%2$s", topic: e2e.cards.copy}
+            kafka: {bootstrapServers: "%2$s", topic: e2e.cards.copy.%3$s}
           guarantee: at-least-once
           replicas: 1
           compute: {resources: {cpu: 100m, memory: 384Mi}}
         """
-            .formatted(NS, Cluster.kafkaBootstrap()));
+            .formatted(NS, Cluster.kafkaBootstrap(), Topics.RUN));
     await()
         .atMost(Duration.ofMinutes(3))
         .until(
@@ -151,13 +152,13 @@ class StreamJobE2E {
         metadata: {name: doomed, namespace: %1$s}
         spec:
           source:
-            kafka: {bootstrapServers: "%2$s", topics: [e2e.cards]}
+            kafka: {bootstrapServers: "%2$s", topics: [e2e.cards.%3$s]}
           sink:
-            kafka: {bootstrapServers: "%2$s", topic: e2e.cards.doomed}
+            kafka: {bootstrapServers: "%2$s", topic: e2e.cards.doomed.%3$s}
           guarantee: at-least-once
           suspend: true
         """
-            .formatted(NS, Cluster.kafkaBootstrap()));
+            .formatted(NS, Cluster.kafkaBootstrap(), Topics.RUN));
     await()
         .atMost(Duration.ofMinutes(2))
         .until(

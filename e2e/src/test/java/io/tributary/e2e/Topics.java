@@ -17,7 +17,15 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Test traffic on the cluster's real Kafka broker. */
 final class Topics {
+  /** Suffix of every topic this run uses: a warm cluster keeps the topics of earlier runs. */
+  static final String RUN = Long.toString(System.currentTimeMillis(), 36);
+
   private Topics() {}
+
+  /** The topic {@code base} of this run, e.g. e2e.cards.lq3x9a. */
+  static String name(String base) {
+    return base + "." + RUN;
+  }
 
   static void create(String topic, int partitions) throws Exception {
     try (Admin admin = Admin.create(Cluster.kafka())) {
