@@ -77,6 +77,7 @@ class ChartTest {
           {"networking.k8s.io", "networkpolicies", "create"},
           {"tributary.io", "streamjobs/status", "patch"},
           {"coordination.k8s.io", "leases", "update"},
+          {"coordination.k8s.io", "leases", "patch"},
           {"", "events", "create"},
           {"", "nodes", "watch"}
         }) {
