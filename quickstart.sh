@@ -33,6 +33,8 @@ apiVersion: v1
 kind: Service
 metadata: {name: kafka, namespace: tributary-system}
 spec:
+  # Headless: the name resolves straight to the broker, which advertises that address anyway.
+  clusterIP: None
   ports: [{name: kafka, port: 9092, targetPort: 9092}]
 ---
 apiVersion: discovery.k8s.io/v1
@@ -46,14 +48,20 @@ ports: [{name: kafka, port: 9092, protocol: TCP}]
 endpoints: [{addresses: ["$kafka_ip"]}]
 YAML
 
+# The broker's own jars (resolved by e2e/cluster.sh) carry the console tools.
+kafka_cp="${TRIBUTARY_E2E_CACHE:-$ROOT/.cache}/kafka/4.4.0/libs/*"
+say "Creating the topics the samples read (workers refuse to start on a missing input topic)"
+for spec in payments.transactions:6 uae-banking.transfers:3 media.images.uploaded:3; do
+  java -cp "$kafka_cp" org.apache.kafka.tools.TopicCommand --bootstrap-server "$KAFKA_BOOTSTRAP" \
+    --create --if-not-exists --topic "${spec%:*}" --partitions "${spec#*:}" --replication-factor 1 2>/dev/null
+done
+
 say "Applying the samples (namespaces, compute pools, pipelines) and their demo Secrets"
 kubectl apply -f config/samples/namespaces.yaml
 kubectl apply -f config/quickstart/demo-secrets.yaml
 kubectl apply -k config/samples
 
 say "Producing 1,000 card transactions into payments.transactions"
-# The broker's own jars (resolved by e2e/cluster.sh) carry the console producer and consumer.
-kafka_cp="${TRIBUTARY_E2E_CACHE:-$ROOT/.cache}/kafka/4.4.0/libs/*"
 python3 - >/tmp/tributary-demo-transactions.jsonl <<'PY'
 import json, random, datetime
 random.seed(7)
