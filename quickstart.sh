@@ -100,6 +100,8 @@ Where to look next:
   kubectl -n tributary-system logs deploy/tributary-operator   # JSON logs
   kubectl explain datapipeline.spec.source              # every field is documented
   e2e/cluster.sh status                                 # components, logs in e2e/.state/logs
-The batch samples read from databases that are not part of this demo: their status shows
-the failed attempts and the backoff, honestly. docs/crds.md explains every field and reason.
+The batch samples wait for their cron schedules (kubectl get dp -o wide shows NEXT RUN). To run
+one now: kubectl -n analytics annotate dp customer-features tributary.io/run-now="\$(date +%s)"
+They read databases that are not part of this demo, so the run fails and backs off, and its
+status says why. docs/crds.md explains every field and reason.
 TXT
