@@ -84,24 +84,15 @@ final class AttemptOutcomes {
                 .orElse(now)
                 .toString();
     RunRecord base =
-        new RunRecord(
+        RunRecords.running(
             job.runId(),
             job.trigger() != null ? job.trigger() : known != null ? known.trigger() : null,
             job.attempt(),
-            RunPhase.RUNNING,
             job.name(),
             scheduledAt,
             job.startedAt() != null
                 ? job.startedAt().toString()
                 : known != null ? known.startedAt() : null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
             known != null && known.upstreamRuns() != null
                 ? known.upstreamRuns()
                 : job.upstreamRuns());

@@ -14,7 +14,7 @@ final class RunRecords {
       int attempt,
       String jobName,
       String scheduledAt,
-      Instant startedAt,
+      String startedAt,
       String upstreamRuns) {
     return new RunRecord(
         id,
@@ -23,7 +23,7 @@ final class RunRecords {
         RunPhase.RUNNING,
         jobName,
         scheduledAt,
-        startedAt.toString(),
+        startedAt,
         null,
         null,
         null,

@@ -268,7 +268,13 @@ public final class RunScheduler {
       runs.put(
           d.id(),
           RunRecords.running(
-              d.id(), d.trigger(), 1, job, d.scheduledAt().toString(), now, d.upstreamRuns()));
+              d.id(),
+              d.trigger(),
+              1,
+              job,
+              d.scheduledAt().toString(),
+              now.toString(),
+              d.upstreamRuns()));
       notes.add(
           Note.normal(
               "RunStarted", "Started run " + d.id() + " (" + d.trigger() + ") as Job " + job));
@@ -291,7 +297,13 @@ public final class RunScheduler {
         runs.put(
             r.id(),
             RunRecords.running(
-                r.id(), r.trigger(), attempt, job, r.scheduledAt(), now, r.upstreamRuns()));
+                r.id(),
+                r.trigger(),
+                attempt,
+                job,
+                r.scheduledAt(),
+                now.toString(),
+                r.upstreamRuns()));
         notes.add(
             Note.normal(
                 "RetryStarted",

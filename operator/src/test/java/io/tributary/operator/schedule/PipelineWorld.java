@@ -7,12 +7,10 @@ import io.tributary.operator.api.RetryPolicy;
 import io.tributary.operator.api.RunRecord;
 import io.tributary.operator.api.Schedule;
 import io.tributary.operator.api.UpstreamRef;
+import io.tributary.operator.testing.MutableClock;
 import io.tributary.pipeline.plan.RunSummary;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +22,7 @@ import java.util.Map;
  * finishing Jobs.
  */
 final class PipelineWorld {
-  final FakeClock clock;
+  final MutableClock clock;
   final RunScheduler scheduler;
   final String name;
   DataPipelineSpec spec;
@@ -38,10 +36,10 @@ final class PipelineWorld {
   final List<String> created = new ArrayList<>();
 
   PipelineWorld(String name, String now, DataPipelineSpec spec) {
-    this(name, new FakeClock(Instant.parse(now)), spec);
+    this(name, new MutableClock(Instant.parse(now)), spec);
   }
 
-  PipelineWorld(String name, FakeClock clock, DataPipelineSpec spec) {
+  PipelineWorld(String name, MutableClock clock, DataPipelineSpec spec) {
     this.name = name;
     this.clock = clock;
     this.scheduler = new RunScheduler(clock);
@@ -167,11 +165,11 @@ final class PipelineWorld {
   }
 
   void at(String instant) {
-    clock.now = Instant.parse(instant);
+    clock.set(Instant.parse(instant));
   }
 
   void advance(Duration d) {
-    clock.now = clock.now.plus(d);
+    clock.advance(d);
   }
 
   static Spec spec() {
@@ -237,29 +235,6 @@ final class PipelineWorld {
           null,
           null,
           historyLimit);
-    }
-  }
-
-  static final class FakeClock extends Clock {
-    Instant now;
-
-    FakeClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
     }
   }
 

@@ -113,7 +113,7 @@ class RunSchedulerTest {
 
   @Test
   void dependsOnChainRunsEachDownstreamOncePerUpstreamSuccess() {
-    var clock = new PipelineWorld.FakeClock(java.time.Instant.parse(T0));
+    var clock = new io.tributary.operator.testing.MutableClock(java.time.Instant.parse(T0));
     var a = new PipelineWorld("a", clock, spec().build());
     var b = new PipelineWorld("b", clock, spec().dependsOn("a").build());
     var c = new PipelineWorld("c", clock, spec().dependsOn("b").build());
