@@ -6,6 +6,7 @@ import io.tributary.pipeline.SecretKeyRef;
 import io.tributary.pipeline.SecretRefs;
 import io.tributary.pipeline.plan.ExitCodes;
 import io.tributary.pipeline.plan.PlanJson;
+import io.tributary.pipeline.plan.RunSummary;
 import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.runtime.batch.BatchWorker;
 import io.tributary.runtime.stream.StreamSettings;
@@ -22,8 +23,8 @@ import java.nio.file.Path;
  * <p>The whole plan is checked before any record is read: transforms compile (CEL, schemas,
  * durations), secret files exist, the source and sink fit the kind. An invalid plan exits {@link
  * ExitCodes#INVALID_PLAN} with one line naming the plan file, the place in the plan (e.g. the step
- * index) and the problem; the line also goes to the termination log so {@code kubectl describe}
- * shows it.
+ * index) and the problem; the line also goes to the termination log (as a run summary) so {@code
+ * kubectl describe} shows it.
  */
 public final class Main {
   static final Path TERMINATION_LOG = Path.of("/dev/termination-log");
@@ -116,7 +117,23 @@ public final class Main {
     System.err.println(line);
     if (Files.isWritable(TERMINATION_LOG)) {
       try {
-        Files.writeString(TERMINATION_LOG, line, StandardCharsets.UTF_8);
+        // A run summary, so the operator shows the reason in the DataPipeline's status.lastRun.
+        String shown = line.length() > 3000 ? line.substring(0, 3000) + "..." : line;
+        Files.writeString(
+            TERMINATION_LOG,
+            PlanJson.write(
+                new RunSummary(
+                    null,
+                    RunSummary.FAILED,
+                    RunSummary.PERMANENT,
+                    message,
+                    0,
+                    0,
+                    0,
+                    0,
+                    null,
+                    null)),
+            StandardCharsets.UTF_8);
       } catch (java.io.IOException e) {
         // The termination log is a convenience; stderr already has the message.
       }
