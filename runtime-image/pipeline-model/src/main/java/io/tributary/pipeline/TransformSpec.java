@@ -58,6 +58,46 @@ public record TransformSpec(
                 + " and window.")
         AggregateTransform aggregate) {
 
+  /** A validate step. */
+  public static TransformSpec of(ValidateTransform t) {
+    return new TransformSpec(null, t, null, null, null, null, null, null, null, null);
+  }
+
+  /** A filter step. */
+  public static TransformSpec of(FilterTransform t) {
+    return new TransformSpec(null, null, t, null, null, null, null, null, null, null);
+  }
+
+  /** A derive step (for a map step use the constructor: map and derive share a type). */
+  public static TransformSpec of(DeriveTransform t) {
+    return new TransformSpec(null, null, null, null, t, null, null, null, null, null);
+  }
+
+  /** A normalize step. */
+  public static TransformSpec of(NormalizeTransform t) {
+    return new TransformSpec(null, null, null, null, null, t, null, null, null, null);
+  }
+
+  /** A dedupe step. */
+  public static TransformSpec of(DedupeTransform t) {
+    return new TransformSpec(null, null, null, null, null, null, t, null, null, null);
+  }
+
+  /** A mask step. */
+  public static TransformSpec of(MaskTransform t) {
+    return new TransformSpec(null, null, null, null, null, null, null, t, null, null);
+  }
+
+  /** A consent step. */
+  public static TransformSpec of(ConsentTransform t) {
+    return new TransformSpec(null, null, null, null, null, null, null, null, t, null);
+  }
+
+  /** An aggregate step. */
+  public static TransformSpec of(AggregateTransform t) {
+    return new TransformSpec(null, null, null, null, null, null, null, null, null, t);
+  }
+
   /** The transform kind that is set, e.g. "mask". */
   @JsonIgnore
   public String kind() {

@@ -137,12 +137,7 @@ public final class BatchBenchmark {
             null);
     p.transforms =
         List.of(
-            new TransformSpec(
-                null,
-                null,
-                null,
-                null,
-                null,
+            TransformSpec.of(
                 new NormalizeTransform(
                     List.of(
                         new NormalizeTransform.Rule(
@@ -162,28 +157,15 @@ public final class BatchBenchmark {
                             null,
                             null,
                             null,
-                            null))),
-                null,
-                null,
-                null,
-                null),
-            new TransformSpec(
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
+                            null)))),
+            TransformSpec.of(
                 new MaskTransform(
                     new SecretKeyRef("mask", "key"),
                     List.of(
                         new MaskTransform.Field(
                             "email", MaskTransform.Method.HMAC, null, null, null),
                         new MaskTransform.Field(
-                            "phone", MaskTransform.Method.KEEP_LAST, 4, null, null))),
-                null,
-                null));
+                            "phone", MaskTransform.Method.KEEP_LAST, 4, null, null)))));
     p.deadLetter =
         new io.tributary.pipeline.DeadLetterSpec(null, dir.resolve("dlq").toString(), 0.0);
     p.sink = BatchPlans.lake(dir.resolve("lake/payments"), FileFormat.PARQUET);

@@ -108,10 +108,7 @@ class FilesToLakeTest {
                 new SchemaSpec.Field("email", Type.STRING, true, true, null),
                 field("country", Type.STRING)),
             null);
-    p.transforms =
-        List.of(
-            new TransformSpec(
-                null, new ValidateTransform(null), null, null, null, null, null, null, null, null));
+    p.transforms = List.of(TransformSpec.of(new ValidateTransform(null)));
     p.deadLetter = new DeadLetterSpec(null, dir.resolve("dlq").toString(), maxRatio);
     p.sink = lake(dir.resolve("lake/events"), FileFormat.PARQUET, "country");
     return p;
@@ -163,12 +160,7 @@ class FilesToLakeTest {
     p.source = files(in, FileFormat.JSONL);
     p.transforms =
         List.of(
-            new TransformSpec(
-                null,
-                null,
-                null,
-                null,
-                null,
+            TransformSpec.of(
                 new NormalizeTransform(
                     List.of(
                         new NormalizeTransform.Rule(
@@ -179,26 +171,13 @@ class FilesToLakeTest {
                             null,
                             null,
                             null,
-                            null))),
-                null,
-                null,
-                null,
-                null),
-            new TransformSpec(
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
+                            null)))),
+            TransformSpec.of(
                 new MaskTransform(
                     new SecretKeyRef("mask-key", "key"),
                     List.of(
                         new MaskTransform.Field(
-                            "email", MaskTransform.Method.HMAC, null, null, null))),
-                null,
-                null));
+                            "email", MaskTransform.Method.HMAC, null, null, null)))));
     Path first = dir.resolve("lake/masked");
     p.sink = lake(first, FileFormat.PARQUET);
     assertThat(p.run(dir).exitCode()).isEqualTo(ExitCodes.OK);
@@ -224,21 +203,12 @@ class FilesToLakeTest {
     p.source = files(jsonl(1), FileFormat.JSONL);
     p.transforms =
         List.of(
-            new TransformSpec(
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
+            TransformSpec.of(
                 new MaskTransform(
                     new SecretKeyRef("mask-key", "key"),
                     List.of(
                         new MaskTransform.Field(
-                            "email", MaskTransform.Method.HMAC, null, null, null))),
-                null,
-                null));
+                            "email", MaskTransform.Method.HMAC, null, null, null)))));
     p.sink = lake(dir.resolve("lake/x"), FileFormat.JSONL);
 
     BatchPlans.Outcome o = p.run(dir);
@@ -266,16 +236,7 @@ class FilesToLakeTest {
     p.source = files(in, FileFormat.JSONL);
     p.transforms =
         List.of(
-            new TransformSpec(
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
+            TransformSpec.of(
                 new AggregateTransform(
                     List.of("customer"),
                     "1d",

@@ -282,14 +282,8 @@ class JdbcIT {
             null);
     p.transforms =
         List.of(
-            new TransformSpec(
-                null, new ValidateTransform(null), null, null, null, null, null, null, null, null),
-            new TransformSpec(
-                null,
-                null,
-                null,
-                null,
-                null,
+            TransformSpec.of(new ValidateTransform(null)),
+            TransformSpec.of(
                 new NormalizeTransform(
                     List.of(
                         new NormalizeTransform.Rule(
@@ -300,11 +294,7 @@ class JdbcIT {
                             null,
                             null,
                             null,
-                            null))),
-                null,
-                null,
-                null,
-                null));
+                            null)))));
     p.deadLetter = new DeadLetterSpec(null, dir.resolve("dlq").toString(), 0.01);
 
     BatchPlans.Outcome o = p.run(dir);
@@ -331,19 +321,7 @@ class JdbcIT {
         plan(
             source("orders", null, "id", 4, null),
             lake(dir.resolve("lake/dedupe"), FileFormat.JSONL));
-    p.transforms =
-        List.of(
-            new TransformSpec(
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                new DedupeTransform(List.of("customer"), "1h"),
-                null,
-                null,
-                null));
+    p.transforms = List.of(TransformSpec.of(new DedupeTransform(List.of("customer"), "1h")));
 
     BatchPlans.Outcome o = p.run(dir);
 

@@ -19,36 +19,18 @@ class FieldLineageTest {
           null);
 
   static TransformSpec mask(String field, MaskTransform.Method m) {
-    return new TransformSpec(
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        new MaskTransform(null, List.of(new MaskTransform.Field(field, m, null, null, null))),
-        null,
-        null);
+    return TransformSpec.of(
+        new MaskTransform(null, List.of(new MaskTransform.Field(field, m, null, null, null))));
   }
 
   @Test
   void aFieldDerivedFromAMaskedFieldStaysMarkedMasked() {
     TransformSpec derive =
-        new TransformSpec(
-            null,
-            null,
-            null,
-            null,
+        TransformSpec.of(
             new DeriveTransform(
                 List.of(
                     new DeriveTransform.Field("cid_upper", "customer_id + 'x'"),
-                    new DeriveTransform.Field("aed", "amount * 3.67"))),
-            null,
-            null,
-            null,
-            null,
-            null);
+                    new DeriveTransform.Field("aed", "amount * 3.67"))));
     List<FieldLineage.Output> out =
         FieldLineage.compute(
             SCHEMA, List.of(mask("customer_id", MaskTransform.Method.TOKENIZE), derive));
@@ -72,16 +54,7 @@ class FieldLineageTest {
   @Test
   void aggregationKeepsKeysAndNamesItsInputs() {
     TransformSpec agg =
-        new TransformSpec(
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
+        TransformSpec.of(
             new AggregateTransform(
                 List.of("customer_id"),
                 "1h",

@@ -53,21 +53,13 @@ class LineageHttpTest {
                 new SchemaSpec.Field("phone", SchemaSpec.Type.STRING, null, true, null)),
             null);
     TransformSpec mask =
-        new TransformSpec(
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
+        TransformSpec.of(
             new MaskTransform(
                 new SecretKeyRef("k", "k"),
                 List.of(
                     new MaskTransform.Field("email", MaskTransform.Method.HMAC, null, null, null),
-                    new MaskTransform.Field("phone", MaskTransform.Method.DROP, null, null, null))),
-            null,
-            null);
+                    new MaskTransform.Field(
+                        "phone", MaskTransform.Method.DROP, null, null, null))));
     plan =
         new WorkerPlan(
             1,
