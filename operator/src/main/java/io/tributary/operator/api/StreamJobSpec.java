@@ -28,22 +28,14 @@ import java.util.List;
     message =
         "spec.source: a StreamJob reads from Kafka; set source.kafka (use a DataPipeline for"
             + " jdbc, files or http)")
+// The stream worker has no feature-store writer yet: the schema refuses what it cannot run.
 @ValidationRule(
-    value = "!has(self.sink) || has(self.sink.kafka) || has(self.sink.featureStore)",
+    value = "!has(self.sink) || has(self.sink.kafka)",
     fieldPath = ".sink",
     message =
-        "spec.sink: a StreamJob writes to Kafka or the feature store; set sink.kafka or"
-            + " sink.featureStore (use a DataPipeline for lake or jdbc)")
-// exactly-once is the default, so an unset guarantee with a feature-store sink is refused too.
-@ValidationRule(
-    value =
-        "!has(self.sink) || !has(self.sink.featureStore) || (has(self.guarantee) &&"
-            + " self.guarantee == 'at-least-once')",
-    fieldPath = ".guarantee",
-    message =
-        "spec.guarantee: exactly-once (the default) needs a Kafka sink; Redis writes are"
-            + " idempotent but not transactional, so set guarantee: at-least-once with"
-            + " sink.featureStore")
+        "spec.sink: a StreamJob writes to Kafka; set sink.kafka (a StreamJob feature-store sink"
+            + " is not built yet: load features with a DataPipeline, e.g. a bounded Kafka read"
+            + " into sink.featureStore; use a DataPipeline for lake or jdbc)")
 @ValidationRule(
     value =
         "!has(self.transforms) || has(self.schema) || !self.transforms.exists(t,"
@@ -62,8 +54,8 @@ public record StreamJobSpec(
         List<TransformSpec> transforms,
     @Required
         @JsonPropertyDescription(
-            "Where to write: sink.kafka (transactional, for exactly-once) or sink.featureStore"
-                + " (Redis, needs guarantee at-least-once).")
+            "Where to write: sink.kafka (transactional with exactly-once). Other sink kinds are for"
+                + " DataPipelines.")
         SinkSpec sink,
     @JsonPropertyDescription("Record schema for validation, lineage and PII tagging.")
         SchemaSpec schema,

@@ -6,6 +6,7 @@ import io.tributary.pipeline.SchemaSpec;
 import io.tributary.pipeline.SinkSpec;
 import io.tributary.pipeline.SourceSpec;
 import io.tributary.pipeline.TransformSpec;
+import io.tributary.plan.PlanProblem;
 import java.util.List;
 import java.util.Optional;
 
@@ -50,5 +51,20 @@ public final class PipelineChecks {
     if (!cel.isEmpty())
       return Optional.of(new Problem("InvalidExpression", String.join("; ", cel)));
     return Optional.empty();
+  }
+
+  /**
+   * The first problem the plan compiler found, worded as the worker words it, below {@code spec.}.
+   */
+  public static Optional<Problem> plan(List<PlanProblem> problems) {
+    return problems.stream()
+        .findFirst()
+        .map(
+            p ->
+                new Problem(
+                    p.kind() == PlanProblem.Kind.INVALID_EXPRESSION
+                        ? "InvalidExpression"
+                        : "InvalidSpec",
+                    "spec." + p));
   }
 }

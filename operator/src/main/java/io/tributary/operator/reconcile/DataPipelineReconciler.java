@@ -27,6 +27,8 @@ import io.tributary.operator.policy.DataPipelineChecks;
 import io.tributary.operator.policy.PipelineChecks;
 import io.tributary.operator.policy.ResidencyPolicy;
 import io.tributary.operator.render.DataPipelineRenderer;
+import io.tributary.operator.render.Names;
+import io.tributary.operator.render.PlanRenderer;
 import io.tributary.operator.schedule.ObservedJob;
 import io.tributary.operator.schedule.RunDecision;
 import io.tributary.operator.schedule.RunInputs;
@@ -105,12 +107,13 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
     ComputePoolSpec pool = poolName == null ? null : Watches.poolSpec(context, poolName);
     Optional<PipelineChecks.Problem> problem =
         DataPipelineChecks.check(
-            p.getMetadata().getName(), spec, pool, region, Upstreams.dependencyEdges(context, p));
+                p.getMetadata().getName(),
+                spec,
+                pool,
+                region,
+                Upstreams.dependencyEdges(context, p))
+            .or(() -> PipelineChecks.plan(PlanRenderer.batch(p, config, null).problems()));
     if (problem.isPresent()) return invalid(p, problem.get(), context);
-
-    WorkerPlan plan = DataPipelineRenderer.plan(p, region, config);
-    ConfigMap planMap = DataPipelineRenderer.planConfigMap(p, plan);
-    applier.apply(planMap, applier.read(planMap));
 
     List<Job> jobs = List.copyOf(context.getSecondaryResources(Job.class));
     List<ObservedJob> observed = jobs.stream().map(j -> observe(j, p, context)).toList();
@@ -125,7 +128,7 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
                 annotation(p, Groups.RUN_NOW_ANNOTATION),
                 observed,
                 Upstreams.latestRuns(context, p)));
-    carryOut(p, decision, plan, pool, region, context);
+    carryOut(p, decision, pool, region, context);
     DataPipelineStatus status = withConditionTimes(decision.status(), p.getStatus());
     metrics.phase(p, status.phase());
     if (!status.equals(p.getStatus())) writeStatus(p, status, context);
@@ -137,7 +140,6 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
   private void carryOut(
       DataPipeline p,
       RunDecision decision,
-      WorkerPlan plan,
       ComputePoolSpec pool,
       Optional<String> region,
       Context<DataPipeline> context) {
@@ -152,22 +154,21 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
           .withName(name)
           .withPropagationPolicy(DeletionPropagation.BACKGROUND)
           .delete();
+      context
+          .getClient()
+          .configMaps()
+          .inNamespace(p.getMetadata().getNamespace())
+          .withName(Names.runPlan(name))
+          .delete();
     }
     // Each run resumes where the last successful one stopped.
     String watermark = decision.status().watermark();
     for (RunDecision.StartJob start : decision.create()) {
       try (var ignored = MDC.putCloseable("run.id", start.runId())) {
-        Job job =
-            DataPipelineRenderer.job(
-                p,
-                plan,
-                start.runId(),
-                start.attempt(),
-                start.trigger(),
-                watermark,
-                pool,
-                region,
-                config);
+        var run = new WorkerPlan.Run(start.runId(), start.attempt(), watermark);
+        WorkerPlan plan = PlanRenderer.batch(p, config, run).plan();
+        createPlan(DataPipelineRenderer.runPlanConfigMap(p, plan), context);
+        Job job = DataPipelineRenderer.job(p, plan, start.trigger(), pool, region, config);
         create(p, remember(job, start), context);
       }
     }
@@ -236,6 +237,16 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
     }
     job.getMetadata().setAnnotations(annotations);
     return job;
+  }
+
+  /** The attempt's plan goes first, so the Job's pod finds it when it starts. */
+  private static void createPlan(ConfigMap plan, Context<DataPipeline> context) {
+    try {
+      context.getClient().resource(plan).create();
+    } catch (KubernetesClientException e) {
+      // Deterministic name: an earlier reconcile created it for this very attempt.
+      if (e.getCode() != 409) throw e;
+    }
   }
 
   @SuppressWarnings("unchecked")

@@ -27,7 +27,9 @@ import io.tributary.operator.render.PlanRenderer;
 import io.tributary.operator.render.StreamJobRenderer;
 import io.tributary.operator.status.StreamJobStatuses;
 import io.tributary.pipeline.Durations;
+import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.pipeline.source.KafkaSource;
+import io.tributary.plan.PlanCompiler;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -89,15 +91,17 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
     Optional<String> region = ResidencyPolicy.effectiveRegion(spec.residency(), namespaceRegion);
     String poolName = pool(spec);
     ComputePoolSpec pool = poolName == null ? null : Watches.poolSpec(context, poolName);
+    PlanCompiler.Result plan = PlanRenderer.stream(job, config);
     Optional<PipelineChecks.Problem> problem =
         PipelineChecks.check(
-            spec.source(),
-            spec.transforms(),
-            spec.sink(),
-            spec.schema(),
-            spec.compute(),
-            pool,
-            region);
+                spec.source(),
+                spec.transforms(),
+                spec.sink(),
+                spec.schema(),
+                spec.compute(),
+                pool,
+                region)
+            .or(() -> PipelineChecks.plan(plan.problems()));
     if (problem.isPresent()) {
       // Stop the workers: a residency violation must not keep moving data while someone fixes it.
       context
@@ -106,10 +110,11 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
       StreamJobStatus status = StreamJobStatuses.invalid(job, problem.get(), clock.instant());
       return statusUpdate(job, status, problem.get());
     }
-    LagSource.Lag lag = readLag(job);
+    LagSource.Lag lag = readLag(job, plan.plan());
     int replicas =
         desiredReplicas(job, lag, context.getSecondaryResource(Deployment.class).orElse(null));
-    List<HasMetadata> desired = StreamJobRenderer.render(job, replicas, pool, region, config);
+    List<HasMetadata> desired =
+        StreamJobRenderer.render(job, plan.plan(), replicas, pool, region, config);
     for (HasMetadata object : desired) {
       HasMetadata observed =
           object instanceof Deployment
@@ -182,11 +187,10 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
   }
 
   /** Total consumer-group lag, or null when the brokers cannot be asked right now. */
-  private LagSource.Lag readLag(StreamJob job) {
-    KafkaSource k = job.getSpec().source().kafka();
-    String group = k.consumerGroup() != null ? k.consumerGroup() : PlanRenderer.defaultGroup(job);
+  private LagSource.Lag readLag(StreamJob job, WorkerPlan plan) {
+    KafkaSource k = plan.source().kafka();
     try {
-      return lagSource.read(k.bootstrapServers(), group, k.topics());
+      return lagSource.read(k.bootstrapServers(), k.consumerGroup(), k.topics());
     } catch (Exception e) {
       log.debug("cannot read lag of {}: {}", job.getMetadata().getName(), e.toString());
       return null;

@@ -19,23 +19,24 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** Desired state of a DataPipeline: its plan ConfigMap, and the Job of one run attempt. */
+/**
+ * Desired state of one attempt of a DataPipeline run: its plan ConfigMap (the run id, attempt and
+ * watermark are in the plan, so each attempt has its own) and its Job.
+ */
 public final class DataPipelineRenderer {
   public static final String KIND_LABEL = "datapipeline";
-  public static final String ENV_RUN_ID = "TRIBUTARY_RUN_ID";
-  public static final String ENV_ATTEMPT = "TRIBUTARY_RUN_ATTEMPT";
-  public static final String ENV_WATERMARK = "TRIBUTARY_WATERMARK";
   static final Duration DEFAULT_RUN_TIMEOUT = Duration.ofHours(6);
 
   private DataPipelineRenderer() {}
 
-  public static WorkerPlan plan(DataPipeline p, Optional<String> region, OperatorConfig config) {
-    return PlanRenderer.batch(p, region, config);
-  }
-
-  public static ConfigMap planConfigMap(DataPipeline p, WorkerPlan plan) {
+  /**
+   * The plan of one attempt, named after its Job. It is owned by the pipeline and deleted with its
+   * Job, so the plan a finished run ran stays readable as long as the run is in the history.
+   */
+  public static ConfigMap runPlanConfigMap(DataPipeline p, WorkerPlan plan) {
+    String job = Names.job(p.getMetadata().getName(), plan.run().id(), plan.run().attempt());
     return new ConfigMapBuilder()
-        .withMetadata(meta(p, Names.plan(p.getMetadata().getName()), Map.of()))
+        .withMetadata(meta(p, Names.runPlan(job), runLabels(plan.run())))
         .withData(Map.of(WorkerPod.PLAN_KEY, PlanJson.write(plan)))
         .build();
   }
@@ -44,42 +45,33 @@ public final class DataPipelineRenderer {
    * The Job of one attempt of a run. Kubernetes never retries it (backoffLimit 0): the operator
    * owns retries, so it can tell a retryable failure from a permanent one and back off.
    *
-   * @param watermark the incremental source's high watermark from the last success, or null
+   * @param plan the attempt's compiled plan ({@link PlanRenderer#batch} with its run)
    */
   public static Job job(
       DataPipeline p,
       WorkerPlan plan,
-      String runId,
-      int attempt,
       String trigger,
-      String watermark,
       ComputePoolSpec pool,
       Optional<String> region,
       OperatorConfig config) {
     String name = p.getMetadata().getName();
-    Map<String, String> runLabels = new LinkedHashMap<>();
-    runLabels.put(Groups.LABEL_RUN_ID, runId);
-    runLabels.put(Groups.LABEL_ATTEMPT, String.valueOf(attempt));
+    WorkerPlan.Run run = plan.run();
+    String jobName = Names.job(name, run.id(), run.attempt());
     Map<String, String> podLabels = Labels.common(KIND_LABEL, name);
-    podLabels.putAll(runLabels);
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put(ENV_RUN_ID, runId);
-    env.put(ENV_ATTEMPT, String.valueOf(attempt));
-    if (watermark != null) env.put(ENV_WATERMARK, watermark);
+    podLabels.putAll(runLabels(run));
     var input =
         new WorkerPod.Input(
             podLabels,
-            Names.plan(name),
+            Names.runPlan(jobName),
             Names.sha256(PlanJson.write(plan)),
             SecretRefs.names(SecretRefs.collect(plan.source(), plan.transforms(), plan.sink())),
             p.getSpec().compute(),
             pool,
             region,
             null,
-            false,
-            env);
+            false);
     Duration timeout = Durations.parseOr(p.getSpec().runTimeout(), DEFAULT_RUN_TIMEOUT);
-    ObjectMeta meta = meta(p, Names.job(name, runId, attempt), runLabels);
+    ObjectMeta meta = meta(p, jobName, runLabels(run));
     meta.setAnnotations(Map.of("tributary.io/trigger", trigger));
     return new JobBuilder()
         .withMetadata(meta)
@@ -91,6 +83,13 @@ public final class DataPipelineRenderer {
         .withTemplate(WorkerPod.template(input, config))
         .endSpec()
         .build();
+  }
+
+  private static Map<String, String> runLabels(WorkerPlan.Run run) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(Groups.LABEL_RUN_ID, run.id());
+    labels.put(Groups.LABEL_ATTEMPT, String.valueOf(run.attempt()));
+    return labels;
   }
 
   private static ObjectMeta meta(DataPipeline p, String name, Map<String, String> extra) {

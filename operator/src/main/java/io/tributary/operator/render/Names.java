@@ -19,6 +19,11 @@ public final class Names {
     return fit(pipeline + "-worker");
   }
 
+  /** The plan ConfigMap of one attempt of one run: the Job's name, suffixed. */
+  public static String runPlan(String jobName) {
+    return jobName + "-plan";
+  }
+
   /** The Job of one attempt of one run, e.g. {@code orders-s202611250200-1}. */
   public static String job(String pipeline, String runId, int attempt) {
     return fit(pipeline + "-" + runId + "-" + attempt);

@@ -36,16 +36,17 @@ public final class StreamJobRenderer {
   private StreamJobRenderer() {}
 
   /**
+   * @param plan the job's compiled plan ({@link PlanRenderer#stream})
    * @param replicas workers wanted now (spec, scale subresource or autoscaler, 0 when suspended)
    * @param pool the spec of the pool the job names, or null
    */
   public static List<HasMetadata> render(
       StreamJob job,
+      WorkerPlan plan,
       int replicas,
       ComputePoolSpec pool,
       Optional<String> region,
       OperatorConfig config) {
-    WorkerPlan plan = PlanRenderer.stream(job, region, config);
     String planJson = PlanJson.write(plan);
     return List.of(
         planConfigMap(job, planJson),
@@ -89,8 +90,7 @@ public final class StreamJobRenderer {
             pool,
             region,
             Names.worker(name),
-            true,
-            Map.of());
+            true);
     return new DeploymentBuilder()
         .withMetadata(meta(job, Names.worker(name)))
         .withNewSpec()

@@ -56,7 +56,6 @@ public final class WorkerPod {
    * @param region the residency region, if any
    * @param serviceAccount service account, or null for the namespace default
    * @param stream streams get a readiness probe and restart; batch runs never restart
-   * @param env extra environment (run id, watermark)
    */
   public record Input(
       Map<String, String> labels,
@@ -67,8 +66,7 @@ public final class WorkerPod {
       ComputePoolSpec pool,
       Optional<String> region,
       String serviceAccount,
-      boolean stream,
-      Map<String, String> env) {}
+      boolean stream) {}
 
   private WorkerPod() {}
 
@@ -160,15 +158,6 @@ public final class WorkerPod {
             .withName("JAVA_TOOL_OPTIONS")
             .withValue("-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError")
             .build());
-    if (in.stream() && compute != null && compute.parallelism() != null) {
-      // The stream worker runs this many processing loops; batch runs split reads by partitions.
-      env.add(
-          new EnvVarBuilder()
-              .withName("TRIBUTARY_THREADS")
-              .withValue(String.valueOf(compute.parallelism()))
-              .build());
-    }
-    in.env().forEach((k, v) -> env.add(new EnvVarBuilder().withName(k).withValue(v).build()));
     ContainerBuilder c =
         new ContainerBuilder()
             .withName("worker")

@@ -12,6 +12,7 @@ import io.tributary.operator.api.RunRecord;
 import io.tributary.operator.schedule.RunIds;
 import io.tributary.operator.testing.MockCluster;
 import io.tributary.pipeline.plan.RunSummary;
+import io.tributary.pipeline.plan.WorkerPlan;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -29,7 +30,8 @@ class DataPipelineReconcilerTest extends DataPipelineTestBase {
   void createStartsTheFirstRunWithItsPlanBothOwnedByThePipeline() {
     DataPipeline p = create("orders", "");
     Job job = awaitJob("orders-g1-1");
-    ConfigMap plan = cluster.client().configMaps().inNamespace(NS).withName("orders-plan").get();
+    ConfigMap plan =
+        cluster.client().configMaps().inNamespace(NS).withName("orders-g1-1-plan").get();
     assertThat(plan.getData()).containsKey("plan.json");
     String uid = p.getMetadata().getUid();
     for (var o : List.of(plan, job)) {
@@ -42,9 +44,10 @@ class DataPipelineReconcilerTest extends DataPipelineTestBase {
                 assertThat(r.getController()).isTrue();
               });
     }
-    assertThat(env(job))
-        .containsEntry("TRIBUTARY_RUN_ID", "g1")
-        .containsEntry("TRIBUTARY_RUN_ATTEMPT", "1");
+    // The run is in the attempt's own plan, not in environment variables.
+    assertThat(runPlan(job).run()).isEqualTo(new WorkerPlan.Run("g1", 1, null));
+    assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .noneMatch(e -> e.getName().startsWith("TRIBUTARY_"));
     assertThat(job.getSpec().getTemplate().getSpec().getNodeSelector())
         .containsEntry("tributary.io/pool", "cpu-standard");
     await().untilAsserted(() -> assertThat(status("orders").phase()).isEqualTo("Running"));
@@ -86,7 +89,7 @@ class DataPipelineReconcilerTest extends DataPipelineTestBase {
     edit("orders", p -> p.getMetadata().setLabels(Map.of("team", "growth")));
     editSpec("orders", "historyLimit: 5");
     Job next = awaitJob("orders-g" + pipeline("orders").getMetadata().getGeneration() + "-1");
-    assertThat(env(next)).containsEntry("TRIBUTARY_WATERMARK", "2026-11-25T10:00:00Z");
+    assertThat(runPlan(next).run().watermark()).isEqualTo("2026-11-25T10:00:00Z");
   }
 
   @Test
@@ -104,7 +107,7 @@ class DataPipelineReconcilerTest extends DataPipelineTestBase {
     clock.advance(Duration.ofSeconds(30));
     poke("orders");
     Job retry = awaitJob("orders-g1-2");
-    assertThat(env(retry)).containsEntry("TRIBUTARY_RUN_ATTEMPT", "2");
+    assertThat(runPlan(retry).run().attempt()).isEqualTo(2);
     await().untilAsserted(() -> assertThat(status("orders").lastRun().attempt()).isEqualTo(2));
   }
 

@@ -4,8 +4,8 @@ import static io.tributary.operator.testing.Golden.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -264,10 +264,21 @@ abstract class DataPipelineTestBase {
         .toList();
   }
 
-  static Map<String, String> env(Job job) {
-    return job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
-        .filter(e -> e.getValue() != null)
-        .collect(java.util.stream.Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+  /** The plan the Job's pod mounts: the attempt's own plan ConfigMap. */
+  io.tributary.pipeline.plan.WorkerPlan runPlan(Job job) {
+    ConfigMap map =
+        cluster
+            .client()
+            .configMaps()
+            .inNamespace(NS)
+            .withName(job.getMetadata().getName() + "-plan")
+            .get();
+    assertThat(map).as("plan ConfigMap of %s", job.getMetadata().getName()).isNotNull();
+    try {
+      return PlanJson.readPlan(map.getData().get("plan.json"));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new AssertionError(e);
+    }
   }
 
   DataPipeline pipeline(String name) {

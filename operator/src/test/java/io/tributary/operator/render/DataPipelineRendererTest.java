@@ -3,6 +3,7 @@ package io.tributary.operator.render;
 import static io.tributary.operator.testing.Golden.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.tributary.operator.api.ComputePool;
 import io.tributary.operator.api.DataPipeline;
@@ -20,31 +21,39 @@ class DataPipelineRendererTest {
   void scheduledRunOfCustomerFeatures() {
     DataPipeline p = fixture("customer-features.yaml", DataPipeline.class);
     ComputePool pool = fixture("cpu-pool.yaml", ComputePool.class);
-    WorkerPlan plan = DataPipelineRenderer.plan(p, Optional.of("me-central-1"), config);
+    var run = new WorkerPlan.Run("s202611250200", 2, "2026-11-24T02:00:00Z");
+    WorkerPlan plan = PlanRenderer.batch(p, config, run).plan();
     Job job =
         DataPipelineRenderer.job(
-            p,
-            plan,
-            "s202611250200",
-            2,
-            "schedule",
-            "2026-11-24T02:00:00Z",
-            pool.getSpec(),
-            Optional.of("me-central-1"),
-            config);
+            p, plan, "schedule", pool.getSpec(), Optional.of("me-central-1"), config);
     Golden.assertMatches(
         "DataPipelineRendererTest.scheduledRunOfCustomerFeatures",
-        List.of(DataPipelineRenderer.planConfigMap(p, plan), job));
+        List.of(DataPipelineRenderer.runPlanConfigMap(p, plan), job));
   }
 
   @Test
-  void planCarriesDefaultsAndNoRunSpecificValues() {
+  void eachAttemptHasItsOwnPlanWithTheRunAndTheDefaults() {
     DataPipeline p = fixture("customer-features.yaml", DataPipeline.class);
-    WorkerPlan plan = DataPipelineRenderer.plan(p, Optional.empty(), config);
-    assertThat(plan.runId()).isNull();
+    var run = new WorkerPlan.Run("s202611250200", 2, "2026-11-24T02:00:00Z");
+    WorkerPlan plan = PlanRenderer.batch(p, config, run).plan();
+    assertThat(plan.run()).isEqualTo(run);
     assertThat(plan.deadLetter().path()).isEqualTo("/lake/curated/customer_features/_rejected");
     assertThat(plan.deadLetter().maxRejectedRatio()).isEqualTo(0.01);
     assertThat(plan.progressInterval()).isEqualTo("10s");
+    ConfigMap map = DataPipelineRenderer.runPlanConfigMap(p, plan);
+    Job job = DataPipelineRenderer.job(p, plan, "schedule", null, Optional.empty(), config);
+    assertThat(map.getMetadata().getName())
+        .isEqualTo(Names.runPlan(job.getMetadata().getName()))
+        .isEqualTo(job.getMetadata().getName() + "-plan");
+    assertThat(job.getSpec().getTemplate().getSpec().getVolumes())
+        .anySatisfy(
+            v ->
+                assertThat(v.getConfigMap())
+                    .isNotNull()
+                    .extracting(c -> c.getName())
+                    .isEqualTo(map.getMetadata().getName()));
+    assertThat(job.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .noneMatch(e -> e.getName().startsWith("TRIBUTARY_"));
   }
 
   @Test

@@ -20,8 +20,7 @@ class StreamJobRendererTest {
   void fraudScoringOnACpuPoolPinnedToItsRegion() {
     StreamJob job = fixture("fraud-streamjob.yaml", StreamJob.class);
     ComputePool pool = fixture("cpu-pool.yaml", ComputePool.class);
-    List<HasMetadata> objects =
-        StreamJobRenderer.render(job, 2, pool.getSpec(), Optional.of("me-central-1"), config);
+    List<HasMetadata> objects = render(job, 2, pool.getSpec(), Optional.of("me-central-1"), config);
     Golden.assertMatches("StreamJobRendererTest.fraudScoringOnACpuPoolPinnedToItsRegion", objects);
   }
 
@@ -29,8 +28,7 @@ class StreamJobRendererTest {
   void gpuWorkersRequestTheAcceleratorAndTolerateThePoolTaint() {
     StreamJob job = fixture("gpu-streamjob.yaml", StreamJob.class);
     ComputePool pool = fixture("gpu-pool.yaml", ComputePool.class);
-    List<HasMetadata> objects =
-        StreamJobRenderer.render(job, 1, pool.getSpec(), Optional.empty(), config);
+    List<HasMetadata> objects = render(job, 1, pool.getSpec(), Optional.empty(), config);
     Golden.assertMatches(
         "StreamJobRendererTest.gpuWorkersRequestTheAcceleratorAndTolerateThePoolTaint", objects);
   }
@@ -38,16 +36,16 @@ class StreamJobRendererTest {
   @Test
   void renderingIsDeterministic() {
     StreamJob job = fixture("fraud-streamjob.yaml", StreamJob.class);
-    assertThat(StreamJobRenderer.render(job, 2, null, Optional.empty(), config))
-        .isEqualTo(StreamJobRenderer.render(job, 2, null, Optional.empty(), config));
+    assertThat(render(job, 2, null, Optional.empty(), config))
+        .isEqualTo(render(job, 2, null, Optional.empty(), config));
   }
 
   @Test
   void scalingDoesNotChangeThePodTemplate() {
     StreamJob job = fixture("fraud-streamjob.yaml", StreamJob.class);
-    Deployment two = deployment(StreamJobRenderer.render(job, 2, null, Optional.empty(), config));
+    Deployment two = deployment(render(job, 2, null, Optional.empty(), config));
     job.getMetadata().setGeneration(4L);
-    Deployment five = deployment(StreamJobRenderer.render(job, 5, null, Optional.empty(), config));
+    Deployment five = deployment(render(job, 5, null, Optional.empty(), config));
     assertThat(five.getSpec().getTemplate()).isEqualTo(two.getSpec().getTemplate());
     assertThat(five.getSpec().getReplicas()).isEqualTo(5);
   }
@@ -55,7 +53,7 @@ class StreamJobRendererTest {
   @Test
   void everyObjectIsOwnedByTheStreamJob() {
     StreamJob job = fixture("fraud-streamjob.yaml", StreamJob.class);
-    for (HasMetadata o : StreamJobRenderer.render(job, 1, null, Optional.empty(), config)) {
+    for (HasMetadata o : render(job, 1, null, Optional.empty(), config)) {
       assertThat(o.getMetadata().getOwnerReferences())
           .singleElement()
           .satisfies(
@@ -64,6 +62,17 @@ class StreamJobRendererTest {
                 assertThat(ref.getController()).isTrue();
               });
     }
+  }
+
+  /** Compiles the job's plan, then renders, as the reconciler does. */
+  private List<HasMetadata> render(
+      StreamJob job,
+      int replicas,
+      io.tributary.operator.api.ComputePoolSpec pool,
+      Optional<String> region,
+      OperatorConfig config) {
+    return StreamJobRenderer.render(
+        job, PlanRenderer.stream(job, config).plan(), replicas, pool, region, config);
   }
 
   private static Deployment deployment(List<HasMetadata> objects) {

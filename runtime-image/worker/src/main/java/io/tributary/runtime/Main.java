@@ -6,15 +6,16 @@ import io.tributary.pipeline.SecretKeyRef;
 import io.tributary.pipeline.SecretRefs;
 import io.tributary.pipeline.plan.ExitCodes;
 import io.tributary.pipeline.plan.PlanJson;
-import io.tributary.pipeline.plan.RunSummary;
 import io.tributary.pipeline.plan.WorkerPlan;
+import io.tributary.plan.PlanCompiler;
+import io.tributary.plan.PlanProblem;
 import io.tributary.runtime.batch.BatchWorker;
 import io.tributary.runtime.stream.StreamSettings;
 import io.tributary.runtime.stream.StreamWorker;
 import io.tributary.runtime.transform.TransformChain;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The worker runtime's entry point: {@code run --plan <file>}. One image serves every StreamJob pod
@@ -27,8 +28,6 @@ import java.nio.file.Path;
  * kubectl describe} shows it.
  */
 public final class Main {
-  static final Path TERMINATION_LOG = Path.of("/dev/termination-log");
-
   private Main() {}
 
   public static void main(String[] args) {
@@ -49,15 +48,11 @@ public final class Main {
     } catch (RuntimeException e) {
       return invalid("plan " + planPath + ": " + describe(e));
     }
-    if (plan.planVersion() != WorkerPlan.VERSION) {
-      return invalid(
-          "plan "
-              + planPath
-              + ": planVersion "
-              + plan.planVersion()
-              + " is not supported (this runtime reads "
-              + WorkerPlan.VERSION
-              + ")");
+    // Missing values, settings that do not fit the kind: the plan compiler's own check, so the
+    // operator has refused the same things with the same words.
+    List<PlanProblem> problems = PlanCompiler.problems(plan);
+    if (!problems.isEmpty()) {
+      return invalid("plan " + planPath + ": " + problems.get(0));
     }
     try {
       Secrets secrets = Secrets.fromPlan(plan);
@@ -70,18 +65,10 @@ public final class Main {
           throw PlanException.at("secret " + ref.name() + "/" + ref.key(), e.getMessage());
         }
       }
-      if (WorkerPlan.KIND_STREAM.equals(plan.kind())) {
-        return StreamWorker.run(StreamSettings.from(plan, secrets), plan, secrets);
-      }
-      if (WorkerPlan.KIND_BATCH.equals(plan.kind())) {
-        return BatchWorker.run(planPath, plan);
-      }
-      return invalid(
-          "plan "
-              + planPath
-              + ": kind '"
-              + plan.kind()
-              + "' is unknown; use StreamJob or DataPipeline");
+      return switch (plan.kind()) {
+        case STREAM_JOB -> StreamWorker.run(StreamSettings.from(plan, secrets), plan, secrets);
+        case DATA_PIPELINE -> BatchWorker.run(planPath, plan);
+      };
     } catch (PlanException e) {
       return invalid("plan " + planPath + ": " + e.getMessage());
     }
@@ -111,33 +98,16 @@ public final class Main {
     return where + ": " + jm.getOriginalMessage();
   }
 
-  /** Prints one line (CEL errors span lines with a caret; fold them) and returns INVALID_PLAN. */
+  /**
+   * Prints one line (CEL errors span lines with a caret; fold them), reports it as a run summary in
+   * the termination log so {@code kubectl describe} and the resource's status show it, and returns
+   * INVALID_PLAN.
+   */
   private static int invalid(String message) {
     String line = message.replaceAll("\\s*\\R\\s*", " | ");
     System.err.println(line);
-    if (Files.isWritable(TERMINATION_LOG)) {
-      try {
-        // A run summary, so the operator shows the reason in the DataPipeline's status.lastRun.
-        String shown = line.length() > 3000 ? line.substring(0, 3000) + "..." : line;
-        Files.writeString(
-            TERMINATION_LOG,
-            PlanJson.write(
-                new RunSummary(
-                    null,
-                    RunSummary.FAILED,
-                    RunSummary.PERMANENT,
-                    message,
-                    0,
-                    0,
-                    0,
-                    0,
-                    null,
-                    null)),
-            StandardCharsets.UTF_8);
-      } catch (java.io.IOException e) {
-        // The termination log is a convenience; stderr already has the message.
-      }
-    }
+    TerminationMessage.write(
+        TerminationMessage.failure(null, false, line), TerminationMessage.path());
     return ExitCodes.INVALID_PLAN;
   }
 }

@@ -2,7 +2,10 @@ package io.tributary.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.pipeline.plan.ExitCodes;
+import io.tributary.pipeline.plan.PlanJson;
+import io.tributary.runtime.testing.TestPlans;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -33,11 +36,10 @@ class MainTest {
     System.setErr(originalErr);
   }
 
-  private Path plan(String kind, String transforms) throws Exception {
-    Path p = dir.resolve("plan.json");
-    Files.writeString(
-        p,
-        "{\"planVersion\":1,\"kind\":\""
+  /** A compiled plan whose brokers are a closed port. */
+  private ObjectNode compiled(String kind, String transforms) {
+    String partial =
+        "{\"kind\":\""
             + kind
             + "\",\"pipeline\":{\"namespace\":\"ns\",\"name\":\"p\",\"uid\":\"u\"},"
             + "\"metricsPort\":0,\"secretsDir\":\""
@@ -46,8 +48,18 @@ class MainTest {
             + "\"sink\":{\"kafka\":{\"bootstrapServers\":\"127.0.0.1:1\",\"topic\":\"out\"}},"
             + "\"transforms\":"
             + transforms
-            + "}");
+            + "}";
+    return PlanJson.mapper().valueToTree(TestPlans.compile(partial));
+  }
+
+  private Path write(ObjectNode plan) throws Exception {
+    Path p = dir.resolve("plan.json");
+    Files.writeString(p, plan.toString());
     return p;
+  }
+
+  private Path plan(String kind, String transforms) throws Exception {
+    return write(compiled(kind, transforms));
   }
 
   private String stderr() {
@@ -69,8 +81,9 @@ class MainTest {
 
   @Test
   void anUnknownTransformIsRefused() throws Exception {
-    Path plan = dir.resolve("plan.json");
-    Files.writeString(plan, Files.readString(plan("StreamJob", "[{\"explode\":{}}]")));
+    ObjectNode p = compiled("StreamJob", "[]");
+    p.withArray("transforms").addObject().putObject("explode");
+    Path plan = write(p);
     assertThat(Main.run(new String[] {"run", "--plan", plan.toString()}))
         .isEqualTo(ExitCodes.INVALID_PLAN);
     assertThat(stderr().strip())
@@ -79,8 +92,22 @@ class MainTest {
   }
 
   @Test
+  void aPlanMissingADefaultIsRefusedNamingThePath() throws Exception {
+    ObjectNode p = compiled("StreamJob", "[{\"validate\":{}}]");
+    p.remove("commitInterval");
+    ((ObjectNode) p.withArray("transforms").get(0).get("validate")).remove("onInvalid");
+    Path plan = write(p);
+    assertThat(Main.run(new String[] {"run", "--plan", plan.toString()}))
+        .isEqualTo(ExitCodes.INVALID_PLAN);
+    assertThat(stderr().strip())
+        .startsWith("plan " + plan + ": commitInterval: missing: the plan compiler fills");
+  }
+
+  @Test
   void aStepWithoutATransformIsRefusedAtItsIndex() throws Exception {
-    Path plan = plan("StreamJob", "[{\"filter\":{\"expression\":\"true\"}},{\"name\":\"x\"}]");
+    ObjectNode p = compiled("StreamJob", "[{\"filter\":{\"expression\":\"true\"}}]");
+    p.withArray("transforms").addObject().put("name", "x");
+    Path plan = write(p);
     assertThat(Main.run(new String[] {"run", "--plan", plan.toString()}))
         .isEqualTo(ExitCodes.INVALID_PLAN);
     assertThat(stderr()).contains("transforms[1] (x): no transform set");
@@ -102,13 +129,10 @@ class MainTest {
 
   @Test
   void aMissingSourceSecretIsRefusedBeforeConnecting() throws Exception {
-    Path plan = plan("StreamJob", "[]");
-    Files.writeString(
-        plan,
-        Files.readString(plan)
-            .replace(
-                "\"topics\":[\"in\"]",
-                "\"topics\":[\"in\"],\"saslJaasSecretRef\":{\"name\":\"kafka-auth\",\"key\":\"jaas\"}"));
+    ObjectNode p = compiled("StreamJob", "[]");
+    ObjectNode ref = ((ObjectNode) p.get("source").get("kafka")).putObject("saslJaasSecretRef");
+    ref.put("name", "kafka-auth").put("key", "jaas");
+    Path plan = write(p);
     assertThat(Main.run(new String[] {"run", "--plan", plan.toString()}))
         .isEqualTo(ExitCodes.INVALID_PLAN);
     assertThat(stderr())
@@ -118,10 +142,12 @@ class MainTest {
 
   @Test
   void anUnknownKindAndAMissingFileAreRefused() throws Exception {
-    Path plan = plan("Nonsense", "[]");
+    ObjectNode p = compiled("StreamJob", "[]");
+    p.put("kind", "Nonsense");
+    Path plan = write(p);
     assertThat(Main.run(new String[] {"run", "--plan", plan.toString()}))
         .isEqualTo(ExitCodes.INVALID_PLAN);
-    assertThat(stderr()).contains("kind 'Nonsense' is unknown");
+    assertThat(stderr()).contains("plan " + plan + ": kind: ");
     assertThat(Main.run(new String[] {"run", "--plan", dir.resolve("nope.json").toString()}))
         .isEqualTo(ExitCodes.INVALID_PLAN);
     assertThat(Main.run(new String[] {"go"})).isEqualTo(ExitCodes.INVALID_PLAN);
@@ -129,10 +155,9 @@ class MainTest {
 
   @Test
   void exactlyOnceAcrossTwoClustersIsRefused() throws Exception {
-    Path plan = plan("StreamJob", "[]");
-    Files.writeString(
-        plan,
-        Files.readString(plan).replace("\"127.0.0.1:1\",\"topic\"", "\"127.0.0.1:2\",\"topic\""));
+    ObjectNode p = compiled("StreamJob", "[]");
+    ((ObjectNode) p.get("sink").get("kafka")).put("bootstrapServers", "127.0.0.1:2");
+    Path plan = write(p);
     assertThat(Main.run(new String[] {"run", "--plan", plan.toString()}))
         .isEqualTo(ExitCodes.INVALID_PLAN);
     assertThat(stderr()).contains("sink.kafka.bootstrapServers");

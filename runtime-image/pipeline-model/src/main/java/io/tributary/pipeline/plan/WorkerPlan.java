@@ -1,7 +1,7 @@
 package io.tributary.pipeline.plan;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.tributary.pipeline.DeadLetterSpec;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.tributary.pipeline.Guarantee;
 import io.tributary.pipeline.SchemaSpec;
 import io.tributary.pipeline.SinkSpec;
@@ -10,41 +10,57 @@ import io.tributary.pipeline.TransformSpec;
 import java.util.List;
 
 /**
- * The worker plan: what the operator tells a worker to do, mounted at {@value #MOUNT_PATH}. It is
- * the resolved spec with every default applied, so the runtime never guesses. Secrets appear only
- * as references; the runtime reads {@code <secretsDir>/<secret name>/<key>}.
+ * The worker plan: everything a worker does, mounted at {@value #MOUNT_PATH}. The plan compiler
+ * ({@code io.tributary.plan.PlanCompiler}) writes it with every default applied, and the runtime
+ * reads nothing else: no environment variables, no defaults of its own. A plan with a missing value
+ * is refused at start-up. Secrets appear only as references; the runtime reads {@code
+ * <secretsDir>/<secret name>/<key>}.
  *
  * @param planVersion always {@value #VERSION}; the runtime refuses other versions
- * @param kind {@code StreamJob} or {@code DataPipeline}
- * @param runId the batch run id; null for streams
- * @param region residency region the worker is pinned to; null without residency
- * @param commitInterval stream transaction / offset commit interval, e.g. 5s
- * @param progressInterval how often a batch run logs progress, e.g. 10s
+ * @param kind which engine runs the plan
+ * @param run the run this DataPipeline plan is for; null for a StreamJob
+ * @param metricsPort port of /metrics, /healthz and /readyz
+ * @param deadLetter where rejected records go, resolved
+ * @param guarantee StreamJob delivery guarantee
+ * @param commitInterval StreamJob transaction / offset commit interval, e.g. 1s
+ * @param threads StreamJob processing loops in one worker process
+ * @param progressInterval how often a DataPipeline run logs progress, e.g. 10s
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record WorkerPlan(
     int planVersion,
-    String kind,
+    Kind kind,
     PipelineIdentity pipeline,
-    String runId,
-    String region,
+    Run run,
     int metricsPort,
     String secretsDir,
     SourceSpec source,
     List<TransformSpec> transforms,
     SinkSpec sink,
     SchemaSpec schema,
-    DeadLetterSpec deadLetter,
+    DeadLetters deadLetter,
     Guarantee guarantee,
     String commitInterval,
+    Integer threads,
     String progressInterval,
     LineageConfig lineage) {
 
   public static final int VERSION = 1;
   public static final String MOUNT_PATH = "/etc/tributary/plan.json";
   public static final String SECRETS_DIR = "/etc/tributary/secrets";
-  public static final String KIND_STREAM = "StreamJob";
-  public static final String KIND_BATCH = "DataPipeline";
+
+  /** Which engine runs a plan; spelled as the custom resource kind it came from. */
+  public enum Kind {
+    @JsonProperty("StreamJob")
+    STREAM_JOB,
+    @JsonProperty("DataPipeline")
+    DATA_PIPELINE;
+
+    /** The custom resource kind, as users and the plan spell it. */
+    public String resourceKind() {
+      return this == STREAM_JOB ? "StreamJob" : "DataPipeline";
+    }
+  }
 
   /**
    * Who the worker works for: used in metrics labels, consumer groups and lineage. It has no
@@ -52,6 +68,30 @@ public record WorkerPlan(
    * it would restart every worker.
    */
   public record PipelineIdentity(String namespace, String name, String uid) {}
+
+  /**
+   * One attempt of a DataPipeline run. Every attempt of a run has the same id, so a retried attempt
+   * finds what an earlier one committed.
+   *
+   * @param id the run id, e.g. {@code sched-20261130t0200z}
+   * @param attempt 1 for the first attempt, counting up on retries
+   * @param watermark the incremental source's high watermark after the last successful run; null
+   *     when there was none
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Run(String id, int attempt, String watermark) {}
+
+  /**
+   * Where rejected records go, with every default resolved.
+   *
+   * @param topic Kafka topic for rejected records (always set for a StreamJob)
+   * @param bootstrapServers the brokers of {@code topic}
+   * @param path directory for a DataPipeline run's rejected records (JSON Lines)
+   * @param maxRejectedRatio DataPipeline: fail the run when more than this fraction is rejected
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record DeadLetters(
+      String topic, String bootstrapServers, String path, Double maxRejectedRatio) {}
 
   /**
    * Where OpenLineage events go.
@@ -65,4 +105,145 @@ public record WorkerPlan(
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record LineageConfig(
       String transport, String url, String topic, String bootstrapServers, String namespace) {}
+
+  public static Builder builder(Kind kind) {
+    return new Builder(kind);
+  }
+
+  /** A builder with this plan's values, to change a few. */
+  public Builder toBuilder() {
+    Builder b = new Builder(kind);
+    b.pipeline = pipeline;
+    b.run = run;
+    b.metricsPort = metricsPort;
+    b.secretsDir = secretsDir;
+    b.source = source;
+    b.transforms = transforms;
+    b.sink = sink;
+    b.schema = schema;
+    b.deadLetter = deadLetter;
+    b.guarantee = guarantee;
+    b.commitInterval = commitInterval;
+    b.threads = threads;
+    b.progressInterval = progressInterval;
+    b.lineage = lineage;
+    return b;
+  }
+
+  /** Names what it sets, so no call site passes a row of positional nulls. */
+  public static final class Builder {
+    private final Kind kind;
+    private PipelineIdentity pipeline;
+    private Run run;
+    private int metricsPort;
+    private String secretsDir = SECRETS_DIR;
+    private SourceSpec source;
+    private List<TransformSpec> transforms = List.of();
+    private SinkSpec sink;
+    private SchemaSpec schema;
+    private DeadLetters deadLetter;
+    private Guarantee guarantee;
+    private String commitInterval;
+    private Integer threads;
+    private String progressInterval;
+    private LineageConfig lineage;
+
+    private Builder(Kind kind) {
+      this.kind = kind;
+    }
+
+    public Builder pipeline(PipelineIdentity v) {
+      pipeline = v;
+      return this;
+    }
+
+    public Builder pipeline(String namespace, String name, String uid) {
+      return pipeline(new PipelineIdentity(namespace, name, uid));
+    }
+
+    public Builder run(Run v) {
+      run = v;
+      return this;
+    }
+
+    public Builder metricsPort(int v) {
+      metricsPort = v;
+      return this;
+    }
+
+    public Builder secretsDir(String v) {
+      secretsDir = v;
+      return this;
+    }
+
+    public Builder source(SourceSpec v) {
+      source = v;
+      return this;
+    }
+
+    public Builder transforms(List<TransformSpec> v) {
+      transforms = v == null ? List.of() : List.copyOf(v);
+      return this;
+    }
+
+    public Builder sink(SinkSpec v) {
+      sink = v;
+      return this;
+    }
+
+    public Builder schema(SchemaSpec v) {
+      schema = v;
+      return this;
+    }
+
+    public Builder deadLetter(DeadLetters v) {
+      deadLetter = v;
+      return this;
+    }
+
+    public Builder guarantee(Guarantee v) {
+      guarantee = v;
+      return this;
+    }
+
+    public Builder commitInterval(String v) {
+      commitInterval = v;
+      return this;
+    }
+
+    public Builder threads(Integer v) {
+      threads = v;
+      return this;
+    }
+
+    public Builder progressInterval(String v) {
+      progressInterval = v;
+      return this;
+    }
+
+    public Builder lineage(LineageConfig v) {
+      lineage = v;
+      return this;
+    }
+
+    public WorkerPlan build() {
+      return new WorkerPlan(
+          VERSION,
+          kind,
+          pipeline,
+          run,
+          metricsPort,
+          secretsDir,
+          source,
+          transforms,
+          sink,
+          schema,
+          deadLetter,
+          guarantee,
+          commitInterval,
+          threads,
+          progressInterval,
+          lineage);
+    }
+  }
 }

@@ -5,6 +5,7 @@ import io.tributary.pipeline.Durations;
 import io.tributary.pipeline.plan.ExitCodes;
 import io.tributary.pipeline.plan.RunSummary;
 import io.tributary.pipeline.plan.WorkerPlan;
+import io.tributary.runtime.TerminationMessage;
 import io.tributary.runtime.batch.sink.TestHooks;
 import io.tributary.runtime.lineage.LineageEmitter;
 import java.io.IOException;
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,48 +26,28 @@ import org.slf4j.MDC;
  */
 public final class BatchWorker {
   private static final Logger LOG = LoggerFactory.getLogger(BatchWorker.class);
-  static final double DEFAULT_MAX_REJECTED_RATIO = 0.01;
-
-  /** The run id; the same for every attempt of a run (the operator sets it on each Job). */
-  public static final String ENV_RUN_ID = "TRIBUTARY_RUN_ID";
-
-  /** The incremental source's high watermark after the last successful run, if any. */
-  public static final String ENV_WATERMARK = "TRIBUTARY_WATERMARK";
 
   private final WorkerPlan plan;
   private final Path terminationLog;
   private final String runId;
-  private final String watermark;
 
   /**
-   * @param env the run's environment: {@value #ENV_RUN_ID} (else the plan's runId, else a local id)
-   *     and {@value #ENV_WATERMARK}
+   * A worker for the run {@code plan} was compiled for; the summary goes to {@code terminationLog}.
    */
-  public BatchWorker(WorkerPlan plan, Path terminationLog, Map<String, String> env) {
+  public BatchWorker(WorkerPlan plan, Path terminationLog) {
     this.plan = plan;
     this.terminationLog = terminationLog;
-    String id = env.get(ENV_RUN_ID);
-    if (id == null || id.isBlank()) id = plan.runId();
-    this.runId = id != null ? id : "local-" + System.currentTimeMillis();
-    String wm = env.get(ENV_WATERMARK);
-    this.watermark = wm == null || wm.isBlank() ? null : wm;
+    this.runId = plan.run().id();
   }
 
-  /** Where the summary goes instead of /dev/termination-log, for runs outside Kubernetes. */
-  public static final String ENV_TERMINATION_LOG = "TRIBUTARY_TERMINATION_LOG";
-
-  /** Runs the plan, writes the summary to /dev/termination-log and returns the exit code. */
-  public static int run(WorkerPlan plan) {
-    Map<String, String> env = System.getenv();
-    String log = env.get(ENV_TERMINATION_LOG);
-    return new BatchWorker(plan, log == null ? TerminationMessage.DEFAULT_PATH : Path.of(log), env)
-        .run();
-  }
-
-  /** {@link #run(WorkerPlan)}, as {@code Main} calls it. */
+  /** Runs the plan, writes the summary to the termination log and returns the exit code. */
   public static int run(Path planPath, WorkerPlan plan) {
-    LOG.info("running DataPipeline plan {}", planPath);
-    return run(plan);
+    LOG.info(
+        "running DataPipeline plan {}: run {} attempt {}",
+        planPath,
+        plan.run().id(),
+        plan.run().attempt());
+    return new BatchWorker(plan, TerminationMessage.path()).run();
   }
 
   public int run() {
@@ -118,7 +98,7 @@ public final class BatchWorker {
     }
     SecretFiles secrets = SecretFiles.of(plan);
     try (RecordProcessor chain = Transforms.compile(plan, secrets);
-        RecordSource source = Sources.open(plan, secrets, watermark);
+        RecordSource source = Sources.open(plan, secrets, plan.run().watermark());
         RecordSink sink = Sinks.open(plan, secrets, runId, source);
         DeadLetters dlq = DeadLetters.open(plan, runId)) {
       Optional<RunSummary> committed = sink.begin();
@@ -167,14 +147,11 @@ public final class BatchWorker {
   }
 
   private Duration progressInterval() {
-    return Durations.parseOr(plan.progressInterval(), Duration.ofSeconds(10));
+    return Durations.parse(plan.progressInterval());
   }
 
   private void checkRejections(Counters c) {
-    double max =
-        plan.deadLetter() != null && plan.deadLetter().maxRejectedRatio() != null
-            ? plan.deadLetter().maxRejectedRatio()
-            : DEFAULT_MAX_REJECTED_RATIO;
+    double max = plan.deadLetter().maxRejectedRatio();
     long rejected = c.rejected();
     if (c.read > 0 && rejected > max * c.read) {
       throw RunFailure.permanent(

@@ -2,7 +2,6 @@ package io.tributary.runtime.batch;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.pipeline.DeadLetterSpec;
 import io.tributary.pipeline.plan.WorkerPlan;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -55,25 +54,13 @@ public final class DeadLetters implements AutoCloseable {
     }
   }
 
-  /** The plan's dead-letter destination; the lake's {@code _rejected} directory by default. */
+  /** The plan's dead-letter destination: a topic, a directory, or (neither set) only counts. */
   public static DeadLetters open(WorkerPlan plan, String runId) {
-    DeadLetterSpec spec = plan.deadLetter();
-    String path = spec != null ? spec.path() : null;
-    if (path == null && spec != null && spec.topic() != null) {
-      String bootstrap =
-          plan.sink().kafka() != null
-              ? plan.sink().kafka().bootstrapServers()
-              : plan.source().kafka() != null ? plan.source().kafka().bootstrapServers() : null;
-      if (bootstrap == null) {
-        throw RunFailure.invalidPlan(
-            "deadLetter.topic needs a Kafka source or sink (their brokers are used); set"
-                + " deadLetter.path instead");
-      }
-      return new DeadLetters(runId, null, bootstrap, spec.topic());
+    WorkerPlan.DeadLetters spec = plan.deadLetter();
+    if (spec.topic() != null) {
+      return new DeadLetters(runId, null, spec.bootstrapServers(), spec.topic());
     }
-    if (path == null && plan.sink().lake() != null) {
-      path = plan.sink().lake().path() + "/_rejected";
-    }
+    String path = spec.path();
     return new DeadLetters(
         runId, path == null ? null : Path.of(path, runId + ".jsonl"), null, null);
   }

@@ -2,6 +2,7 @@ package io.tributary.runtime.batch;
 
 import io.tributary.pipeline.SinkSpec;
 import io.tributary.pipeline.plan.WorkerPlan;
+import io.tributary.plan.PlanNames;
 import io.tributary.runtime.batch.sink.FeatureStoreWriter;
 import io.tributary.runtime.batch.sink.JdbcWriter;
 import io.tributary.runtime.batch.sink.KafkaWriter;
@@ -31,11 +32,7 @@ final class Sinks {
     };
   }
 
-  /**
-   * Stable per pipeline, not per run: a retry's producer fences a crashed attempt's open
-   * transaction, which the broker then aborts.
-   */
   static String transactionalId(WorkerPlan plan) {
-    return Sources.defaultGroup(plan) + "-batch";
+    return PlanNames.batchTransactionalId(plan.pipeline());
   }
 }

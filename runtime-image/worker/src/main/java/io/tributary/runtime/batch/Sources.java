@@ -17,15 +17,9 @@ final class Sources {
       case "jdbc" -> new JdbcReader(s.jdbc(), secrets, watermark);
       case "files" -> new FilesReader(s.files(), plan.schema());
       case "http" -> new HttpReader(s.http(), secrets);
-      case "kafka" -> new KafkaReader(s.kafka(), secrets, defaultGroup(plan));
+      case "kafka" -> new KafkaReader(s.kafka(), secrets);
       default ->
           throw RunFailure.invalidPlan("source: set exactly one of jdbc, files, http or kafka");
     };
-  }
-
-  static String defaultGroup(WorkerPlan plan) {
-    return plan.pipeline() == null
-        ? "tributary-batch"
-        : "tributary-" + plan.pipeline().namespace() + "-" + plan.pipeline().name();
   }
 }

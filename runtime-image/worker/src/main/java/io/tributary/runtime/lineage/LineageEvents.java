@@ -46,7 +46,7 @@ final class LineageEvents {
   }
 
   private OpenLineage.Job job() {
-    boolean stream = WorkerPlan.KIND_STREAM.equals(plan.kind());
+    boolean stream = plan.kind() == WorkerPlan.Kind.STREAM_JOB;
     String namespace =
         plan.lineage() != null && plan.lineage().namespace() != null
             ? plan.lineage().namespace()
@@ -62,7 +62,10 @@ final class LineageEvents {
             ol.newJobFacetsBuilder()
                 .jobType(
                     ol.newJobTypeJobFacet(
-                        stream ? "STREAMING" : "BATCH", "TRIBUTARY", plan.kind(), null))
+                        stream ? "STREAMING" : "BATCH",
+                        "TRIBUTARY",
+                        plan.kind().resourceKind(),
+                        null))
                 .build())
         .build();
   }

@@ -3,6 +3,7 @@ package io.tributary.runtime.stream;
 import io.tributary.pipeline.plan.ExitCodes;
 import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.runtime.Secrets;
+import io.tributary.runtime.TerminationMessage;
 import io.tributary.runtime.lineage.LineageEmitter;
 import io.tributary.runtime.ops.OpsServer;
 import io.tributary.runtime.ops.WorkerMetrics;
@@ -119,10 +120,10 @@ public final class StreamWorker {
         else lineage.complete(null);
         if (failure instanceof StreamLoop.RecordFailsRunException) {
           LOG.error("stopping: {}", failure.getMessage());
-          return ExitCodes.PERMANENT;
+          return stopped(false, failure.getMessage());
         }
         if (failure != null) {
-          return ExitCodes.RETRYABLE;
+          return stopped(true, failure.getMessage());
         }
       }
       LOG.info("stream worker stopped");
@@ -132,11 +133,21 @@ public final class StreamWorker {
       return ExitCodes.RETRYABLE;
     } catch (Exception e) {
       LOG.error("stream worker cannot start: {}", e.toString());
-      return ExitCodes.RETRYABLE;
+      return stopped(true, "cannot start: " + e.getMessage());
     } finally {
       template.close();
       stopped.countDown();
     }
+  }
+
+  /**
+   * Reports why the worker stopped in the termination message, so the StreamJob's status shows the
+   * reason and not only an exit code, and returns the exit code.
+   */
+  private static int stopped(boolean retryable, String message) {
+    TerminationMessage.write(
+        TerminationMessage.failure(null, retryable, message), TerminationMessage.path());
+    return retryable ? ExitCodes.RETRYABLE : ExitCodes.PERMANENT;
   }
 
   public WorkerMetrics metrics() {

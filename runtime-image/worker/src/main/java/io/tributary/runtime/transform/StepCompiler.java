@@ -136,13 +136,6 @@ final class StepCompiler {
 
   private Step consent(ConsentTransform spec) {
     String bootstrap = spec.bootstrapServers();
-    if (bootstrap == null && plan.source() != null && plan.source().kafka() != null) {
-      bootstrap = plan.source().kafka().bootstrapServers();
-    }
-    if (bootstrap == null) {
-      throw new IllegalArgumentException(
-          "consent.bootstrapServers is required when the source is not Kafka");
-    }
     if (spec.topic() == null || spec.topic().isBlank()) {
       throw new IllegalArgumentException("consent.topic is required");
     }

@@ -32,7 +32,7 @@ final class ValidateStep implements Step {
 
   ValidateStep(SchemaSpec spec, OnInvalid onInvalid) {
     this.schema = compile(spec);
-    this.onInvalid = onInvalid == null ? OnInvalid.DEAD_LETTER : onInvalid;
+    this.onInvalid = onInvalid;
   }
 
   static JsonSchema compile(SchemaSpec spec) {

@@ -14,14 +14,16 @@ import io.tributary.pipeline.plan.RunSummary;
 import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.pipeline.sink.LakeSink;
 import io.tributary.pipeline.source.FilesSource;
+import io.tributary.plan.PipelineDefinition;
+import io.tributary.plan.PlanCompiler;
+import io.tributary.plan.PlanContext;
+import io.tributary.runtime.TerminationMessage;
 import io.tributary.runtime.batch.source.ParquetRecords;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /** Plans and helpers for batch tests. */
@@ -38,32 +40,24 @@ final class BatchPlans {
   String secretsDir;
   WorkerPlan.LineageConfig lineage;
 
+  /** The plan of this run, compiled as the operator compiles it. */
   WorkerPlan build() {
-    return new WorkerPlan(
-        WorkerPlan.VERSION,
-        WorkerPlan.KIND_BATCH,
-        new WorkerPlan.PipelineIdentity("team-a", "orders-daily", "uid-1"),
-        null, // like the operator's plan: the run id comes from the Job's environment
-        null,
-        9090,
-        secretsDir,
-        source,
-        transforms,
-        sink,
-        schema,
-        deadLetter,
-        null,
-        null,
-        "1s",
-        lineage);
-  }
-
-  /** The environment the operator gives a run's Job. */
-  Map<String, String> env() {
-    Map<String, String> env = new HashMap<>();
-    env.put(BatchWorker.ENV_RUN_ID, runId);
-    if (watermark != null) env.put(BatchWorker.ENV_WATERMARK, watermark);
-    return env;
+    PlanCompiler.Result r =
+        PlanCompiler.compile(
+            PipelineDefinition.batch()
+                .source(source)
+                .transforms(transforms)
+                .sink(sink)
+                .schema(schema)
+                .deadLetter(deadLetter)
+                .build(),
+            PlanContext.of("team-a", "orders-daily", "uid-1")
+                .withMetricsPort(9090)
+                .withLineage(lineage)
+                .withRun(runId, 1, watermark));
+    if (!r.ok()) throw new IllegalArgumentException("not a runnable plan: " + r.problems());
+    WorkerPlan plan = r.plan();
+    return secretsDir == null ? plan : plan.toBuilder().secretsDir(secretsDir).build();
   }
 
   static SourceSpec files(Path path, FileFormat format) {
@@ -89,12 +83,12 @@ final class BatchPlans {
 
   /** Runs this plan in this JVM, as the container would, with the summary written into dir. */
   Outcome run(Path dir) throws IOException {
-    return run(build(), env(), dir);
+    return run(build(), dir);
   }
 
-  static Outcome run(WorkerPlan plan, Map<String, String> env, Path dir) throws IOException {
+  static Outcome run(WorkerPlan plan, Path dir) throws IOException {
     Path log = dir.resolve("termination-" + System.nanoTime());
-    int code = new BatchWorker(plan, log, env).run();
+    int code = new BatchWorker(plan, log).run();
     String json = Files.readString(log);
     if (json.getBytes().length > TerminationMessage.MAX_BYTES) {
       throw new AssertionError("termination message over 4 KiB");

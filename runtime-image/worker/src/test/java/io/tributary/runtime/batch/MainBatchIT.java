@@ -8,6 +8,7 @@ import io.tributary.pipeline.FileFormat;
 import io.tributary.pipeline.plan.ExitCodes;
 import io.tributary.pipeline.plan.PlanJson;
 import io.tributary.pipeline.plan.RunSummary;
+import io.tributary.runtime.TerminationMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -29,7 +30,7 @@ class MainBatchIT {
     Path log = dir.resolve("termination-log");
 
     int code =
-        RunPlanInChildJvm.runMain(p, dir, Map.of(BatchWorker.ENV_TERMINATION_LOG, log.toString()));
+        RunPlanInChildJvm.runMain(p, dir, Map.of(TerminationMessage.ENV_PATH, log.toString()));
 
     assertThat(code).isEqualTo(ExitCodes.OK);
     RunSummary s = PlanJson.readSummary(Files.readString(log));

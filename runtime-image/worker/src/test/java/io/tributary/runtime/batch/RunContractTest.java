@@ -6,6 +6,7 @@ import io.tributary.pipeline.plan.ExitCodes;
 import io.tributary.pipeline.plan.PlanJson;
 import io.tributary.pipeline.plan.RunSummary;
 import io.tributary.runtime.PlanException;
+import io.tributary.runtime.TerminationMessage;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
@@ -79,9 +80,9 @@ class RunContractTest {
   }
 
   @Test
-  void theRunIdAndWatermarkComeFromTheJobEnvironment() throws Exception {
+  void theRunIdComesFromThePlan() throws Exception {
     BatchPlans p = new BatchPlans();
-    p.runId = "from-env";
+    p.runId = "from-plan";
     p.source =
         BatchPlans.files(
             java.nio.file.Path.of("/nonexistent/in.jsonl"), io.tributary.pipeline.FileFormat.JSONL);
@@ -90,7 +91,7 @@ class RunContractTest {
             java.nio.file.Path.of("/nonexistent/lake"), io.tributary.pipeline.FileFormat.JSONL);
     java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("contract");
     BatchPlans.Outcome o = p.run(dir);
-    assertThat(o.summary().runId()).isEqualTo("from-env");
+    assertThat(o.summary().runId()).isEqualTo("from-plan");
     assertThat(o.exitCode()).isEqualTo(ExitCodes.PERMANENT);
     assertThat(o.summary().message()).contains("/nonexistent/in.jsonl");
   }

@@ -20,7 +20,7 @@ final class RunPlanInChildJvm {
 
   public static void main(String[] args) {
     WorkerPlan plan = PlanJson.readPlan(Path.of(args[0]));
-    System.exit(new BatchWorker(plan, Path.of(args[1]), System.getenv()).run());
+    System.exit(new BatchWorker(plan, Path.of(args[1])).run());
   }
 
   /** Runs {@code plan} in a child JVM with the given system properties; returns its exit code. */
@@ -71,7 +71,6 @@ final class RunPlanInChildJvm {
     cmd.add(cp);
     cmd.addAll(mainAndArgs);
     ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
-    pb.environment().putAll(plan.env());
     pb.environment().putAll(extraEnv);
     Process p = pb.start();
     if (!p.waitFor(5, TimeUnit.MINUTES)) {

@@ -1,11 +1,11 @@
 package io.tributary.runtime.bench;
 
-import io.tributary.pipeline.plan.PlanJson;
 import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.runtime.Secrets;
 import io.tributary.runtime.stream.StreamSettings;
 import io.tributary.runtime.stream.StreamWorker;
 import io.tributary.runtime.testing.KafkaBroker;
+import io.tributary.runtime.testing.TestPlans;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -227,7 +227,9 @@ public final class StreamBenchmark {
             + commitMs
             + "ms\",\"secretsDir\":\""
             + secrets
-            + "\",\"guarantee\":\"exactly-once\","
+            + "\",\"guarantee\":\"exactly-once\",\"threads\":"
+            + threads
+            + ","
             + "\"source\":{\"kafka\":{\"bootstrapServers\":\""
             + kafka.bootstrapServers()
             + "\",\"topics\":[\""
@@ -244,9 +246,9 @@ public final class StreamBenchmark {
             + "{\"mask\":{\"keySecretRef\":{\"name\":\"mask-key\",\"key\":\"key\"},"
             + "\"fields\":[{\"field\":\"email\",\"method\":\"hmac\"}]}},"
             + "{\"derive\":{\"fields\":[{\"name\":\"amount_aed\",\"expression\":\"amount * 3.67\"}]}}]}";
-    WorkerPlan plan = PlanJson.readPlan(json);
+    WorkerPlan plan = TestPlans.compile(json);
     Secrets s = Secrets.fromDir(secrets);
-    return new StreamWorker(StreamSettings.from(plan, s).withThreads(threads), plan, s, group);
+    return new StreamWorker(StreamSettings.from(plan, s), plan, s, group);
   }
 
   /** records/s between 5% and 100% of the input committed by the group. */

@@ -15,7 +15,6 @@ import io.tributary.pipeline.SourceSpec;
 import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.pipeline.sink.LakeSink;
 import io.tributary.pipeline.source.FilesSource;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -31,25 +30,20 @@ class LineageConsoleTest {
     logger.setLevel(Level.INFO);
     try {
       WorkerPlan plan =
-          new WorkerPlan(
-              1,
-              WorkerPlan.KIND_STREAM,
-              new WorkerPlan.PipelineIdentity("ns", "s", "u"),
-              null,
-              null,
-              0,
-              null,
-              new SourceSpec(
-                  null, new FilesSource("/in/*.jsonl", FileFormat.JSONL, null), null, null, null),
-              List.of(),
-              new SinkSpec(
-                  new LakeSink("/lake/out", FileFormat.JSONL, null), null, null, null, null),
-              null,
-              null,
-              null,
-              null,
-              null,
-              new WorkerPlan.LineageConfig("console", null, null, null, null));
+          WorkerPlan.builder(WorkerPlan.Kind.STREAM_JOB)
+              .pipeline("ns", "s", "u")
+              .source(
+                  new SourceSpec(
+                      null,
+                      new FilesSource("/in/*.jsonl", FileFormat.JSONL, null),
+                      null,
+                      null,
+                      null))
+              .sink(
+                  new SinkSpec(
+                      new LakeSink("/lake/out", FileFormat.JSONL, null), null, null, null, null))
+              .lineage(new WorkerPlan.LineageConfig("console", null, null, null, null))
+              .build();
       try (LineageEmitter lineage = LineageEmitter.create(plan, null)) {
         lineage.start();
         lineage.running(7L);

@@ -61,42 +61,36 @@ class LineageHttpTest {
                     new MaskTransform.Field(
                         "phone", MaskTransform.Method.DROP, null, null, null))));
     plan =
-        new WorkerPlan(
-            1,
-            WorkerPlan.KIND_BATCH,
-            new WorkerPlan.PipelineIdentity("team-a", "customers", "u"),
-            "run-9",
-            null,
-            0,
-            null,
-            new SourceSpec(
-                new JdbcSource(
-                    "jdbc:postgresql://crm-db:5432/crm",
-                    "customers",
+        WorkerPlan.builder(WorkerPlan.Kind.DATA_PIPELINE)
+            .pipeline("team-a", "customers", "u")
+            .run(new WorkerPlan.Run("run-9", 1, null))
+            .source(
+                new SourceSpec(
+                    new JdbcSource(
+                        "jdbc:postgresql://crm-db:5432/crm",
+                        "customers",
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null),
                     null,
                     null,
                     null,
+                    null))
+            .transforms(List.of(mask))
+            .sink(
+                new SinkSpec(
+                    new LakeSink("/lake/curated/customers", FileFormat.PARQUET, null),
                     null,
                     null,
                     null,
-                    null),
-                null,
-                null,
-                null,
-                null),
-            List.of(mask),
-            new SinkSpec(
-                new LakeSink("/lake/curated/customers", FileFormat.PARQUET, null),
-                null,
-                null,
-                null,
-                null),
-            schema,
-            null,
-            null,
-            null,
-            null,
-            new WorkerPlan.LineageConfig("http", url, null, null, "prod"));
+                    null))
+            .schema(schema)
+            .lineage(new WorkerPlan.LineageConfig("http", url, null, null, "prod"))
+            .build();
   }
 
   @AfterEach

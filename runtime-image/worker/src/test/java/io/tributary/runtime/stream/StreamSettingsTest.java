@@ -38,20 +38,26 @@ class StreamSettingsTest {
   }
 
   @Test
-  void threadCountsAreChecked() {
-    assertThat(StreamSettings.threads(null)).isEqualTo(1);
-    assertThat(StreamSettings.threads(" 4 ")).isEqualTo(4);
-    assertThatThrownBy(() -> StreamSettings.threads("0"))
-        .isInstanceOf(PlanException.class)
-        .hasMessageContaining("TRIBUTARY_THREADS");
-    assertThatThrownBy(() -> StreamSettings.threads("many")).isInstanceOf(PlanException.class);
+  void threadsComeFromThePlan() throws Exception {
+    assertThat(settings("\"threads\":4").threads()).isEqualTo(4);
   }
 
   @Test
-  void aBadCommitIntervalNamesTheField() {
-    // The later key wins in JSON, so this overrides the 200ms of the test plan.
-    assertThatThrownBy(() -> settings("\"commitInterval\":\"soon\""))
+  void exactlyOnceAcrossTwoClustersIsRefusedNamingTheField() {
+    String json =
+        Plans.plan(
+            "orders",
+            "127.0.0.1:9092",
+            "orders",
+            "orders-clean",
+            "[]",
+            null,
+            "\"sink\":{\"kafka\":{\"bootstrapServers\":\"127.0.0.2:9092\",\"topic\":\"x\"}}");
+    assertThatThrownBy(
+            () ->
+                StreamSettings.from(
+                    PlanJson.readPlan(json), Secrets.fromDir(Path.of("/nonexistent"))))
         .isInstanceOf(PlanException.class)
-        .hasMessageStartingWith("commitInterval: 'soon' is not a duration");
+        .hasMessageStartingWith("sink.kafka.bootstrapServers: exactly-once");
   }
 }

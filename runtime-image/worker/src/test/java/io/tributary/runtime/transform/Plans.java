@@ -2,9 +2,9 @@ package io.tributary.runtime.transform;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.pipeline.plan.PlanJson;
 import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.runtime.Secrets;
+import io.tributary.runtime.testing.TestPlans;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -23,12 +23,13 @@ final class Plans {
         "{\"planVersion\":1,\"kind\":\"StreamJob\",\"pipeline\":{\"namespace\":\"ns\",\"name\":\"p\","
             + "\"uid\":\"u\"},\"metricsPort\":0,"
             + "\"source\":{\"kafka\":{\"bootstrapServers\":\"127.0.0.1:9\",\"topics\":[\"in\"]}},"
+            + "\"sink\":{\"kafka\":{\"bootstrapServers\":\"127.0.0.1:9\",\"topic\":\"out\"}},"
             + "\"transforms\":"
             + transformsJson
             + (schemaJson == null ? "" : ",\"schema\":" + schemaJson)
             + "}";
     try {
-      return PlanJson.readPlan(json);
+      return TestPlans.compile(json);
     } catch (Exception e) {
       throw new IllegalArgumentException(e);
     }

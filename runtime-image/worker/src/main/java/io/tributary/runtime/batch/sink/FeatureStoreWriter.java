@@ -46,9 +46,7 @@ public final class FeatureStoreWriter implements RecordSink {
     this.spec = spec;
     String[] hostPort = spec.redisAddress().split(":");
     DefaultJedisClientConfig.Builder config =
-        DefaultJedisClientConfig.builder()
-            .database(spec.database() == null ? 0 : spec.database())
-            .timeoutMillis(10_000);
+        DefaultJedisClientConfig.builder().database(spec.database()).timeoutMillis(10_000);
     String password = secrets.read(spec.passwordSecretRef(), "sink.featureStore.passwordSecretRef");
     if (password != null) {
       config.password(password);

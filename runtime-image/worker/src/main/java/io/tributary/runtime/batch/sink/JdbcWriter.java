@@ -58,7 +58,7 @@ public final class JdbcWriter implements RecordSink {
   public JdbcWriter(JdbcSink spec, SecretFiles secrets) {
     this.spec = spec;
     this.upsert = spec.mode() == JdbcSink.Mode.UPSERT;
-    this.batchSize = spec.batchSize() == null ? 1000 : spec.batchSize();
+    this.batchSize = spec.batchSize();
     String user = secrets.read(spec.userSecretRef(), "sink.jdbc.userSecretRef");
     String password = secrets.read(spec.passwordSecretRef(), "sink.jdbc.passwordSecretRef");
     if (user != null) props.setProperty("user", user);

@@ -125,9 +125,9 @@ public final class FilesReader implements RecordSource {
 
   private void readCsv(Path f, Handler out) throws Exception {
     FilesSource.Csv csv = spec.csv();
-    boolean header = csv == null || csv.header() == null || csv.header();
-    char delimiter = csv != null && csv.delimiter() != null ? csv.delimiter().charAt(0) : ',';
-    char quote = csv != null && csv.quote() != null ? csv.quote().charAt(0) : '"';
+    boolean header = csv.header();
+    char delimiter = csv.delimiter().charAt(0);
+    char quote = csv.quote().charAt(0);
     CSVFormat.Builder format = CSVFormat.RFC4180.builder().setDelimiter(delimiter).setQuote(quote);
     if (header) {
       format.setHeader().setSkipHeaderRecord(true);

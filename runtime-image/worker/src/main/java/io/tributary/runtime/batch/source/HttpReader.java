@@ -49,16 +49,16 @@ public final class HttpReader implements RecordSource {
             .connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NORMAL)
             .build();
-    double rps = spec.requestsPerSecond() == null ? 10 : spec.requestsPerSecond();
+    double rps = spec.requestsPerSecond();
     this.minIntervalNanos = rps <= 0 ? 0 : (long) (1e9 / rps);
-    this.maxRetries = spec.maxRetries() == null ? 5 : spec.maxRetries();
+    this.maxRetries = spec.maxRetries();
   }
 
   @Override
   public void read(Handler out) throws Exception {
     Pagination p = spec.pagination();
     Pagination.Type type = p == null ? null : p.type();
-    int pageSize = p != null && p.pageSize() != null ? p.pageSize() : 100;
+    int pageSize = p != null ? p.pageSize() : 0;
     URI first = URI.create(spec.url());
     long page = 1;
     long offset = 0;
@@ -141,7 +141,7 @@ public final class HttpReader implements RecordSource {
             .timeout(Duration.ofSeconds(60))
             .header("Accept", "application/json");
     if (auth != null) {
-      b.header(spec.authHeader() != null ? spec.authHeader() : "Authorization", auth);
+      b.header(spec.authHeader(), auth);
     }
     HttpRequest request = b.GET().build();
     for (int attempt = 0; ; attempt++) {

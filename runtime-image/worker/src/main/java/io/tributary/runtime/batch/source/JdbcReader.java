@@ -65,7 +65,7 @@ public final class JdbcReader implements RecordSource {
   }
 
   private int fetchSize() {
-    return spec.fetchSize() != null ? spec.fetchSize() : 10_000;
+    return spec.fetchSize();
   }
 
   /** A query with its bind values. */
@@ -135,7 +135,7 @@ public final class JdbcReader implements RecordSource {
   /** One query, or one per range of the partition column. */
   private List<Query> plan(Connection c, List<String> where, List<Object> params)
       throws SQLException {
-    int n = spec.partitions() == null ? 1 : spec.partitions();
+    int n = spec.partitions();
     String base = "SELECT * FROM " + from();
     if (n <= 1) {
       return List.of(new Query(base + whereClause(where), params));

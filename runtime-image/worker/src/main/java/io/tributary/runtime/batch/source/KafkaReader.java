@@ -44,18 +44,16 @@ public final class KafkaReader implements RecordSource {
   private boolean offsetsCommittedBySink;
   private String currentKey;
 
-  public KafkaReader(KafkaSource spec, SecretFiles secrets, String defaultGroup) {
+  public KafkaReader(KafkaSource spec, SecretFiles secrets) {
     this.spec = spec;
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, spec.bootstrapServers());
-    p.put(
-        ConsumerConfig.GROUP_ID_CONFIG,
-        spec.consumerGroup() != null ? spec.consumerGroup() : defaultGroup);
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, spec.consumerGroup());
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-        spec.startingOffsets() == KafkaSource.StartingOffsets.LATEST ? "latest" : "earliest");
+        spec.startingOffsets().name().toLowerCase(java.util.Locale.ROOT));
     String jaas = secrets.read(spec.saslJaasSecretRef(), "source.kafka.saslJaasSecretRef");
     if (jaas != null) {
       p.put("security.protocol", "SASL_SSL");

@@ -1,4 +1,4 @@
-package io.tributary.runtime.batch;
+package io.tributary.runtime;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -13,16 +13,45 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes the run summary where Kubernetes picks up a container's termination message. Kubernetes
- * keeps at most 4096 bytes, so a summary that does not fit loses its per-step counts first, then
- * the tail of its message.
+ * Writes a run summary where Kubernetes picks up a container's termination message: a batch run's
+ * outcome, a stream worker's reason for stopping, an invalid plan. The operator reads it into
+ * status. Kubernetes keeps at most 4096 bytes, so a summary that does not fit loses its per-step
+ * counts first, then the tail of its message.
  */
 public final class TerminationMessage {
   public static final Path DEFAULT_PATH = Path.of("/dev/termination-log");
+
+  /**
+   * Where the summary goes instead of {@value #DEFAULT_PATH}, for a worker run outside Kubernetes.
+   * It is where the worker reports, not an input: the plan is the only input.
+   */
+  public static final String ENV_PATH = "TRIBUTARY_TERMINATION_LOG";
+
   public static final int MAX_BYTES = 4096;
   private static final Logger LOG = LoggerFactory.getLogger(TerminationMessage.class);
 
   private TerminationMessage() {}
+
+  /** The termination-log path of this process. */
+  public static Path path() {
+    String p = System.getenv(ENV_PATH);
+    return p == null || p.isBlank() ? DEFAULT_PATH : Path.of(p);
+  }
+
+  /** A failure with no counts: an invalid plan, a stream worker that stopped. */
+  public static RunSummary failure(String runId, boolean retryable, String message) {
+    return new RunSummary(
+        runId,
+        RunSummary.FAILED,
+        retryable ? RunSummary.RETRYABLE : RunSummary.PERMANENT,
+        message,
+        0,
+        0,
+        0,
+        0,
+        null,
+        null);
+  }
 
   /** The summary as compact JSON of at most {@value #MAX_BYTES} bytes. */
   public static String render(RunSummary s) {

@@ -1,0 +1,265 @@
+package io.tributary.plan;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.pipeline.DeadLetterSpec;
+import io.tributary.pipeline.Durations;
+import io.tributary.pipeline.FileFormat;
+import io.tributary.pipeline.SinkSpec;
+import io.tributary.pipeline.SourceSpec;
+import io.tributary.pipeline.TransformSpec;
+import io.tributary.pipeline.plan.PlanJson;
+import io.tributary.pipeline.plan.WorkerPlan;
+import io.tributary.pipeline.plan.WorkerPlan.Kind;
+import io.tributary.pipeline.source.KafkaSource;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Compiles a pipeline definition and its context into the complete worker plan. The operator
+ * renders exactly this plan and the worker runs exactly this plan, so every default lives here once
+ * ({@link Defaults}) and every problem the worker would refuse at start-up is found here first,
+ * with the same words ({@link #problems}).
+ */
+public final class PlanCompiler {
+  private static final ObjectMapper JSON = PlanJson.mapper();
+
+  private PlanCompiler() {}
+
+  /** The compiled plan, and what is wrong with it; a plan with problems must not run. */
+  public record Result(WorkerPlan plan, List<PlanProblem> problems) {
+    public boolean ok() {
+      return problems.isEmpty();
+    }
+  }
+
+  /** Compiles {@code definition} for {@code context}: every default applied, then checked. */
+  public static Result compile(PipelineDefinition definition, PlanContext context) {
+    List<PlanProblem> problems = new ArrayList<>(shape(definition));
+    if (!problems.isEmpty()) return new Result(null, problems);
+    WorkerPlan plan = withDefaults(resolve(definition, context));
+    for (PlanProblem p : problems(plan)) {
+      // Checking a DataPipeline's spec needs no run; starting one does.
+      if (context.run() != null || !p.path().equals("run")) problems.add(p);
+    }
+    return new Result(plan, List.copyOf(problems));
+  }
+
+  /**
+   * What the worker refuses in a plan, in the words it uses: values missing, settings that do not
+   * fit the pipeline kind. The worker runs this at start-up; the operator runs it on every plan it
+   * renders.
+   */
+  public static List<PlanProblem> problems(WorkerPlan plan) {
+    List<PlanProblem> out = new ArrayList<>();
+    if (plan.planVersion() != WorkerPlan.VERSION) {
+      out.add(
+          spec(
+              "planVersion",
+              plan.planVersion()
+                  + " is not supported (this runtime reads "
+                  + WorkerPlan.VERSION
+                  + ")"));
+      return out;
+    }
+    if (plan.kind() == null) {
+      out.add(spec("kind", "missing; use StreamJob or DataPipeline"));
+      return out;
+    }
+    if (plan.pipeline() == null) out.add(spec("pipeline", "missing (namespace, name, uid)"));
+    if (plan.kind() == Kind.DATA_PIPELINE && plan.run() == null) {
+      out.add(spec("run", "missing: a DataPipeline plan is compiled for one run (id, attempt)"));
+    }
+    for (String path : Defaults.missing(JSON.valueToTree(plan), plan.kind())) {
+      out.add(
+          spec(
+              path,
+              "missing: the plan compiler fills every default; was this plan written by hand or"
+                  + " by another version of the operator?"));
+    }
+    out.addAll(shape(plan.kind(), plan.source(), plan.sink()));
+    duration(out, "commitInterval", plan.commitInterval());
+    duration(out, "progressInterval", plan.progressInterval());
+    return out;
+  }
+
+  /** The kind-level rules: which sources and sinks each engine has. */
+  private static List<PlanProblem> shape(PipelineDefinition d) {
+    List<PlanProblem> out = new ArrayList<>(shape(d.kind(), d.source(), d.sink()));
+    if (out.isEmpty() && d.kind() == Kind.DATA_PIPELINE && deadLetterTopicHasNoBrokers(d)) {
+      out.add(
+          spec(
+              "deadLetter.topic",
+              "needs a Kafka source or sink (their brokers are used); set deadLetter.path"
+                  + " instead"));
+    }
+    if (out.isEmpty()) {
+      List<TransformSpec> steps = d.transforms();
+      for (int i = 0; i < steps.size(); i++) {
+        var consent = steps.get(i).consent();
+        if (consent != null && consent.bootstrapServers() == null && d.source().kafka() == null) {
+          out.add(
+              spec(
+                  "transforms[" + i + "].consent.bootstrapServers",
+                  "required when the source is not Kafka: name the consent topic's brokers"));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static List<PlanProblem> shape(Kind kind, SourceSpec source, SinkSpec sink) {
+    List<PlanProblem> out = new ArrayList<>();
+    if (source == null || source.kind().equals("none")) {
+      out.add(spec("source", "missing: set exactly one source kind"));
+    } else if (kind == Kind.STREAM_JOB && source.kafka() == null) {
+      out.add(
+          spec(
+              "source",
+              "a StreamJob reads from Kafka: set source.kafka (bootstrapServers," + " topics)"));
+    }
+    if (sink == null || sink.kind().equals("none")) {
+      out.add(spec("sink", "missing: set exactly one sink kind"));
+    } else if (kind == Kind.STREAM_JOB && sink.kafka() == null) {
+      out.add(
+          spec(
+              "sink",
+              "a StreamJob writes to Kafka: set sink.kafka (topic); sink."
+                  + sink.kind()
+                  + " is for DataPipelines"));
+    }
+    return out;
+  }
+
+  private static boolean deadLetterTopicHasNoBrokers(PipelineDefinition d) {
+    return d.deadLetter() != null
+        && d.deadLetter().topic() != null
+        && d.sink().kafka() == null
+        && d.source().kafka() == null;
+  }
+
+  /** The plan with the computed defaults: the ones that depend on the pipeline itself. */
+  private static WorkerPlan resolve(PipelineDefinition d, PlanContext c) {
+    KafkaSource in = d.source().kafka();
+    SourceSpec source = d.source();
+    if (in != null && in.consumerGroup() == null) {
+      String group = PlanNames.pipeline(c.pipeline());
+      source =
+          new SourceSpec(
+              null,
+              null,
+              null,
+              new KafkaSource(
+                  in.bootstrapServers(),
+                  in.topics(),
+                  group,
+                  in.startingOffsets(),
+                  in.saslJaasSecretRef()),
+              source.region());
+    }
+    if (source.files() != null
+        && source.files().format() == FileFormat.CSV
+        && source.files().csv() == null) {
+      // An empty dialect, so the CSV defaults have a place to land.
+      var f = source.files();
+      source =
+          new SourceSpec(
+              null,
+              new io.tributary.pipeline.source.FilesSource(
+                  f.path(),
+                  f.format(),
+                  new io.tributary.pipeline.source.FilesSource.Csv(null, null, null)),
+              null,
+              null,
+              source.region());
+    }
+    return WorkerPlan.builder(d.kind())
+        .pipeline(c.pipeline())
+        .run(d.kind() == Kind.DATA_PIPELINE ? c.run() : null)
+        .metricsPort(c.metricsPort())
+        .source(source)
+        .transforms(transforms(d.transforms(), in))
+        .sink(d.sink())
+        .schema(d.schema())
+        .deadLetter(deadLetters(d))
+        .guarantee(d.guarantee())
+        .commitInterval(d.commitInterval())
+        .threads(d.kind() == Kind.STREAM_JOB ? d.parallelism() : null)
+        .lineage(c.lineage())
+        .build();
+  }
+
+  /** Steps with their names, and consent steps with their brokers. */
+  private static List<TransformSpec> transforms(List<TransformSpec> steps, KafkaSource in) {
+    List<TransformSpec> out = new ArrayList<>();
+    for (int i = 0; i < steps.size(); i++) {
+      TransformSpec t = steps.get(i);
+      var consent = t.consent();
+      if (consent != null && consent.bootstrapServers() == null && in != null) {
+        consent =
+            new io.tributary.pipeline.transform.ConsentTransform(
+                consent.purpose(), consent.subjectField(), consent.topic(), in.bootstrapServers());
+      }
+      out.add(
+          new TransformSpec(
+              t.stepName(i),
+              t.validate(),
+              t.filter(),
+              t.map(),
+              t.derive(),
+              t.normalize(),
+              t.dedupe(),
+              t.mask(),
+              consent,
+              t.aggregate()));
+    }
+    return out;
+  }
+
+  private static WorkerPlan.DeadLetters deadLetters(PipelineDefinition d) {
+    DeadLetterSpec spec = d.deadLetter();
+    String topic = spec == null ? null : spec.topic();
+    String path = spec == null ? null : spec.path();
+    Double ratio = spec == null ? null : spec.maxRejectedRatio();
+    if (d.kind() == Kind.STREAM_JOB) {
+      if (topic == null) topic = d.source().kafka().topics().get(0) + ".dlq";
+      // Dead letters go out in the output transaction, so they live on the sink's cluster.
+      return new WorkerPlan.DeadLetters(topic, d.sink().kafka().bootstrapServers(), null, null);
+    }
+    String brokers = null;
+    if (topic != null) {
+      brokers =
+          d.sink().kafka() != null
+              ? d.sink().kafka().bootstrapServers()
+              : d.source().kafka().bootstrapServers();
+    } else if (path == null && d.sink().lake() != null) {
+      path = d.sink().lake().path() + "/_rejected";
+    }
+    return new WorkerPlan.DeadLetters(topic, brokers, path, ratio);
+  }
+
+  /** The fixed defaults of the table, applied through the plan's JSON form. */
+  private static WorkerPlan withDefaults(WorkerPlan plan) {
+    ObjectNode tree = JSON.valueToTree(plan);
+    Defaults.apply(tree, plan.kind());
+    try {
+      return JSON.treeToValue(tree, WorkerPlan.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a default does not fit the plan: " + e.getMessage(), e);
+    }
+  }
+
+  private static void duration(List<PlanProblem> out, String path, String text) {
+    if (text == null) return;
+    try {
+      Durations.parse(text);
+    } catch (IllegalArgumentException e) {
+      out.add(spec(path, e.getMessage()));
+    }
+  }
+
+  private static PlanProblem spec(String path, String message) {
+    return new PlanProblem(PlanProblem.Kind.INVALID_SPEC, path, message);
+  }
+}
