@@ -8,6 +8,8 @@ import io.tributary.pipeline.plan.ExitCodes;
 import io.tributary.pipeline.plan.PlanJson;
 import io.tributary.pipeline.plan.RunSummary;
 import io.tributary.pipeline.plan.WorkerPlan;
+import io.tributary.plan.PlanCheck;
+import io.tributary.plan.PlanProblem;
 import io.tributary.runtime.batch.BatchWorker;
 import io.tributary.runtime.stream.StreamSettings;
 import io.tributary.runtime.stream.StreamWorker;
@@ -15,13 +17,15 @@ import io.tributary.runtime.transform.TransformChain;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The worker runtime's entry point: {@code run --plan <file>}. One image serves every StreamJob pod
  * and every DataPipeline run; the plan's kind decides which engine runs.
  *
- * <p>The whole plan is checked before any record is read: transforms compile (CEL, schemas,
- * durations), secret files exist, the source and sink fit the kind. An invalid plan exits {@link
+ * <p>The whole plan is checked before any record is read: first the static check the operator also
+ * runs ({@link PlanCheck}: CEL, schemas, durations, step settings), then what only the worker can
+ * see (secret files exist, the source and sink fit the kind). An invalid plan exits {@link
  * ExitCodes#INVALID_PLAN} with one line naming the plan file, the place in the plan (e.g. the step
  * index) and the problem; the line also goes to the termination log (as a run summary) so {@code
  * kubectl describe} shows it.
@@ -59,9 +63,16 @@ public final class Main {
               + WorkerPlan.VERSION
               + ")");
     }
+    // The operator runs this same check before it renders the plan: both refuse the same things
+    // with the same words.
+    List<PlanProblem> problems =
+        PlanCheck.check(plan.source(), plan.transforms(), plan.sink(), plan.schema());
+    if (!problems.isEmpty()) {
+      return invalid("plan " + planPath + ": " + problems.get(0));
+    }
     try {
       Secrets secrets = Secrets.fromPlan(plan);
-      // Compiling checks every step; the engines compile their own chains again.
+      // Secret files and consent views; the engines compile their own chains again.
       TransformChain.compile(plan, secrets).close();
       for (SecretKeyRef ref : SecretRefs.collect(plan.source(), plan.transforms(), plan.sink())) {
         try {

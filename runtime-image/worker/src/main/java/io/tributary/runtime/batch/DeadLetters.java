@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.pipeline.DeadLetterSpec;
 import io.tributary.pipeline.plan.WorkerPlan;
+import io.tributary.plan.KafkaClientSettings;
+import io.tributary.plan.KafkaEndpoint;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,10 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -39,37 +39,46 @@ public final class DeadLetters implements AutoCloseable {
   private boolean closed;
   private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
 
-  private DeadLetters(String runId, Path file, String bootstrap, String topic) {
+  private DeadLetters(String runId, Path file, KafkaEndpoint cluster, String topic) {
     this.runId = runId;
     this.file = file;
     this.tmp = file == null ? null : file.resolveSibling("." + file.getFileName() + ".tmp");
     this.topic = topic;
     if (topic != null) {
-      Properties p = new Properties();
-      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-      p.put(ProducerConfig.ACKS_CONFIG, "all");
-      p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-      this.producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+      this.producer =
+          new KafkaProducer<>(
+              KafkaClientSettings.properties(KafkaClientSettings.deadLetterProducer(cluster)),
+              new StringSerializer(),
+              new StringSerializer());
     } else {
       this.producer = null;
     }
   }
 
-  /** The plan's dead-letter destination; the lake's {@code _rejected} directory by default. */
-  public static DeadLetters open(WorkerPlan plan, String runId) {
+  /**
+   * The plan's dead-letter destination; the lake's {@code _rejected} directory by default. A topic
+   * lives on the sink's Kafka cluster, else the source's, and is written with that cluster's
+   * credentials.
+   */
+  public static DeadLetters open(WorkerPlan plan, SecretFiles secrets, String runId) {
     DeadLetterSpec spec = plan.deadLetter();
     String path = spec != null ? spec.path() : null;
     if (path == null && spec != null && spec.topic() != null) {
-      String bootstrap =
-          plan.sink().kafka() != null
-              ? plan.sink().kafka().bootstrapServers()
-              : plan.source().kafka() != null ? plan.source().kafka().bootstrapServers() : null;
-      if (bootstrap == null) {
+      KafkaEndpoint cluster;
+      if (plan.sink().kafka() != null) {
+        cluster =
+            KafkaEndpoint.of(
+                plan.sink().kafka(), ref -> secrets.read(ref, "sink.kafka.saslJaasSecretRef"));
+      } else if (plan.source().kafka() != null) {
+        cluster =
+            KafkaEndpoint.of(
+                plan.source().kafka(), ref -> secrets.read(ref, "source.kafka.saslJaasSecretRef"));
+      } else {
         throw RunFailure.invalidPlan(
             "deadLetter.topic needs a Kafka source or sink (their brokers are used); set"
                 + " deadLetter.path instead");
       }
-      return new DeadLetters(runId, null, bootstrap, spec.topic());
+      return new DeadLetters(runId, null, cluster, spec.topic());
     }
     if (path == null && plan.sink().lake() != null) {
       path = plan.sink().lake().path() + "/_rejected";
