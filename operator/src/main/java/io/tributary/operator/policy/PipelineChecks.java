@@ -6,12 +6,17 @@ import io.tributary.pipeline.SchemaSpec;
 import io.tributary.pipeline.SinkSpec;
 import io.tributary.pipeline.SourceSpec;
 import io.tributary.pipeline.TransformSpec;
+import io.tributary.plan.PlanCheck;
+import io.tributary.plan.PlanProblem;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The checks the CRD schema cannot make, shared by both pipeline kinds: the pool exists and fits,
- * data stays in its region, CEL compiles. The first problem wins; each names the field and the fix.
+ * data stays in its region, and the plan passes {@link PlanCheck}, the same static check the worker
+ * runs at start-up (CEL against the fields each step sees, step settings, durations, the JSON
+ * Schema), reported as {@code spec.<path>: <message>} with the worker's words. The first problem
+ * wins; each names the field and the fix.
  */
 public final class PipelineChecks {
   private PipelineChecks() {}
@@ -46,9 +51,15 @@ public final class PipelineChecks {
     if (!residency.isEmpty()) {
       return Optional.of(new Problem("ResidencyViolation", String.join("; ", residency)));
     }
-    List<String> cel = ExpressionPolicy.violations(transforms, schema);
-    if (!cel.isEmpty())
-      return Optional.of(new Problem("InvalidExpression", String.join("; ", cel)));
-    return Optional.empty();
+    return PlanCheck.check(source, transforms, sink, schema).stream()
+        .findFirst()
+        .map(p -> new Problem(reason(p.kind()), "spec." + p));
+  }
+
+  private static String reason(PlanProblem.Kind kind) {
+    return switch (kind) {
+      case INVALID_EXPRESSION -> "InvalidExpression";
+      case INVALID_SPEC -> "InvalidSpec";
+    };
   }
 }
