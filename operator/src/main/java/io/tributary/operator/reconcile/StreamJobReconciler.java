@@ -28,6 +28,7 @@ import io.tributary.operator.render.StreamJobRenderer;
 import io.tributary.operator.status.StreamJobStatuses;
 import io.tributary.pipeline.Durations;
 import io.tributary.pipeline.source.KafkaSource;
+import io.tributary.plan.KafkaEndpoint;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -49,6 +50,7 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
   private final Clock clock;
   private final LagSource lagSource;
   private final Map<ResourceID, LagAutoscaler> autoscalers = new ConcurrentHashMap<>();
+  private final SecretLookup secrets;
 
   public StreamJobReconciler(
       OperatorConfig config,
@@ -61,6 +63,7 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
     this.events = events;
     this.clock = clock;
     this.lagSource = lagSource;
+    this.secrets = new SecretLookup(clock);
   }
 
   @Override
@@ -106,7 +109,7 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
       StreamJobStatus status = StreamJobStatuses.invalid(job, problem.get(), clock.instant());
       return statusUpdate(job, status, problem.get());
     }
-    LagSource.Lag lag = readLag(job);
+    LagSource.Lag lag = readLag(job, context);
     int replicas =
         desiredReplicas(job, lag, context.getSecondaryResource(Deployment.class).orElse(null));
     List<HasMetadata> desired = StreamJobRenderer.render(job, replicas, pool, region, config);
@@ -181,12 +184,18 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
     return decision.replicas();
   }
 
-  /** Total consumer-group lag, or null when the brokers cannot be asked right now. */
-  private LagSource.Lag readLag(StreamJob job) {
+  /**
+   * Total consumer-group lag, or null when the brokers cannot be asked right now. The source's
+   * credentials come from the Secret it names, as the workers' do.
+   */
+  private LagSource.Lag readLag(StreamJob job, Context<StreamJob> context) {
     KafkaSource k = job.getSpec().source().kafka();
     String group = k.consumerGroup() != null ? k.consumerGroup() : PlanRenderer.defaultGroup(job);
+    String namespace = job.getMetadata().getNamespace();
     try {
-      return lagSource.read(k.bootstrapServers(), group, k.topics());
+      KafkaEndpoint cluster =
+          KafkaEndpoint.of(k, ref -> secrets.read(context.getClient(), namespace, ref));
+      return lagSource.read(cluster, group, k.topics());
     } catch (Exception e) {
       log.debug("cannot read lag of {}: {}", job.getMetadata().getName(), e.toString());
       return null;
