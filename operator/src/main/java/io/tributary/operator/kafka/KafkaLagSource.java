@@ -1,14 +1,14 @@
 package io.tributary.operator.kafka;
 
 import io.tributary.operator.autoscale.LagSource;
+import io.tributary.plan.KafkaClientSettings;
+import io.tributary.plan.KafkaEndpoint;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -17,16 +17,19 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Consumer-group lag from the Kafka admin API: end offsets minus committed offsets, read with
- * read_committed isolation so transaction markers do not count as lag. One admin client per
- * bootstrap string, kept for the operator's life.
+ * read_committed isolation so transaction markers do not count as lag. The admin client has the
+ * settings {@link KafkaClientSettings#lagReader} gives every lag reader, the source's SASL
+ * credentials included. One admin client per cluster and credentials (the map key is the endpoint,
+ * never logged: its toString redacts the JAAS line), kept for the operator's life; jobs sharing a
+ * cluster and credentials share it.
  */
 public final class KafkaLagSource implements LagSource, AutoCloseable {
   private static final long TIMEOUT_SECONDS = 10;
-  private final Map<String, Admin> admins = new ConcurrentHashMap<>();
+  private final Map<KafkaEndpoint, Admin> admins = new ConcurrentHashMap<>();
 
   @Override
-  public Lag read(String bootstrapServers, String group, List<String> topics) throws Exception {
-    Admin admin = admins.computeIfAbsent(bootstrapServers, KafkaLagSource::admin);
+  public Lag read(KafkaEndpoint cluster, String group, List<String> topics) throws Exception {
+    Admin admin = admin(cluster);
     Map<String, TopicDescription> described =
         admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
@@ -61,13 +64,10 @@ public final class KafkaLagSource implements LagSource, AutoCloseable {
     return new Lag(lag, latest.size());
   }
 
-  private static Admin admin(String bootstrapServers) {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
-    p.put(AdminClientConfig.CLIENT_ID_CONFIG, "tributary-operator-lag");
-    return Admin.create(p);
+  private Admin admin(KafkaEndpoint cluster) {
+    return admins.computeIfAbsent(
+        cluster,
+        c -> Admin.create(KafkaClientSettings.properties(KafkaClientSettings.lagReader(c))));
   }
 
   @Override

@@ -12,7 +12,10 @@ import java.util.Optional;
 
 /**
  * The checks the CRD schema cannot make, shared by both pipeline kinds: the pool exists and fits,
- * data stays in its region, CEL compiles. The first problem wins; each names the field and the fix.
+ * data stays in its region ({@link #check}), and the compiled plan has no problem ({@link #plan}):
+ * the plan compiler's check is the same one the worker runs at start-up (CEL against the fields
+ * each step sees, step settings, durations, the JSON Schema), reported as {@code spec.<path>:
+ * <message>} with the worker's words. The first problem wins; each names the field and the fix.
  */
 public final class PipelineChecks {
   private PipelineChecks() {}
@@ -47,24 +50,21 @@ public final class PipelineChecks {
     if (!residency.isEmpty()) {
       return Optional.of(new Problem("ResidencyViolation", String.join("; ", residency)));
     }
-    List<String> cel = ExpressionPolicy.violations(transforms, schema);
-    if (!cel.isEmpty())
-      return Optional.of(new Problem("InvalidExpression", String.join("; ", cel)));
     return Optional.empty();
   }
 
   /**
-   * The first problem the plan compiler found, worded as the worker words it, below {@code spec.}.
+   * The first problem the plan compiler found (CEL, field flow, settings), worded as the worker
+   * words it, below {@code spec.}.
    */
   public static Optional<Problem> plan(List<PlanProblem> problems) {
-    return problems.stream()
-        .findFirst()
-        .map(
-            p ->
-                new Problem(
-                    p.kind() == PlanProblem.Kind.INVALID_EXPRESSION
-                        ? "InvalidExpression"
-                        : "InvalidSpec",
-                    "spec." + p));
+    return problems.stream().findFirst().map(p -> new Problem(reason(p.kind()), "spec." + p));
+  }
+
+  private static String reason(PlanProblem.Kind kind) {
+    return switch (kind) {
+      case INVALID_EXPRESSION -> "InvalidExpression";
+      case INVALID_SPEC -> "InvalidSpec";
+    };
   }
 }

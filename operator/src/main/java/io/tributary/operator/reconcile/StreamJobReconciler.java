@@ -29,6 +29,7 @@ import io.tributary.operator.status.StreamJobStatuses;
 import io.tributary.pipeline.Durations;
 import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.pipeline.source.KafkaSource;
+import io.tributary.plan.KafkaEndpoint;
 import io.tributary.plan.PlanCompiler;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,6 +52,7 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
   private final Clock clock;
   private final LagSource lagSource;
   private final Map<ResourceID, LagAutoscaler> autoscalers = new ConcurrentHashMap<>();
+  private final SecretLookup secrets;
 
   public StreamJobReconciler(
       OperatorConfig config,
@@ -63,6 +65,7 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
     this.events = events;
     this.clock = clock;
     this.lagSource = lagSource;
+    this.secrets = new SecretLookup(clock);
   }
 
   @Override
@@ -110,7 +113,7 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
       StreamJobStatus status = StreamJobStatuses.invalid(job, problem.get(), clock.instant());
       return statusUpdate(job, status, problem.get());
     }
-    LagSource.Lag lag = readLag(job, plan.plan());
+    LagSource.Lag lag = readLag(job, plan.plan(), context);
     int replicas =
         desiredReplicas(job, lag, context.getSecondaryResource(Deployment.class).orElse(null));
     List<HasMetadata> desired =
@@ -186,11 +189,17 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
     return decision.replicas();
   }
 
-  /** Total consumer-group lag, or null when the brokers cannot be asked right now. */
-  private LagSource.Lag readLag(StreamJob job, WorkerPlan plan) {
+  /**
+   * Total consumer-group lag, or null when the brokers cannot be asked right now. The group is the
+   * plan's; the source's credentials come from the Secret it names, as the workers' do.
+   */
+  private LagSource.Lag readLag(StreamJob job, WorkerPlan plan, Context<StreamJob> context) {
     KafkaSource k = plan.source().kafka();
+    String namespace = job.getMetadata().getNamespace();
     try {
-      return lagSource.read(k.bootstrapServers(), k.consumerGroup(), k.topics());
+      KafkaEndpoint cluster =
+          KafkaEndpoint.of(k, ref -> secrets.read(context.getClient(), namespace, ref));
+      return lagSource.read(cluster, k.consumerGroup(), k.topics());
     } catch (Exception e) {
       log.debug("cannot read lag of {}: {}", job.getMetadata().getName(), e.toString());
       return null;

@@ -79,12 +79,16 @@ class ChartTest {
           {"coordination.k8s.io", "leases", "update"},
           {"coordination.k8s.io", "leases", "patch"},
           {"", "events", "create"},
-          {"", "nodes", "watch"}
+          {"", "nodes", "watch"},
+          {"", "secrets", "get"}
         }) {
       assertThat(role.getRules())
           .as("ClusterRole grants %s %s/%s", need[2], need[0], need[1])
           .anyMatch(r -> grants(r, need[0], need[1], need[2]));
     }
+    // Secrets are read one by one, by name, for the lag reader: never listed or watched.
+    assertThat(role.getRules())
+        .noneMatch(r -> grants(r, "", "secrets", "list") || grants(r, "", "secrets", "watch"));
   }
 
   private static boolean grants(PolicyRule r, String group, String resource, String verb) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tributary.operator.autoscale.LagSource;
+import io.tributary.plan.KafkaEndpoint;
 import io.tributary.runtime.testing.KafkaBroker;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,9 @@ class KafkaLagSourceIT {
     for (int i = 0; i < 30; i++) broker.produce("lag.orders", "k" + i, "{\"i\":" + i + "}");
     try (KafkaLagSource source = new KafkaLagSource()) {
       // A group that never committed is behind by everything.
-      LagSource.Lag fresh = source.read(broker.bootstrapServers(), "g-new", List.of("lag.orders"));
+      LagSource.Lag fresh =
+          source.read(
+              KafkaEndpoint.plain(broker.bootstrapServers()), "g-new", List.of("lag.orders"));
       assertThat(fresh.lag()).isEqualTo(30);
       assertThat(fresh.partitions()).isEqualTo(3);
 
@@ -60,7 +63,13 @@ class KafkaLagSourceIT {
         expected += end - at;
       }
       broker.admin().alterConsumerGroupOffsets("g-half", committed).all().get();
-      assertThat(source.read(broker.bootstrapServers(), "g-half", List.of("lag.orders")).lag())
+      assertThat(
+              source
+                  .read(
+                      KafkaEndpoint.plain(broker.bootstrapServers()),
+                      "g-half",
+                      List.of("lag.orders"))
+                  .lag())
           .isEqualTo(expected);
     }
   }
@@ -69,7 +78,11 @@ class KafkaLagSourceIT {
   void anUnknownTopicIsAnErrorNotZeroLag() {
     try (KafkaLagSource source = new KafkaLagSource()) {
       assertThatThrownBy(
-              () -> source.read(broker.bootstrapServers(), "g", List.of("no.such.topic")))
+              () ->
+                  source.read(
+                      KafkaEndpoint.plain(broker.bootstrapServers()),
+                      "g",
+                      List.of("no.such.topic")))
           .isInstanceOf(Exception.class);
     }
   }

@@ -14,6 +14,9 @@ import io.tributary.pipeline.sink.LakeSink;
 import io.tributary.pipeline.source.FilesSource;
 import io.tributary.pipeline.transform.DeriveTransform;
 import io.tributary.pipeline.transform.FilterTransform;
+import io.tributary.plan.PipelineDefinition;
+import io.tributary.plan.PlanCompiler;
+import io.tributary.plan.PlanContext;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +33,9 @@ class PolicyTest {
   private static final SinkSpec SINK_EU =
       new SinkSpec(
           new LakeSink("/lake/eu", FileFormat.PARQUET, null), null, null, null, "eu-west-1");
+  private static final SinkSpec SINK_UAE =
+      new SinkSpec(
+          new LakeSink("/lake/uae", FileFormat.PARQUET, null), null, null, null, "me-central-1");
   private static final ComputePoolSpec GPU_POOL =
       new ComputePoolSpec(
           "me-central-1",
@@ -105,7 +111,7 @@ class PolicyTest {
   }
 
   @Test
-  void celThatDoesNotCompileIsNamedByItsField() {
+  void celIsCheckedAgainstTheFieldsEachStepSeesAndTheFirstProblemIsNamedByItsField() {
     var schema =
         new SchemaSpec(
             List.of(new SchemaSpec.Field("amount", SchemaSpec.Type.NUMBER, true, null, null)),
@@ -118,22 +124,30 @@ class PolicyTest {
                 new DeriveTransform(List.of(new DeriveTransform.Field("fee", "amount * 0.01")))),
             step(new FilterTransform("fee > 1.0 && amont < 5.0"), null),
             step(new FilterTransform("amount >"), null));
-    List<String> v = ExpressionPolicy.violations(transforms, schema);
-    assertThat(v).hasSize(2);
-    assertThat(v.get(0))
-        .startsWith("spec.transforms[2].filter.expression: CEL expression does not compile")
-        .contains("amont");
-    assertThat(v.get(1)).startsWith("spec.transforms[3].filter.expression");
+    var problem = planProblem(SOURCE_UAE, transforms, SINK_UAE, schema);
+    assertThat(problem)
+        .contains(
+            new PipelineChecks.Problem(
+                "InvalidExpression",
+                "spec.transforms[2].filter.expression: CEL refers to 'amont', which is not a field"
+                    + " here (known fields: [amount, fee]); fix the name or add the field to"
+                    + " spec.schema"));
   }
 
   @Test
-  void withoutASchemaOnlySyntaxIsChecked() {
+  void withoutASchemaAnyFieldIsAcceptedButTheExpressionIsStillChecked() {
     assertThat(
-            ExpressionPolicy.violations(
-                List.of(step(new FilterTransform("anything > 1"), null)), null))
+            planProblem(
+                SOURCE_UAE,
+                List.of(step(new FilterTransform("anything > 1"), null)),
+                SINK_UAE,
+                null))
         .isEmpty();
-    assertThat(ExpressionPolicy.violations(List.of(step(new FilterTransform("(("), null)), null))
-        .hasSize(1);
+    assertThat(
+            planProblem(SOURCE_UAE, List.of(step(new FilterTransform("(("), null)), SINK_UAE, null))
+        .get()
+        .extracting(PipelineChecks.Problem::reason)
+        .isEqualTo("InvalidExpression");
   }
 
   @Test
@@ -169,5 +183,20 @@ class PolicyTest {
 
   private static TransformSpec step(FilterTransform filter, DeriveTransform derive) {
     return new TransformSpec(null, null, filter, null, derive, null, null, null, null, null);
+  }
+
+  /** What the operator reports for the plan the compiler makes of these parts. */
+  private static Optional<PipelineChecks.Problem> planProblem(
+      SourceSpec source, List<TransformSpec> transforms, SinkSpec sink, SchemaSpec schema) {
+    return PipelineChecks.plan(
+        PlanCompiler.compile(
+                PipelineDefinition.batch()
+                    .source(source)
+                    .transforms(transforms)
+                    .sink(sink)
+                    .schema(schema)
+                    .build(),
+                PlanContext.of("ns", "p", "u"))
+            .problems());
   }
 }

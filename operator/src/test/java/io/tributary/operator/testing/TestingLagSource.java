@@ -1,6 +1,7 @@
 package io.tributary.operator.testing;
 
 import io.tributary.operator.autoscale.LagSource;
+import io.tributary.plan.KafkaEndpoint;
 import java.util.List;
 
 /** A lag source the test sets, and can make fail on demand. */
@@ -16,8 +17,24 @@ public final class TestingLagSource implements LagSource {
     this.failing = failing;
   }
 
+  private volatile KafkaEndpoint lastCluster;
+  private final java.util.concurrent.atomic.AtomicInteger reads =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** How many times the operator asked. */
+  public int reads() {
+    return reads.get();
+  }
+
+  /** The cluster of the last read, to check what the operator passed (credentials included). */
+  public KafkaEndpoint lastCluster() {
+    return lastCluster;
+  }
+
   @Override
-  public Lag read(String bootstrapServers, String group, List<String> topics) throws Exception {
+  public Lag read(KafkaEndpoint cluster, String group, List<String> topics) throws Exception {
+    lastCluster = cluster;
+    reads.incrementAndGet();
     if (failing) throw new java.io.IOException("brokers unreachable (testing)");
     return lag;
   }

@@ -78,9 +78,14 @@ public final class PlanCompiler {
               "missing: the plan compiler fills every default; was this plan written by hand or"
                   + " by another version of the operator?"));
     }
-    out.addAll(shape(plan.kind(), plan.source(), plan.sink()));
+    List<PlanProblem> shape = shape(plan.kind(), plan.source(), plan.sink());
+    out.addAll(shape);
     duration(out, "commitInterval", plan.commitInterval());
     duration(out, "progressInterval", plan.progressInterval());
+    // The steps are checked against a source and sink of the right kind only.
+    if (shape.isEmpty()) {
+      out.addAll(PlanCheck.check(plan.source(), plan.transforms(), plan.sink(), plan.schema()));
+    }
     return out;
   }
 
@@ -260,6 +265,6 @@ public final class PlanCompiler {
   }
 
   private static PlanProblem spec(String path, String message) {
-    return new PlanProblem(PlanProblem.Kind.INVALID_SPEC, path, message);
+    return PlanProblem.spec(path, message);
   }
 }

@@ -1,23 +1,33 @@
 package io.tributary.plan;
 
 /**
- * Why a pipeline cannot run, at a place in the plan.
+ * One reason a plan cannot run, found without running it.
  *
- * @param path where, spelled as in the plan and the spec below {@code spec.}, e.g. {@code
- *     transforms[1].filter.expression}
- * @param message what is wrong and how to fix it
+ * @param path where in the spec (and in the worker plan, which has the same shape), e.g. {@code
+ *     transforms[1].filter.expression}; the operator reports it under {@code spec.}, the worker
+ *     after the plan file's name
+ * @param message what is wrong and how to fix it, one line
+ * @param kind which condition reason the operator reports
  */
-public record PlanProblem(Kind kind, String path, String message) {
+public record PlanProblem(String path, String message, Kind kind) {
 
-  /** What sort of problem; the operator turns it into a condition reason. */
+  /** The kinds of problem; each maps to one condition reason of the operator. */
   public enum Kind {
-    /** A CEL expression does not compile or refers to a field that does not exist. */
+    /** A filter, map or derive expression that the CEL environment refuses. */
     INVALID_EXPRESSION,
-    /** Anything else the spec gets wrong. */
+    /** Anything else: a missing setting, a bad duration, a schema that does not parse. */
     INVALID_SPEC
   }
 
-  /** {@code path: message}, as the worker prints it and the operator shows it after "spec.". */
+  static PlanProblem expression(String path, String message) {
+    return new PlanProblem(path, message, Kind.INVALID_EXPRESSION);
+  }
+
+  static PlanProblem spec(String path, String message) {
+    return new PlanProblem(path, message, Kind.INVALID_SPEC);
+  }
+
+  /** {@code <path>: <message>}, as both sides print it after their prefix. */
   @Override
   public String toString() {
     return path + ": " + message;

@@ -21,8 +21,9 @@ import java.util.List;
  * The worker runtime's entry point: {@code run --plan <file>}. One image serves every StreamJob pod
  * and every DataPipeline run; the plan's kind decides which engine runs.
  *
- * <p>The whole plan is checked before any record is read: transforms compile (CEL, schemas,
- * durations), secret files exist, the source and sink fit the kind. An invalid plan exits {@link
+ * <p>The whole plan is checked before any record is read: first the static check the operator also
+ * runs ({@link PlanCheck}: CEL, schemas, durations, step settings), then what only the worker can
+ * see (secret files exist, the source and sink fit the kind). An invalid plan exits {@link
  * ExitCodes#INVALID_PLAN} with one line naming the plan file, the place in the plan (e.g. the step
  * index) and the problem; the line also goes to the termination log (as a run summary) so {@code
  * kubectl describe} shows it.
@@ -48,15 +49,16 @@ public final class Main {
     } catch (RuntimeException e) {
       return invalid("plan " + planPath + ": " + describe(e));
     }
-    // Missing values, settings that do not fit the kind: the plan compiler's own check, so the
-    // operator has refused the same things with the same words.
+    // The plan compiler's own check: values missing, settings that do not fit the kind, CEL
+    // against the fields each step sees, step settings. The operator ran it on this plan before
+    // rendering it, so both refuse the same things with the same words.
     List<PlanProblem> problems = PlanCompiler.problems(plan);
     if (!problems.isEmpty()) {
       return invalid("plan " + planPath + ": " + problems.get(0));
     }
     try {
       Secrets secrets = Secrets.fromPlan(plan);
-      // Compiling checks every step; the engines compile their own chains again.
+      // Secret files and consent views; the engines compile their own chains again.
       TransformChain.compile(plan, secrets).close();
       for (SecretKeyRef ref : SecretRefs.collect(plan.source(), plan.transforms(), plan.sink())) {
         try {

@@ -1,11 +1,16 @@
 package io.tributary.runtime;
 
+import io.tributary.plan.PlanProblem;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 /**
  * The plan cannot run: an unknown transform, a CEL expression that does not compile, a missing
  * secret file. Thrown at start-up, before any record is read; the message names where in the plan
  * the problem is (e.g. {@code transforms[2] (filter-2)}) and what to fix.
  */
 public final class PlanException extends RuntimeException {
+  private static final Pattern STEP = Pattern.compile("transforms\\[(\\d+)]");
   private final String where;
   private final int stepIndex;
 
@@ -18,6 +23,13 @@ public final class PlanException extends RuntimeException {
   /** A problem in the plan outside the transform chain, e.g. at {@code source.kafka}. */
   public static PlanException at(String where, String problem) {
     return new PlanException(where, -1, problem, null);
+  }
+
+  /** A problem the shared plan check found, at its path (e.g. transforms[1].filter.expression). */
+  public static PlanException of(PlanProblem problem) {
+    Matcher step = STEP.matcher(problem.path());
+    int index = step.lookingAt() ? Integer.parseInt(step.group(1)) : -1;
+    return new PlanException(problem.path(), index, problem.message(), null);
   }
 
   /** A problem in transform step {@code index} named {@code stepName}. */

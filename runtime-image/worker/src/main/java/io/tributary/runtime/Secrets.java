@@ -2,8 +2,8 @@ package io.tributary.runtime;
 
 import io.tributary.pipeline.SecretKeyRef;
 import io.tributary.pipeline.plan.WorkerPlan;
+import io.tributary.plan.SecretText;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -69,7 +69,6 @@ public final class Secrets {
 
   /** The key as UTF-8 text without a trailing newline (editors and echo add one). */
   public String readString(SecretKeyRef ref) {
-    String s = new String(readBytes(ref), StandardCharsets.UTF_8);
-    return s.endsWith("\n") ? s.stripTrailing() : s;
+    return SecretText.of(readBytes(ref));
   }
 }

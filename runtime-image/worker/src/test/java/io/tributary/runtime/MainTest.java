@@ -76,7 +76,7 @@ class MainTest {
         .isEqualTo(ExitCodes.INVALID_PLAN);
     assertThat(stderr().strip())
         .doesNotContain("\n")
-        .startsWith("plan " + plan + ": transforms[1] (filter-1): CEL does not parse");
+        .startsWith("plan " + plan + ": transforms[1].filter.expression: CEL does not parse");
   }
 
   @Test
@@ -110,7 +110,7 @@ class MainTest {
     Path plan = write(p);
     assertThat(Main.run(new String[] {"run", "--plan", plan.toString()}))
         .isEqualTo(ExitCodes.INVALID_PLAN);
-    assertThat(stderr()).contains("transforms[1] (x): no transform set");
+    assertThat(stderr()).contains("plan " + plan + ": transforms[1]: no transform set");
   }
 
   @Test

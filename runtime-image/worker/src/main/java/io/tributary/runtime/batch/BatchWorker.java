@@ -100,7 +100,7 @@ public final class BatchWorker {
     try (RecordProcessor chain = Transforms.compile(plan, secrets);
         RecordSource source = Sources.open(plan, secrets, plan.run().watermark());
         RecordSink sink = Sinks.open(plan, secrets, runId, source);
-        DeadLetters dlq = DeadLetters.open(plan, runId)) {
+        DeadLetters dlq = DeadLetters.open(plan, secrets, runId)) {
       Optional<RunSummary> committed = sink.begin();
       if (committed.isPresent()) {
         LOG.info("run {} was already committed by an earlier attempt; reporting it", runId);

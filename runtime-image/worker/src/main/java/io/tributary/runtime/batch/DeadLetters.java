@@ -3,6 +3,8 @@ package io.tributary.runtime.batch;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.pipeline.plan.WorkerPlan;
+import io.tributary.plan.KafkaClientSettings;
+import io.tributary.plan.KafkaEndpoint;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,10 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -38,27 +38,38 @@ public final class DeadLetters implements AutoCloseable {
   private boolean closed;
   private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
 
-  private DeadLetters(String runId, Path file, String bootstrap, String topic) {
+  private DeadLetters(String runId, Path file, KafkaEndpoint cluster, String topic) {
     this.runId = runId;
     this.file = file;
     this.tmp = file == null ? null : file.resolveSibling("." + file.getFileName() + ".tmp");
     this.topic = topic;
     if (topic != null) {
-      Properties p = new Properties();
-      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-      p.put(ProducerConfig.ACKS_CONFIG, "all");
-      p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-      this.producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+      this.producer =
+          new KafkaProducer<>(
+              KafkaClientSettings.properties(KafkaClientSettings.deadLetterProducer(cluster)),
+              new StringSerializer(),
+              new StringSerializer());
     } else {
       this.producer = null;
     }
   }
 
-  /** The plan's dead-letter destination: a topic, a directory, or (neither set) only counts. */
-  public static DeadLetters open(WorkerPlan plan, String runId) {
+  /**
+   * The plan's dead-letter destination: a topic, a directory, or (neither set) only counts. A topic
+   * lives on the cluster the plan compiler chose (the sink's Kafka cluster, else the source's) and
+   * is written with that cluster's credentials.
+   */
+  public static DeadLetters open(WorkerPlan plan, SecretFiles secrets, String runId) {
     WorkerPlan.DeadLetters spec = plan.deadLetter();
     if (spec.topic() != null) {
-      return new DeadLetters(runId, null, spec.bootstrapServers(), spec.topic());
+      var sink = plan.sink().kafka();
+      KafkaEndpoint cluster =
+          sink != null && sink.bootstrapServers().equals(spec.bootstrapServers())
+              ? KafkaEndpoint.of(sink, ref -> secrets.read(ref, "sink.kafka.saslJaasSecretRef"))
+              : KafkaEndpoint.of(
+                  plan.source().kafka(),
+                  ref -> secrets.read(ref, "source.kafka.saslJaasSecretRef"));
+      return new DeadLetters(runId, null, cluster, spec.topic());
     }
     String path = spec.path();
     return new DeadLetters(

@@ -11,6 +11,8 @@ import io.openlineage.client.transports.KafkaTransport;
 import io.openlineage.client.transports.Transport;
 import io.tributary.pipeline.plan.RunSummary;
 import io.tributary.pipeline.plan.WorkerPlan;
+import io.tributary.plan.KafkaClientSettings;
+import io.tributary.plan.KafkaEndpoint;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -94,11 +96,11 @@ public final class LineageEmitter implements AutoCloseable {
         }
       case "kafka":
         {
-          Properties p = new Properties();
-          p.put("bootstrap.servers", c.bootstrapServers());
-          p.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
-          p.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
-          p.put("acks", "all");
+          // The plan's lineage settings name no Secret: the lineage cluster is reached without
+          // authentication.
+          Properties p =
+              KafkaClientSettings.properties(
+                  KafkaClientSettings.lineageProducer(KafkaEndpoint.plain(c.bootstrapServers())));
           return new KafkaTransport(new KafkaConfig(c.topic(), null, p));
         }
       default:

@@ -30,7 +30,7 @@ final class Topics {
 
   /** Partition counts of the input topics; fails naming a topic that does not exist. */
   static Map<String, Integer> inputPartitions(StreamSettings s) throws Exception {
-    try (Admin admin = Admin.create(KafkaClients.admin(s.bootstrapServers(), s.sourceSaslJaas()))) {
+    try (Admin admin = Admin.create(KafkaClients.inputAdmin(s))) {
       Map<String, Integer> counts = new HashMap<>();
       Map<String, TopicDescription> d;
       try {
@@ -54,8 +54,7 @@ final class Topics {
    */
   static int ensureOutputTopics(StreamSettings s, int partitions, boolean stateful)
       throws Exception {
-    try (Admin admin =
-        Admin.create(KafkaClients.admin(s.outputBootstrapServers(), s.sinkSaslJaas()))) {
+    try (Admin admin = Admin.create(KafkaClients.outputAdmin(s))) {
       List<NewTopic> wanted = new ArrayList<>();
       wanted.add(new NewTopic(s.outputTopic(), Optional.of(partitions), Optional.empty()));
       wanted.add(new NewTopic(s.deadLetterTopic(), Optional.of(partitions), Optional.empty()));

@@ -8,10 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.pipeline.transform.AggregateTransform;
 import io.tributary.pipeline.transform.AggregateTransform.Aggregation;
 import io.tributary.pipeline.transform.AggregateTransform.Function;
+import io.tributary.plan.FieldFlow;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
@@ -44,23 +44,6 @@ final class AggregateStep implements StatefulStep {
   private boolean closedChanged;
 
   AggregateStep(AggregateTransform spec, Duration window) {
-    if (window.isZero() || window.isNegative()) {
-      throw new IllegalArgumentException("aggregate.window must be positive");
-    }
-    if (spec.aggregations() == null || spec.aggregations().isEmpty()) {
-      throw new IllegalArgumentException("aggregate.aggregations needs at least one aggregation");
-    }
-    for (int i = 0; i < spec.aggregations().size(); i++) {
-      Aggregation a = spec.aggregations().get(i);
-      if (a.function() == null || a.as() == null) {
-        throw new IllegalArgumentException(
-            "aggregate.aggregations[" + i + "] needs function and as");
-      }
-      if (a.function() != Function.COUNT && a.field() == null) {
-        throw new IllegalArgumentException(
-            "aggregate.aggregations[" + i + "]: " + a.function() + " needs field");
-      }
-    }
     this.spec = spec;
     this.keyFields = spec.keyFields() == null ? List.of() : List.copyOf(spec.keyFields());
     this.sizeMillis = window.toMillis();
@@ -69,18 +52,6 @@ final class AggregateStep implements StatefulStep {
   @Override
   public Step fresh() {
     return new AggregateStep(spec, Duration.ofMillis(sizeMillis));
-  }
-
-  /** Output field names, for the CEL field check of later steps. */
-  static List<String> outputFields(AggregateTransform spec) {
-    List<String> names = new ArrayList<>();
-    if (spec.keyFields() != null) {
-      names.addAll(spec.keyFields());
-    }
-    names.add("window_start");
-    names.add("window_end");
-    spec.aggregations().forEach(a -> names.add(a.as()));
-    return names;
   }
 
   @Override
@@ -175,8 +146,9 @@ final class AggregateStep implements StatefulStep {
     for (int i = 0; i < keyFields.size(); i++) {
       o.set(keyFields.get(i), key.get(i));
     }
-    o.put("window_start", Instant.ofEpochMilli(start).toString());
-    o.put("window_end", Instant.ofEpochMilli(start + sizeMillis).toString());
+    // The names later steps and lineage expect (FieldFlow.WINDOW_FIELDS).
+    o.put(FieldFlow.WINDOW_FIELDS.get(0), Instant.ofEpochMilli(start).toString());
+    o.put(FieldFlow.WINDOW_FIELDS.get(1), Instant.ofEpochMilli(start + sizeMillis).toString());
     for (int i = 0; i < spec.aggregations().size(); i++) {
       Aggregation a = spec.aggregations().get(i);
       o.set(a.as(), acc.value(i, a.function()));

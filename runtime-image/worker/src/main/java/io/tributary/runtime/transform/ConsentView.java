@@ -1,5 +1,6 @@
 package io.tributary.runtime.transform;
 
+import io.tributary.plan.KafkaEndpoint;
 import java.time.Duration;
 import java.util.Set;
 
@@ -22,6 +23,10 @@ public interface ConsentView extends AutoCloseable {
   /** Opens a view of one consent topic; the chain closes the views it opened. */
   @FunctionalInterface
   interface Factory {
-    ConsentView open(String bootstrapServers, String topic);
+    /**
+     * @param cluster the consent topic's cluster, with the source's credentials when it is the
+     *     source's cluster
+     */
+    ConsentView open(KafkaEndpoint cluster, String topic);
   }
 }

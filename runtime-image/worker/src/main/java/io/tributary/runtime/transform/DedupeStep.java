@@ -28,12 +28,6 @@ final class DedupeStep implements StatefulStep {
   private final Set<String> changed = new HashSet<>();
 
   DedupeStep(List<String> keyFields, Duration window) {
-    if (keyFields == null || keyFields.isEmpty()) {
-      throw new IllegalArgumentException("dedupe.keyFields needs at least one field");
-    }
-    if (window.isZero() || window.isNegative()) {
-      throw new IllegalArgumentException("dedupe.window must be positive");
-    }
     this.keyFields = List.copyOf(keyFields);
     this.windowMillis = window.toMillis();
   }

@@ -5,15 +5,15 @@ import dev.cel.runtime.CelEvaluationException;
 import java.time.Instant;
 import java.util.function.Consumer;
 
-/** Keeps records for which the CEL predicate is true; a record missing a referenced field fails. */
+/**
+ * Keeps records for which the CEL predicate is true; a record missing a referenced field is
+ * dropped. The plan check already refused predicates whose type is surely not a bool; a {@code dyn}
+ * one that yields something else for a record rejects that record.
+ */
 final class FilterStep implements Step {
   private final CelExpression predicate;
 
   FilterStep(CelExpression predicate) {
-    if (predicate.surelyNotBool()) {
-      throw new IllegalArgumentException(
-          "filter expression '" + predicate + "' does not yield a bool; compare, e.g. x > 0");
-    }
     this.predicate = predicate;
   }
 

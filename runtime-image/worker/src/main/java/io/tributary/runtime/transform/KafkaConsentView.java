@@ -2,17 +2,17 @@ package io.tributary.runtime.transform;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.plan.KafkaClientSettings;
+import io.tributary.plan.KafkaEndpoint;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -32,7 +32,7 @@ public final class KafkaConsentView implements ConsentView {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaConsentView.class);
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private final String bootstrapServers;
+  private final KafkaEndpoint cluster;
   private final String topic;
   private final Map<String, Set<String>> purposes = new ConcurrentHashMap<>();
   private final CountDownLatch caughtUp = new CountDownLatch(1);
@@ -41,8 +41,11 @@ public final class KafkaConsentView implements ConsentView {
   private volatile RuntimeException failure;
   private volatile boolean closed;
 
-  public KafkaConsentView(String bootstrapServers, String topic) {
-    this.bootstrapServers = bootstrapServers;
+  /**
+   * @param cluster where the topic lives, with credentials when the cluster needs them
+   */
+  public KafkaConsentView(KafkaEndpoint cluster, String topic) {
+    this.cluster = cluster;
     this.topic = topic;
   }
 
@@ -50,12 +53,11 @@ public final class KafkaConsentView implements ConsentView {
     if (thread != null || closed) {
       return;
     }
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.CLIENT_ID_CONFIG, "tributary-consent-" + topic);
-    consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+    consumer =
+        new KafkaConsumer<>(
+            KafkaClientSettings.properties(KafkaClientSettings.consentReader(cluster, topic)),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
     thread = new Thread(this::run, "consent-" + topic);
     thread.setDaemon(true);
     thread.start();
@@ -138,7 +140,7 @@ public final class KafkaConsentView implements ConsentView {
                   + "' not read within "
                   + timeout
                   + " from "
-                  + bootstrapServers);
+                  + cluster.bootstrapServers());
         }
       }
     } catch (InterruptedException e) {

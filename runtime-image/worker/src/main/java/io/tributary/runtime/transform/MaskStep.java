@@ -35,33 +35,11 @@ final class MaskStep implements Step {
   private final ThreadLocal<Mac> mac;
 
   /**
+   * @param spec checked by the plan check: every field has what its method needs
    * @param key the masking key, or null when no field uses hmac or tokenize
    */
   MaskStep(MaskTransform spec, byte[] key) {
     this.fields = List.copyOf(spec.fields());
-    for (int i = 0; i < fields.size(); i++) {
-      Field f = fields.get(i);
-      String where = "mask.fields[" + i + "]";
-      if (f.field() == null || f.method() == null) {
-        throw new IllegalArgumentException(where + " needs field and method");
-      }
-      if ((f.method() == Method.HMAC || f.method() == Method.TOKENIZE) && key == null) {
-        throw new IllegalArgumentException(
-            where + ": method " + f.method().name().toLowerCase() + " needs mask.keySecretRef");
-      }
-      if (f.method() == Method.KEEP_LAST && f.keep() == null) {
-        throw new IllegalArgumentException(where + ": keepLast needs keep");
-      }
-      if (f.method() == Method.GENERALIZE) {
-        if (f.generalize() == null) {
-          throw new IllegalArgumentException(where + ": generalize needs generalize");
-        }
-        if (f.generalize() == Generalize.BUCKET
-            && (f.bucketSize() == null || f.bucketSize() <= 0)) {
-          throw new IllegalArgumentException(where + ": generalize bucket needs bucketSize > 0");
-        }
-      }
-    }
     this.mac =
         key == null
             ? null

@@ -30,21 +30,11 @@ final class NormalizeStep implements Step {
     List<Compiled> list = new ArrayList<>();
     for (int i = 0; i < spec.rules().size(); i++) {
       Rule r = spec.rules().get(i);
-      if (r.field() == null || r.field().isBlank()) {
-        throw new IllegalArgumentException("normalize.rules[" + i + "].field is required");
-      }
-      DateTimeFormatter pattern = null;
-      if (r.timestampPattern() != null) {
-        try {
-          pattern = DateTimeFormatter.ofPattern(r.timestampPattern(), Locale.ROOT);
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(
-              "normalize.rules["
-                  + i
-                  + "].timestampPattern is not a java.time pattern: "
-                  + e.getMessage());
-        }
-      }
+      // The plan check made sure the pattern is one java.time reads.
+      DateTimeFormatter pattern =
+          r.timestampPattern() == null
+              ? null
+              : DateTimeFormatter.ofPattern(r.timestampPattern(), Locale.ROOT);
       BigDecimal scale = r.scale() == null ? null : BigDecimal.valueOf(r.scale());
       list.add(new Compiled(r, pattern, scale));
     }

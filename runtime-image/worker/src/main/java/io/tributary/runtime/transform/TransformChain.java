@@ -4,15 +4,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.pipeline.TransformSpec;
 import io.tributary.pipeline.plan.RunSummary;
 import io.tributary.pipeline.plan.WorkerPlan;
+import io.tributary.plan.PlanCheck;
+import io.tributary.plan.PlanProblem;
 import io.tributary.runtime.PlanException;
 import io.tributary.runtime.Secrets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -87,31 +87,31 @@ public final class TransformChain implements AutoCloseable {
   }
 
   /**
-   * Compiles every step of {@code plan.transforms()}: schemas, CEL, secret files, durations. Does
-   * no network I/O (consent views connect on first use or in {@link #awaitReady}).
+   * Compiles every step of {@code plan.transforms()}: first the shared static check ({@link
+   * PlanCheck#transforms}: CEL, schemas, durations, step settings), then what needs this worker
+   * (secret files, consent views). Does no network I/O (consent views connect on first use or in
+   * {@link #awaitReady}).
    *
-   * @throws PlanException naming the step index, its name and the problem
+   * @throws PlanException naming the place in the plan (e.g. {@code
+   *     transforms[1].filter.expression}, or the step index and name for a secret file) and the
+   *     problem
    */
   public static TransformChain compile(WorkerPlan plan, Secrets secrets, Options options) {
+    List<PlanProblem> problems =
+        PlanCheck.transforms(plan.schema(), plan.transforms(), plan.source());
+    if (!problems.isEmpty()) {
+      throw PlanException.of(problems.get(0));
+    }
     List<TransformSpec> specs = plan.transforms() == null ? List.of() : plan.transforms();
     List<ConsentView> views = new ArrayList<>();
     StepCompiler compiler = new StepCompiler(plan, secrets, options.consentViews(), views);
     Step[] steps = new Step[specs.size()];
     String[] names = new String[specs.size()];
-    Set<String> seen = new HashSet<>();
     try {
       for (int i = 0; i < specs.size(); i++) {
-        TransformSpec spec = specs.get(i);
-        names[i] = spec == null ? "none-" + i : spec.stepName(i);
-        if (spec == null) {
-          throw PlanException.atStep(i, names[i], "the step is empty");
-        }
-        if (!seen.add(names[i])) {
-          throw PlanException.atStep(
-              i, names[i], "step name '" + names[i] + "' is used twice; names must be unique");
-        }
+        names[i] = specs.get(i).stepName(i);
         try {
-          steps[i] = compiler.compile(spec);
+          steps[i] = compiler.compile(i, specs.get(i));
         } catch (RuntimeException e) {
           throw PlanException.atStep(i, names[i], e.getMessage(), e);
         }

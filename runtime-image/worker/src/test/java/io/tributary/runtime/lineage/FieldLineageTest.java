@@ -66,16 +66,41 @@ class FieldLineageTest {
                         AggregateTransform.Function.COUNT, null, "n"))));
     List<FieldLineage.Output> out = FieldLineage.compute(SCHEMA, List.of(agg));
 
+    // The window bounds are output fields too: the sink receives them.
     assertThat(out)
         .extracting(FieldLineage.Output::name)
-        .containsExactly("customer_id", "total", "n");
-    assertThat(out.get(1).inputs())
+        .containsExactly("customer_id", "window_start", "window_end", "total", "n");
+    assertThat(out)
+        .extracting(FieldLineage.Output::type)
+        .containsExactly("string", "timestamp", "timestamp", "number", "integer");
+    assertThat(out.get(3).inputs())
         .singleElement()
         .satisfies(
             s -> {
               assertThat(s.field()).isEqualTo("amount");
               assertThat(s.subtype()).isEqualTo("AGGREGATION");
             });
-    assertThat(out.get(2).inputs()).isEmpty();
+    assertThat(out.get(4).inputs()).isEmpty();
+  }
+
+  @Test
+  void onlyFieldsTheExpressionReadsAreInputs() {
+    TransformSpec derive =
+        TransformSpec.of(
+            new DeriveTransform(
+                List.of(
+                    // a comprehension variable and a string literal are not the field
+                    new DeriveTransform.Field(
+                        "flag", "[1, 2].exists(customer_id, customer_id > 1) && 'amount' != ''"),
+                    new DeriveTransform.Field("copy", "amount"))));
+    List<FieldLineage.Output> out =
+        FieldLineage.compute(
+            SCHEMA, List.of(mask("customer_id", MaskTransform.Method.DROP), derive));
+
+    assertThat(out).extracting(FieldLineage.Output::name).containsExactly("amount", "flag", "copy");
+    assertThat(out.get(1).inputs()).isEmpty();
+    assertThat(out.get(2).inputs())
+        .singleElement()
+        .satisfies(s -> assertThat(s.subtype()).isEqualTo("IDENTITY"));
   }
 }

@@ -15,7 +15,7 @@ class TransformChainTest {
     assertThatThrownBy(
             () -> chain("[{\"filter\":{\"expression\":\"true\"}},{\"name\":\"oops\"}]", null))
         .isInstanceOf(PlanException.class)
-        .hasMessageStartingWith("transforms[1] (oops): no transform set")
+        .hasMessageStartingWith("transforms[1]: no transform set")
         .satisfies(e -> assertThat(((PlanException) e).stepIndex()).isEqualTo(1));
   }
 

@@ -77,10 +77,11 @@ class ValidateTest {
   void validateWithoutASchemaOrWithABrokenOneIsAPlanError() {
     assertThatThrownBy(() -> chain(VALIDATE, null))
         .isInstanceOf(PlanException.class)
-        .hasMessageContaining("transforms[0] (validate-0)")
-        .hasMessageContaining("spec.schema");
+        .hasMessage(
+            "transforms[0].validate: needs spec.schema with fields or jsonSchema; add a schema or"
+                + " remove the step");
     assertThatThrownBy(() -> chain(VALIDATE, "{\"jsonSchema\":\"{not json\"}"))
         .isInstanceOf(PlanException.class)
-        .hasMessageContaining("jsonSchema");
+        .hasMessageStartingWith("schema.jsonSchema: is not a valid JSON Schema (draft 2020-12)");
   }
 }

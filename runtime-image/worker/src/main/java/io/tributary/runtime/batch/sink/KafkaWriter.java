@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.pipeline.plan.RunSummary;
 import io.tributary.pipeline.sink.KafkaSink;
+import io.tributary.plan.KafkaClientSettings;
+import io.tributary.plan.KafkaEndpoint;
 import io.tributary.runtime.batch.RecordSink;
 import io.tributary.runtime.batch.SecretFiles;
 import io.tributary.runtime.batch.source.KafkaReader;
@@ -12,7 +14,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -27,7 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaWriter implements RecordSink {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaWriter.class);
-  static final int TRANSACTION_TIMEOUT_MS = 900_000;
 
   private final KafkaSink spec;
   private final KafkaProducer<String, String> producer;
@@ -39,18 +39,10 @@ public final class KafkaWriter implements RecordSink {
       KafkaSink spec, SecretFiles secrets, String transactionalId, KafkaReader upstream) {
     this.spec = spec;
     this.upstream = upstream;
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, spec.bootstrapServers());
-    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-    p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-    String jaas = secrets.read(spec.saslJaasSecretRef(), "sink.kafka.saslJaasSecretRef");
-    if (jaas != null) {
-      p.put("security.protocol", "SASL_SSL");
-      p.put("sasl.mechanism", "SCRAM-SHA-512");
-      p.put("sasl.jaas.config", jaas);
-    }
+    KafkaEndpoint cluster =
+        KafkaEndpoint.of(spec, ref -> secrets.read(ref, "sink.kafka.saslJaasSecretRef"));
+    Properties p =
+        KafkaClientSettings.properties(KafkaClientSettings.batchWriter(cluster, transactionalId));
     this.producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
   }
 

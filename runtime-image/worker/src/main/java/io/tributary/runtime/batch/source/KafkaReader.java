@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.pipeline.source.KafkaSource;
+import io.tributary.plan.KafkaClientSettings;
+import io.tributary.plan.KafkaEndpoint;
 import io.tributary.runtime.batch.RecordSource;
 import io.tributary.runtime.batch.RunFailure;
 import io.tributary.runtime.batch.SecretFiles;
@@ -16,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -46,20 +47,14 @@ public final class KafkaReader implements RecordSource {
 
   public KafkaReader(KafkaSource spec, SecretFiles secrets) {
     this.spec = spec;
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, spec.bootstrapServers());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, spec.consumerGroup());
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-        spec.startingOffsets().name().toLowerCase(java.util.Locale.ROOT));
-    String jaas = secrets.read(spec.saslJaasSecretRef(), "source.kafka.saslJaasSecretRef");
-    if (jaas != null) {
-      p.put("security.protocol", "SASL_SSL");
-      p.put("sasl.mechanism", "SCRAM-SHA-512");
-      p.put("sasl.jaas.config", jaas);
-    }
+    KafkaEndpoint cluster =
+        KafkaEndpoint.of(spec, ref -> secrets.read(ref, "source.kafka.saslJaasSecretRef"));
+    Properties p =
+        KafkaClientSettings.properties(
+            KafkaClientSettings.batchReader(
+                cluster,
+                spec.consumerGroup(),
+                spec.startingOffsets().name().toLowerCase(java.util.Locale.ROOT)));
     this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
   }
 

@@ -1,0 +1,105 @@
+package io.tributary.operator.reconcile;
+
+import static io.tributary.operator.testing.Golden.fixture;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.tributary.operator.api.ComputePool;
+import io.tributary.operator.api.StreamJob;
+import io.tributary.operator.testing.MockCluster;
+import io.tributary.operator.testing.MutableClock;
+import io.tributary.plan.KafkaEndpoint;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator reads a StreamJob's lag with the source's credentials, from the Secret the source
+ * names, the same way the workers read theirs; it does not GET the Secret on every resync.
+ */
+class StreamJobLagCredentialsTest {
+  private static final String NS = "payments";
+  private static final String SECRET_PATH = "/api/v1/namespaces/payments/secrets/kafka-auth";
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+  private MockCluster cluster;
+
+  @BeforeEach
+  void start() {
+    cluster = new MockCluster(clock);
+    cluster
+        .client()
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+        .create();
+    cluster.client().resource(fixture("cpu-pool.yaml", ComputePool.class)).create();
+  }
+
+  @AfterEach
+  void stop() {
+    cluster.close();
+  }
+
+  @Test
+  void lagIsReadWithTheSourceCredentialsFromTheSecret() throws Exception {
+    String v1 = "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"a\";";
+    String v2 = "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"b\";";
+    putSecret(v1 + "\n"); // a trailing newline, as kubectl create secret --from-file leaves it
+    cluster.startOperator();
+    cluster.client().resource(jobWithCredentials()).create();
+
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(cluster.lag().lastCluster())
+                    .isEqualTo(new KafkaEndpoint("kafka.tributary-system.svc:9092", v1)));
+    cluster.drainRequests();
+    int before = cluster.lag().reads();
+    await().until(() -> cluster.lag().reads() >= before + 3);
+    assertThat(cluster.drainRequests()).noneMatch(r -> r.startsWith("GET " + SECRET_PATH));
+
+    // A rotated value is used once the cached one is older than the lookup's TTL.
+    putSecret(v2);
+    clock.advance(SecretLookup.TTL.plus(Duration.ofSeconds(1)));
+    await().untilAsserted(() -> assertThat(cluster.lag().lastCluster().saslJaas()).isEqualTo(v2));
+  }
+
+  private void putSecret(String jaas) {
+    cluster
+        .client()
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName("kafka-auth")
+                .withNamespace(NS)
+                .endMetadata()
+                .withData(
+                    Map.of(
+                        "jaas",
+                        Base64.getEncoder().encodeToString(jaas.getBytes(StandardCharsets.UTF_8))))
+                .build())
+        .createOr(r -> r.update());
+  }
+
+  private static StreamJob jobWithCredentials() throws Exception {
+    String yaml =
+        Files.readString(Path.of("src/test/resources/fixtures/fraud-streamjob.yaml"))
+            .replace(
+                "      topics: [payments.transactions]\n",
+                "      topics: [payments.transactions]\n"
+                    + "      saslJaasSecretRef: {name: kafka-auth, key: jaas}\n");
+    StreamJob job = Serialization.unmarshal(yaml, StreamJob.class);
+    job.getMetadata().setUid(null);
+    job.getMetadata().setGeneration(null);
+    return job;
+  }
+}

@@ -1,0 +1,352 @@
+package io.tributary.plan;
+
+import io.tributary.pipeline.Durations;
+import io.tributary.pipeline.SchemaSpec;
+import io.tributary.pipeline.SinkSpec;
+import io.tributary.pipeline.SourceSpec;
+import io.tributary.pipeline.TransformSpec;
+import io.tributary.pipeline.sink.JdbcSink;
+import io.tributary.pipeline.transform.AggregateTransform;
+import io.tributary.pipeline.transform.ConsentTransform;
+import io.tributary.pipeline.transform.DedupeTransform;
+import io.tributary.pipeline.transform.DeriveTransform;
+import io.tributary.pipeline.transform.MaskTransform;
+import io.tributary.pipeline.transform.NormalizeTransform;
+import java.time.Duration;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Everything about a pipeline that can be checked without I/O: each step has exactly one kind and
+ * the settings it needs, CEL expressions compile against the fields they see ({@link
+ * CelEnvironment}, {@link FieldFlow}), durations parse, the JSON Schema loads, the source and sink
+ * each set one kind. The operator runs it to refuse a spec (reporting {@code spec.<path>:
+ * <message>}), the worker runs it at start-up (exiting 78 with {@code plan <file>: <path>:
+ * <message>}), so both refuse the same things with the same words. What needs I/O (secret files,
+ * brokers, tables) stays with the worker.
+ *
+ * <p>Paths are those of the spec, which the worker plan shares: {@code
+ * transforms[1].filter.expression}, {@code transforms[0].mask.fields[2].keep}, {@code
+ * schema.jsonSchema}.
+ */
+public final class PlanCheck {
+  private static final Pattern FIELD_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
+  private static final String KINDS =
+      "validate, filter, map, derive, normalize, dedupe, mask, consent or aggregate";
+
+  private final List<PlanProblem> problems = new ArrayList<>();
+
+  private PlanCheck() {}
+
+  /**
+   * Checks source, transforms, sink and schema; a null part is not checked.
+   *
+   * @return the problems in spec order; empty when the plan can run as far as can be told
+   */
+  public static List<PlanProblem> check(
+      SourceSpec source, List<TransformSpec> transforms, SinkSpec sink, SchemaSpec schema) {
+    PlanCheck c = new PlanCheck();
+    c.source(source);
+    c.schema(schema);
+    c.chain(schema, transforms, source);
+    c.sink(sink);
+    return List.copyOf(c.problems);
+  }
+
+  /**
+   * Checks the schema and the transform chain only (what compiling the chain needs).
+   *
+   * @param source where records come from: a consent step defaults to the source's Kafka cluster
+   */
+  public static List<PlanProblem> transforms(
+      SchemaSpec schema, List<TransformSpec> transforms, SourceSpec source) {
+    PlanCheck c = new PlanCheck();
+    c.schema(schema);
+    c.chain(schema, transforms, source);
+    return List.copyOf(c.problems);
+  }
+
+  private void source(SourceSpec source) {
+    if (source == null) return;
+    int kinds =
+        count(
+            source.jdbc() != null,
+            source.files() != null,
+            source.http() != null,
+            source.kafka() != null);
+    if (kinds != 1) spec("source", "set exactly one of jdbc, files, http or kafka");
+  }
+
+  private void sink(SinkSpec sink) {
+    if (sink == null) return;
+    int kinds =
+        count(
+            sink.lake() != null,
+            sink.jdbc() != null,
+            sink.kafka() != null,
+            sink.featureStore() != null);
+    if (kinds != 1) spec("sink", "set exactly one of lake, jdbc, kafka or featureStore");
+    JdbcSink jdbc = sink.jdbc();
+    if (jdbc != null && jdbc.mode() == JdbcSink.Mode.UPSERT) {
+      if (jdbc.url() != null && !jdbc.url().startsWith("jdbc:postgresql:")) {
+        spec(
+            "sink.jdbc.mode",
+            "upsert is supported on PostgreSQL (jdbc:postgresql:...); use append");
+      }
+      if (jdbc.keyColumns() == null || jdbc.keyColumns().isEmpty()) {
+        spec("sink.jdbc.keyColumns", "mode upsert needs keyColumns (the conflict key)");
+      }
+    }
+  }
+
+  private void schema(SchemaSpec schema) {
+    if (schema == null || schema.jsonSchema() == null) return;
+    try {
+      RecordSchemas.compile(schema);
+    } catch (IllegalArgumentException e) {
+      spec("schema.jsonSchema", e.getMessage());
+    }
+  }
+
+  private void chain(SchemaSpec schema, List<TransformSpec> transforms, SourceSpec source) {
+    if (transforms == null) return;
+    FieldFlow flow = FieldFlow.of(schema, transforms);
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < transforms.size(); i++) {
+      String at = "transforms[" + i + "]";
+      TransformSpec t = transforms.get(i);
+      if (t == null) {
+        spec(at, "the step is empty: set exactly one of " + KINDS);
+        continue;
+      }
+      List<String> set = kinds(t);
+      if (set.isEmpty()) {
+        spec(at, "no transform set: set exactly one of " + KINDS);
+        continue;
+      }
+      if (set.size() > 1) {
+        spec(at, "sets " + String.join(" and ", set) + ": set exactly one of " + KINDS);
+        continue;
+      }
+      String name = t.stepName(i);
+      if (!names.add(name)) {
+        spec(at + ".name", "step name '" + name + "' is used twice; names must be unique");
+      }
+      String kind = set.get(0);
+      String path = at + "." + kind;
+      switch (kind) {
+        case "validate" -> {
+          if (!RecordSchemas.present(schema)) {
+            spec(
+                path,
+                "needs spec.schema with fields or jsonSchema; add a schema or remove the step");
+          }
+        }
+        case "filter" ->
+            expression(
+                path + ".expression",
+                t.filter().expression(),
+                flow.before(i),
+                CelEnvironment.Result.BOOL);
+        case "map" -> computed(path, t.map(), flow, i);
+        case "derive" -> computed(path, t.derive(), flow, i);
+        case "normalize" -> normalize(path, t.normalize());
+        case "dedupe" -> dedupe(path, t.dedupe());
+        case "mask" -> mask(path, t.mask());
+        case "consent" -> consent(path, t.consent(), source);
+        case "aggregate" -> aggregate(path, t.aggregate());
+        default -> throw new IllegalStateException("unknown transform kind " + kind);
+      }
+    }
+  }
+
+  private void expression(
+      String path, String text, FieldFlow.Fields fields, CelEnvironment.Result result) {
+    try {
+      CelEnvironment.compile(text, fields.visible(), result);
+    } catch (CelEnvironment.InvalidExpression e) {
+      problems.add(PlanProblem.expression(path, e.getMessage()));
+    }
+  }
+
+  private void computed(String path, DeriveTransform spec, FieldFlow flow, int index) {
+    if (spec.fields() == null || spec.fields().isEmpty()) {
+      spec(path + ".fields", "needs at least one field");
+      return;
+    }
+    for (int j = 0; j < spec.fields().size(); j++) {
+      String at = path + ".fields[" + j + "]";
+      DeriveTransform.Field f = spec.fields().get(j);
+      if (f == null) {
+        spec(at, "needs name and expression");
+        continue;
+      }
+      if (f.name() == null || !FIELD_NAME.matcher(f.name()).matches()) {
+        spec(
+            at + ".name",
+            "'"
+                + f.name()
+                + "' is not a field name: use letters, digits and _, not starting with a digit");
+      }
+      expression(
+          at + ".expression",
+          f.expression(),
+          flow.seenByComputedField(index, j),
+          CelEnvironment.Result.ANY);
+    }
+  }
+
+  private void normalize(String path, NormalizeTransform spec) {
+    if (spec.rules() == null || spec.rules().isEmpty()) {
+      spec(path + ".rules", "needs at least one rule");
+      return;
+    }
+    for (int j = 0; j < spec.rules().size(); j++) {
+      String at = path + ".rules[" + j + "]";
+      NormalizeTransform.Rule r = spec.rules().get(j);
+      if (r == null || r.field() == null || r.field().isBlank()) {
+        spec(at + ".field", "is required: name the field to normalize");
+        continue;
+      }
+      if (r.timestampPattern() != null) {
+        try {
+          DateTimeFormatter.ofPattern(r.timestampPattern(), Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+          spec(
+              at + ".timestampPattern",
+              "is not a java.time pattern (e.g. dd/MM/yyyy HH:mm): " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  private void dedupe(String path, DedupeTransform spec) {
+    if (spec.keyFields() == null || spec.keyFields().isEmpty()) {
+      spec(path + ".keyFields", "needs at least one field that identifies a duplicate");
+    }
+    window(path + ".window", spec.window());
+  }
+
+  private void mask(String path, MaskTransform spec) {
+    if (spec.fields() == null || spec.fields().isEmpty()) {
+      spec(path + ".fields", "needs at least one field to mask");
+      return;
+    }
+    for (int j = 0; j < spec.fields().size(); j++) {
+      String at = path + ".fields[" + j + "]";
+      MaskTransform.Field f = spec.fields().get(j);
+      if (f == null || f.field() == null || f.method() == null) {
+        spec(at, "needs field and method");
+        continue;
+      }
+      switch (f.method()) {
+        case HMAC, TOKENIZE -> {
+          if (spec.keySecretRef() == null) {
+            spec(
+                at + ".method",
+                f.method().name().toLowerCase(Locale.ROOT)
+                    + " needs mask.keySecretRef (a Secret with the masking key)");
+          }
+        }
+        case KEEP_LAST -> {
+          if (f.keep() == null) {
+            spec(at + ".keep", "keepLast needs keep (how many trailing characters)");
+          }
+        }
+        case GENERALIZE -> {
+          if (f.generalize() == null) {
+            spec(
+                at + ".generalize",
+                "generalize needs generalize (year, month, bucket or ipv4Subnet)");
+          } else if (f.generalize() == MaskTransform.Generalize.BUCKET
+              && (f.bucketSize() == null || f.bucketSize() <= 0)) {
+            spec(
+                at + ".bucketSize",
+                "generalize bucket needs bucketSize, the bucket width (> 0), e.g. 10 -> 30-39");
+          }
+        }
+        default -> {}
+      }
+    }
+  }
+
+  private void consent(String path, ConsentTransform spec, SourceSpec source) {
+    if (spec.purpose() == null || spec.purpose().isBlank()) {
+      spec(path + ".purpose", "is required: the purpose this pipeline processes data for");
+    }
+    if (spec.subjectField() == null || spec.subjectField().isBlank()) {
+      spec(path + ".subjectField", "is required: the field holding the data subject's id");
+    }
+    if (spec.topic() == null || spec.topic().isBlank()) {
+      spec(path + ".topic", "is required: the compacted topic holding consent state");
+    }
+    if (spec.bootstrapServers() == null && (source == null || source.kafka() == null)) {
+      spec(path + ".bootstrapServers", "is required when the source is not Kafka");
+    }
+  }
+
+  private void aggregate(String path, AggregateTransform spec) {
+    window(path + ".window", spec.window());
+    if (spec.aggregations() == null || spec.aggregations().isEmpty()) {
+      spec(path + ".aggregations", "needs at least one aggregation");
+      return;
+    }
+    for (int j = 0; j < spec.aggregations().size(); j++) {
+      String at = path + ".aggregations[" + j + "]";
+      AggregateTransform.Aggregation a = spec.aggregations().get(j);
+      if (a == null || a.function() == null || a.as() == null) {
+        spec(at, "needs function and as");
+        continue;
+      }
+      if (a.function() != AggregateTransform.Function.COUNT && a.field() == null) {
+        spec(
+            at + ".field",
+            a.function().name().toLowerCase(Locale.ROOT) + " needs field, the numeric input");
+      }
+    }
+  }
+
+  private void window(String path, String text) {
+    if (text == null) {
+      spec(path, "is required, e.g. 10m or 1h");
+      return;
+    }
+    Duration d;
+    try {
+      d = Durations.parse(text);
+    } catch (IllegalArgumentException e) {
+      spec(path, e.getMessage());
+      return;
+    }
+    if (d.isZero()) spec(path, "must be longer than zero");
+  }
+
+  private static List<String> kinds(TransformSpec t) {
+    List<String> set = new ArrayList<>();
+    if (t.validate() != null) set.add("validate");
+    if (t.filter() != null) set.add("filter");
+    if (t.map() != null) set.add("map");
+    if (t.derive() != null) set.add("derive");
+    if (t.normalize() != null) set.add("normalize");
+    if (t.dedupe() != null) set.add("dedupe");
+    if (t.mask() != null) set.add("mask");
+    if (t.consent() != null) set.add("consent");
+    if (t.aggregate() != null) set.add("aggregate");
+    return set;
+  }
+
+  private static int count(boolean... set) {
+    int n = 0;
+    for (boolean b : set) if (b) n++;
+    return n;
+  }
+
+  private void spec(String path, String message) {
+    problems.add(PlanProblem.spec(path, message));
+  }
+}

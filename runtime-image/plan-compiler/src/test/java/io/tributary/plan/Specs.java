@@ -1,0 +1,91 @@
+package io.tributary.plan;
+
+import io.tributary.pipeline.SchemaSpec;
+import io.tributary.pipeline.SecretKeyRef;
+import io.tributary.pipeline.TransformSpec;
+import io.tributary.pipeline.transform.AggregateTransform;
+import io.tributary.pipeline.transform.DeriveTransform;
+import io.tributary.pipeline.transform.FilterTransform;
+import io.tributary.pipeline.transform.MaskTransform;
+import io.tributary.pipeline.transform.NormalizeTransform;
+import io.tributary.pipeline.transform.ValidateTransform;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Short builders of spec pieces for tables. */
+final class Specs {
+  private Specs() {}
+
+  /** A schema from "name:type" pairs, e.g. {@code schema("amount:number", "email:string")}. */
+  static SchemaSpec schema(String... fields) {
+    List<SchemaSpec.Field> list = new ArrayList<>();
+    for (String f : fields) {
+      String[] p = f.split(":");
+      list.add(
+          new SchemaSpec.Field(
+              p[0], SchemaSpec.Type.valueOf(p[1].toUpperCase()), null, null, null));
+    }
+    return new SchemaSpec(list, null);
+  }
+
+  static TransformSpec validate() {
+    return TransformSpec.of(new ValidateTransform(null));
+  }
+
+  static TransformSpec filter(String expression) {
+    return TransformSpec.of(new FilterTransform(expression));
+  }
+
+  /** A derive from "name=expression" pairs. */
+  static TransformSpec derive(String... fields) {
+    return TransformSpec.of(new DeriveTransform(computed(fields)));
+  }
+
+  /** A map (projection) from "name=expression" pairs. */
+  static TransformSpec map(String... fields) {
+    return new TransformSpec(
+        null,
+        null,
+        null,
+        new DeriveTransform(computed(fields)),
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
+  }
+
+  static List<DeriveTransform.Field> computed(String... fields) {
+    List<DeriveTransform.Field> list = new ArrayList<>();
+    for (String f : fields) {
+      int eq = f.indexOf('=');
+      list.add(new DeriveTransform.Field(f.substring(0, eq), f.substring(eq + 1)));
+    }
+    return list;
+  }
+
+  static TransformSpec mask(String field, MaskTransform.Method method) {
+    SecretKeyRef key = new SecretKeyRef("mask-key", "key");
+    return TransformSpec.of(
+        new MaskTransform(key, List.of(new MaskTransform.Field(field, method, 4, null, null))));
+  }
+
+  static TransformSpec normalizeNumber(String field) {
+    return TransformSpec.of(
+        new NormalizeTransform(
+            List.of(new NormalizeTransform.Rule(field, null, null, null, null, null, true, null))));
+  }
+
+  /** Sum of {@code field} as {@code sum}, and a count as {@code n}, by {@code key}. */
+  static TransformSpec aggregate(String key, String field) {
+    return TransformSpec.of(
+        new AggregateTransform(
+            List.of(key),
+            "1m",
+            null,
+            List.of(
+                new AggregateTransform.Aggregation(AggregateTransform.Function.SUM, field, "sum"),
+                new AggregateTransform.Aggregation(AggregateTransform.Function.COUNT, null, "n"))));
+  }
+}
