@@ -79,8 +79,8 @@ public record StreamJobSpec(
         Autoscaling autoscaling,
     @Pattern("^([0-9]+(ms|s|m|h|d))+$")
         @JsonPropertyDescription(
-            "How often offsets and state are committed (the transaction length), e.g. 5s"
-                + " (default 5s). Shorter: lower end-to-end latency; longer: higher throughput.")
+            "How often offsets and state are committed (the transaction length), e.g. 500ms"
+                + " (default 1s). Shorter: lower end-to-end latency; longer: higher throughput.")
         String checkpointInterval,
     @JsonPropertyDescription("Pool, resources, threads and accelerators of each worker.")
         ComputeSpec compute,

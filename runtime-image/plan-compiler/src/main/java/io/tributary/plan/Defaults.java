@@ -77,7 +77,7 @@ public final class Defaults {
               "the source's Kafka cluster (required when the source is not Kafka)"),
           fixed("sink.jdbc.mode", BATCH, JSON.textNode("append"), null),
           fixed("sink.jdbc.batchSize", BATCH, JSON.numberNode(1000), null),
-          fixed("sink.featureStore.database", BOTH, JSON.numberNode(0), null),
+          fixed("sink.featureStore.database", BATCH, JSON.numberNode(0), null),
           computed("deadLetter.topic", STREAM, "`<first input topic>.dlq`"),
           computed(
               "deadLetter.bootstrapServers",

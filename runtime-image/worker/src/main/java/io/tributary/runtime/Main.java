@@ -49,24 +49,10 @@ public final class Main {
     } catch (RuntimeException e) {
       return invalid("plan " + planPath + ": " + describe(e));
     }
-    // The plan compiler's own check: values missing, settings that do not fit the kind, CEL
-    // against the fields each step sees, step settings. The operator ran it on this plan before
-    // rendering it, so both refuse the same things with the same words.
-    List<PlanProblem> problems = PlanCompiler.problems(plan);
-    if (!problems.isEmpty()) {
-      return invalid("plan " + planPath + ": " + problems.get(0));
-    }
     try {
-      Secrets secrets = Secrets.fromPlan(plan);
-      // Secret files and consent views; the engines compile their own chains again.
+      Secrets secrets = check(plan);
+      // Opens the consent views too; the engines compile their own chains again.
       TransformChain.compile(plan, secrets).close();
-      for (SecretKeyRef ref : SecretRefs.collect(plan.source(), plan.transforms(), plan.sink())) {
-        try {
-          secrets.readBytes(ref);
-        } catch (IllegalArgumentException e) {
-          throw PlanException.at("secret " + ref.name() + "/" + ref.key(), e.getMessage());
-        }
-      }
       return switch (plan.kind()) {
         case STREAM_JOB -> StreamWorker.run(StreamSettings.from(plan, secrets), plan, secrets);
         case DATA_PIPELINE -> BatchWorker.run(planPath, plan);
@@ -74,6 +60,35 @@ public final class Main {
     } catch (PlanException e) {
       return invalid("plan " + planPath + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * The start-up check, before anything connects anywhere. First the plan compiler's own check:
+   * values missing, settings that do not fit the kind, CEL against the fields each step sees, step
+   * settings; the operator ran it on this plan before rendering it, so both refuse the same things
+   * with the same words. Then what only the worker can see: the mounted secret files, and for a
+   * stream, that its settings fit together.
+   *
+   * @return the plan's secrets
+   * @throws PlanException naming the place in the plan and the problem
+   */
+  static Secrets check(WorkerPlan plan) {
+    List<PlanProblem> problems = PlanCompiler.problems(plan);
+    if (!problems.isEmpty()) {
+      throw PlanException.of(problems.get(0));
+    }
+    Secrets secrets = Secrets.fromPlan(plan);
+    for (SecretKeyRef ref : SecretRefs.collect(plan.source(), plan.transforms(), plan.sink())) {
+      try {
+        secrets.readBytes(ref);
+      } catch (IllegalArgumentException e) {
+        throw PlanException.at("secret " + ref.name() + "/" + ref.key(), e.getMessage());
+      }
+    }
+    if (plan.kind() == WorkerPlan.Kind.STREAM_JOB) {
+      StreamSettings.from(plan, secrets);
+    }
+    return secrets;
   }
 
   /** Names the place in the plan of a JSON mapping error, e.g. {@code transforms[1].explode}. */

@@ -123,7 +123,7 @@ class MainTest {
     assertThat(Main.run(new String[] {"run", "--plan", plan.toString()}))
         .isEqualTo(ExitCodes.INVALID_PLAN);
     assertThat(stderr())
-        .contains("plan " + plan + ": transforms[0] (mask-0)")
+        .contains("plan " + plan + ": secret mask-key/key: ")
         .contains(dir.resolve("secrets/mask-key/key").toString());
   }
 

@@ -1,0 +1,297 @@
+package io.tributary.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.pipeline.DeadLetterSpec;
+import io.tributary.pipeline.FileFormat;
+import io.tributary.pipeline.Guarantee;
+import io.tributary.pipeline.SinkSpec;
+import io.tributary.pipeline.SourceSpec;
+import io.tributary.pipeline.plan.PlanJson;
+import io.tributary.pipeline.plan.WorkerPlan;
+import io.tributary.pipeline.sink.JdbcSink;
+import io.tributary.pipeline.sink.KafkaSink;
+import io.tributary.pipeline.sink.LakeSink;
+import io.tributary.pipeline.source.FilesSource;
+import io.tributary.pipeline.source.JdbcSource;
+import io.tributary.pipeline.source.KafkaSource;
+import io.tributary.pipeline.transform.ConsentTransform;
+import io.tributary.pipeline.transform.ValidateTransform;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PlanCompilerTest {
+  private static final KafkaSource IN =
+      new KafkaSource("kafka:9092", List.of("payments.tx", "payments.refunds"), null, null, null);
+  private static final SourceSpec KAFKA_IN = new SourceSpec(null, null, null, IN, null);
+  private static final SinkSpec KAFKA_OUT =
+      new SinkSpec(null, null, new KafkaSink("kafka:9092", "payments.out", null, null), null, null);
+  private static final SinkSpec LAKE =
+      new SinkSpec(new LakeSink("/lake/tx", FileFormat.PARQUET, null), null, null, null, null);
+  private static final PlanContext CONTEXT =
+      PlanContext.of("payments", "fraud", "u-1").withMetricsPort(9404);
+
+  private static WorkerPlan stream(PipelineDefinition.Builder d) {
+    PlanCompiler.Result r = PlanCompiler.compile(d.build(), CONTEXT);
+    assertThat(r.problems()).isEmpty();
+    return r.plan();
+  }
+
+  @Test
+  void aStreamJobGetsEveryDefaultOnce() {
+    WorkerPlan plan =
+        stream(
+            PipelineDefinition.stream()
+                .source(KAFKA_IN)
+                .sink(KAFKA_OUT)
+                .transforms(List.of(Specs.validate(), Specs.filter("true")))
+                .schema(Specs.schema("amount:number")));
+    assertThat(plan.kind()).isEqualTo(WorkerPlan.Kind.STREAM_JOB);
+    assertThat(plan.guarantee()).isEqualTo(Guarantee.EXACTLY_ONCE);
+    assertThat(plan.commitInterval()).isEqualTo("1s");
+    assertThat(plan.threads()).isEqualTo(1);
+    assertThat(plan.progressInterval()).isNull();
+    assertThat(plan.run()).isNull();
+    assertThat(plan.metricsPort()).isEqualTo(9404);
+    assertThat(plan.source().kafka().consumerGroup()).isEqualTo("tributary-payments-fraud");
+    assertThat(plan.source().kafka().startingOffsets())
+        .isEqualTo(KafkaSource.StartingOffsets.EARLIEST);
+    assertThat(plan.deadLetter())
+        .isEqualTo(new WorkerPlan.DeadLetters("payments.tx.dlq", "kafka:9092", null, null));
+    assertThat(plan.transforms())
+        .extracting(t -> t.name())
+        .containsExactly("validate-0", "filter-1");
+    assertThat(plan.transforms().get(0).validate().onInvalid())
+        .isEqualTo(ValidateTransform.OnInvalid.DEAD_LETTER);
+  }
+
+  @Test
+  void whatTheSpecSaysWinsOverEveryDefault() {
+    WorkerPlan plan =
+        stream(
+            PipelineDefinition.stream()
+                .source(
+                    new SourceSpec(
+                        null,
+                        null,
+                        null,
+                        new KafkaSource(
+                            "kafka:9092",
+                            List.of("in"),
+                            "my-group",
+                            KafkaSource.StartingOffsets.LATEST,
+                            null),
+                        null))
+                .sink(KAFKA_OUT)
+                .deadLetter(new DeadLetterSpec("rejects", null, null))
+                .guarantee(Guarantee.AT_LEAST_ONCE)
+                .commitInterval("250ms")
+                .parallelism(4));
+    assertThat(plan.source().kafka().consumerGroup()).isEqualTo("my-group");
+    assertThat(plan.source().kafka().startingOffsets())
+        .isEqualTo(KafkaSource.StartingOffsets.LATEST);
+    assertThat(plan.deadLetter().topic()).isEqualTo("rejects");
+    assertThat(plan.guarantee()).isEqualTo(Guarantee.AT_LEAST_ONCE);
+    assertThat(plan.commitInterval()).isEqualTo("250ms");
+    assertThat(plan.threads()).isEqualTo(4);
+  }
+
+  @Test
+  void aDataPipelineRunCarriesItsRunAndTheBatchDefaults() {
+    JdbcSource jdbc =
+        new JdbcSource(
+            "jdbc:postgresql://db/crm", "customers", null, null, null, null, null, null, null);
+    PlanCompiler.Result r =
+        PlanCompiler.compile(
+            PipelineDefinition.batch()
+                .source(new SourceSpec(jdbc, null, null, null, null))
+                .sink(LAKE)
+                .build(),
+            CONTEXT.withRun("s202611300200", 2, "2026-11-29T02:00:00Z"));
+    assertThat(r.problems()).isEmpty();
+    WorkerPlan plan = r.plan();
+    assertThat(plan.run())
+        .isEqualTo(new WorkerPlan.Run("s202611300200", 2, "2026-11-29T02:00:00Z"));
+    assertThat(plan.progressInterval()).isEqualTo("10s");
+    assertThat(plan.guarantee()).isNull();
+    assertThat(plan.threads()).isNull();
+    assertThat(plan.source().jdbc().partitions()).isEqualTo(1);
+    assertThat(plan.source().jdbc().fetchSize()).isEqualTo(10_000);
+    assertThat(plan.deadLetter())
+        .isEqualTo(new WorkerPlan.DeadLetters(null, null, "/lake/tx/_rejected", 0.01));
+  }
+
+  @Test
+  void csvDefaultsLandEvenWithoutACsvBlock() {
+    PlanCompiler.Result r =
+        PlanCompiler.compile(
+            PipelineDefinition.batch()
+                .source(
+                    new SourceSpec(
+                        null, new FilesSource("/in/*.csv", FileFormat.CSV, null), null, null, null))
+                .sink(LAKE)
+                .build(),
+            CONTEXT.withRun("r", 1, null));
+    FilesSource.Csv csv = r.plan().source().files().csv();
+    assertThat(csv).isEqualTo(new FilesSource.Csv(true, ",", "\""));
+  }
+
+  @Test
+  void batchDeadLettersToATopicUseTheSinksBrokersElseTheSources() {
+    PipelineDefinition.Builder d =
+        PipelineDefinition.batch()
+            .source(KAFKA_IN)
+            .sink(
+                new SinkSpec(
+                    null,
+                    new JdbcSink("jdbc:postgresql://db/x", "t", null, null, null, null, null),
+                    null,
+                    null,
+                    null))
+            .deadLetter(new DeadLetterSpec("rejects", null, null));
+    WorkerPlan plan = PlanCompiler.compile(d.build(), CONTEXT.withRun("r", 1, null)).plan();
+    assertThat(plan.deadLetter().bootstrapServers()).isEqualTo("kafka:9092");
+    assertThat(plan.deadLetter().path()).isNull();
+    assertThat(plan.sink().jdbc().mode()).isEqualTo(JdbcSink.Mode.APPEND);
+    assertThat(plan.sink().jdbc().batchSize()).isEqualTo(1000);
+
+    PlanCompiler.Result nowhere =
+        PlanCompiler.compile(
+            PipelineDefinition.batch()
+                .source(
+                    new SourceSpec(
+                        null,
+                        new FilesSource("/in/*.jsonl", FileFormat.JSONL, null),
+                        null,
+                        null,
+                        null))
+                .sink(LAKE)
+                .deadLetter(new DeadLetterSpec("rejects", null, null))
+                .build(),
+            CONTEXT.withRun("r", 1, null));
+    assertThat(nowhere.problems())
+        .extracting(PlanProblem::toString)
+        .containsExactly(
+            "deadLetter.topic: needs a Kafka source or sink (their brokers are used); set"
+                + " deadLetter.path instead");
+  }
+
+  @Test
+  void consentReadsTheSourceClusterUnlessItNamesOne() {
+    var consent = steps(new ConsentTransform("marketing", "customer_id", "consents", null));
+    WorkerPlan plan =
+        stream(PipelineDefinition.stream().source(KAFKA_IN).sink(KAFKA_OUT).transforms(consent));
+    assertThat(plan.transforms().get(0).consent().bootstrapServers()).isEqualTo("kafka:9092");
+
+    PlanCompiler.Result noKafka =
+        PlanCompiler.compile(
+            PipelineDefinition.batch()
+                .source(
+                    new SourceSpec(
+                        null,
+                        new FilesSource("/in/*.jsonl", FileFormat.JSONL, null),
+                        null,
+                        null,
+                        null))
+                .sink(LAKE)
+                .transforms(consent)
+                .build(),
+            CONTEXT.withRun("r", 1, null));
+    assertThat(noKafka.problems())
+        .extracting(PlanProblem::path)
+        .containsExactly("transforms[0].consent.bootstrapServers");
+  }
+
+  @Test
+  void aStreamJobRefusesWhatItsWorkerCannotRun() {
+    PlanCompiler.Result r =
+        PlanCompiler.compile(
+            PipelineDefinition.stream().source(KAFKA_IN).sink(LAKE).build(), CONTEXT);
+    assertThat(r.plan()).isNull();
+    assertThat(r.problems())
+        .extracting(PlanProblem::toString)
+        .containsExactly(
+            "sink: a StreamJob writes to Kafka: set sink.kafka (topic); sink.lake is for"
+                + " DataPipelines");
+  }
+
+  @Test
+  void aBadDurationAndABadExpressionAreProblemsWithTheirPaths() {
+    PlanCompiler.Result r =
+        PlanCompiler.compile(
+            PipelineDefinition.stream()
+                .source(KAFKA_IN)
+                .sink(KAFKA_OUT)
+                .commitInterval("soon")
+                .transforms(List.of(Specs.filter("amount >")))
+                .build(),
+            CONTEXT);
+    assertThat(r.problems())
+        .extracting(PlanProblem::path)
+        .containsExactly("commitInterval", "transforms[0].filter.expression");
+    assertThat(r.problems().get(0).message()).startsWith("'soon' is not a duration");
+    assertThat(r.problems().get(1).kind()).isEqualTo(PlanProblem.Kind.INVALID_EXPRESSION);
+  }
+
+  @Test
+  void aCompiledPlanIsCompleteAndTheCheckFindsEveryHole() {
+    WorkerPlan plan =
+        stream(
+            PipelineDefinition.stream()
+                .source(KAFKA_IN)
+                .sink(KAFKA_OUT)
+                .transforms(List.of(Specs.validate()))
+                .schema(Specs.schema("amount:number")));
+    assertThat(PlanCompiler.problems(plan)).isEmpty();
+
+    ObjectNode holes = PlanJson.mapper().valueToTree(plan);
+    holes.remove("commitInterval");
+    ((ObjectNode) holes.get("source").get("kafka")).remove("consumerGroup");
+    ((ObjectNode) holes.withArray("transforms").get(0)).remove("name");
+    assertThat(Defaults.missing(holes, WorkerPlan.Kind.STREAM_JOB))
+        .containsExactlyInAnyOrder(
+            "commitInterval", "source.kafka.consumerGroup", "transforms[0].name");
+  }
+
+  @Test
+  void aDataPipelinePlanWithoutARunIsOnlyGoodForChecking() {
+    PipelineDefinition d = PipelineDefinition.batch().source(KAFKA_IN).sink(LAKE).build();
+    PlanCompiler.Result check = PlanCompiler.compile(d, CONTEXT);
+    assertThat(check.problems()).isEmpty();
+    assertThat(PlanCompiler.problems(check.plan()))
+        .extracting(PlanProblem::path)
+        .containsExactly("run");
+  }
+
+  @Test
+  void compilingIsDeterministicAcrossEquivalentInputs() {
+    // The same spec reached two ways: defaults written out by hand, or left to the compiler.
+    WorkerPlan implicit = stream(PipelineDefinition.stream().source(KAFKA_IN).sink(KAFKA_OUT));
+    WorkerPlan explicit =
+        stream(
+            PipelineDefinition.stream()
+                .source(
+                    new SourceSpec(
+                        null,
+                        null,
+                        null,
+                        new KafkaSource(
+                            IN.bootstrapServers(),
+                            IN.topics(),
+                            "tributary-payments-fraud",
+                            KafkaSource.StartingOffsets.EARLIEST,
+                            null),
+                        null))
+                .sink(KAFKA_OUT)
+                .guarantee(Guarantee.EXACTLY_ONCE)
+                .commitInterval("1s")
+                .parallelism(1)
+                .deadLetter(new DeadLetterSpec("payments.tx.dlq", null, null)));
+    assertThat(PlanJson.write(explicit)).isEqualTo(PlanJson.write(implicit));
+  }
+
+  private static List<io.tributary.pipeline.TransformSpec> steps(ConsentTransform c) {
+    return List.of(io.tributary.pipeline.TransformSpec.of(c));
+  }
+}
