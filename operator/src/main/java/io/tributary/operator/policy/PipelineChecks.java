@@ -1,7 +1,7 @@
 package io.tributary.operator.policy;
 
 import io.tributary.operator.api.ComputePoolSpec;
-import io.tributary.pipeline.ComputeSpec;
+import io.tributary.operator.api.ComputeSpec;
 import io.tributary.pipeline.SchemaSpec;
 import io.tributary.pipeline.SinkSpec;
 import io.tributary.pipeline.SourceSpec;

@@ -1,7 +1,7 @@
 package io.tributary.operator.policy;
 
 import io.tributary.operator.api.ComputePoolSpec;
-import io.tributary.pipeline.ComputeSpec;
+import io.tributary.operator.api.ComputeSpec;
 import java.util.Optional;
 
 /** Whether a pipeline's compute needs fit the pool it names. */

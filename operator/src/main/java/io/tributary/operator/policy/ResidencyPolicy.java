@@ -1,6 +1,6 @@
 package io.tributary.operator.policy;
 
-import io.tributary.pipeline.ResidencySpec;
+import io.tributary.operator.api.ResidencySpec;
 import io.tributary.pipeline.SinkSpec;
 import io.tributary.pipeline.SourceSpec;
 import java.util.ArrayList;

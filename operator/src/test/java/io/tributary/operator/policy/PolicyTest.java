@@ -3,9 +3,9 @@ package io.tributary.operator.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.operator.api.ComputePoolSpec;
-import io.tributary.pipeline.ComputeSpec;
+import io.tributary.operator.api.ComputeSpec;
+import io.tributary.operator.api.ResidencySpec;
 import io.tributary.pipeline.FileFormat;
-import io.tributary.pipeline.ResidencySpec;
 import io.tributary.pipeline.SchemaSpec;
 import io.tributary.pipeline.SinkSpec;
 import io.tributary.pipeline.SourceSpec;

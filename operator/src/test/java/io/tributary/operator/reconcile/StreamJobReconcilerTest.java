@@ -131,7 +131,7 @@ class StreamJobReconcilerTest {
             job.getSpec().replicas(),
             job.getSpec().autoscaling(),
             job.getSpec().checkpointInterval(),
-            new io.tributary.pipeline.ComputeSpec("no-such-pool", null, null, null),
+            new io.tributary.operator.api.ComputeSpec("no-such-pool", null, null, null),
             job.getSpec().residency(),
             null));
     cluster.client().resource(withBadPool).create();

@@ -12,11 +12,11 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.tributary.operator.api.ComputePool;
+import io.tributary.operator.api.ComputeSpec;
 import io.tributary.operator.api.DataPipeline;
 import io.tributary.operator.api.StreamJob;
 import io.tributary.operator.schema.CrdSchemaValidator;
 import io.tributary.operator.schema.GeneratedCrds;
-import io.tributary.pipeline.ComputeSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -198,7 +198,7 @@ class SamplesTest {
   }
 
   record Placement(
-      HasMetadata object, ComputeSpec compute, io.tributary.pipeline.ResidencySpec residency) {}
+      HasMetadata object, ComputeSpec compute, io.tributary.operator.api.ResidencySpec residency) {}
 
   @Test
   void kustomizationListsEverySample() throws IOException {

@@ -1,4 +1,4 @@
-package io.tributary.pipeline;
+package io.tributary.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
