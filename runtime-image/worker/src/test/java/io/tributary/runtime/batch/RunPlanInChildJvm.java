@@ -29,7 +29,6 @@ final class RunPlanInChildJvm {
     Path planFile = dir.resolve("plan-" + System.nanoTime() + ".json");
     Files.writeString(planFile, PlanJson.write(plan.build()));
     return start(
-        plan,
         List.of(
             RunPlanInChildJvm.class.getName(),
             planFile.toString(),
@@ -46,15 +45,18 @@ final class RunPlanInChildJvm {
       throws IOException, InterruptedException {
     Path planFile = dir.resolve("plan-" + System.nanoTime() + ".json");
     Files.writeString(planFile, PlanJson.write(plan.build()));
+    return runMain(planFile, extraEnv);
+  }
+
+  /** Runs the container's entry point on a plan file as it is, with {@code extraEnv}. */
+  static int runMain(Path planFile, Map<String, String> extraEnv)
+      throws IOException, InterruptedException {
     return start(
-        plan, List.of("io.tributary.runtime.Main", "run", "--plan", planFile.toString()), extraEnv);
+        List.of("io.tributary.runtime.Main", "run", "--plan", planFile.toString()), extraEnv);
   }
 
   private static int start(
-      BatchPlans plan,
-      List<String> mainAndArgs,
-      Map<String, String> extraEnv,
-      String... systemProperties)
+      List<String> mainAndArgs, Map<String, String> extraEnv, String... systemProperties)
       throws IOException, InterruptedException {
     Path target = Path.of("target");
     String cp =
