@@ -80,4 +80,5 @@ public record DataPipelineSpec(
     @Min(1)
         @Max(50)
         @JsonPropertyDescription("Finished runs kept in status.runs and as Jobs (default 10).")
-        Integer historyLimit) {}
+        Integer historyLimit)
+    implements PipelineSpec {}

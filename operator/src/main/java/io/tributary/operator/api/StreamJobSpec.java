@@ -85,7 +85,8 @@ public record StreamJobSpec(
     @JsonPropertyDescription("Region the data must stay in (UAE data: me-central-1).")
         ResidencySpec residency,
     @JsonPropertyDescription("Scale the workers to zero and keep them there; offsets are kept.")
-        Boolean suspend) {
+        Boolean suspend)
+    implements PipelineSpec {
 
   /** Lag-driven autoscaling bounds. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -3,6 +3,7 @@ package io.tributary.operator.render;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.tributary.operator.api.DataPipeline;
 import io.tributary.operator.api.DataPipelineSpec;
+import io.tributary.operator.api.PipelineSpec;
 import io.tributary.operator.api.StreamJob;
 import io.tributary.operator.api.StreamJobSpec;
 import io.tributary.operator.config.OperatorConfig;
@@ -23,12 +24,7 @@ public final class PlanRenderer {
   public static PlanCompiler.Result stream(StreamJob job, OperatorConfig config) {
     StreamJobSpec spec = job.getSpec();
     PipelineDefinition definition =
-        PipelineDefinition.stream()
-            .source(spec.source())
-            .transforms(spec.transforms())
-            .sink(spec.sink())
-            .schema(spec.schema())
-            .deadLetter(spec.deadLetter())
+        dataPath(PipelineDefinition.stream(), spec)
             .guarantee(spec.guarantee())
             .commitInterval(spec.checkpointInterval())
             .parallelism(spec.compute() == null ? null : spec.compute().parallelism())
@@ -43,17 +39,21 @@ public final class PlanRenderer {
   public static PlanCompiler.Result batch(
       DataPipeline pipeline, OperatorConfig config, WorkerPlan.Run run) {
     DataPipelineSpec spec = pipeline.getSpec();
-    PipelineDefinition definition =
-        PipelineDefinition.batch()
-            .source(spec.source())
-            .transforms(spec.transforms())
-            .sink(spec.sink())
-            .schema(spec.schema())
-            .deadLetter(spec.deadLetter())
-            .build();
+    PipelineDefinition definition = dataPath(PipelineDefinition.batch(), spec).build();
     PlanContext context = context(pipeline, config);
     if (run != null) context = context.withRun(run.id(), run.attempt(), run.watermark());
     return PlanCompiler.compile(definition, context);
+  }
+
+  /** What both kinds say about the data path. */
+  private static PipelineDefinition.Builder dataPath(
+      PipelineDefinition.Builder definition, PipelineSpec spec) {
+    return definition
+        .source(spec.source())
+        .transforms(spec.transforms())
+        .sink(spec.sink())
+        .schema(spec.schema())
+        .deadLetter(spec.deadLetter());
   }
 
   private static PlanContext context(HasMetadata owner, OperatorConfig config) {

@@ -42,13 +42,9 @@ public final class KafkaClientSettings {
    */
   public static Map<String, String> streamConsumer(
       KafkaEndpoint source, String group, String clientId, String startingOffsets) {
-    Map<String, String> p = base(source);
+    Map<String, String> p = committedReader(source, BYTES_IN, BYTES_IN);
     p.put("group.id", group);
     p.put("client.id", clientId);
-    p.put("key.deserializer", BYTES_IN);
-    p.put("value.deserializer", BYTES_IN);
-    p.put("enable.auto.commit", "false");
-    p.put("isolation.level", "read_committed");
     p.put("auto.offset.reset", startingOffsets);
     p.put("partition.assignment.strategy", COOPERATIVE_STICKY);
     // A killed worker's partitions move after this long; short enough for a pod restart.
@@ -59,12 +55,8 @@ public final class KafkaClientSettings {
 
   /** A plain reader (no group) restoring stream state from the changelog topic. */
   public static Map<String, String> stateRestoreReader(KafkaEndpoint output, String clientId) {
-    Map<String, String> p = base(output);
+    Map<String, String> p = committedReader(output, BYTES_IN, BYTES_IN);
     p.put("client.id", clientId);
-    p.put("key.deserializer", BYTES_IN);
-    p.put("value.deserializer", BYTES_IN);
-    p.put("enable.auto.commit", "false");
-    p.put("isolation.level", "read_committed");
     return done(p);
   }
 
@@ -75,11 +67,8 @@ public final class KafkaClientSettings {
    */
   public static Map<String, String> streamProducer(
       KafkaEndpoint output, String clientId, String transactionalId) {
-    Map<String, String> p = base(output);
+    Map<String, String> p = acknowledgedWriter(output, BYTES_OUT);
     p.put("client.id", clientId);
-    p.put("key.serializer", BYTES_OUT);
-    p.put("value.serializer", BYTES_OUT);
-    p.put("acks", "all");
     p.put("enable.idempotence", "true");
     p.put("linger.ms", "5");
     p.put("batch.size", String.valueOf(128 * 1024));
@@ -88,6 +77,30 @@ public final class KafkaClientSettings {
       p.put("transaction.timeout.ms", String.valueOf(STREAM_TRANSACTION_TIMEOUT_MS));
     }
     return done(p);
+  }
+
+  /**
+   * A consumer that sees only committed transactions and never commits on its own: every reader of
+   * ours commits offsets explicitly (in the transaction, or after the sink committed), or not at
+   * all.
+   */
+  private static Map<String, String> committedReader(
+      KafkaEndpoint cluster, String keyDeserializer, String valueDeserializer) {
+    Map<String, String> p = base(cluster);
+    p.put("key.deserializer", keyDeserializer);
+    p.put("value.deserializer", valueDeserializer);
+    p.put("enable.auto.commit", "false");
+    p.put("isolation.level", "read_committed");
+    return p;
+  }
+
+  /** A producer whose writes every in-sync replica has acknowledged. */
+  private static Map<String, String> acknowledgedWriter(KafkaEndpoint cluster, String serializer) {
+    Map<String, String> p = base(cluster);
+    p.put("key.serializer", serializer);
+    p.put("value.serializer", serializer);
+    p.put("acks", "all");
+    return p;
   }
 
   /** An admin client of a worker (creating missing topics). */
@@ -101,46 +114,32 @@ public final class KafkaClientSettings {
    */
   public static Map<String, String> batchReader(
       KafkaEndpoint source, String group, String startingOffsets) {
-    Map<String, String> p = base(source);
+    Map<String, String> p = committedReader(source, TEXT_IN, TEXT_IN);
     p.put("group.id", group);
-    p.put("key.deserializer", TEXT_IN);
-    p.put("value.deserializer", TEXT_IN);
-    p.put("enable.auto.commit", "false");
-    p.put("isolation.level", "read_committed");
     p.put("auto.offset.reset", startingOffsets);
     return done(p);
   }
 
   /** A batch run's Kafka sink: the whole run in one transaction. */
   public static Map<String, String> batchWriter(KafkaEndpoint sink, String transactionalId) {
-    Map<String, String> p = base(sink);
-    p.put("key.serializer", TEXT_OUT);
-    p.put("value.serializer", TEXT_OUT);
+    Map<String, String> p = acknowledgedWriter(sink, TEXT_OUT);
     p.put("transactional.id", transactionalId);
     p.put("transaction.timeout.ms", String.valueOf(BATCH_TRANSACTION_TIMEOUT_MS));
-    p.put("acks", "all");
     p.put("linger.ms", "20");
     return done(p);
   }
 
   /** A batch run's dead-letter producer (on the sink's or the source's cluster). */
   public static Map<String, String> deadLetterProducer(KafkaEndpoint cluster) {
-    Map<String, String> p = base(cluster);
-    p.put("key.serializer", TEXT_OUT);
-    p.put("value.serializer", TEXT_OUT);
-    p.put("acks", "all");
+    Map<String, String> p = acknowledgedWriter(cluster, TEXT_OUT);
     p.put("enable.idempotence", "true");
     return done(p);
   }
 
   /** The consent step's reader of a compacted consent topic (no group; read from the start). */
   public static Map<String, String> consentReader(KafkaEndpoint cluster, String topic) {
-    Map<String, String> p = base(cluster);
+    Map<String, String> p = committedReader(cluster, TEXT_IN, BYTES_IN);
     p.put("client.id", "tributary-consent-" + topic);
-    p.put("key.deserializer", TEXT_IN);
-    p.put("value.deserializer", BYTES_IN);
-    p.put("enable.auto.commit", "false");
-    p.put("isolation.level", "read_committed");
     return done(p);
   }
 

@@ -1,0 +1,25 @@
+package io.tributary.operator.api;
+
+import io.tributary.pipeline.DeadLetterSpec;
+import io.tributary.pipeline.SchemaSpec;
+import io.tributary.pipeline.SinkSpec;
+import io.tributary.pipeline.SourceSpec;
+import io.tributary.pipeline.TransformSpec;
+import java.util.List;
+
+/** What both pipeline kinds' specs say about the data path, placement and residency. */
+public interface PipelineSpec {
+  SourceSpec source();
+
+  List<TransformSpec> transforms();
+
+  SinkSpec sink();
+
+  SchemaSpec schema();
+
+  DeadLetterSpec deadLetter();
+
+  ComputeSpec compute();
+
+  ResidencySpec residency();
+}
