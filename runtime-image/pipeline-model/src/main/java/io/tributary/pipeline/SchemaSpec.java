@@ -31,7 +31,23 @@ public record SchemaSpec(
       @JsonPropertyDescription(
               "The field holds personal data; lineage marks it, and mask should cover it.")
           Boolean pii,
-      @JsonPropertyDescription("What the field means.") String description) {}
+      @JsonPropertyDescription("What the field means.") String description) {
+
+    /** An optional field that holds no personal data. */
+    public static Field of(String name, Type type) {
+      return new Field(name, type, null, null, null);
+    }
+
+    /** The same field, required. */
+    public Field asRequired() {
+      return new Field(name, type, true, pii, description);
+    }
+
+    /** The same field, marked as personal data. */
+    public Field asPii() {
+      return new Field(name, type, required, true, description);
+    }
+  }
 
   /** Field types. */
   public enum Type {

@@ -35,6 +35,31 @@ public record SinkSpec(
         @Pattern("^[a-z]{2}-[a-z]+-[0-9]+$")
         String region) {
 
+  /** A lake sink. */
+  public static SinkSpec of(LakeSink lake) {
+    return new SinkSpec(lake, null, null, null, null);
+  }
+
+  /** A jdbc sink. */
+  public static SinkSpec of(JdbcSink jdbc) {
+    return new SinkSpec(null, jdbc, null, null, null);
+  }
+
+  /** A kafka sink. */
+  public static SinkSpec of(KafkaSink kafka) {
+    return new SinkSpec(null, null, kafka, null, null);
+  }
+
+  /** A feature-store sink. */
+  public static SinkSpec of(FeatureStoreSink featureStore) {
+    return new SinkSpec(null, null, null, featureStore, null);
+  }
+
+  /** The same sink, declared in {@code region}. */
+  public SinkSpec inRegion(String region) {
+    return new SinkSpec(lake, jdbc, kafka, featureStore, region);
+  }
+
   /** The kind of sink that is set, for messages and lineage. */
   public String kind() {
     if (lake != null) return "lake";

@@ -37,6 +37,31 @@ public record SourceSpec(
         @Pattern("^[a-z]{2}-[a-z]+-[0-9]+$")
         String region) {
 
+  /** A jdbc source. */
+  public static SourceSpec of(JdbcSource jdbc) {
+    return new SourceSpec(jdbc, null, null, null, null);
+  }
+
+  /** A files source. */
+  public static SourceSpec of(FilesSource files) {
+    return new SourceSpec(null, files, null, null, null);
+  }
+
+  /** An http source. */
+  public static SourceSpec of(HttpSource http) {
+    return new SourceSpec(null, null, http, null, null);
+  }
+
+  /** A kafka source. */
+  public static SourceSpec of(KafkaSource kafka) {
+    return new SourceSpec(null, null, null, kafka, null);
+  }
+
+  /** The same source, declared in {@code region}. */
+  public SourceSpec inRegion(String region) {
+    return new SourceSpec(jdbc, files, http, kafka, region);
+  }
+
   /** The kind of source that is set, for messages and lineage. */
   public String kind() {
     if (jdbc != null) return "jdbc";

@@ -12,6 +12,7 @@ import io.tributary.pipeline.TransformSpec;
 import io.tributary.pipeline.plan.PlanJson;
 import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.pipeline.plan.WorkerPlan.Kind;
+import io.tributary.pipeline.source.FilesSource;
 import io.tributary.pipeline.source.KafkaSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -150,34 +151,14 @@ public final class PlanCompiler {
     SourceSpec source = d.source();
     if (in != null && in.consumerGroup() == null) {
       String group = PlanNames.pipeline(c.pipeline());
-      source =
-          new SourceSpec(
-              null,
-              null,
-              null,
-              new KafkaSource(
-                  in.bootstrapServers(),
-                  in.topics(),
-                  group,
-                  in.startingOffsets(),
-                  in.saslJaasSecretRef()),
-              source.region());
+      source = SourceSpec.of(in.withConsumerGroup(group)).inRegion(source.region());
     }
     if (source.files() != null
         && source.files().format() == FileFormat.CSV
         && source.files().csv() == null) {
       // An empty dialect, so the CSV defaults have a place to land.
-      var f = source.files();
       source =
-          new SourceSpec(
-              null,
-              new io.tributary.pipeline.source.FilesSource(
-                  f.path(),
-                  f.format(),
-                  new io.tributary.pipeline.source.FilesSource.Csv(null, null, null)),
-              null,
-              null,
-              source.region());
+          SourceSpec.of(source.files().withCsv(FilesSource.Csv.unset())).inRegion(source.region());
     }
     return WorkerPlan.builder(d.kind())
         .pipeline(c.pipeline())

@@ -22,6 +22,11 @@ public record FilesSource(
     @Required @JsonPropertyDescription("File format: csv, jsonl or parquet.") FileFormat format,
     @JsonPropertyDescription("CSV options; only for format csv.") Csv csv) {
 
+  /** The same files with CSV dialect {@code dialect}. */
+  public FilesSource withCsv(Csv dialect) {
+    return new FilesSource(path, format, dialect);
+  }
+
   /** CSV dialect. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Csv(
@@ -32,5 +37,10 @@ public record FilesSource(
           String delimiter,
       @Size(min = 1, max = 1)
           @JsonPropertyDescription("Quote character, one character (default \").")
-          String quote) {}
+          String quote) {
+    /** Nothing said: every setting takes its default. */
+    public static Csv unset() {
+      return new Csv(null, null, null);
+    }
+  }
 }

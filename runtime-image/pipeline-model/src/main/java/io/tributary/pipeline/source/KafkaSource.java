@@ -30,6 +30,11 @@ public record KafkaSource(
                 + " authentication.")
         SecretKeyRef saslJaasSecretRef) {
 
+  /** The same source in consumer group {@code group}. */
+  public KafkaSource withConsumerGroup(String group) {
+    return new KafkaSource(bootstrapServers, topics, group, startingOffsets, saslJaasSecretRef);
+  }
+
   /** Offset reset policy. */
   public enum StartingOffsets {
     @JsonProperty("earliest")
