@@ -1,6 +1,7 @@
 package io.tributary.operator.policy;
 
 import io.tributary.operator.api.ComputePoolSpec;
+import io.tributary.operator.status.Conditions.Reason;
 import io.tributary.pipeline.ComputeSpec;
 import io.tributary.pipeline.SchemaSpec;
 import io.tributary.pipeline.SinkSpec;
@@ -19,9 +20,9 @@ public final class PipelineChecks {
   /**
    * A permanent problem with a spec.
    *
-   * @param reason the CamelCase condition reason
+   * @param reason the Ready condition's reason
    */
-  public record Problem(String reason, String message) {}
+  public record Problem(Reason reason, String message) {}
 
   public static Optional<Problem> check(
       SourceSpec source,
@@ -34,7 +35,8 @@ public final class PipelineChecks {
     Optional<String> poolProblem = PoolPolicy.check(compute, pool);
     if (poolProblem.isPresent()) {
       boolean missing = compute != null && compute.pool() != null && pool == null;
-      return Optional.of(new Problem(missing ? "UnknownPool" : "InvalidSpec", poolProblem.get()));
+      return Optional.of(
+          new Problem(missing ? Reason.UnknownPool : Reason.InvalidSpec, poolProblem.get()));
     }
     List<String> residency =
         ResidencyPolicy.violations(
@@ -44,11 +46,11 @@ public final class PipelineChecks {
             compute != null ? compute.pool() : null,
             pool != null ? pool.region() : null);
     if (!residency.isEmpty()) {
-      return Optional.of(new Problem("ResidencyViolation", String.join("; ", residency)));
+      return Optional.of(new Problem(Reason.ResidencyViolation, String.join("; ", residency)));
     }
     List<String> cel = ExpressionPolicy.violations(transforms, schema);
     if (!cel.isEmpty())
-      return Optional.of(new Problem("InvalidExpression", String.join("; ", cel)));
+      return Optional.of(new Problem(Reason.InvalidExpression, String.join("; ", cel)));
     return Optional.empty();
   }
 }

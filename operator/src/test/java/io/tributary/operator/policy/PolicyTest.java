@@ -3,6 +3,7 @@ package io.tributary.operator.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.operator.api.ComputePoolSpec;
+import io.tributary.operator.status.Conditions.Reason;
 import io.tributary.pipeline.ComputeSpec;
 import io.tributary.pipeline.FileFormat;
 import io.tributary.pipeline.ResidencySpec;
@@ -154,7 +155,7 @@ class PolicyTest {
     assertThat(problem)
         .get()
         .extracting(PipelineChecks.Problem::reason)
-        .isEqualTo("ResidencyViolation");
+        .isEqualTo(Reason.ResidencyViolation);
     var unknown =
         PipelineChecks.check(
             SOURCE_UAE,
@@ -164,7 +165,10 @@ class PolicyTest {
             new ComputeSpec("nope", null, null, null),
             null,
             Optional.empty());
-    assertThat(unknown).get().extracting(PipelineChecks.Problem::reason).isEqualTo("UnknownPool");
+    assertThat(unknown)
+        .get()
+        .extracting(PipelineChecks.Problem::reason)
+        .isEqualTo(Reason.UnknownPool);
   }
 
   private static TransformSpec step(FilterTransform filter, DeriveTransform derive) {
