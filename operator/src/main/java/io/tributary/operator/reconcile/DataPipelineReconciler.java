@@ -254,7 +254,10 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
   /**
    * Makes the cluster hold {@code desired}, compared with what the informer cache holds. A write is
    * put in the cache at once: a reconcile that comes before the informer sees it must not write it
-   * again (or, had it created the object, fail on the conflict).
+   * again (or, had it created the object, fail on the conflict). Applier does not hand back the
+   * server's copy, so the cache holds what was asked for, without a resourceVersion, until the
+   * informer's own event replaces it (JOSDK's default; parseResourceVersions would need the real
+   * copy).
    */
   private <R extends HasMetadata> void apply(
       DataPipeline p,
