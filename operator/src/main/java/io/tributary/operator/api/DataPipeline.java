@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Phase",
     jsonPath = ".status.phase",
     type = AdditionalPrinterColumn.Type.STRING)
+// How long ago the latest run ended (empty while it is still going).
 @AdditionalPrinterColumn(
     name = "Last Run",
     jsonPath = ".status.lastRun.finishedAt",
@@ -28,10 +29,12 @@ import io.fabric8.kubernetes.model.annotation.Version;
     name = "Records",
     jsonPath = ".status.lastRun.recordsWritten",
     type = AdditionalPrinterColumn.Type.INTEGER)
+// A string, not a date: kubectl prints a date column as the age of a past time and as <invalid>
+// for a future one, and the next run is always in the future.
 @AdditionalPrinterColumn(
     name = "Next Run",
     jsonPath = ".status.nextRunTime",
-    type = AdditionalPrinterColumn.Type.DATE,
+    type = AdditionalPrinterColumn.Type.STRING,
     priority = 1)
 @AdditionalPrinterColumn(
     name = "Age",

@@ -15,7 +15,7 @@ import io.tributary.pipeline.SourceSpec;
 import io.tributary.pipeline.TransformSpec;
 import java.util.List;
 
-/** Desired state of a batch pipeline. */
+/** Desired state of a batch pipeline. Code builds one with {@link #builder()}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value = "!has(self.dependsOn) || !has(self.schedule)",
@@ -81,4 +81,117 @@ public record DataPipelineSpec(
         @Max(50)
         @JsonPropertyDescription("Finished runs kept in status.runs and as Jobs (default 10).")
         Integer historyLimit)
-    implements PipelineSpec {}
+    implements PipelineSpec {
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link DataPipelineSpec}; every field left unset is null. */
+  public static final class Builder {
+    private SourceSpec source;
+    private List<TransformSpec> transforms;
+    private SinkSpec sink;
+    private SchemaSpec schema;
+    private DeadLetterSpec deadLetter;
+    private Schedule schedule;
+    private List<UpstreamRef> dependsOn;
+    private RetryPolicy retries;
+    private ConcurrencyPolicy concurrencyPolicy;
+    private Boolean suspend;
+    private ComputeSpec compute;
+    private ResidencySpec residency;
+    private String runTimeout;
+    private Integer historyLimit;
+
+    private Builder() {}
+
+    public Builder source(SourceSpec v) {
+      source = v;
+      return this;
+    }
+
+    public Builder transforms(List<TransformSpec> v) {
+      transforms = v;
+      return this;
+    }
+
+    public Builder sink(SinkSpec v) {
+      sink = v;
+      return this;
+    }
+
+    public Builder schema(SchemaSpec v) {
+      schema = v;
+      return this;
+    }
+
+    public Builder deadLetter(DeadLetterSpec v) {
+      deadLetter = v;
+      return this;
+    }
+
+    public Builder schedule(Schedule v) {
+      schedule = v;
+      return this;
+    }
+
+    public Builder dependsOn(List<UpstreamRef> v) {
+      dependsOn = v;
+      return this;
+    }
+
+    public Builder retries(RetryPolicy v) {
+      retries = v;
+      return this;
+    }
+
+    public Builder concurrencyPolicy(ConcurrencyPolicy v) {
+      concurrencyPolicy = v;
+      return this;
+    }
+
+    public Builder suspend(Boolean v) {
+      suspend = v;
+      return this;
+    }
+
+    public Builder compute(ComputeSpec v) {
+      compute = v;
+      return this;
+    }
+
+    public Builder residency(ResidencySpec v) {
+      residency = v;
+      return this;
+    }
+
+    public Builder runTimeout(String v) {
+      runTimeout = v;
+      return this;
+    }
+
+    public Builder historyLimit(Integer v) {
+      historyLimit = v;
+      return this;
+    }
+
+    public DataPipelineSpec build() {
+      return new DataPipelineSpec(
+          source,
+          transforms,
+          sink,
+          schema,
+          deadLetter,
+          schedule,
+          dependsOn,
+          retries,
+          concurrencyPolicy,
+          suspend,
+          compute,
+          residency,
+          runTimeout,
+          historyLimit);
+    }
+  }
+}

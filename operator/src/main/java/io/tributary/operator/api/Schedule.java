@@ -42,6 +42,11 @@ public record Schedule(
         @Pattern("^([0-9]+(ms|s|m|h|d))+$")
         String startingDeadline) {
 
+  /** A schedule of {@code cron} in UTC, with the default missed-run policy and deadline. */
+  public static Schedule of(String cron) {
+    return new Schedule(cron, null, null, null);
+  }
+
   /** What to do about missed schedule times. */
   public enum MissedRunPolicy {
     @JsonProperty("runOnce")

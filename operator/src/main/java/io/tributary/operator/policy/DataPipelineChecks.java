@@ -3,6 +3,7 @@ package io.tributary.operator.policy;
 import io.tributary.operator.api.ComputePoolSpec;
 import io.tributary.operator.api.DataPipelineSpec;
 import io.tributary.operator.schedule.RunPolicy;
+import io.tributary.operator.status.Conditions.Reason;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,11 +37,12 @@ public final class DataPipelineChecks {
             region);
     if (shared.isPresent()) return shared;
     Optional<String> runs = RunPolicy.validate(spec);
-    if (runs.isPresent()) return Optional.of(new PipelineChecks.Problem("InvalidSpec", runs.get()));
+    if (runs.isPresent())
+      return Optional.of(new PipelineChecks.Problem(Reason.InvalidSpec, runs.get()));
     if (spec.schedule() != null && spec.dependsOn() != null && !spec.dependsOn().isEmpty()) {
       return Optional.of(
           new PipelineChecks.Problem(
-              "InvalidSpec",
+              Reason.InvalidSpec,
               "spec: set either schedule or dependsOn, not both; a pipeline runs on a clock or"
                   + " after its upstreams"));
     }
@@ -48,7 +50,7 @@ public final class DataPipelineChecks {
         .map(
             cycle ->
                 new PipelineChecks.Problem(
-                    "DependencyCycle",
+                    Reason.DependencyCycle,
                     "spec.dependsOn: "
                         + String.join(" -> ", cycle)
                         + " is a cycle, so none of them would ever run; remove one of these"

@@ -2,6 +2,7 @@ package io.tributary.operator.policy;
 
 import io.tributary.operator.api.ComputePoolSpec;
 import io.tributary.operator.api.ComputeSpec;
+import io.tributary.operator.status.Conditions.Reason;
 import io.tributary.pipeline.SchemaSpec;
 import io.tributary.pipeline.SinkSpec;
 import io.tributary.pipeline.SourceSpec;
@@ -23,9 +24,9 @@ public final class PipelineChecks {
   /**
    * A permanent problem with a spec.
    *
-   * @param reason the CamelCase condition reason
+   * @param reason the Ready condition's reason
    */
-  public record Problem(String reason, String message) {}
+  public record Problem(Reason reason, String message) {}
 
   public static Optional<Problem> check(
       SourceSpec source,
@@ -38,7 +39,8 @@ public final class PipelineChecks {
     Optional<String> poolProblem = PoolPolicy.check(compute, pool);
     if (poolProblem.isPresent()) {
       boolean missing = compute != null && compute.pool() != null && pool == null;
-      return Optional.of(new Problem(missing ? "UnknownPool" : "InvalidSpec", poolProblem.get()));
+      return Optional.of(
+          new Problem(missing ? Reason.UnknownPool : Reason.InvalidSpec, poolProblem.get()));
     }
     List<String> residency =
         ResidencyPolicy.violations(
@@ -48,7 +50,7 @@ public final class PipelineChecks {
             compute != null ? compute.pool() : null,
             pool != null ? pool.region() : null);
     if (!residency.isEmpty()) {
-      return Optional.of(new Problem("ResidencyViolation", String.join("; ", residency)));
+      return Optional.of(new Problem(Reason.ResidencyViolation, String.join("; ", residency)));
     }
     return Optional.empty();
   }
@@ -61,10 +63,10 @@ public final class PipelineChecks {
     return problems.stream().findFirst().map(p -> new Problem(reason(p.kind()), "spec." + p));
   }
 
-  private static String reason(PlanProblem.Kind kind) {
+  private static Reason reason(PlanProblem.Kind kind) {
     return switch (kind) {
-      case INVALID_EXPRESSION -> "InvalidExpression";
-      case INVALID_SPEC -> "InvalidSpec";
+      case INVALID_EXPRESSION -> Reason.InvalidExpression;
+      case INVALID_SPEC -> Reason.InvalidSpec;
     };
   }
 }

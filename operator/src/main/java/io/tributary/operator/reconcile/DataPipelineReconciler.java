@@ -2,6 +2,8 @@ package io.tributary.operator.reconcile;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -17,6 +19,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import io.tributary.operator.api.ComputePoolSpec;
+import io.tributary.operator.api.Condition;
 import io.tributary.operator.api.DataPipeline;
 import io.tributary.operator.api.DataPipelineSpec;
 import io.tributary.operator.api.DataPipelineStatus;
@@ -34,6 +37,7 @@ import io.tributary.operator.schedule.RunDecision;
 import io.tributary.operator.schedule.RunInputs;
 import io.tributary.operator.schedule.RunScheduler;
 import io.tributary.operator.status.Conditions;
+import io.tributary.operator.status.Conditions.Reason;
 import io.tributary.operator.status.DataPipelineStatuses;
 import io.tributary.pipeline.plan.WorkerPlan;
 import java.time.Clock;
@@ -41,14 +45,17 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * DataPipeline: observe (Jobs, upstream pipelines, pool, namespace), check, render the plan, let
- * the {@link RunScheduler} decide the runs, apply that decision, report. No finalizer: every child
- * carries an owner reference, so deleting the pipeline garbage-collects its plan and Jobs.
+ * DataPipeline: observe (Jobs and their pods, the plan, upstream pipelines, pool, namespace),
+ * check, render the plan, let the {@link RunScheduler} decide the runs, apply that decision,
+ * report. Every observation comes from an informer cache, so a reconcile that finds nothing to do
+ * makes no API call at all. No finalizer: every child carries an owner reference, so deleting the
+ * pipeline garbage-collects its plan and Jobs.
  *
  * <p>Generation-aware event filtering is off because the tributary.io/run-now annotation does not
  * bump metadata.generation; a reconcile that finds nothing to do writes nothing, so our own status
@@ -57,6 +64,8 @@ import org.slf4j.MDC;
 @ControllerConfiguration(name = "datapipeline", generationAwareEventProcessing = false)
 public class DataPipelineReconciler implements Reconciler<DataPipeline> {
   static final String JOBS = "jobs";
+  static final String PODS = "run-pods";
+  static final String PLANS = "plans";
   private static final Logger log = LoggerFactory.getLogger(DataPipelineReconciler.class);
 
   private final OperatorConfig config;
@@ -91,8 +100,29 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(DataPipeline.class))
                 .build(),
             context);
+    // The run pods: whether a run's worker is running or waiting (and the scheduler's reason), and
+    // the worker's termination message once it ended. Pods are owned by their Job, not by the
+    // pipeline, so they map to it by the label every run pod carries.
+    var pods =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Pod.class, DataPipeline.class)
+                .withName(PODS)
+                .withLabelSelector(Groups.LABEL_KIND + "=" + DataPipelineRenderer.KIND_LABEL)
+                .withSecondaryToPrimaryMapper(DataPipelineReconciler::pipelineOf)
+                .build(),
+            context);
+    var plans =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(ConfigMap.class, DataPipeline.class)
+                .withName(PLANS)
+                .withLabelSelector(Groups.LABEL_KIND + "=" + DataPipelineRenderer.KIND_LABEL)
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(DataPipeline.class))
+                .build(),
+            context);
     return List.of(
         jobs,
+        pods,
+        plans,
         Upstreams.source(context),
         Watches.pools(context, DataPipeline.class, p -> pool(p.getSpec())),
         Watches.namespaces(context, DataPipeline.class));
@@ -115,22 +145,26 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
             .or(() -> PipelineChecks.plan(PlanRenderer.batch(p, config, null).problems()));
     if (problem.isPresent()) return invalid(p, problem.get(), context);
 
-    List<Job> jobs = List.copyOf(context.getSecondaryResources(Job.class));
-    List<ObservedJob> observed = jobs.stream().map(j -> observe(j, p, context)).toList();
+    Map<String, List<Pod>> pods = JobObservations.byJob(context.getSecondaryResources(Pod.class));
+    List<ObservedJob> observed =
+        context.getSecondaryResources(Job.class).stream()
+            .map(j -> JobObservations.of(j, pods.get(j.getMetadata().getName())))
+            .toList();
     RunDecision decision =
         scheduler.decide(
-            new RunInputs(
-                p.getMetadata().getName(),
-                spec,
-                p.getStatus(),
-                generation(p),
-                created(p),
-                annotation(p, Groups.RUN_NOW_ANNOTATION),
-                observed,
-                Upstreams.latestRuns(context, p)));
+            RunInputs.builder()
+                .pipeline(p.getMetadata().getName())
+                .spec(spec)
+                .status(p.getStatus())
+                .generation(generation(p))
+                .createdAt(created(p))
+                .runNow(annotation(p, Groups.RUN_NOW_ANNOTATION))
+                .jobs(observed)
+                .upstreams(Upstreams.latestRuns(context, p))
+                .build());
     carryOut(p, decision, pool, region, context);
     DataPipelineStatus status = withConditionTimes(decision.status(), p.getStatus());
-    metrics.phase(p, status.phase());
+    metrics.phase(p, status.phase().toString());
     if (!status.equals(p.getStatus())) writeStatus(p, status, context);
     UpdateControl<DataPipeline> control = UpdateControl.noUpdate();
     return decision.requeueAfter().map(control::rescheduleAfter).orElse(control);
@@ -167,14 +201,19 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
       try (var ignored = MDC.putCloseable("run.id", start.runId())) {
         var run = new WorkerPlan.Run(start.runId(), start.attempt(), watermark);
         WorkerPlan plan = PlanRenderer.batch(p, config, run).plan();
-        createPlan(DataPipelineRenderer.runPlanConfigMap(p, plan), context);
+        // The attempt's plan goes first, so the Job's pod finds it when it starts.
+        apply(
+            p,
+            DataPipelineRenderer.runPlanConfigMap(p, plan),
+            cached(context, ConfigMap.class, PLANS),
+            context);
         Job job = DataPipelineRenderer.job(p, plan, start.trigger(), pool, region, config);
         create(p, remember(job, start), context);
       }
     }
     for (RunDecision.Note note : decision.notes()) {
-      if (note.warning()) events.warning(p, note.reason(), note.message());
-      else events.normal(p, note.reason(), note.message());
+      if (note.event().warning()) events.warning(p, note.event().name(), note.message());
+      else events.normal(p, note.event().name(), note.message());
     }
   }
 
@@ -189,41 +228,59 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
   /** A permanent problem: Ready=False with the reason, a Warning Event once, no new Jobs. */
   private UpdateControl<DataPipeline> invalid(
       DataPipeline p, PipelineChecks.Problem problem, Context<DataPipeline> context) {
-    if ("ResidencyViolation".equals(problem.reason())) {
+    if (problem.reason() == Reason.ResidencyViolation) {
       // Running workers must not keep moving data across the boundary while someone fixes it.
       context.getSecondaryResources(Job.class).stream()
-          .filter(j -> !JobObservations.of(j).finished())
+          .filter(j -> !JobObservations.finished(j))
           .forEach(j -> context.getClient().resource(j).delete());
     }
     DataPipelineStatus status = DataPipelineStatuses.invalid(p, problem, clock.instant());
-    metrics.phase(p, status.phase());
+    metrics.phase(p, status.phase().toString());
     if (status.equals(p.getStatus())) return UpdateControl.noUpdate();
     writeStatus(p, status, context);
-    Conditions.Reason before =
+    // Once per problem: the status already saying this reason means the user was told.
+    String before =
         Optional.ofNullable(p.getStatus())
             .map(s -> Conditions.find(s.conditions(), Conditions.READY))
-            .map(c -> c.reason())
-            .flatMap(DataPipelineReconciler::reason)
+            .map(Condition::reason)
             .orElse(null);
-    if (before == null || !before.name().equals(problem.reason())) {
-      events.warning(p, problem.reason(), problem.message());
+    if (!problem.reason().name().equals(before)) {
+      events.warning(p, problem.reason().name(), problem.message());
     }
     return UpdateControl.noUpdate();
   }
 
-  /** The Job, with its pod's outcome read only when status does not record it yet. */
-  private ObservedJob observe(Job job, DataPipeline p, Context<DataPipeline> context) {
-    ObservedJob o = JobObservations.of(job);
-    if (o.runId() == null || !RunScheduler.needsOutcome(o, p.getStatus())) return o;
-    var pods =
-        context
-            .getClient()
-            .pods()
-            .inNamespace(p.getMetadata().getNamespace())
-            .withLabel(JobObservations.JOB_NAME_LABEL, job.getMetadata().getName())
-            .list()
-            .getItems();
-    return JobObservations.withOutcome(o, pods);
+  /** The pipeline a run pod belongs to, by its tributary.io/pipeline label. */
+  private static Set<ResourceID> pipelineOf(Pod pod) {
+    Map<String, String> labels = pod.getMetadata().getLabels();
+    String name = labels == null ? null : labels.get(Groups.LABEL_PIPELINE);
+    return name == null ? Set.of() : Set.of(new ResourceID(name, pod.getMetadata().getNamespace()));
+  }
+
+  /**
+   * Makes the cluster hold {@code desired}, compared with what the informer cache holds. A write is
+   * put in the cache at once: a reconcile that comes before the informer sees it must not write it
+   * again (or, had it created the object, fail on the conflict). Applier does not hand back the
+   * server's copy, so the cache holds what was asked for, without a resourceVersion, until the
+   * informer's own event replaces it (JOSDK's default; parseResourceVersions would need the real
+   * copy).
+   */
+  private <R extends HasMetadata> void apply(
+      DataPipeline p,
+      R desired,
+      InformerEventSource<R, DataPipeline> cache,
+      Context<DataPipeline> context) {
+    R observed = cache.get(ResourceID.fromResource(desired)).orElse(null);
+    if (!applier.apply(desired, observed)) return;
+    if (observed == null) cache.handleRecentResourceCreate(ResourceID.fromResource(p), desired);
+    else cache.handleRecentResourceUpdate(ResourceID.fromResource(p), desired, observed);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <R extends HasMetadata> InformerEventSource<R, DataPipeline> cached(
+      Context<DataPipeline> context, Class<R> type, String name) {
+    return (InformerEventSource<R, DataPipeline>)
+        context.eventSourceRetriever().getEventSourceFor(type, name);
   }
 
   /** What the status says about the run, kept on its Job too, so a lost status can be rebuilt. */
@@ -239,16 +296,6 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
     return job;
   }
 
-  /** The attempt's plan goes first, so the Job's pod finds it when it starts. */
-  private static void createPlan(ConfigMap plan, Context<DataPipeline> context) {
-    try {
-      context.getClient().resource(plan).create();
-    } catch (KubernetesClientException e) {
-      // Deterministic name: an earlier reconcile created it for this very attempt.
-      if (e.getCode() != 409) throw e;
-    }
-  }
-
   @SuppressWarnings("unchecked")
   private void create(DataPipeline p, Job job, Context<DataPipeline> context) {
     log.info(
@@ -260,8 +307,7 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
     try {
       Job created = context.getClient().resource(job).create();
       // Until the informer sees it, the next reconcile must not think the run has no Job.
-      ((InformerEventSource<Job, DataPipeline>)
-              context.eventSourceRetriever().getEventSourceFor(Job.class, JOBS))
+      cached(context, Job.class, JOBS)
           .handleRecentResourceCreate(ResourceID.fromResource(p), created);
     } catch (KubernetesClientException e) {
       // Run ids are deterministic: the Job exists because this run was already started.
@@ -272,8 +318,7 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
 
   private DataPipelineStatus withConditionTimes(
       DataPipelineStatus desired, DataPipelineStatus previous) {
-    return DataPipelineStatuses.withConditions(
-        desired,
+    return desired.withConditions(
         Conditions.merge(
             previous == null ? null : previous.conditions(),
             desired.conditions(),
@@ -314,14 +359,6 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
     patch.getMetadata().setNamespace(p.getMetadata().getNamespace());
     patch.setStatus(status);
     return patch;
-  }
-
-  private static Optional<Conditions.Reason> reason(String name) {
-    try {
-      return Optional.of(Conditions.Reason.valueOf(name));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
   }
 
   static String pool(DataPipelineSpec spec) {

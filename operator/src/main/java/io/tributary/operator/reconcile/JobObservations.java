@@ -1,8 +1,10 @@
 package io.tributary.operator.reconcile;
 
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.tributary.operator.api.Groups;
@@ -10,15 +12,19 @@ import io.tributary.operator.schedule.ObservedJob;
 import io.tributary.pipeline.plan.PlanJson;
 import io.tributary.pipeline.plan.RunSummary;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * Reduces a run's Job (and, once it finished, its pod) to what the run scheduler needs. The worker
- * reports its outcome as a RunSummary in the container's termination message; the exit code tells
- * retryable from permanent when there is no summary.
+ * Reduces a run's Job and its pod to what the run scheduler needs. While the Job is active, the pod
+ * tells whether the worker runs or waits (and why: the scheduler's message when no node fits). Once
+ * it finished, the worker reports its outcome as a RunSummary in the container's termination
+ * message; the exit code tells retryable from permanent when there is no summary.
  */
 final class JobObservations {
   static final String TRIGGER_ANNOTATION = "tributary.io/trigger";
@@ -29,86 +35,136 @@ final class JobObservations {
   /** The upstream runs (name=runId,...) a dependsOn run was started for. */
   static final String UPSTREAM_RUNS_ANNOTATION = "tributary.io/upstream-runs";
 
+  /** Set by the Job controller on the pods of a Job. */
   static final String JOB_NAME_LABEL = "job-name";
+
   private static final String CONTAINER = "worker";
+
+  /** Container waiting reasons that are only a normal start, not a problem to report. */
+  private static final Set<String> STARTING = Set.of("ContainerCreating", "PodInitializing");
 
   private JobObservations() {}
 
-  /** The Job alone: state and times, without the pod's outcome. */
-  static ObservedJob of(Job job) {
-    return of(job, null, null);
+  /** Whether the Job completed or failed, whatever its pod says. */
+  static boolean finished(Job job) {
+    return succeeded(job) || failed(job);
   }
 
-  private static ObservedJob of(Job job, Integer exitCode, RunSummary summary) {
+  /** The pods of each Job, by Job name. */
+  static Map<String, List<Pod>> byJob(Collection<Pod> pods) {
+    return pods.stream()
+        .filter(p -> p.getMetadata().getLabels() != null)
+        .filter(p -> p.getMetadata().getLabels().containsKey(JOB_NAME_LABEL))
+        .collect(Collectors.groupingBy(p -> p.getMetadata().getLabels().get(JOB_NAME_LABEL)));
+  }
+
+  /**
+   * The Job as the scheduler sees it.
+   *
+   * @param pods the Job's pods (backoffLimit 0: at most one, unless one was deleted by hand)
+   */
+  static ObservedJob of(Job job, List<Pod> pods) {
     Map<String, String> labels = job.getMetadata().getLabels();
-    Map<String, String> annotations = job.getMetadata().getAnnotations();
+    Map<String, String> annotations =
+        job.getMetadata().getAnnotations() == null ? Map.of() : job.getMetadata().getAnnotations();
+    Optional<Pod> pod =
+        pods == null
+            ? Optional.empty()
+            : pods.stream()
+                .max(
+                    Comparator.comparing(
+                        p -> String.valueOf(p.getMetadata().getCreationTimestamp())));
     var status = job.getStatus();
-    ObservedJob.State state = ObservedJob.State.ACTIVE;
-    Instant finished = null;
-    boolean deadline = false;
-    if (status != null) {
-      Optional<JobCondition> complete = condition(job, "Complete");
-      Optional<JobCondition> failed = condition(job, "Failed");
-      if (complete.isPresent() || nz(status.getSucceeded()) > 0) {
-        state = ObservedJob.State.SUCCEEDED;
-        finished = time(status.getCompletionTime(), complete);
-      } else if (failed.isPresent() || nz(status.getFailed()) > 0) {
-        state = ObservedJob.State.FAILED;
-        finished = time(null, failed);
-        deadline = failed.map(c -> "DeadlineExceeded".equals(c.getReason())).orElse(false);
-      }
-    }
     String started =
         status != null && status.getStartTime() != null
             ? status.getStartTime()
             : job.getMetadata().getCreationTimestamp();
-    return new ObservedJob(
-        job.getMetadata().getName(),
-        labels == null ? null : labels.get(Groups.LABEL_RUN_ID),
-        attempt(labels),
-        annotations == null ? null : annotations.get(TRIGGER_ANNOTATION),
-        state,
-        started == null ? null : Instant.parse(started),
-        finished,
-        exitCode,
-        deadline,
-        summary,
-        annotations == null || annotations.get(SCHEDULED_AT_ANNOTATION) == null
-            ? null
-            : Instant.parse(annotations.get(SCHEDULED_AT_ANNOTATION)),
-        annotations == null ? null : annotations.get(UPSTREAM_RUNS_ANNOTATION));
+    ObservedJob.Builder b =
+        ObservedJob.builder()
+            .name(job.getMetadata().getName())
+            .runId(labels == null ? null : labels.get(Groups.LABEL_RUN_ID))
+            .attempt(attempt(labels))
+            .trigger(annotations.get(TRIGGER_ANNOTATION))
+            .startedAt(started == null ? null : Instant.parse(started))
+            .scheduledAt(
+                annotations.get(SCHEDULED_AT_ANNOTATION) == null
+                    ? null
+                    : Instant.parse(annotations.get(SCHEDULED_AT_ANNOTATION)))
+            .upstreamRuns(annotations.get(UPSTREAM_RUNS_ANNOTATION));
+    if (succeeded(job)) {
+      b.state(ObservedJob.State.SUCCEEDED)
+          .finishedAt(time(status.getCompletionTime(), condition(job, "Complete")));
+    } else if (failed(job)) {
+      Optional<JobCondition> failed = condition(job, "Failed");
+      b.state(ObservedJob.State.FAILED)
+          .finishedAt(time(null, failed))
+          .deadlineExceeded(
+              failed.map(c -> "DeadlineExceeded".equals(c.getReason())).orElse(false));
+    } else {
+      waiting(job.getMetadata().getName(), pod)
+          .ifPresentOrElse(b::pending, () -> b.state(ObservedJob.State.RUNNING));
+    }
+    pod.flatMap(JobObservations::terminated)
+        .ifPresent(t -> b.exitCode(t.getExitCode()).summary(summary(t.getMessage())));
+    return b.build();
   }
 
-  /** The Job with the outcome its newest pod's worker container reported. */
-  static ObservedJob withOutcome(ObservedJob job, List<Pod> pods) {
-    if (pods == null || pods.isEmpty()) return job;
-    Optional<ContainerStateTerminated> terminated =
-        pods.stream()
-            .max(Comparator.comparing(p -> String.valueOf(p.getMetadata().getCreationTimestamp())))
-            .map(Pod::getStatus)
-            .map(s -> s.getContainerStatuses())
-            .flatMap(
-                cs ->
-                    cs.stream()
-                        .filter(c -> CONTAINER.equals(c.getName()))
-                        .map(ContainerStatus::getState)
-                        .filter(s -> s != null && s.getTerminated() != null)
-                        .map(s -> s.getTerminated())
-                        .findFirst());
-    if (terminated.isEmpty()) return job;
-    return new ObservedJob(
-        job.name(),
-        job.runId(),
-        job.attempt(),
-        job.trigger(),
-        job.state(),
-        job.startedAt(),
-        job.finishedAt(),
-        terminated.get().getExitCode(),
-        job.deadlineExceeded(),
-        summary(terminated.get().getMessage()),
-        job.scheduledAt(),
-        job.upstreamRuns());
+  /** Why the Job's pod is not running yet, or empty when it runs (or ran). */
+  private static Optional<ObservedJob.Waiting> waiting(String jobName, Optional<Pod> newest) {
+    if (newest.isEmpty()) return Optional.of(ObservedJob.Waiting.starting(jobName));
+    Pod pod = newest.get();
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    if ("Running".equals(phase) || "Succeeded".equals(phase) || "Failed".equals(phase)) {
+      return Optional.empty();
+    }
+    Optional<PodCondition> unschedulable =
+        pod.getStatus() == null || pod.getStatus().getConditions() == null
+            ? Optional.empty()
+            : pod.getStatus().getConditions().stream()
+                .filter(c -> "PodScheduled".equals(c.getType()))
+                .filter(c -> "False".equals(c.getStatus()))
+                .filter(c -> "Unschedulable".equals(c.getReason()))
+                .findFirst();
+    if (unschedulable.isPresent()) {
+      String says = unschedulable.get().getMessage();
+      return Optional.of(
+          new ObservedJob.Waiting(
+              true, says != null ? says : "no node fits the pod of Job " + jobName));
+    }
+    Optional<ContainerStateWaiting> stuck =
+        worker(pod)
+            .map(ContainerStatus::getState)
+            .map(s -> s.getWaiting())
+            .filter(w -> w.getReason() != null && !STARTING.contains(w.getReason()));
+    if (stuck.isPresent()) {
+      ContainerStateWaiting w = stuck.get();
+      return Optional.of(
+          new ObservedJob.Waiting(
+              false,
+              "the worker container of Job "
+                  + jobName
+                  + " cannot start: "
+                  + w.getReason()
+                  + (w.getMessage() != null ? ": " + w.getMessage() : "")));
+    }
+    return Optional.of(ObservedJob.Waiting.starting(jobName));
+  }
+
+  private static Optional<ContainerStateTerminated> terminated(Pod pod) {
+    return worker(pod)
+        .map(ContainerStatus::getState)
+        .filter(s -> s != null && s.getTerminated() != null)
+        .map(s -> s.getTerminated());
+  }
+
+  private static Optional<ContainerStatus> worker(Pod pod) {
+    if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+      return Optional.empty();
+    }
+    return pod.getStatus().getContainerStatuses().stream()
+        .filter(c -> CONTAINER.equals(c.getName()))
+        .filter(c -> c.getState() != null)
+        .findFirst();
   }
 
   /**
@@ -132,9 +188,20 @@ final class JobObservations {
     }
   }
 
+  private static boolean succeeded(Job job) {
+    return job.getStatus() != null
+        && (condition(job, "Complete").isPresent() || nz(job.getStatus().getSucceeded()) > 0);
+  }
+
+  private static boolean failed(Job job) {
+    return job.getStatus() != null
+        && !succeeded(job)
+        && (condition(job, "Failed").isPresent() || nz(job.getStatus().getFailed()) > 0);
+  }
+
   private static Optional<JobCondition> condition(Job job, String type) {
+    if (job.getStatus() == null || job.getStatus().getConditions() == null) return Optional.empty();
     var conditions = job.getStatus().getConditions();
-    if (conditions == null) return Optional.empty();
     return conditions.stream()
         .filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus()))
         .findFirst();

@@ -209,7 +209,7 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
   private UpdateControl<StreamJob> statusUpdate(
       StreamJob job, StreamJobStatus status, PipelineChecks.Problem problem) {
     if (status.equals(job.getStatus())) return UpdateControl.noUpdate();
-    if (problem != null) events.warning(job, problem.reason(), problem.message());
+    if (problem != null) events.warning(job, problem.reason().name(), problem.message());
     return UpdateControl.patchStatus(fresh(job, status));
   }
 

@@ -58,13 +58,7 @@ final class Upstreams {
       context
           .getPrimaryCache()
           .get(new ResourceID(name, ns))
-          .ifPresent(
-              u -> {
-                RunRecord r = lastRun(u);
-                out.put(
-                    name,
-                    r == null ? new UpstreamRun(null, null) : new UpstreamRun(r.id(), r.phase()));
-              });
+          .ifPresent(u -> out.put(name, UpstreamRun.of(lastRun(u))));
     }
     return out;
   }

@@ -1,5 +1,7 @@
 package io.tributary.operator.schedule;
 
+import io.tributary.operator.api.RunFailure;
+import io.tributary.operator.api.RunPhase;
 import io.tributary.operator.api.RunRecord;
 import io.tributary.operator.schedule.RunDecision.Note;
 import io.tributary.pipeline.plan.ExitCodes;
@@ -14,9 +16,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What happened to each run's latest attempt. The Jobs are the truth about attempts; the status
- * remembers runs whose Jobs are gone. An attempt's outcome, once recorded, never changes, so a Job
- * deleted by concurrencyPolicy Replace or by history does not rewrite its run.
+ * What happened to each run's latest attempt. The Jobs (with their pods) are the truth about
+ * attempts; the status remembers runs whose Jobs are gone. An attempt's outcome, once recorded,
+ * never changes, so a Job deleted by concurrencyPolicy Replace or by history does not rewrite its
+ * run.
  */
 final class AttemptOutcomes {
   /** How long a just-created Job may be missing from the informer cache before it counts lost. */
@@ -47,7 +50,9 @@ final class AttemptOutcomes {
     }
     latest.forEach((id, job) -> runs.put(id, fromJob(job, runs.get(id))));
     for (RunRecord r : List.copyOf(runs.values())) {
-      if (!RunPhase.RUNNING.equals(r.phase()) || seen.contains(r.id() + "#" + r.attempt())) {
+      if (r.phase() == null
+          || !r.phase().attemptActive()
+          || seen.contains(r.id() + "#" + r.attempt())) {
         continue;
       }
       Instant started = RunScheduler.instant(r.startedAt());
@@ -71,7 +76,9 @@ final class AttemptOutcomes {
     if (known != null && known.attempt() != null) {
       // The status is ahead of the cache (a retry just created), or the attempt is settled.
       if (known.attempt() > job.attempt()) return known;
-      if (known.attempt() == job.attempt() && RunPhase.attemptSettled(known.phase())) {
+      if (known.attempt() == job.attempt()
+          && known.phase() != null
+          && known.phase().attemptSettled()) {
         return known;
       }
     }
@@ -83,34 +90,37 @@ final class AttemptOutcomes {
                 .or(() -> Optional.ofNullable(job.startedAt()))
                 .orElse(now)
                 .toString();
-    RunRecord base =
-        RunRecords.running(
-            job.runId(),
-            job.trigger() != null ? job.trigger() : known != null ? known.trigger() : null,
-            job.attempt(),
-            job.name(),
-            scheduledAt,
-            job.startedAt() != null
-                ? job.startedAt().toString()
-                : known != null ? known.startedAt() : null,
-            known != null && known.upstreamRuns() != null
-                ? known.upstreamRuns()
-                : job.upstreamRuns());
-    if (job.state() == ObservedJob.State.ACTIVE) return base;
+    RunRecord.Builder active =
+        RunRecord.builder()
+            .id(job.runId())
+            .trigger(job.trigger() != null ? job.trigger() : known != null ? known.trigger() : null)
+            .attempt(job.attempt())
+            .jobName(job.name())
+            .scheduledAt(scheduledAt)
+            .startedAt(
+                job.startedAt() != null
+                    ? job.startedAt().toString()
+                    : known != null ? known.startedAt() : null)
+            .upstreamRuns(
+                known != null && known.upstreamRuns() != null
+                    ? known.upstreamRuns()
+                    : job.upstreamRuns());
+    if (job.state() == ObservedJob.State.PENDING) {
+      return active.phase(RunPhase.PENDING).message(job.waiting().message()).build();
+    }
+    if (job.state() == ObservedJob.State.RUNNING) return active.phase(RunPhase.RUNNING).build();
+    RunRecord base = active.build();
     Instant finished = job.finishedAt() != null ? job.finishedAt() : now;
     var s = job.summary();
     if (job.state() == ObservedJob.State.SUCCEEDED) {
       RunRecord ok =
-          RunRecords.settle(
+          RunRecords.succeeded(
               RunRecords.withCounts(base, s),
-              RunPhase.SUCCEEDED,
               finished,
-              null,
-              null,
               s != null && s.message() != null ? s.message() : "Run succeeded");
       notes.add(
-          Note.normal(
-              "RunSucceeded",
+          new Note(
+              RunEvent.RunSucceeded,
               "Run "
                   + ok.id()
                   + " succeeded"
@@ -144,8 +154,8 @@ final class AttemptOutcomes {
     if (!permanent && attempt <= policy.retryLimit()) {
       Instant retryAt = finished.plus(policy.backoff(attempt));
       notes.add(
-          Note.warning(
-              "RunFailed",
+          new Note(
+              RunEvent.RunFailed,
               "Run "
                   + r.id()
                   + " attempt "
@@ -154,17 +164,17 @@ final class AttemptOutcomes {
                   + message
                   + "); retry at "
                   + retryAt));
-      return RunRecords.settle(r, RunPhase.BACKING_OFF, finished, retryAt, "retryable", message);
+      return RunRecords.backingOff(r, finished, retryAt, message);
     }
-    String failure = permanent ? "permanent" : "retryable";
     notes.add(
-        Note.warning(
-            permanent ? "RunFailed" : "RetriesExhausted",
+        new Note(
+            permanent ? RunEvent.RunFailed : RunEvent.RetriesExhausted,
             "Run "
                 + r.id()
                 + (permanent ? " failed permanently" : " failed after " + attempt + " attempts")
                 + ": "
                 + message));
-    return RunRecords.settle(r, RunPhase.FAILED, finished, null, failure, message);
+    return RunRecords.failed(
+        r, finished, permanent ? RunFailure.PERMANENT : RunFailure.RETRYABLE, message);
   }
 }

@@ -5,6 +5,8 @@ import static io.tributary.operator.status.Conditions.PROGRESSING;
 import static io.tributary.operator.status.Conditions.READY;
 
 import io.tributary.operator.api.Condition;
+import io.tributary.operator.api.RunFailure;
+import io.tributary.operator.api.RunPhase;
 import io.tributary.operator.api.RunRecord;
 import io.tributary.operator.status.Conditions;
 import io.tributary.operator.status.Conditions.Reason;
@@ -18,10 +20,15 @@ import java.util.List;
  */
 public final class PipelineConditions {
 
-  /** What the runs say, for {@link #of}. */
+  /**
+   * What the runs say, for {@link #of}.
+   *
+   * @param unschedulable the run in progress is pending because no node fits its pod
+   */
   record Facts(
       RunRecord lastFinished,
       RunRecord inProgress,
+      boolean unschedulable,
       boolean suspended,
       String waitingFor,
       String nextRunTime) {}
@@ -34,7 +41,7 @@ public final class PipelineConditions {
 
   private static Condition ready(Facts f, long g) {
     RunRecord last = f.lastFinished();
-    if (last != null && RunPhase.SUCCEEDED.equals(last.phase())) {
+    if (last != null && last.phase() == RunPhase.SUCCEEDED) {
       String written =
           last.recordsWritten() != null ? ": " + last.recordsWritten() + " records written" : "";
       return Conditions.of(
@@ -44,13 +51,18 @@ public final class PipelineConditions {
       return Conditions.of(
           READY, false, Reason.RunFailed, "Run " + last.id() + " failed: " + last.message(), g);
     }
-    if (f.inProgress() != null) {
+    RunRecord run = f.inProgress();
+    if (run != null && run.phase() == RunPhase.PENDING) {
       return Conditions.of(
           READY,
           false,
-          Reason.RunInProgress,
-          "The first run, " + f.inProgress().id() + ", is in progress",
+          pendingReason(f),
+          "The first run, " + run.id() + ", is pending: " + run.message(),
           g);
+    }
+    if (run != null) {
+      return Conditions.of(
+          READY, false, Reason.RunInProgress, "The first run, " + run.id() + ", is in progress", g);
     }
     if (f.suspended()) {
       return Conditions.of(
@@ -74,26 +86,46 @@ public final class PipelineConditions {
   private static Condition progressing(Facts f, long g) {
     RunRecord run = f.inProgress();
     if (run == null) return Conditions.of(PROGRESSING, false, Reason.Idle, "No run in progress", g);
-    String what =
-        RunPhase.BACKING_OFF.equals(run.phase())
-            ? "Run " + run.id() + " attempt " + run.attempt() + " failed; retry at " + run.retryAt()
-            : "Run "
-                + run.id()
-                + " attempt "
-                + run.attempt()
-                + " is running as Job "
-                + run.jobName();
-    return Conditions.of(PROGRESSING, true, Reason.RunActive, what, g);
+    String attempt = "Run " + run.id() + " attempt " + run.attempt();
+    return switch (run.phase()) {
+      case PENDING ->
+          Conditions.of(
+              PROGRESSING,
+              true,
+              pendingReason(f),
+              f.unschedulable()
+                  ? attempt + " is waiting for a node; the scheduler says: " + run.message()
+                  : attempt + " is pending: " + run.message(),
+              g);
+      case BACKING_OFF ->
+          Conditions.of(
+              PROGRESSING,
+              true,
+              Reason.RunActive,
+              attempt + " failed; retry at " + run.retryAt(),
+              g);
+      default ->
+          Conditions.of(
+              PROGRESSING,
+              true,
+              Reason.RunActive,
+              attempt + " is running as Job " + run.jobName(),
+              g);
+    };
+  }
+
+  private static Reason pendingReason(Facts f) {
+    return f.unschedulable() ? Reason.Unschedulable : Reason.RunPending;
   }
 
   private static Condition degraded(Facts f, long g) {
     RunRecord last = f.lastFinished();
-    if (last == null || !RunPhase.FAILED.equals(last.phase())) {
+    if (last == null || last.phase() != RunPhase.FAILED) {
       return Conditions.of(
           DEGRADED, false, Reason.NoProblems, "The latest finished run did not fail", g);
     }
     String what =
-        "permanent".equals(last.failure())
+        last.failure() == RunFailure.PERMANENT
             ? "Run "
                 + last.id()
                 + " failed permanently and is not retried: "

@@ -31,13 +31,5 @@ public record RunDecision(
       String upstreamRuns) {}
 
   /** Something a user should see as a Kubernetes Event. */
-  public record Note(boolean warning, String reason, String message) {
-    static Note normal(String reason, String message) {
-      return new Note(false, reason, message);
-    }
-
-    static Note warning(String reason, String message) {
-      return new Note(true, reason, message);
-    }
-  }
+  public record Note(RunEvent event, String message) {}
 }

@@ -1,106 +1,75 @@
 package io.tributary.operator.schedule;
 
+import io.tributary.operator.api.RunFailure;
+import io.tributary.operator.api.RunPhase;
 import io.tributary.operator.api.RunRecord;
 import io.tributary.pipeline.plan.RunSummary;
 import java.time.Instant;
 
-/** Copies of the immutable RunRecord with a few fields changed. */
+/** The ways a run's record moves on: each names the phase it moves to. */
 final class RunRecords {
   private RunRecords() {}
 
-  static RunRecord running(
-      String id,
-      String trigger,
-      int attempt,
-      String jobName,
-      String scheduledAt,
-      String startedAt,
-      String upstreamRuns) {
-    return new RunRecord(
-        id,
-        trigger,
-        attempt,
-        RunPhase.RUNNING,
-        jobName,
-        scheduledAt,
-        startedAt,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        upstreamRuns);
+  /** A new attempt whose Job is created in this pass: pending until its pod runs. */
+  static RunRecord attemptStarted(RunRecord.Builder run, int attempt, String jobName, Instant now) {
+    return run.attempt(attempt)
+        .phase(RunPhase.PENDING)
+        .jobName(jobName)
+        .startedAt(now.toString())
+        .message(ObservedJob.Waiting.starting(jobName).message())
+        .build();
   }
 
   static RunRecord skipped(String id, String trigger, Instant scheduledAt, String message) {
-    return new RunRecord(
-        id,
-        trigger,
-        null,
-        RunPhase.SKIPPED,
-        null,
-        scheduledAt.toString(),
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        message,
-        null);
+    return RunRecord.builder()
+        .id(id)
+        .trigger(trigger)
+        .phase(RunPhase.SKIPPED)
+        .scheduledAt(scheduledAt.toString())
+        .message(message)
+        .build();
   }
 
-  /** The attempt ended: its phase, when, the next retry (or null), its failure class. */
-  static RunRecord settle(
-      RunRecord r,
-      String phase,
-      Instant finishedAt,
-      Instant retryAt,
-      String failure,
-      String message) {
-    return new RunRecord(
-        r.id(),
-        r.trigger(),
-        r.attempt(),
-        phase,
-        r.jobName(),
-        r.scheduledAt(),
-        r.startedAt(),
-        finishedAt.toString(),
-        retryAt != null ? retryAt.toString() : null,
-        r.recordsRead(),
-        r.recordsWritten(),
-        r.recordsRejected(),
-        r.watermark(),
-        failure,
-        message,
-        r.upstreamRuns());
+  static RunRecord succeeded(RunRecord r, Instant finishedAt, String message) {
+    return r.toBuilder()
+        .phase(RunPhase.SUCCEEDED)
+        .finishedAt(finishedAt.toString())
+        .retryAt(null)
+        .failure(null)
+        .message(message)
+        .build();
+  }
+
+  /** The attempt failed and another starts at {@code retryAt}. */
+  static RunRecord backingOff(RunRecord r, Instant finishedAt, Instant retryAt, String message) {
+    return r.toBuilder()
+        .phase(RunPhase.BACKING_OFF)
+        .finishedAt(finishedAt.toString())
+        .retryAt(retryAt.toString())
+        .failure(RunFailure.RETRYABLE)
+        .message(message)
+        .build();
+  }
+
+  /** The run failed for good. */
+  static RunRecord failed(RunRecord r, Instant finishedAt, RunFailure failure, String message) {
+    return r.toBuilder()
+        .phase(RunPhase.FAILED)
+        .finishedAt(finishedAt.toString())
+        .retryAt(null)
+        .failure(failure)
+        .message(message)
+        .build();
   }
 
   /** Counts and watermark from the worker's summary, when it wrote one. */
   static RunRecord withCounts(RunRecord r, RunSummary s) {
     if (s == null) return r;
-    return new RunRecord(
-        r.id(),
-        r.trigger(),
-        r.attempt(),
-        r.phase(),
-        r.jobName(),
-        r.scheduledAt(),
-        r.startedAt(),
-        r.finishedAt(),
-        r.retryAt(),
-        s.recordsRead(),
-        s.recordsWritten(),
-        s.recordsRejected(),
-        s.watermark(),
-        r.failure(),
-        r.message(),
-        r.upstreamRuns());
+    return r.toBuilder()
+        .recordsRead(s.recordsRead())
+        .recordsWritten(s.recordsWritten())
+        .recordsRejected(s.recordsRejected())
+        .watermark(s.watermark())
+        .build();
   }
 }

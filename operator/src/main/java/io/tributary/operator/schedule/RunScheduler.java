@@ -2,6 +2,9 @@ package io.tributary.operator.schedule;
 
 import io.tributary.operator.api.DataPipelineSpec;
 import io.tributary.operator.api.DataPipelineStatus;
+import io.tributary.operator.api.PipelinePhase;
+import io.tributary.operator.api.RunFailure;
+import io.tributary.operator.api.RunPhase;
 import io.tributary.operator.api.RunRecord;
 import io.tributary.operator.api.Schedule;
 import io.tributary.operator.api.UpstreamRef;
@@ -64,23 +67,6 @@ public final class RunScheduler {
         .run();
   }
 
-  /**
-   * Whether the reconciler must read the pod of {@code job} to learn its outcome: it finished and
-   * the status does not yet record that attempt's outcome. Keeps a no-op reconcile free of reads.
-   */
-  public static boolean needsOutcome(ObservedJob job, DataPipelineStatus status) {
-    if (!job.finished()) return false;
-    if (status == null || status.runs() == null) return true;
-    return status.runs().stream()
-        .noneMatch(
-            r ->
-                job.runId().equals(r.id())
-                    && r.attempt() != null
-                    // A later attempt exists, or this one's outcome is recorded.
-                    && (r.attempt() > job.attempt()
-                        || (r.attempt() == job.attempt() && RunPhase.attemptSettled(r.phase()))));
-  }
-
   /** One decision's working state. */
   private static final class Pass {
     private final RunInputs in;
@@ -103,11 +89,7 @@ public final class RunScheduler {
       this.in = in;
       this.policy = policy;
       this.now = now;
-      this.prev =
-          in.status() != null
-              ? in.status()
-              : new DataPipelineStatus(
-                  null, null, null, null, null, null, null, null, null, null, null, null);
+      this.prev = in.status() != null ? in.status() : DataPipelineStatus.NONE;
       this.suspended = Boolean.TRUE.equals(in.spec().suspend());
       this.lastScheduleTime = prev.lastScheduleTime();
       this.lastRunNow = prev.lastRunNow();
@@ -181,8 +163,8 @@ public final class RunScheduler {
       if (lateness.compareTo(LATE) > 0 && policy.missedRuns() == Schedule.MissedRunPolicy.SKIP) {
         lastScheduleTime = t.toString();
         notes.add(
-            Note.normal(
-                "MissedRunSkipped",
+            new Note(
+                RunEvent.MissedRunSkipped,
                 "Not catching up the run due at "
                     + t
                     + " (schedule.missedRuns: skip); next run at "
@@ -193,8 +175,8 @@ public final class RunScheduler {
           && lateness.compareTo(policy.startingDeadline().get()) > 0) {
         lastScheduleTime = t.toString();
         notes.add(
-            Note.warning(
-                "MissedRun",
+            new Note(
+                RunEvent.MissedRun,
                 "Not catching up the run due at "
                     + t
                     + ": it is more than schedule.startingDeadline "
@@ -217,8 +199,7 @@ public final class RunScheduler {
         d.consume().run();
         return;
       }
-      List<RunRecord> active =
-          runs.values().stream().filter(r -> RunPhase.inProgress(r.phase())).toList();
+      List<RunRecord> active = runs.values().stream().filter(RunScheduler::inProgress).toList();
       if (!active.isEmpty()) {
         switch (policy.concurrency()) {
           case FORBID -> {
@@ -230,26 +211,23 @@ public final class RunScheduler {
                 d.id(),
                 RunRecords.skipped(d.id(), d.trigger(), d.scheduledAt(), "Skipped: " + why));
             notes.add(
-                Note.warning(
-                    "RunSkipped", "Skipped the run due at " + d.scheduledAt() + ": " + why));
+                new Note(
+                    RunEvent.RunSkipped, "Skipped the run due at " + d.scheduledAt() + ": " + why));
             return;
           }
           case REPLACE -> {
             for (RunRecord a : active) {
-              if (RunPhase.RUNNING.equals(a.phase()) && a.jobName() != null)
-                delete.add(a.jobName());
+              if (a.phase().attemptActive() && a.jobName() != null) delete.add(a.jobName());
               runs.put(
                   a.id(),
-                  RunRecords.settle(
+                  RunRecords.failed(
                       a,
-                      RunPhase.FAILED,
                       now,
-                      null,
-                      RunPhase.REPLACED,
+                      RunFailure.REPLACED,
                       "replaced by run " + d.id() + " (concurrencyPolicy Replace)"));
               notes.add(
-                  Note.normal(
-                      "RunReplaced",
+                  new Note(
+                      RunEvent.RunReplaced,
                       "Stopped run "
                           + a.id()
                           + " to start run "
@@ -267,24 +245,26 @@ public final class RunScheduler {
       started.add(d.id());
       runs.put(
           d.id(),
-          RunRecords.running(
-              d.id(),
-              d.trigger(),
+          RunRecords.attemptStarted(
+              RunRecord.builder()
+                  .id(d.id())
+                  .trigger(d.trigger())
+                  .scheduledAt(d.scheduledAt().toString())
+                  .upstreamRuns(d.upstreamRuns()),
               1,
               job,
-              d.scheduledAt().toString(),
-              now.toString(),
-              d.upstreamRuns()));
+              now));
       notes.add(
-          Note.normal(
-              "RunStarted", "Started run " + d.id() + " (" + d.trigger() + ") as Job " + job));
+          new Note(
+              RunEvent.RunStarted,
+              "Started run " + d.id() + " (" + d.trigger() + ") as Job " + job));
     }
 
     // ---- retry: failed attempts whose backoff has passed.
 
     private void retry() {
       for (RunRecord r : List.copyOf(runs.values())) {
-        if (!RunPhase.BACKING_OFF.equals(r.phase())) continue;
+        if (r.phase() != RunPhase.BACKING_OFF) continue;
         Instant at = instant(r.retryAt());
         if (at != null && now.isBefore(at)) {
           wakeups.add(at);
@@ -296,17 +276,18 @@ public final class RunScheduler {
             new StartJob(r.id(), attempt, r.trigger(), job, r.scheduledAt(), r.upstreamRuns()));
         runs.put(
             r.id(),
-            RunRecords.running(
-                r.id(),
-                r.trigger(),
+            RunRecords.attemptStarted(
+                RunRecord.builder()
+                    .id(r.id())
+                    .trigger(r.trigger())
+                    .scheduledAt(r.scheduledAt())
+                    .upstreamRuns(r.upstreamRuns()),
                 attempt,
                 job,
-                r.scheduledAt(),
-                now.toString(),
-                r.upstreamRuns()));
+                now));
         notes.add(
-            Note.normal(
-                "RetryStarted",
+            new Note(
+                RunEvent.RetryStarted,
                 "Retrying run " + r.id() + ": attempt " + attempt + " as Job " + job));
       }
     }
@@ -321,7 +302,7 @@ public final class RunScheduler {
       List<RunRecord> kept = new ArrayList<>();
       int finished = 0;
       for (RunRecord r : sorted) {
-        if (RunPhase.inProgress(r.phase()) || finished++ < policy.historyLimit()) kept.add(r);
+        if (inProgress(r) || finished++ < policy.historyLimit()) kept.add(r);
       }
       Set<String> keptIds = new HashSet<>();
       kept.forEach(r -> keptIds.add(r.id()));
@@ -330,17 +311,16 @@ public final class RunScheduler {
           delete.add(j.name());
         }
       }
-      RunRecord lastRun = first(sorted, r -> !RunPhase.SKIPPED.equals(r.phase()));
+      RunRecord lastRun = first(sorted, r -> r.phase() != RunPhase.SKIPPED);
       RunRecord lastFinished =
           first(
               sorted,
               r ->
-                  RunPhase.SUCCEEDED.equals(r.phase())
-                      || (RunPhase.FAILED.equals(r.phase())
-                          && !RunPhase.REPLACED.equals(r.failure())));
-      RunRecord lastSuccess = first(sorted, r -> RunPhase.SUCCEEDED.equals(r.phase()));
+                  r.phase() == RunPhase.SUCCEEDED
+                      || (r.phase() == RunPhase.FAILED && r.failure() != RunFailure.REPLACED));
+      RunRecord lastSuccess = first(sorted, r -> r.phase() == RunPhase.SUCCEEDED);
       if (lastSuccess == null) lastSuccess = prev.lastSuccessfulRun();
-      RunRecord inProgress = first(sorted, r -> RunPhase.inProgress(r.phase()));
+      RunRecord inProgress = first(sorted, RunScheduler::inProgress);
       String watermark =
           lastSuccess != null && lastSuccess.watermark() != null
               ? lastSuccess.watermark()
@@ -350,30 +330,44 @@ public final class RunScheduler {
       if (nextRunTime != null) wakeups.add(Instant.parse(nextRunTime));
       String waitingFor = hasDependsOn() && upstreamsSucceeded().isEmpty() ? waitingFor() : null;
       boolean waiting = waitingFor != null;
-      String phase;
-      if (first(sorted, r -> RunPhase.RUNNING.equals(r.phase())) != null) phase = RunPhase.RUNNING;
-      else if (inProgress != null) phase = RunPhase.BACKING_OFF;
-      else if (suspended) phase = RunPhase.SUSPENDED;
-      else if (waiting) phase = RunPhase.WAITING;
-      else if (lastFinished != null) phase = lastFinished.phase();
-      else phase = RunPhase.IDLE;
+      PipelinePhase phase;
+      // A running worker is what matters most; a pending one next (a run can be both when
+      // concurrencyPolicy Allow lets two overlap).
+      if (first(sorted, r -> r.phase() == RunPhase.RUNNING) != null) phase = PipelinePhase.RUNNING;
+      else if (first(sorted, r -> r.phase() == RunPhase.PENDING) != null) {
+        phase = PipelinePhase.PENDING;
+      } else if (inProgress != null) phase = PipelinePhase.BACKING_OFF;
+      else if (suspended) phase = PipelinePhase.SUSPENDED;
+      else if (waiting) phase = PipelinePhase.WAITING;
+      else if (lastFinished != null) {
+        phase =
+            lastFinished.phase() == RunPhase.SUCCEEDED
+                ? PipelinePhase.SUCCEEDED
+                : PipelinePhase.FAILED;
+      } else phase = PipelinePhase.IDLE;
       var facts =
           new PipelineConditions.Facts(
-              lastFinished, inProgress, suspended, waitingFor, nextRunTime);
+              lastFinished,
+              inProgress,
+              unschedulable(inProgress),
+              suspended,
+              waitingFor,
+              nextRunTime);
       DataPipelineStatus status =
-          new DataPipelineStatus(
-              in.generation(),
-              phase,
-              PipelineConditions.of(facts, in.generation()),
-              lastRun,
-              lastSuccess,
-              kept.isEmpty() ? null : List.copyOf(kept),
-              nextRunTime,
-              lastScheduleTime,
-              lastRunNow,
-              lastSpecRunGeneration,
-              consumedUpstreamRuns,
-              watermark);
+          DataPipelineStatus.builder()
+              .observedGeneration(in.generation())
+              .phase(phase)
+              .conditions(PipelineConditions.of(facts, in.generation()))
+              .lastRun(lastRun)
+              .lastSuccessfulRun(lastSuccess)
+              .runs(kept.isEmpty() ? null : List.copyOf(kept))
+              .nextRunTime(nextRunTime)
+              .lastScheduleTime(lastScheduleTime)
+              .lastRunNow(lastRunNow)
+              .lastSpecRunGeneration(lastSpecRunGeneration)
+              .consumedUpstreamRuns(consumedUpstreamRuns)
+              .watermark(watermark)
+              .build();
       Optional<Duration> requeue =
           suspended
               ? Optional.empty()
@@ -383,6 +377,17 @@ public final class RunScheduler {
                   .map(d -> d.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : d);
       return new RunDecision(
           List.copyOf(create), List.copyOf(delete), status, requeue, List.copyOf(notes));
+    }
+
+    /** Whether {@code run} waits for a node: its pending Job's pod is Unschedulable. */
+    private boolean unschedulable(RunRecord run) {
+      if (run == null || run.phase() != RunPhase.PENDING) return false;
+      return in.jobs().stream()
+          .anyMatch(
+              j ->
+                  j.name().equals(run.jobName())
+                      && j.waiting() != null
+                      && j.waiting().unschedulable());
     }
 
     private boolean hasDependsOn() {
@@ -417,6 +422,10 @@ public final class RunScheduler {
 
   private static RunRecord first(List<RunRecord> runs, java.util.function.Predicate<RunRecord> p) {
     return runs.stream().filter(p).findFirst().orElse(null);
+  }
+
+  private static boolean inProgress(RunRecord r) {
+    return r.phase() != null && r.phase().inProgress();
   }
 
   static Instant instant(String text) {

@@ -60,6 +60,10 @@ public final class Conditions {
     RunSucceeded,
     RunFailed,
     RunInProgress,
+    /** A run's pod is not running yet (not created, or its container is starting). */
+    RunPending,
+    /** A run's pod waits for a node: the scheduler found none that fits (its message says why). */
+    Unschedulable,
     Suspended,
     InvalidSpec,
     ResidencyViolation,

@@ -3,6 +3,7 @@ package io.tributary.operator.status;
 import io.tributary.operator.api.Condition;
 import io.tributary.operator.api.DataPipeline;
 import io.tributary.operator.api.DataPipelineStatus;
+import io.tributary.operator.api.PipelinePhase;
 import io.tributary.operator.policy.PipelineChecks;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,8 +14,6 @@ import java.util.List;
  * Both keep the run history, so fixing the spec does not make the pipeline forget its runs.
  */
 public final class DataPipelineStatuses {
-  public static final String PHASE_INVALID = "Invalid";
-
   private DataPipelineStatuses() {}
 
   public static DataPipelineStatus invalid(
@@ -25,12 +24,7 @@ public final class DataPipelineStatuses {
         Conditions.merge(
             prev.conditions(),
             List.of(
-                Conditions.of(
-                    Conditions.READY,
-                    false,
-                    Conditions.Reason.valueOf(problem.reason()),
-                    problem.message(),
-                    gen),
+                Conditions.of(Conditions.READY, false, problem.reason(), problem.message(), gen),
                 Conditions.of(
                     Conditions.PROGRESSING,
                     false,
@@ -44,19 +38,12 @@ public final class DataPipelineStatuses {
                     "The spec is invalid; no run has failed",
                     gen)),
             now);
-    return new DataPipelineStatus(
-        gen,
-        PHASE_INVALID,
-        conditions,
-        prev.lastRun(),
-        prev.lastSuccessfulRun(),
-        prev.runs(),
-        null,
-        prev.lastScheduleTime(),
-        prev.lastRunNow(),
-        prev.lastSpecRunGeneration(),
-        prev.consumedUpstreamRuns(),
-        prev.watermark());
+    return prev.toBuilder()
+        .observedGeneration(gen)
+        .phase(PipelinePhase.INVALID)
+        .conditions(conditions)
+        .nextRunTime(null)
+        .build();
   }
 
   /** Degraded=True ReconcileError; the other conditions stay as they were. */
@@ -75,30 +62,11 @@ public final class DataPipelineStatuses {
             Conditions.Reason.ReconcileError,
             "The operator could not reconcile this pipeline and will retry: " + e.getMessage(),
             generation(p)));
-    return withConditions(prev, Conditions.merge(prev.conditions(), desired, now));
-  }
-
-  public static DataPipelineStatus withConditions(DataPipelineStatus s, List<Condition> c) {
-    return new DataPipelineStatus(
-        s.observedGeneration(),
-        s.phase(),
-        c,
-        s.lastRun(),
-        s.lastSuccessfulRun(),
-        s.runs(),
-        s.nextRunTime(),
-        s.lastScheduleTime(),
-        s.lastRunNow(),
-        s.lastSpecRunGeneration(),
-        s.consumedUpstreamRuns(),
-        s.watermark());
+    return prev.withConditions(Conditions.merge(prev.conditions(), desired, now));
   }
 
   private static DataPipelineStatus previous(DataPipeline p) {
-    return p.getStatus() != null
-        ? p.getStatus()
-        : new DataPipelineStatus(
-            null, null, null, null, null, null, null, null, null, null, null, null);
+    return p.getStatus() != null ? p.getStatus() : DataPipelineStatus.NONE;
   }
 
   private static long generation(DataPipeline p) {

@@ -107,7 +107,7 @@ public final class StreamJobStatuses {
   public static StreamJobStatus invalid(
       StreamJob job, PipelineChecks.Problem problem, Instant now) {
     long gen = generation(job);
-    Reason reason = Reason.valueOf(problem.reason());
+    Reason reason = problem.reason();
     List<Condition> conditions =
         List.of(
             Conditions.of(Conditions.READY, false, reason, problem.message(), gen),

@@ -19,14 +19,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The CRDs in crds/ and in the chart are what the generator makes of the api types, with one
- * change: printer columns in the order the api class declares them (the generator sorts them by
- * JSON path, which would put AGE first). {@code -Dcrds.update=true} rewrites the committed files.
+ * The CRDs in crds/ are what the generator makes of the api types, with one change: printer columns
+ * in the order the api class declares them (the generator sorts them by JSON path, which would put
+ * AGE first). {@code -Dcrds.update=true} rewrites the committed files. crds/ is the one committed
+ * copy: the chart's crds/ is a link to it (ChartTest checks Helm reads the CRDs through it).
  */
 class CrdFreshnessTest {
   private static final Path GENERATED = Path.of("target/crds");
-  private static final List<Path> COMMITTED =
-      List.of(Path.of("../crds"), Path.of("../charts/tributary/crds"));
+  private static final Path COMMITTED = Path.of("../crds");
+  private static final Path CHART_CRDS = Path.of("../charts/tributary/crds");
   private static final Map<String, Class<?>> KINDS =
       Map.of(
           "computepools.tributary.io-v1.yml", ComputePool.class,
@@ -34,7 +35,7 @@ class CrdFreshnessTest {
           "streamjobs.tributary.io-v1.yml", StreamJob.class);
   private static final String FIX =
       "CRDs are stale: run `mvn -pl operator -am test -Dtest=CrdFreshnessTest -Dcrds.update=true`"
-          + " and commit crds/ and charts/tributary/crds/";
+          + " and commit crds/";
 
   static Stream<String> crdFiles() throws IOException {
     try (Stream<Path> files = Files.list(GENERATED)) {
@@ -68,12 +69,19 @@ class CrdFreshnessTest {
   @MethodSource("crdFiles")
   void committedCrdMatchesGenerated(String file) throws IOException {
     String expected = committedForm(Files.readString(GENERATED.resolve(file)), KINDS.get(file));
-    for (Path dir : COMMITTED) {
-      Path committed = dir.resolve(file);
-      if (Boolean.getBoolean("crds.update")) Files.writeString(committed, expected);
-      assertThat(committed).as(FIX).exists();
-      assertThat(Files.readString(committed)).as(FIX + " (" + committed + ")").isEqualTo(expected);
-    }
+    Path committed = COMMITTED.resolve(file);
+    if (Boolean.getBoolean("crds.update")) Files.writeString(committed, expected);
+    assertThat(committed).as(FIX).exists();
+    assertThat(Files.readString(committed)).as(FIX + " (" + committed + ")").isEqualTo(expected);
+  }
+
+  @Test
+  void theChartHasNoCopyOfItsOwnButALinkToCrds() throws IOException {
+    assertThat(Files.isSymbolicLink(CHART_CRDS))
+        .as("charts/tributary/crds must be a link to ../../crds, not a second copy")
+        .isTrue();
+    assertThat(Files.readSymbolicLink(CHART_CRDS)).isEqualTo(Path.of("../../crds"));
+    assertThat(CHART_CRDS.toRealPath()).isEqualTo(COMMITTED.toRealPath());
   }
 
   @ParameterizedTest

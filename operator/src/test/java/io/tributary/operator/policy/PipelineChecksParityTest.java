@@ -2,6 +2,7 @@ package io.tributary.operator.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tributary.operator.status.Conditions.Reason;
 import io.tributary.runtime.testing.PlanParityCases;
 import java.util.List;
 import java.util.Optional;
@@ -26,7 +27,8 @@ class PipelineChecksParityTest {
       assertThat(problem).isEmpty();
     } else {
       assertThat(problem)
-          .contains(new PipelineChecks.Problem(c.reason().name(), "spec." + c.refusal()));
+          .contains(
+              new PipelineChecks.Problem(Reason.valueOf(c.reason().name()), "spec." + c.refusal()));
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tributary.operator.api.ComputePoolSpec;
 import io.tributary.operator.api.ComputeSpec;
 import io.tributary.operator.api.ResidencySpec;
+import io.tributary.operator.status.Conditions.Reason;
 import io.tributary.pipeline.FileFormat;
 import io.tributary.pipeline.SchemaSpec;
 import io.tributary.pipeline.SinkSpec;
@@ -128,7 +129,7 @@ class PolicyTest {
     assertThat(problem)
         .contains(
             new PipelineChecks.Problem(
-                "InvalidExpression",
+                Reason.InvalidExpression,
                 "spec.transforms[2].filter.expression: CEL refers to 'amont', which is not a field"
                     + " here (known fields: [amount, fee]); fix the name or add the field to"
                     + " spec.schema"));
@@ -147,7 +148,7 @@ class PolicyTest {
             planProblem(SOURCE_UAE, List.of(step(new FilterTransform("(("), null)), SINK_UAE, null))
         .get()
         .extracting(PipelineChecks.Problem::reason)
-        .isEqualTo("InvalidExpression");
+        .isEqualTo(Reason.InvalidExpression);
   }
 
   @Test
@@ -168,7 +169,7 @@ class PolicyTest {
     assertThat(problem)
         .get()
         .extracting(PipelineChecks.Problem::reason)
-        .isEqualTo("ResidencyViolation");
+        .isEqualTo(Reason.ResidencyViolation);
     var unknown =
         PipelineChecks.check(
             SOURCE_UAE,
@@ -178,7 +179,10 @@ class PolicyTest {
             new ComputeSpec("nope", null, null, null),
             null,
             Optional.empty());
-    assertThat(unknown).get().extracting(PipelineChecks.Problem::reason).isEqualTo("UnknownPool");
+    assertThat(unknown)
+        .get()
+        .extracting(PipelineChecks.Problem::reason)
+        .isEqualTo(Reason.UnknownPool);
   }
 
   private static TransformSpec step(FilterTransform filter, DeriveTransform derive) {

@@ -8,6 +8,9 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.tributary.operator.api.DataPipeline;
 import io.tributary.operator.api.DataPipelineStatus;
+import io.tributary.operator.api.PipelinePhase;
+import io.tributary.operator.api.RunFailure;
+import io.tributary.operator.api.RunPhase;
 import io.tributary.operator.api.RunRecord;
 import io.tributary.operator.schedule.RunIds;
 import io.tributary.operator.testing.MockCluster;
@@ -50,10 +53,17 @@ class DataPipelineReconcilerTest extends DataPipelineTestBase {
         .noneMatch(e -> e.getName().startsWith("TRIBUTARY_"));
     assertThat(job.getSpec().getTemplate().getSpec().getNodeSelector())
         .containsEntry("tributary.io/pool", "cpu-standard");
-    await().untilAsserted(() -> assertThat(status("orders").phase()).isEqualTo("Running"));
+    // Created is not running: until its pod runs, the run is Pending.
+    await()
+        .untilAsserted(() -> assertThat(status("orders").phase()).isEqualTo(PipelinePhase.PENDING));
+    assertThat(reason("orders", "Ready")).isEqualTo("False/RunPending");
+    assertThat(reason("orders", "Progressing")).isEqualTo("True/RunPending");
+    awaitEvent("RunStarted", "Normal");
+    podRuns(job);
+    await()
+        .untilAsserted(() -> assertThat(status("orders").phase()).isEqualTo(PipelinePhase.RUNNING));
     assertThat(reason("orders", "Ready")).isEqualTo("False/RunInProgress");
     assertThat(reason("orders", "Progressing")).isEqualTo("True/RunActive");
-    awaitEvent("RunStarted", "Normal");
     // Started once: the reconciles that follow (our own status write, the Job's informer event)
     // find the run and do not announce it again.
     await()
@@ -68,13 +78,37 @@ class DataPipelineReconcilerTest extends DataPipelineTestBase {
   }
 
   @Test
+  void aRunWhosePodCannotBeScheduledIsPendingWithTheSchedulersMessage() {
+    create("orders", "");
+    Job job = awaitJob("orders-g1-1");
+    String scheduler =
+        "0/8 nodes are available: 1 Insufficient cpu, 7 node(s) had untolerated taint"
+            + " {kwok.x-k8s.io/node: fake}.";
+    podUnschedulable(job, scheduler);
+    await()
+        .untilAsserted(
+            () -> assertThat(reason("orders", "Progressing")).isEqualTo("True/Unschedulable"));
+    DataPipelineStatus s = status("orders");
+    assertThat(s.phase()).isEqualTo(PipelinePhase.PENDING);
+    assertThat(s.lastRun().phase()).isEqualTo(RunPhase.PENDING);
+    assertThat(s.lastRun().message()).isEqualTo(scheduler);
+    assertThat(condition("orders", "Progressing").message()).contains(scheduler);
+    assertThat(reason("orders", "Ready")).isEqualTo("False/Unschedulable");
+
+    podRuns(job);
+    await()
+        .untilAsserted(() -> assertThat(status("orders").phase()).isEqualTo(PipelinePhase.RUNNING));
+    assertThat(status("orders").lastRun().message()).isNull();
+  }
+
+  @Test
   void aSucceededRunIsReportedWithItsCountsAndFeedsTheWatermarkToTheNextRun() {
     create("orders", "");
     succeed(awaitJob("orders-g1-1"), 1200, 1190, "2026-11-25T10:00:00Z");
     await()
         .untilAsserted(() -> assertThat(reason("orders", "Ready")).isEqualTo("True/RunSucceeded"));
     DataPipelineStatus s = status("orders");
-    assertThat(s.phase()).isEqualTo("Succeeded");
+    assertThat(s.phase()).isEqualTo(PipelinePhase.SUCCEEDED);
     RunRecord last = s.lastRun();
     assertThat(last.id()).isEqualTo("g1");
     assertThat(last.recordsRead()).isEqualTo(1200);
@@ -97,9 +131,11 @@ class DataPipelineReconcilerTest extends DataPipelineTestBase {
     create("orders", "");
     fail(awaitJob("orders-g1-1"), 75, RunSummary.RETRYABLE, "source database unreachable");
     Instant failedAt = clock.instant();
-    await().untilAsserted(() -> assertThat(status("orders").phase()).isEqualTo("BackingOff"));
+    await()
+        .untilAsserted(
+            () -> assertThat(status("orders").phase()).isEqualTo(PipelinePhase.BACKING_OFF));
     RunRecord run = status("orders").lastRun();
-    assertThat(run.failure()).isEqualTo("retryable");
+    assertThat(run.failure()).isEqualTo(RunFailure.RETRYABLE);
     assertThat(run.message()).isEqualTo("source database unreachable");
     assertThat(run.retryAt()).isEqualTo(failedAt.plusSeconds(30).toString());
     assertThat(job("orders-g1-2")).isNull();
@@ -109,13 +145,16 @@ class DataPipelineReconcilerTest extends DataPipelineTestBase {
     Job retry = awaitJob("orders-g1-2");
     assertThat(runPlan(retry).run().attempt()).isEqualTo(2);
     await().untilAsserted(() -> assertThat(status("orders").lastRun().attempt()).isEqualTo(2));
+    awaitEvent("RunFailed", "Warning");
+    awaitEvent("RetryStarted", "Normal");
   }
 
   @Test
   void aPermanentFailureIsNotRetriedAndDegradesThePipeline() {
     create("orders", "");
     fail(awaitJob("orders-g1-1"), 65, RunSummary.PERMANENT, "42% of records rejected");
-    await().untilAsserted(() -> assertThat(status("orders").phase()).isEqualTo("Failed"));
+    await()
+        .untilAsserted(() -> assertThat(status("orders").phase()).isEqualTo(PipelinePhase.FAILED));
     assertThat(reason("orders", "Degraded")).isEqualTo("True/RetriesExhausted");
     assertThat(condition("orders", "Degraded").message())
         .contains("permanently", "42% of records rejected");
@@ -175,7 +214,7 @@ class DataPipelineReconcilerTest extends DataPipelineTestBase {
     await()
         .untilAsserted(
             () -> assertThat(reason("clean", "Ready")).isEqualTo("False/WaitingForUpstream"));
-    assertThat(status("clean").phase()).isEqualTo("Waiting");
+    assertThat(status("clean").phase()).isEqualTo(PipelinePhase.WAITING);
     assertThat(jobs()).containsExactly("raw-g1-1");
 
     succeed(raw, 10, 10, null);
@@ -223,7 +262,7 @@ class DataPipelineReconcilerTest extends DataPipelineTestBase {
                     .anySatisfy(
                         r -> {
                           assertThat(r.id()).isEqualTo(RunIds.schedule(second));
-                          assertThat(r.phase()).isEqualTo("Skipped");
+                          assertThat(r.phase()).isEqualTo(RunPhase.SKIPPED);
                         }));
     assertThat(jobs()).containsExactly("minutely-" + RunIds.schedule(first) + "-1");
     awaitEvent("RunSkipped", "Warning");
@@ -249,14 +288,16 @@ class DataPipelineReconcilerTest extends DataPipelineTestBase {
                     .anySatisfy(
                         r -> {
                           assertThat(r.id()).isEqualTo(RunIds.schedule(first));
-                          assertThat(r.failure()).isEqualTo("replaced");
+                          assertThat(r.failure()).isEqualTo(RunFailure.REPLACED);
                         }));
   }
 
   @Test
   void aSuspendedPipelineStartsNothing() {
     create("hourly", "schedule: {cron: '0 * * * *'}\n  suspend: true");
-    await().untilAsserted(() -> assertThat(status("hourly").phase()).isEqualTo("Suspended"));
+    await()
+        .untilAsserted(
+            () -> assertThat(status("hourly").phase()).isEqualTo(PipelinePhase.SUSPENDED));
     assertThat(reason("hourly", "Ready")).isEqualTo("False/Suspended");
     assertThat(status("hourly").nextRunTime()).isNull();
     clock.set(clock.instant().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1)));
@@ -325,22 +366,41 @@ class DataPipelineReconcilerTest extends DataPipelineTestBase {
 
   @Test
   void aResyncWithNothingChangedMakesNoWriteCalls() {
-    create("orders", "");
-    succeed(awaitJob("orders-g1-1"), 5, 5, null);
-    await()
-        .untilAsserted(() -> assertThat(reason("orders", "Ready")).isEqualTo("True/RunSucceeded"));
+    settledPipeline("orders");
     cluster.stopOperator();
     cluster.drainRequests();
     cluster.startOperator();
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .untilAsserted(
-            () ->
-                assertThat(cluster.drainRequests())
-                    .anyMatch(r -> r.startsWith("GET /apis/tributary.io")));
+    await().atMost(Duration.ofSeconds(20)).until(() -> cluster.reconcilesDone("DataPipeline") >= 1);
     await()
         .during(Duration.ofSeconds(2))
         .atMost(Duration.ofSeconds(6))
+        .untilAsserted(() -> assertThat(MockCluster.writes(cluster.drainRequests())).isEmpty());
+  }
+
+  @Test
+  void aReconcileOfAnIdlePipelineReadsOnlyCachesAndWritesNothing() {
+    settledPipeline("orders");
+    long before = cluster.reconcilesDone("DataPipeline");
+    cluster.drainRequests();
+    // Any change of the pipeline reconciles it; a label changes nothing the operator acts on.
+    poke("orders");
+    await().until(() -> cluster.reconcilesDone("DataPipeline") > before);
+    List<String> requests = cluster.drainRequests();
+    String self = "/apis/tributary.io/v1alpha1/namespaces/" + NS + "/datapipelines/orders";
+    // Only the test's own read and write of the pipeline: no status write, no plan, Job or pod
+    // read (the informers' watches were open before and are not requests).
+    assertThat(requests).containsOnly("GET " + self, "PATCH " + self);
+  }
+
+  /** A pipeline whose run succeeded, with the status writes that followed settled. */
+  private void settledPipeline(String name) {
+    create(name, "");
+    succeed(awaitJob(name + "-g1-1"), 5, 5, null);
+    await().untilAsserted(() -> assertThat(reason(name, "Ready")).isEqualTo("True/RunSucceeded"));
+    cluster.drainRequests();
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(MockCluster.writes(cluster.drainRequests())).isEmpty());
   }
 }

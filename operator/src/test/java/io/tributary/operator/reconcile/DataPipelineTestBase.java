@@ -9,6 +9,9 @@ import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
@@ -18,6 +21,7 @@ import io.tributary.operator.api.ComputePool;
 import io.tributary.operator.api.Condition;
 import io.tributary.operator.api.DataPipeline;
 import io.tributary.operator.api.DataPipelineStatus;
+import io.tributary.operator.api.PipelinePhase;
 import io.tributary.operator.status.Conditions;
 import io.tributary.operator.testing.MockCluster;
 import io.tributary.operator.testing.MutableClock;
@@ -27,7 +31,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,7 +69,7 @@ abstract class DataPipelineTestBase {
   void expectInvalid(String name, String reason, String field) {
     await().untilAsserted(() -> assertThat(reason(name, "Ready")).isEqualTo("False/" + reason));
     assertThat(condition(name, "Ready").message()).contains(field);
-    assertThat(status(name).phase()).isEqualTo("Invalid");
+    assertThat(status(name).phase()).isEqualTo(PipelinePhase.INVALID);
     awaitEvent(reason, "Warning");
     assertThat(jobs()).isEmpty();
     // No retry storm: the status write settles and nothing more is written.
@@ -177,28 +180,9 @@ abstract class DataPipelineTestBase {
   /** Plays the Job controller and the kubelet: the pod terminated, the Job finished. */
   void finish(Job job, String condition, int exit, RunSummary summary) {
     String now = clock.instant().toString();
-    Pod pod =
-        cluster
-            .client()
-            .pods()
-            .inNamespace(NS)
-            .resource(
-                new PodBuilder()
-                    .withNewMetadata()
-                    .withName(job.getMetadata().getName() + "-pod")
-                    .withNamespace(NS)
-                    .withLabels(Map.of("job-name", job.getMetadata().getName()))
-                    .endMetadata()
-                    .withNewSpec()
-                    .addNewContainer()
-                    .withName("worker")
-                    .withImage("tributary/runtime:dev")
-                    .endContainer()
-                    .endSpec()
-                    .build())
-            .create();
-    pod.setStatus(
-        new io.fabric8.kubernetes.api.model.PodStatusBuilder()
+    setPodStatus(
+        job,
+        new PodStatusBuilder()
             .withPhase(exit == 0 ? "Succeeded" : "Failed")
             .withContainerStatuses(
                 new ContainerStatusBuilder()
@@ -211,7 +195,6 @@ abstract class DataPipelineTestBase {
                     .endState()
                     .build())
             .build());
-    cluster.client().pods().inNamespace(NS).resource(pod).updateStatus();
     Job current = job(job.getMetadata().getName());
     current.setStatus(
         new JobStatusBuilder()
@@ -227,6 +210,64 @@ abstract class DataPipelineTestBase {
                     .build())
             .build());
     cluster.client().resource(current).updateStatus();
+  }
+
+  /** Plays the scheduler and the kubelet: the Job's pod is placed and its worker runs. */
+  void podRuns(Job job) {
+    setPodStatus(
+        job,
+        new PodStatusBuilder()
+            .withPhase("Running")
+            .withContainerStatuses(
+                new ContainerStatusBuilder()
+                    .withName("worker")
+                    .withNewState()
+                    .withNewRunning()
+                    .withStartedAt(clock.instant().toString())
+                    .endRunning()
+                    .endState()
+                    .build())
+            .build());
+  }
+
+  /** Plays the scheduler: no node fits the Job's pod, and it says why on the pod. */
+  void podUnschedulable(Job job, String message) {
+    setPodStatus(
+        job,
+        new PodStatusBuilder()
+            .withPhase("Pending")
+            .withConditions(
+                new PodConditionBuilder()
+                    .withType("PodScheduled")
+                    .withStatus("False")
+                    .withReason("Unschedulable")
+                    .withMessage(message)
+                    .build())
+            .build());
+  }
+
+  /** The Job's pod, made on first use the way the Job controller makes it (template labels). */
+  private void setPodStatus(Job job, PodStatus status) {
+    String name = job.getMetadata().getName() + "-pod";
+    var pods = cluster.client().pods().inNamespace(NS);
+    Pod pod = pods.withName(name).get();
+    if (pod == null) {
+      var labels = new java.util.HashMap<>(job.getSpec().getTemplate().getMetadata().getLabels());
+      labels.put("job-name", job.getMetadata().getName());
+      pod =
+          pods.resource(
+                  new PodBuilder()
+                      .withNewMetadata()
+                      .withName(name)
+                      .withNamespace(NS)
+                      .withLabels(labels)
+                      .endMetadata()
+                      .withSpec(job.getSpec().getTemplate().getSpec())
+                      .build())
+              .create();
+    }
+    pod.setStatus(status);
+    pods.resource(pod).updateStatus();
   }
 
   void awaitEvent(String reason, String type) {

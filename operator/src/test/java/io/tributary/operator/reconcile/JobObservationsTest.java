@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
@@ -15,38 +16,95 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class JobObservationsTest {
+  private static final String SCHEDULER_SAYS =
+      "0/8 nodes are available: 1 Insufficient cpu, 7 node(s) had untolerated taint"
+          + " {kwok.x-k8s.io/node: fake}. preemption: 0/8 nodes are available: 8 Preemption is"
+          + " not helpful for scheduling.";
 
   @Test
   void anActiveJobCarriesItsRunIdentity() {
-    ObservedJob o = JobObservations.of(job(null, null));
+    ObservedJob o = JobObservations.of(job(null, null), List.of(running()));
     assertThat(o.name()).isEqualTo("orders-s202611250200-2");
     assertThat(o.runId()).isEqualTo("s202611250200");
     assertThat(o.attempt()).isEqualTo(2);
     assertThat(o.trigger()).isEqualTo("schedule");
-    assertThat(o.state()).isEqualTo(ObservedJob.State.ACTIVE);
+    assertThat(o.state()).isEqualTo(ObservedJob.State.RUNNING);
+    assertThat(o.waiting()).isNull();
     assertThat(o.startedAt()).isEqualTo(Instant.parse("2026-11-25T02:00:01Z"));
   }
 
   @Test
+  void aJobWhosePodIsNotThereYetIsPending() {
+    ObservedJob o = JobObservations.of(job(null, null), null);
+    assertThat(o.state()).isEqualTo(ObservedJob.State.PENDING);
+    assertThat(o.waiting().unschedulable()).isFalse();
+    assertThat(o.waiting().message())
+        .isEqualTo("waiting for the pod of Job orders-s202611250200-2 to start");
+  }
+
+  @Test
+  void aPodTheSchedulerCannotPlaceIsUnschedulableWithTheSchedulersMessage() {
+    Pod pod =
+        new PodBuilder(pod("2026-11-25T02:00:01Z"))
+            .withNewStatus()
+            .withPhase("Pending")
+            .withConditions(
+                new PodConditionBuilder()
+                    .withType("PodScheduled")
+                    .withStatus("False")
+                    .withReason("Unschedulable")
+                    .withMessage(SCHEDULER_SAYS)
+                    .build())
+            .endStatus()
+            .build();
+    ObservedJob o = JobObservations.of(job(null, null), List.of(pod));
+    assertThat(o.state()).isEqualTo(ObservedJob.State.PENDING);
+    assertThat(o.waiting().unschedulable()).isTrue();
+    assertThat(o.waiting().message()).isEqualTo(SCHEDULER_SAYS);
+  }
+
+  @Test
+  void aPodWhoseWorkerCannotStartSaysWhyButACreatingOneIsOnlyStarting() {
+    ObservedJob stuck =
+        JobObservations.of(
+            job(null, null),
+            List.of(waiting("ErrImageNeverPull", "Container image is not present")));
+    assertThat(stuck.state()).isEqualTo(ObservedJob.State.PENDING);
+    assertThat(stuck.waiting().unschedulable()).isFalse();
+    assertThat(stuck.waiting().message())
+        .isEqualTo(
+            "the worker container of Job orders-s202611250200-2 cannot start: ErrImageNeverPull:"
+                + " Container image is not present");
+
+    ObservedJob creating =
+        JobObservations.of(job(null, null), List.of(waiting("ContainerCreating", null)));
+    assertThat(creating.waiting())
+        .isEqualTo(ObservedJob.Waiting.starting("orders-s202611250200-2"));
+  }
+
+  @Test
   void completeAndFailedConditionsEndTheJob() {
-    ObservedJob done = JobObservations.of(job("Complete", null));
+    ObservedJob done = JobObservations.of(job("Complete", null), List.of());
     assertThat(done.state()).isEqualTo(ObservedJob.State.SUCCEEDED);
     assertThat(done.finishedAt()).isEqualTo(Instant.parse("2026-11-25T02:10:00Z"));
-    ObservedJob killed = JobObservations.of(job("Failed", "DeadlineExceeded"));
+    ObservedJob killed = JobObservations.of(job("Failed", "DeadlineExceeded"), List.of());
     assertThat(killed.state()).isEqualTo(ObservedJob.State.FAILED);
     assertThat(killed.deadlineExceeded()).isTrue();
-    assertThat(JobObservations.of(job("Failed", "BackoffLimitExceeded")).deadlineExceeded())
+    assertThat(JobObservations.finished(job("Failed", "DeadlineExceeded"))).isTrue();
+    assertThat(JobObservations.finished(job(null, null))).isFalse();
+    assertThat(
+            JobObservations.of(job("Failed", "BackoffLimitExceeded"), List.of()).deadlineExceeded())
         .isFalse();
   }
 
   @Test
   void theNewestPodsTerminationMessageIsTheRunSummary() {
     ObservedJob o =
-        JobObservations.withOutcome(
-            JobObservations.of(job("Failed", null)),
+        JobObservations.of(
+            job("Failed", null),
             List.of(
-                pod("2026-11-25T02:00:01Z", 137, "OOMKilled"),
-                pod(
+                terminated("2026-11-25T02:00:01Z", 137, "OOMKilled"),
+                terminated(
                     "2026-11-25T02:05:00Z",
                     65,
                     "{\"runId\":\"s202611250200\",\"outcome\":\"Failed\",\"failure\":\"permanent\","
@@ -61,12 +119,22 @@ class JobObservationsTest {
   void aLogTailInsteadOfASummaryIsNoSummary() {
     // FallbackToLogsOnError puts the log tail in the message when the worker wrote nothing.
     ObservedJob o =
-        JobObservations.withOutcome(
-            JobObservations.of(job("Failed", null)),
-            List.of(pod("2026-11-25T02:00:01Z", 1, "Exception in thread main ...")));
+        JobObservations.of(
+            job("Failed", null),
+            List.of(terminated("2026-11-25T02:00:01Z", 1, "Exception in thread main ...")));
     assertThat(o.exitCode()).isEqualTo(1);
     assertThat(o.summary()).isNull();
     assertThat(JobObservations.summary("{not json")).isNull();
+  }
+
+  @Test
+  void podsAreGroupedByTheJobThatMadeThem() {
+    Pod a = labelled(pod("2026-11-25T02:00:01Z"), "orders-g1-1");
+    Pod b = labelled(pod("2026-11-25T02:00:02Z"), "orders-g1-2");
+    Pod stray = pod("2026-11-25T02:00:03Z");
+    assertThat(JobObservations.byJob(List.of(a, b, stray)))
+        .containsOnlyKeys("orders-g1-1", "orders-g1-2")
+        .containsEntry("orders-g1-2", List.of(b));
   }
 
   private static Job job(String condition, String reason) {
@@ -95,13 +163,49 @@ class JobObservationsTest {
     return b.build();
   }
 
-  private static Pod pod(String created, int exit, String message) {
+  private static Pod pod(String created) {
     return new PodBuilder()
         .withNewMetadata()
         .withName("p-" + created)
         .withCreationTimestamp(created)
         .endMetadata()
+        .build();
+  }
+
+  private static Pod labelled(Pod pod, String job) {
+    return new PodBuilder(pod).editMetadata().addToLabels("job-name", job).endMetadata().build();
+  }
+
+  private static Pod running() {
+    return new PodBuilder(pod("2026-11-25T02:00:01Z"))
         .withNewStatus()
+        .withPhase("Running")
+        .endStatus()
+        .build();
+  }
+
+  private static Pod waiting(String reason, String message) {
+    return new PodBuilder(pod("2026-11-25T02:00:01Z"))
+        .withNewStatus()
+        .withPhase("Pending")
+        .withContainerStatuses(
+            new ContainerStatusBuilder()
+                .withName("worker")
+                .withNewState()
+                .withNewWaiting()
+                .withReason(reason)
+                .withMessage(message)
+                .endWaiting()
+                .endState()
+                .build())
+        .endStatus()
+        .build();
+  }
+
+  private static Pod terminated(String created, int exit, String message) {
+    return new PodBuilder(pod(created))
+        .withNewStatus()
+        .withPhase("Failed")
         .withContainerStatuses(
             new ContainerStatusBuilder()
                 .withName("worker")

@@ -19,7 +19,8 @@ import java.util.Map;
 /**
  * A pipeline and its Jobs on a fake clock: reconcile applies the scheduler's decision the way the
  * reconciler does (create Jobs, delete Jobs, write status), and the test plays Kubernetes by
- * finishing Jobs.
+ * starting, placing and finishing their pods. A created Job's pod is starting until the test says
+ * otherwise.
  */
 final class PipelineWorld {
   final MutableClock clock;
@@ -50,31 +51,29 @@ final class PipelineWorld {
   RunDecision reconcile() {
     last =
         scheduler.decide(
-            new RunInputs(
-                name,
-                spec,
-                status,
-                generation,
-                createdAt,
-                runNow,
-                List.copyOf(jobs.values()),
-                Map.copyOf(upstreams)));
+            RunInputs.builder()
+                .pipeline(name)
+                .spec(spec)
+                .status(status)
+                .generation(generation)
+                .createdAt(createdAt)
+                .runNow(runNow)
+                .jobs(List.copyOf(jobs.values()))
+                .upstreams(upstreams)
+                .build());
     for (RunDecision.StartJob s : last.create()) {
       jobs.put(
           s.jobName(),
-          new ObservedJob(
-              s.jobName(),
-              s.runId(),
-              s.attempt(),
-              s.trigger(),
-              ObservedJob.State.ACTIVE,
-              clock.instant(),
-              null,
-              null,
-              false,
-              null,
-              s.scheduledAt() == null ? null : Instant.parse(s.scheduledAt()),
-              s.upstreamRuns()));
+          ObservedJob.builder()
+              .name(s.jobName())
+              .runId(s.runId())
+              .attempt(s.attempt())
+              .trigger(s.trigger())
+              .pending(ObservedJob.Waiting.starting(s.jobName()))
+              .startedAt(clock.instant())
+              .scheduledAt(s.scheduledAt() == null ? null : Instant.parse(s.scheduledAt()))
+              .upstreamRuns(s.upstreamRuns())
+              .build());
       created.add(s.jobName());
     }
     last.delete().forEach(jobs::remove);
@@ -117,23 +116,32 @@ final class PipelineWorld {
 
   private void finish(
       String job, ObservedJob.State state, Integer exit, boolean deadline, RunSummary summary) {
-    ObservedJob j = jobs.get(job);
-    if (j == null) throw new IllegalArgumentException("no job " + job + " in " + jobs.keySet());
     jobs.put(
         job,
-        new ObservedJob(
-            j.name(),
-            j.runId(),
-            j.attempt(),
-            j.trigger(),
-            state,
-            j.startedAt(),
-            clock.instant(),
-            exit,
-            deadline,
-            summary,
-            j.scheduledAt(),
-            j.upstreamRuns()));
+        job(job).toBuilder()
+            .state(state)
+            .finishedAt(clock.instant())
+            .exitCode(exit)
+            .deadlineExceeded(deadline)
+            .summary(summary)
+            .build());
+  }
+
+  /** The Job's pod was placed and its worker runs. */
+  void podRuns(String job) {
+    jobs.put(job, job(job).toBuilder().state(ObservedJob.State.RUNNING).build());
+  }
+
+  /** The scheduler found no node for the Job's pod, and said why. */
+  void podUnschedulable(String job, String schedulerMessage) {
+    jobs.put(
+        job, job(job).toBuilder().pending(new ObservedJob.Waiting(true, schedulerMessage)).build());
+  }
+
+  private ObservedJob job(String job) {
+    ObservedJob j = jobs.get(job);
+    if (j == null) throw new IllegalArgumentException("no job " + job + " in " + jobs.keySet());
+    return j;
   }
 
   private String runIdOf(String job) {
@@ -141,10 +149,7 @@ final class PipelineWorld {
   }
 
   List<String> activeJobs() {
-    return jobs.values().stream()
-        .filter(j -> j.state() == ObservedJob.State.ACTIVE)
-        .map(ObservedJob::name)
-        .toList();
+    return jobs.values().stream().filter(j -> !j.finished()).map(ObservedJob::name).toList();
   }
 
   RunRecord run(String id) {
@@ -159,9 +164,16 @@ final class PipelineWorld {
         .orElseThrow();
   }
 
+  String conditionMessage(String type) {
+    return status.conditions().stream()
+        .filter(c -> c.type().equals(type))
+        .map(c -> c.message())
+        .findFirst()
+        .orElseThrow();
+  }
+
   UpstreamRun asUpstream() {
-    RunRecord r = status == null ? null : status.lastRun();
-    return r == null ? new UpstreamRun(null, null) : new UpstreamRun(r.id(), r.phase());
+    return UpstreamRun.of(status == null ? null : status.lastRun());
   }
 
   void at(String instant) {
@@ -186,7 +198,7 @@ final class PipelineWorld {
     Integer historyLimit;
 
     Spec cron(String cron) {
-      return schedule(new Schedule(cron, null, null, null));
+      return schedule(Schedule.of(cron));
     }
 
     Spec schedule(Schedule s) {
@@ -220,21 +232,14 @@ final class PipelineWorld {
     }
 
     DataPipelineSpec build() {
-      return new DataPipelineSpec(
-          null,
-          null,
-          null,
-          null,
-          null,
-          schedule,
-          dependsOn,
-          retries,
-          concurrency,
-          suspend,
-          null,
-          null,
-          null,
-          historyLimit);
+      return DataPipelineSpec.builder()
+          .schedule(schedule)
+          .dependsOn(dependsOn)
+          .retries(retries)
+          .concurrencyPolicy(concurrency)
+          .suspend(suspend)
+          .historyLimit(historyLimit)
+          .build();
     }
   }
 

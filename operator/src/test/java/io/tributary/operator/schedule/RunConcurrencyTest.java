@@ -4,6 +4,9 @@ import static io.tributary.operator.schedule.PipelineWorld.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.operator.api.ConcurrencyPolicy;
+import io.tributary.operator.api.PipelinePhase;
+import io.tributary.operator.api.RunFailure;
+import io.tributary.operator.api.RunPhase;
 import io.tributary.operator.api.RunRecord;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -17,14 +20,15 @@ class RunConcurrencyTest {
     var w = new PipelineWorld("orders", "2026-11-25T00:30:00Z", spec().cron("0 * * * *").build());
     w.at("2026-11-25T01:00:00Z");
     w.reconcile();
+    w.podRuns("orders-s202611250100-1");
     w.at("2026-11-25T02:00:00Z");
     var d = w.reconcile();
     assertThat(d.create()).isEmpty();
-    assertThat(w.run("s202611250200").phase()).isEqualTo("Skipped");
+    assertThat(w.run("s202611250200").phase()).isEqualTo(RunPhase.SKIPPED);
     assertThat(w.run("s202611250200").message()).contains("s202611250100", "Forbid");
-    assertThat(d.notes()).extracting(RunDecision.Note::reason).containsExactly("RunSkipped");
+    assertThat(d.notes()).extracting(RunDecision.Note::event).containsExactly(RunEvent.RunSkipped);
     assertThat(w.status.lastRun().id()).isEqualTo("s202611250100");
-    assertThat(w.status.phase()).isEqualTo("Running");
+    assertThat(w.status.phase()).isEqualTo(PipelinePhase.RUNNING);
     assertThat(w.reconcile().notes()).as("recorded once").isEmpty();
   }
 
@@ -53,11 +57,11 @@ class RunConcurrencyTest {
     var d = w.reconcile();
     assertThat(d.delete()).containsExactly("orders-s202611250100-1");
     assertThat(d.create()).extracting(RunDecision.StartJob::runId).containsExactly("s202611250200");
-    assertThat(w.run("s202611250100").phase()).isEqualTo("Failed");
-    assertThat(w.run("s202611250100").failure()).isEqualTo("replaced");
+    assertThat(w.run("s202611250100").phase()).isEqualTo(RunPhase.FAILED);
+    assertThat(w.run("s202611250100").failure()).isEqualTo(RunFailure.REPLACED);
     // A replaced run is not a failure of the pipeline.
     assertThat(w.condition("Degraded")).isEqualTo("False/NoProblems");
-    assertThat(w.condition("Ready")).isEqualTo("False/RunInProgress");
+    assertThat(w.condition("Ready")).isEqualTo("False/RunPending");
   }
 
   @Test

@@ -3,6 +3,8 @@ package io.tributary.operator.schedule;
 import static io.tributary.operator.schedule.PipelineWorld.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tributary.operator.api.PipelinePhase;
+import io.tributary.operator.api.RunPhase;
 import io.tributary.operator.api.Schedule;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -15,7 +17,7 @@ class RunScheduleTest {
     var d = w.reconcile();
     assertThat(d.create()).isEmpty();
     assertThat(w.status.nextRunTime()).isEqualTo("2026-11-25T01:00:00Z");
-    assertThat(w.status.phase()).isEqualTo("Idle");
+    assertThat(w.status.phase()).isEqualTo(PipelinePhase.IDLE);
     assertThat(w.condition("Ready")).isEqualTo("False/Scheduled");
     assertThat(d.requeueAfter()).contains(Duration.ofMinutes(30));
 
@@ -95,7 +97,7 @@ class RunScheduleTest {
     w.at("2026-11-25T10:30:00Z");
     var d = w.reconcile();
     assertThat(d.create()).isEmpty();
-    assertThat(d.notes()).extracting(RunDecision.Note::reason).containsExactly("MissedRun");
+    assertThat(d.notes()).extracting(RunDecision.Note::event).containsExactly(RunEvent.MissedRun);
     assertThat(w.status.lastScheduleTime()).isEqualTo("2026-11-25T10:00:00Z");
     w.at("2026-11-25T11:00:00Z");
     assertThat(w.reconcile().create())
@@ -113,7 +115,7 @@ class RunScheduleTest {
     var d = w.reconcile();
     assertThat(d.create()).isEmpty();
     assertThat(d.requeueAfter()).isEmpty();
-    assertThat(w.status.phase()).isEqualTo("Suspended");
+    assertThat(w.status.phase()).isEqualTo(PipelinePhase.SUSPENDED);
     assertThat(w.status.nextRunTime()).isNull();
     assertThat(w.condition("Ready")).isEqualTo("False/Suspended");
     w.runNow = "please";
@@ -127,7 +129,7 @@ class RunScheduleTest {
         .extracting(RunDecision.StartJob::runId)
         .containsExactlyInAnyOrder(RunIds.runNow("please"));
     // Forbid: the catch-up time was due while the run-now run started: it is skipped, visibly.
-    assertThat(w.run("s202611251000").phase()).isEqualTo("Skipped");
+    assertThat(w.run("s202611251000").phase()).isEqualTo(RunPhase.SKIPPED);
   }
 
   @Test
@@ -141,7 +143,9 @@ class RunScheduleTest {
     w.spec = spec().schedule(skip).build();
     var d = w.reconcile();
     assertThat(d.create()).isEmpty();
-    assertThat(d.notes()).extracting(RunDecision.Note::reason).containsExactly("MissedRunSkipped");
+    assertThat(d.notes())
+        .extracting(RunDecision.Note::event)
+        .containsExactly(RunEvent.MissedRunSkipped);
     assertThat(w.status.nextRunTime()).isEqualTo("2026-11-25T11:00:00Z");
     assertThat(d.requeueAfter()).contains(Duration.ofMinutes(30));
     w.at("2026-11-25T11:00:00Z");

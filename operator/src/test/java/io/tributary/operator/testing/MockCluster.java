@@ -10,6 +10,7 @@ import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.javaoperatorsdk.operator.Operator;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.tributary.operator.Operators;
 import io.tributary.operator.config.OperatorConfig;
 import io.tributary.operator.metrics.OperatorMetrics;
@@ -42,6 +43,7 @@ public final class MockCluster implements AutoCloseable {
   private final NamespacedKubernetesClient client;
   private final Clock clock;
   private final TestingLagSource lag = new TestingLagSource();
+  private PrometheusRegistry registry = new PrometheusRegistry();
   private Operator operator;
   private final List<RecordedRequest> seen = new ArrayList<>();
 
@@ -75,11 +77,12 @@ public final class MockCluster implements AutoCloseable {
   }
 
   public MockCluster startOperator() {
+    registry = new PrometheusRegistry();
     operator =
         Operators.create(
             client,
             OperatorConfig.fromEnv(java.util.Map.of("TRIBUTARY_LAG_POLL_SECONDS", "1")),
-            new OperatorMetrics(new PrometheusRegistry()),
+            new OperatorMetrics(registry),
             Applier.Mode.MERGE_PATCH,
             clock,
             lag,
@@ -91,6 +94,22 @@ public final class MockCluster implements AutoCloseable {
   public void stopOperator() {
     if (operator != null) operator.stop();
     operator = null;
+  }
+
+  /**
+   * Reconciles of {@code kind} the running operator has finished, so a test can wait for one to
+   * have happened before it asserts what the reconcile did (or did not do).
+   */
+  public long reconcilesDone(String kind) {
+    return registry.scrape().stream()
+        .filter(HistogramSnapshot.class::isInstance)
+        .map(HistogramSnapshot.class::cast)
+        .filter(
+            m -> m.getMetadata().getName().equals("tributary_operator_reconcile_duration_seconds"))
+        .flatMap(m -> m.getDataPoints().stream())
+        .filter(d -> kind.equals(d.getLabels().get("kind")))
+        .mapToLong(d -> d.getCount())
+        .sum();
   }
 
   /** Requests made since the last call, as "METHOD path". */
