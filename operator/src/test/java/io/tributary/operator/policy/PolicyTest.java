@@ -25,18 +25,12 @@ import org.junit.jupiter.api.Test;
 
 class PolicyTest {
   private static final SourceSpec SOURCE_UAE =
-      new SourceSpec(
-          null,
-          new FilesSource("/lake/raw/*.jsonl", FileFormat.JSONL, null),
-          null,
-          null,
-          "me-central-1");
+      SourceSpec.of(new FilesSource("/lake/raw/*.jsonl", FileFormat.JSONL, null))
+          .inRegion("me-central-1");
   private static final SinkSpec SINK_EU =
-      new SinkSpec(
-          new LakeSink("/lake/eu", FileFormat.PARQUET, null), null, null, null, "eu-west-1");
+      SinkSpec.of(new LakeSink("/lake/eu", FileFormat.PARQUET, null)).inRegion("eu-west-1");
   private static final SinkSpec SINK_UAE =
-      new SinkSpec(
-          new LakeSink("/lake/uae", FileFormat.PARQUET, null), null, null, null, "me-central-1");
+      SinkSpec.of(new LakeSink("/lake/uae", FileFormat.PARQUET, null)).inRegion("me-central-1");
   private static final ComputePoolSpec GPU_POOL =
       new ComputePoolSpec(
           "me-central-1",
@@ -115,8 +109,7 @@ class PolicyTest {
   void celIsCheckedAgainstTheFieldsEachStepSeesAndTheFirstProblemIsNamedByItsField() {
     var schema =
         new SchemaSpec(
-            List.of(new SchemaSpec.Field("amount", SchemaSpec.Type.NUMBER, true, null, null)),
-            null);
+            List.of(SchemaSpec.Field.of("amount", SchemaSpec.Type.NUMBER).asRequired()), null);
     List<TransformSpec> transforms =
         List.of(
             step(new FilterTransform("amount > 100.0"), null),

@@ -99,7 +99,7 @@ class KafkaClientSettingsTest {
     assertThat(KafkaEndpoint.of(new KafkaSink("b:1", "o", null, null), secrets).authenticated())
         .isFalse();
 
-    SourceSpec kafka = new SourceSpec(null, null, null, source, null);
+    SourceSpec kafka = SourceSpec.of(source);
     // A consent topic on the source's cluster uses the source's credentials...
     assertThat(KafkaEndpoint.consent(new ConsentTransform("p", "s", "c", null), kafka, secrets))
         .isEqualTo(in);

@@ -35,17 +35,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PlanCheckTest {
   private static final SchemaSpec ORDERS = schema("name:string", "amount:number", "email:string");
   private static final SourceSpec KAFKA =
-      new SourceSpec(
-          null, null, null, new KafkaSource("k:9092", List.of("orders"), null, null, null), null);
+      SourceSpec.of(new KafkaSource("k:9092", List.of("orders"), null, null, null));
   private static final SourceSpec FILES =
-      new SourceSpec(
-          null,
-          new FilesSource("/data/*.jsonl", io.tributary.pipeline.FileFormat.JSONL, null),
-          null,
-          null,
-          null);
-  private static final SinkSpec KAFKA_OUT =
-      new SinkSpec(null, null, new KafkaSink("k:9092", "out", null, null), null, null);
+      SourceSpec.of(new FilesSource("/data/*.jsonl", io.tributary.pipeline.FileFormat.JSONL, null));
+  private static final SinkSpec KAFKA_OUT = SinkSpec.of(new KafkaSink("k:9092", "out", null, null));
 
   @Test
   void aPipelineThatCanRunHasNoProblems() {
@@ -262,12 +255,8 @@ class PlanCheckTest {
   void sourceAndSinkSetOneKindAndUpsertNeedsPostgresAndKeys() {
     SourceSpec two = new SourceSpec(null, FILES.files(), null, KAFKA.kafka(), null);
     SinkSpec upsert =
-        new SinkSpec(
-            null,
-            new JdbcSink("jdbc:mysql://db/x", "t", JdbcSink.Mode.UPSERT, null, null, null, null),
-            null,
-            null,
-            null);
+        SinkSpec.of(
+            new JdbcSink("jdbc:mysql://db/x", "t", JdbcSink.Mode.UPSERT, null, null, null, null));
     assertThat(PlanCheck.check(two, List.of(), upsert, null))
         .extracting(PlanProblem::toString)
         .containsExactly(

@@ -24,11 +24,11 @@ import org.junit.jupiter.api.Test;
 class PlanCompilerTest {
   private static final KafkaSource IN =
       new KafkaSource("kafka:9092", List.of("payments.tx", "payments.refunds"), null, null, null);
-  private static final SourceSpec KAFKA_IN = new SourceSpec(null, null, null, IN, null);
+  private static final SourceSpec KAFKA_IN = SourceSpec.of(IN);
   private static final SinkSpec KAFKA_OUT =
-      new SinkSpec(null, null, new KafkaSink("kafka:9092", "payments.out", null, null), null, null);
+      SinkSpec.of(new KafkaSink("kafka:9092", "payments.out", null, null));
   private static final SinkSpec LAKE =
-      new SinkSpec(new LakeSink("/lake/tx", FileFormat.PARQUET, null), null, null, null, null);
+      SinkSpec.of(new LakeSink("/lake/tx", FileFormat.PARQUET, null));
   private static final PlanContext CONTEXT =
       PlanContext.of("payments", "fraud", "u-1").withMetricsPort(9404);
 
@@ -72,17 +72,13 @@ class PlanCompilerTest {
         stream(
             PipelineDefinition.stream()
                 .source(
-                    new SourceSpec(
-                        null,
-                        null,
-                        null,
+                    SourceSpec.of(
                         new KafkaSource(
                             "kafka:9092",
                             List.of("in"),
                             "my-group",
                             KafkaSource.StartingOffsets.LATEST,
-                            null),
-                        null))
+                            null)))
                 .sink(KAFKA_OUT)
                 .deadLetter(new DeadLetterSpec("rejects", null, null))
                 .guarantee(Guarantee.AT_LEAST_ONCE)
@@ -104,10 +100,7 @@ class PlanCompilerTest {
             "jdbc:postgresql://db/crm", "customers", null, null, null, null, null, null, null);
     PlanCompiler.Result r =
         PlanCompiler.compile(
-            PipelineDefinition.batch()
-                .source(new SourceSpec(jdbc, null, null, null, null))
-                .sink(LAKE)
-                .build(),
+            PipelineDefinition.batch().source(SourceSpec.of(jdbc)).sink(LAKE).build(),
             CONTEXT.withRun("s202611300200", 2, "2026-11-29T02:00:00Z"));
     assertThat(r.problems()).isEmpty();
     WorkerPlan plan = r.plan();
@@ -127,9 +120,7 @@ class PlanCompilerTest {
     PlanCompiler.Result r =
         PlanCompiler.compile(
             PipelineDefinition.batch()
-                .source(
-                    new SourceSpec(
-                        null, new FilesSource("/in/*.csv", FileFormat.CSV, null), null, null, null))
+                .source(SourceSpec.of(new FilesSource("/in/*.csv", FileFormat.CSV, null)))
                 .sink(LAKE)
                 .build(),
             CONTEXT.withRun("r", 1, null));
@@ -143,12 +134,8 @@ class PlanCompilerTest {
         PipelineDefinition.batch()
             .source(KAFKA_IN)
             .sink(
-                new SinkSpec(
-                    null,
-                    new JdbcSink("jdbc:postgresql://db/x", "t", null, null, null, null, null),
-                    null,
-                    null,
-                    null))
+                SinkSpec.of(
+                    new JdbcSink("jdbc:postgresql://db/x", "t", null, null, null, null, null)))
             .deadLetter(new DeadLetterSpec("rejects", null, null));
     WorkerPlan plan = PlanCompiler.compile(d.build(), CONTEXT.withRun("r", 1, null)).plan();
     assertThat(plan.deadLetter().bootstrapServers()).isEqualTo("kafka:9092");
@@ -159,13 +146,7 @@ class PlanCompilerTest {
     PlanCompiler.Result nowhere =
         PlanCompiler.compile(
             PipelineDefinition.batch()
-                .source(
-                    new SourceSpec(
-                        null,
-                        new FilesSource("/in/*.jsonl", FileFormat.JSONL, null),
-                        null,
-                        null,
-                        null))
+                .source(SourceSpec.of(new FilesSource("/in/*.jsonl", FileFormat.JSONL, null)))
                 .sink(LAKE)
                 .deadLetter(new DeadLetterSpec("rejects", null, null))
                 .build(),
@@ -187,13 +168,7 @@ class PlanCompilerTest {
     PlanCompiler.Result noKafka =
         PlanCompiler.compile(
             PipelineDefinition.batch()
-                .source(
-                    new SourceSpec(
-                        null,
-                        new FilesSource("/in/*.jsonl", FileFormat.JSONL, null),
-                        null,
-                        null,
-                        null))
+                .source(SourceSpec.of(new FilesSource("/in/*.jsonl", FileFormat.JSONL, null)))
                 .sink(LAKE)
                 .transforms(consent)
                 .build(),
@@ -272,17 +247,13 @@ class PlanCompilerTest {
         stream(
             PipelineDefinition.stream()
                 .source(
-                    new SourceSpec(
-                        null,
-                        null,
-                        null,
+                    SourceSpec.of(
                         new KafkaSource(
                             IN.bootstrapServers(),
                             IN.topics(),
                             "tributary-payments-fraud",
                             KafkaSource.StartingOffsets.EARLIEST,
-                            null),
-                        null))
+                            null)))
                 .sink(KAFKA_OUT)
                 .guarantee(Guarantee.EXACTLY_ONCE)
                 .commitInterval("1s")

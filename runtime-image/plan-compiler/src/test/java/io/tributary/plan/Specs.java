@@ -21,9 +21,7 @@ final class Specs {
     List<SchemaSpec.Field> list = new ArrayList<>();
     for (String f : fields) {
       String[] p = f.split(":");
-      list.add(
-          new SchemaSpec.Field(
-              p[0], SchemaSpec.Type.valueOf(p[1].toUpperCase()), null, null, null));
+      list.add(SchemaSpec.Field.of(p[0], SchemaSpec.Type.valueOf(p[1].toUpperCase())));
     }
     return new SchemaSpec(list, null);
   }

@@ -106,7 +106,7 @@ public final class BatchBenchmark {
     p.runId = runId;
     p.secretsDir = secrets.toString();
     p.source =
-        new SourceSpec(
+        SourceSpec.of(
             new JdbcSource(
                 url,
                 "payments",
@@ -116,11 +116,7 @@ public final class BatchBenchmark {
                 "id",
                 partitions,
                 10_000,
-                null),
-            null,
-            null,
-            null,
-            null);
+                null));
     p.schema =
         new SchemaSpec(
             List.of(

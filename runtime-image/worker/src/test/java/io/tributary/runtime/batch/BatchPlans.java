@@ -61,21 +61,17 @@ final class BatchPlans {
   }
 
   static SourceSpec files(Path path, FileFormat format) {
-    return new SourceSpec(null, new FilesSource(path.toString(), format, null), null, null, null);
+    return SourceSpec.of(new FilesSource(path.toString(), format, null));
   }
 
   static SinkSpec lake(Path path, FileFormat format, String... partitionBy) {
-    return new SinkSpec(
+    return SinkSpec.of(
         new LakeSink(
-            path.toString(), format, partitionBy.length == 0 ? null : List.of(partitionBy)),
-        null,
-        null,
-        null,
-        null);
+            path.toString(), format, partitionBy.length == 0 ? null : List.of(partitionBy)));
   }
 
   static SchemaSpec.Field field(String name, SchemaSpec.Type type) {
-    return new SchemaSpec.Field(name, type, null, null, null);
+    return SchemaSpec.Field.of(name, type);
   }
 
   /** The outcome of one run: exit code and the termination message. */

@@ -47,10 +47,7 @@ class FeatureStoreIT {
     p.source = files(in, FileFormat.JSONL);
     p.deadLetter = new DeadLetterSpec(null, dir.resolve("dlq").toString(), 0.01);
     p.sink =
-        new SinkSpec(
-            null,
-            null,
-            null,
+        SinkSpec.of(
             new FeatureStoreSink(
                 redis.address(),
                 null,
@@ -58,8 +55,7 @@ class FeatureStoreIT {
                 "customer_features",
                 List.of("customer_id", "region"),
                 null,
-                "2h"),
-            null);
+                "2h"));
 
     BatchPlans.Outcome o = p.run(dir);
 

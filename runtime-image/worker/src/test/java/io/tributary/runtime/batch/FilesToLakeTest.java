@@ -43,15 +43,11 @@ class FilesToLakeTest {
             + "3;AE;plain;\n");
     BatchPlans p = new BatchPlans();
     p.source =
-        new SourceSpec(
-            null,
+        SourceSpec.of(
             new FilesSource(
                 dir.resolve("in/*.csv").toString(),
                 FileFormat.CSV,
-                new FilesSource.Csv(true, ";", "\"")),
-            null,
-            null,
-            null);
+                new FilesSource.Csv(true, ";", "\"")));
     p.schema =
         new SchemaSpec(
             List.of(
@@ -104,7 +100,7 @@ class FilesToLakeTest {
     p.schema =
         new SchemaSpec(
             List.of(
-                new SchemaSpec.Field("id", Type.INTEGER, true, null, null),
+                SchemaSpec.Field.of("id", Type.INTEGER).asRequired(),
                 new SchemaSpec.Field("email", Type.STRING, true, true, null),
                 field("country", Type.STRING)),
             null);

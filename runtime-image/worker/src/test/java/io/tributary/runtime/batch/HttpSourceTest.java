@@ -141,9 +141,7 @@ class HttpSourceTest {
     BatchPlans p = new BatchPlans();
     p.secretsDir = secrets.toString();
     p.source =
-        new SourceSpec(
-            null,
-            null,
+        SourceSpec.of(
             new HttpSource(
                 base + query,
                 itemsPath,
@@ -151,9 +149,7 @@ class HttpSourceTest {
                 new SecretKeyRef("api", "token"),
                 "X-Api-Key",
                 1000.0,
-                3),
-            null,
-            null);
+                3));
     p.runId = "run-" + System.nanoTime();
     p.sink = lake(dir.resolve("lake/" + p.runId), FileFormat.JSONL);
     BatchPlans.Outcome o = p.run(dir);

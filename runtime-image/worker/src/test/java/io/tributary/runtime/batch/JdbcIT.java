@@ -104,7 +104,7 @@ class JdbcIT {
   BatchPlans plan(JdbcSource src, SinkSpec sink) {
     BatchPlans p = new BatchPlans();
     p.secretsDir = secrets.toString();
-    p.source = new SourceSpec(src, null, null, null, null);
+    p.source = SourceSpec.of(src);
     p.sink = sink;
     return p;
   }
@@ -198,7 +198,7 @@ class JdbcIT {
                 null,
                 null,
                 null),
-            new SinkSpec(null, append, null, null, null));
+            SinkSpec.of(append));
     assertThat(a.run(dir).exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(rows("SELECT count(*), count(loaded_at), sum(amount) FROM copy"))
         .containsExactly("50|50|1593.75");
@@ -222,7 +222,7 @@ class JdbcIT {
                 null,
                 null,
                 null),
-            new SinkSpec(null, upsert, null, null, null));
+            SinkSpec.of(upsert));
     u.runId = "run-2";
     assertThat(u.run(dir).exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(rows("SELECT count(*), count(*) FILTER (WHERE customer = 'changed') FROM copy"))
@@ -238,8 +238,7 @@ class JdbcIT {
         "INSERT INTO raw VALUES ('1','10'), ('2','x'), ('3','30')",
         "CREATE TABLE typed (id bigint PRIMARY KEY, amount numeric)");
     JdbcSink sink = new JdbcSink(url, "typed", null, null, 1, new SecretKeyRef("db", "user"), null);
-    BatchPlans p =
-        plan(source("raw", null, null, null, null), new SinkSpec(null, sink, null, null, null));
+    BatchPlans p = plan(source("raw", null, null, null, null), SinkSpec.of(sink));
     p.deadLetter = new DeadLetterSpec(null, dir.resolve("dlq").toString(), 0.5);
 
     BatchPlans.Outcome o = p.run(dir);
@@ -277,8 +276,8 @@ class JdbcIT {
     p.schema =
         new SchemaSpec(
             List.of(
-                new SchemaSpec.Field("id", SchemaSpec.Type.INTEGER, true, null, null),
-                new SchemaSpec.Field("customer", SchemaSpec.Type.STRING, true, null, null)),
+                SchemaSpec.Field.of("id", SchemaSpec.Type.INTEGER).asRequired(),
+                SchemaSpec.Field.of("customer", SchemaSpec.Type.STRING).asRequired()),
             null);
     p.transforms =
         List.of(
@@ -341,10 +340,10 @@ class JdbcIT {
     p.schema =
         new SchemaSpec(
             List.of(
-                new SchemaSpec.Field("id", SchemaSpec.Type.INTEGER, null, null, null),
-                new SchemaSpec.Field("customer", SchemaSpec.Type.INTEGER, null, null, null),
-                new SchemaSpec.Field("paid", SchemaSpec.Type.BOOLEAN, null, null, null),
-                new SchemaSpec.Field("placed", SchemaSpec.Type.TIMESTAMP, null, null, null)),
+                SchemaSpec.Field.of("id", SchemaSpec.Type.INTEGER),
+                SchemaSpec.Field.of("customer", SchemaSpec.Type.INTEGER),
+                SchemaSpec.Field.of("paid", SchemaSpec.Type.BOOLEAN),
+                SchemaSpec.Field.of("placed", SchemaSpec.Type.TIMESTAMP)),
             null);
     p.deadLetter = new DeadLetterSpec(null, dir.resolve("dlq").toString(), 0.01);
 

@@ -62,12 +62,7 @@ class KafkaIT {
   BatchPlans plan(String in, String group, SinkSpec sink) {
     BatchPlans p = new BatchPlans();
     p.source =
-        new SourceSpec(
-            null,
-            null,
-            null,
-            new KafkaSource(kafka.bootstrapServers(), List.of(in), group, null, null),
-            null);
+        SourceSpec.of(new KafkaSource(kafka.bootstrapServers(), List.of(in), group, null, null));
     p.sink = sink;
     return p;
   }
@@ -77,13 +72,7 @@ class KafkaIT {
     kafka.createTopic("orders-in", 3);
     kafka.createTopic("orders-out", 3);
     produce("orders-in", 0, 50, "not json");
-    SinkSpec sink =
-        new SinkSpec(
-            null,
-            null,
-            new KafkaSink(kafka.bootstrapServers(), "orders-out", "id", null),
-            null,
-            null);
+    SinkSpec sink = SinkSpec.of(new KafkaSink(kafka.bootstrapServers(), "orders-out", "id", null));
 
     BatchPlans first = plan("orders-in", "g-orders", sink);
     first.deadLetter = new DeadLetterSpec(null, dir.resolve("dlq").toString(), 0.05);
@@ -107,9 +96,7 @@ class KafkaIT {
     kafka.createTopic("pay-in", 2);
     kafka.createTopic("pay-out", 2);
     produce("pay-in", 0, 40, "[1]", "[2]");
-    SinkSpec sink =
-        new SinkSpec(
-            null, null, new KafkaSink(kafka.bootstrapServers(), "pay-out", null, null), null, null);
+    SinkSpec sink = SinkSpec.of(new KafkaSink(kafka.bootstrapServers(), "pay-out", null, null));
 
     BatchPlans strict = plan("pay-in", "g-pay", sink);
     strict.deadLetter = new DeadLetterSpec(null, dir.resolve("dlq").toString(), 0.01);
@@ -177,12 +164,7 @@ class KafkaIT {
         plan(
             "dl-in",
             "g-dl",
-            new SinkSpec(
-                null,
-                null,
-                new KafkaSink(kafka.bootstrapServers(), "dl-out", null, null),
-                null,
-                null));
+            SinkSpec.of(new KafkaSink(kafka.bootstrapServers(), "dl-out", null, null)));
     p.deadLetter = new DeadLetterSpec("dl-in.dlq", null, 0.1);
 
     assertThat(p.run(dir).exitCode()).isEqualTo(ExitCodes.OK);

@@ -14,8 +14,8 @@ class FieldLineageTest {
   static final SchemaSpec SCHEMA =
       new SchemaSpec(
           List.of(
-              new SchemaSpec.Field("customer_id", SchemaSpec.Type.STRING, null, true, null),
-              new SchemaSpec.Field("amount", SchemaSpec.Type.NUMBER, null, null, null)),
+              SchemaSpec.Field.of("customer_id", SchemaSpec.Type.STRING).asPii(),
+              SchemaSpec.Field.of("amount", SchemaSpec.Type.NUMBER)),
           null);
 
   static TransformSpec mask(String field, MaskTransform.Method m) {

@@ -32,16 +32,8 @@ class LineageConsoleTest {
       WorkerPlan plan =
           WorkerPlan.builder(WorkerPlan.Kind.STREAM_JOB)
               .pipeline("ns", "s", "u")
-              .source(
-                  new SourceSpec(
-                      null,
-                      new FilesSource("/in/*.jsonl", FileFormat.JSONL, null),
-                      null,
-                      null,
-                      null))
-              .sink(
-                  new SinkSpec(
-                      new LakeSink("/lake/out", FileFormat.JSONL, null), null, null, null, null))
+              .source(SourceSpec.of(new FilesSource("/in/*.jsonl", FileFormat.JSONL, null)))
+              .sink(SinkSpec.of(new LakeSink("/lake/out", FileFormat.JSONL, null)))
               .lineage(new WorkerPlan.LineageConfig("console", null, null, null, null))
               .build();
       try (LineageEmitter lineage = LineageEmitter.create(plan, null)) {
