@@ -5,7 +5,6 @@ import io.tributary.pipeline.Durations;
 import io.tributary.pipeline.plan.ExitCodes;
 import io.tributary.pipeline.plan.RunSummary;
 import io.tributary.pipeline.plan.WorkerPlan;
-import io.tributary.runtime.batch.sink.TestHooks;
 import io.tributary.runtime.lineage.LineageEmitter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -248,7 +247,6 @@ public final class BatchWorker {
       }
       rethrow();
       progress.tick(c.read, sink.written(), c.rejected());
-      TestHooks.afterRecords(c.read);
     }
 
     @Override
@@ -293,7 +291,6 @@ public final class BatchWorker {
       }
       rethrow();
       progress.tick(c.read, sink.written(), c.rejected());
-      TestHooks.afterRecords(c.read);
     }
 
     @Override
