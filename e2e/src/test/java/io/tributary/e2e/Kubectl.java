@@ -2,8 +2,9 @@ package io.tributary.e2e;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +22,9 @@ public final class Kubectl {
     }
   }
 
+  /** The longest one kubectl call may take; waits for a condition belong in Awaitility. */
+  static final Duration TIMEOUT = Duration.ofSeconds(120);
+
   private Kubectl() {}
 
   public static Result run(String... args) {
@@ -32,29 +36,52 @@ public final class Kubectl {
     List<String> cmd = new ArrayList<>();
     cmd.add("kubectl");
     cmd.addAll(List.of(args));
+    return exec(cmd, stdin, TIMEOUT);
+  }
+
+  /**
+   * Runs {@code cmd} and fails once it has run for {@code timeout}. Input and output go through
+   * files, not pipes: a process blocked on a full pipe, or one that never closes its output, can
+   * then neither hang the test nor keep the timeout from firing. On a timeout the whole process
+   * tree is killed, so a stuck child cannot outlive the test either.
+   */
+  static Result exec(List<String> cmd, String stdin, Duration timeout) {
+    Path in = null;
+    Path out = null;
+    Path err = null;
     try {
+      in = Files.createTempFile("kubectl-in", ".txt");
+      out = Files.createTempFile("kubectl-out", ".txt");
+      err = Files.createTempFile("kubectl-err", ".txt");
+      Files.writeString(in, stdin == null ? "" : stdin);
       Process p =
           new ProcessBuilder(cmd)
-              .redirectOutput(ProcessBuilder.Redirect.PIPE)
-              .redirectError(ProcessBuilder.Redirect.PIPE)
+              .redirectInput(in.toFile())
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
               .start();
-      if (stdin != null) p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-      p.getOutputStream().close();
-      var out = p.getInputStream().readAllBytes();
-      var err = p.getErrorStream().readAllBytes();
-      if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
-        throw new AssertionError("kubectl " + String.join(" ", args) + " timed out");
+        p.waitFor();
+        throw new AssertionError(
+            String.join(" ", cmd)
+                + " timed out after "
+                + timeout.toSeconds()
+                + "s; output so far: "
+                + Files.readString(out)
+                + Files.readString(err));
       }
-      return new Result(
-          p.exitValue(),
-          new String(out, StandardCharsets.UTF_8),
-          new String(err, StandardCharsets.UTF_8));
+      return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot run kubectl (is PATH from `e2e/cluster.sh env`?)", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
+    } finally {
+      for (Path f : new Path[] {in, out, err}) {
+        if (f != null) f.toFile().delete();
+      }
     }
   }
 

@@ -80,8 +80,41 @@ class PlacementE2E {
                   .hasSize(2)
                   .allSatisfy(n -> assertThat(n).startsWith("kwok-gpu-me-"));
             });
-    assertThat(Kubectl.jsonpath("computepool", null, "e2e-gpu", ".status.allocatableAccelerators"))
-        .isNotEmpty();
+    // The pool reports the GPUs its ready nodes declare (e2e/cluster.sh: nvidia.com/gpu 4 on
+    // each KWOK GPU node), not just some number: 0 would mean it found no GPU at all.
+    long declared = readyGpusOfNodesLabelled("tributary.io/pool=gpu-a100");
+    assertThat(declared).isPositive();
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        Kubectl.jsonpath(
+                            "computepool", null, "e2e-gpu", ".status.allocatableAccelerators"))
+                    .isEqualTo(Long.toString(declared)));
+  }
+
+  /** nvidia.com/gpu allocatable, summed over the Ready nodes with {@code label}. */
+  private static long readyGpusOfNodesLabelled(String label) {
+    String rows =
+        Kubectl.run(
+                "get",
+                "nodes",
+                "-l",
+                label,
+                "-o",
+                "jsonpath={range .items[*]}{.status.allocatable.nvidia\\.com/gpu}"
+                    + "{\" \"}{.status.conditions[?(@.type==\"Ready\")].status}{\"\\n\"}{end}")
+            .ok()
+            .out()
+            .trim();
+    assertThat(rows).as("nodes labelled %s", label).isNotEmpty();
+    long gpus = 0;
+    for (String row : rows.split("\n")) {
+      String[] cols = row.trim().split(" ");
+      if (cols.length == 2 && cols[1].equals("True")) gpus += Long.parseLong(cols[0]);
+    }
+    return gpus;
   }
 
   @Test

@@ -109,7 +109,8 @@ public final class WorkerPod {
             .withVolumes(volumes(in));
     ComputePoolSpec pool = in.pool();
     if (pool != null) {
-      b.withNodeSelector(new LinkedHashMap<>(pool.nodeSelector()));
+      // Sorted: the order the pool's labels arrive in must not change the pod template.
+      b.withNodeSelector(new TreeMap<>(pool.nodeSelector()));
       b.withTolerations(tolerations(pool));
     }
     in.region()

@@ -56,14 +56,22 @@ class DataPipelineRendererTest {
         .noneMatch(e -> e.getName().startsWith("TRIBUTARY_"));
   }
 
+  /**
+   * A Job name is computed again on every reconcile, by every operator replica and version: it must
+   * be the same string everywhere (a SHA-256, not a JVM hash), fit the 63-character limit, and
+   * still tell attempts apart when the cut removes what differs.
+   */
   @Test
-  void jobNamesAreDeterministicAndFitKubernetesLimits() {
-    String name =
-        Names.job("a-very-long-pipeline-name-that-keeps-going-and-going", "s202611250200", 10);
-    assertThat(name).hasSizeLessThanOrEqualTo(63).matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-    assertThat(name)
-        .isEqualTo(
-            Names.job("a-very-long-pipeline-name-that-keeps-going-and-going", "s202611250200", 10));
+  void jobNamesAreStableEverywhereAndFitKubernetesLimits() {
+    String pipeline = "a-very-long-pipeline-name-that-keeps-going-and-going";
+    String tenth = Names.job(pipeline, "s202611250200", 10);
+    String eleventh = Names.job(pipeline, "s202611250200", 11);
+
+    assertThat(tenth).isEqualTo("a-very-long-pipeline-name-that-keeps-going-and-going-s-22063d6c");
+    assertThat(eleventh)
+        .isEqualTo("a-very-long-pipeline-name-that-keeps-going-and-going-s-10626339");
+    assertThat(List.of(tenth, eleventh))
+        .allSatisfy(n -> assertThat(n).hasSize(63).matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?"));
     assertThat(Names.job("orders", "g3", 1)).isEqualTo("orders-g3-1");
   }
 }

@@ -6,7 +6,6 @@ import io.tributary.pipeline.plan.ExitCodes;
 import io.tributary.pipeline.plan.RunSummary;
 import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.runtime.TerminationMessage;
-import io.tributary.runtime.batch.sink.TestHooks;
 import io.tributary.runtime.lineage.LineageEmitter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -225,7 +224,6 @@ public final class BatchWorker {
       }
       rethrow();
       progress.tick(c.read, sink.written(), c.rejected());
-      TestHooks.afterRecords(c.read);
     }
 
     @Override
@@ -270,7 +268,6 @@ public final class BatchWorker {
       }
       rethrow();
       progress.tick(c.read, sink.written(), c.rejected());
-      TestHooks.afterRecords(c.read);
     }
 
     @Override

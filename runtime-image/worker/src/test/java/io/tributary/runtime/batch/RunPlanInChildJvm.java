@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a plan in a separate JVM, so a crash point can halt it like a killed pod. {@link #main} is
- * the child's entry point: {@code <plan.json> <termination-log>}.
+ * Runs a plan in a separate JVM, so a crash test can kill it with SIGKILL like a killed pod. {@link
+ * #main} is the child's entry point: {@code <plan.json> <termination-log>}.
  */
 final class RunPlanInChildJvm {
   private RunPlanInChildJvm() {}
@@ -23,23 +23,25 @@ final class RunPlanInChildJvm {
     System.exit(new BatchWorker(plan, Path.of(args[1])).run());
   }
 
-  /** Runs {@code plan} in a child JVM with the given system properties; returns its exit code. */
-  static int run(BatchPlans plan, Path dir, String... systemProperties)
-      throws IOException, InterruptedException {
+  /**
+   * Starts {@code plan} in a child JVM with the given JVM options (e.g. {@link
+   * ChildDebugger#agentOption()}); the caller waits for it or kills it.
+   */
+  static Process start(BatchPlans plan, Path dir, String... jvmOptions) throws IOException {
     Path planFile = dir.resolve("plan-" + System.nanoTime() + ".json");
     Files.writeString(planFile, PlanJson.write(plan.build()));
-    return start(
+    return launch(
         List.of(
             RunPlanInChildJvm.class.getName(),
             planFile.toString(),
             dir.resolve("termination-child").toString()),
         Map.of(),
-        systemProperties);
+        jvmOptions);
   }
 
   /**
-   * Runs the container's entry point, {@code io.tributary.runtime.Main run --plan <file>}, with the
-   * run's environment plus {@code extraEnv}.
+   * Runs the container's entry point, {@code io.tributary.runtime.Main run --plan <file>}, on the
+   * compiled plan, with {@code extraEnv}.
    */
   static int runMain(BatchPlans plan, Path dir, Map<String, String> extraEnv)
       throws IOException, InterruptedException {
@@ -51,13 +53,19 @@ final class RunPlanInChildJvm {
   /** Runs the container's entry point on a plan file as it is, with {@code extraEnv}. */
   static int runMain(Path planFile, Map<String, String> extraEnv)
       throws IOException, InterruptedException {
-    return start(
-        List.of("io.tributary.runtime.Main", "run", "--plan", planFile.toString()), extraEnv);
+    Process p =
+        launch(
+            List.of("io.tributary.runtime.Main", "run", "--plan", planFile.toString()), extraEnv);
+    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("child JVM did not finish in 5 minutes");
+    }
+    return p.exitValue();
   }
 
-  private static int start(
-      List<String> mainAndArgs, Map<String, String> extraEnv, String... systemProperties)
-      throws IOException, InterruptedException {
+  private static Process launch(
+      List<String> mainAndArgs, Map<String, String> extraEnv, String... jvmOptions)
+      throws IOException {
     Path target = Path.of("target");
     String cp =
         target.resolve("test-classes")
@@ -68,17 +76,12 @@ final class RunPlanInChildJvm {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx512m");
-    for (String p : systemProperties) cmd.add("-D" + p);
+    cmd.addAll(List.of(jvmOptions));
     cmd.add("-cp");
     cmd.add(cp);
     cmd.addAll(mainAndArgs);
     ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
     pb.environment().putAll(extraEnv);
-    Process p = pb.start();
-    if (!p.waitFor(5, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new AssertionError("child JVM did not finish in 5 minutes");
-    }
-    return p.exitValue();
+    return pb.start();
   }
 }

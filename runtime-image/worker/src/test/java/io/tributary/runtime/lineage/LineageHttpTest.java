@@ -19,8 +19,10 @@ import io.tributary.pipeline.source.JdbcSource;
 import io.tributary.pipeline.transform.MaskTransform;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,9 +35,9 @@ class LineageHttpTest {
   final List<JsonNode> events = new CopyOnWriteArrayList<>();
   WorkerPlan plan;
 
-  @BeforeEach
-  void collector() throws Exception {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+  /** A collector on {@code port} (0: any free port) that records every event it receives. */
+  void collectorOn(int port) throws Exception {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
     server.createContext(
         "/api/v1/lineage",
         ex -> {
@@ -44,6 +46,11 @@ class LineageHttpTest {
           ex.close();
         });
     server.start();
+  }
+
+  @BeforeEach
+  void collector() throws Exception {
+    collectorOn(0);
     String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/api/v1/lineage";
     SchemaSpec schema =
         new SchemaSpec(
@@ -150,12 +157,23 @@ class LineageHttpTest {
   }
 
   @Test
-  void anUnreachableCollectorNeverFailsTheCaller() {
+  void anUnreachableCollectorNeverFailsTheCallerAndLaterEventsStillArrive() throws Exception {
+    int port = server.getAddress().getPort();
     server.stop(0);
     try (LineageEmitter lineage = LineageEmitter.create(plan, "run-9")) {
-      lineage.start();
-      lineage.fail("x");
+      lineage.start(); // nobody listens: dropped, and the run goes on
+
+      // The collector comes back on the same address: the next event reaches it.
+      collectorOn(port);
+      lineage.fail("sink unreachable");
     }
-    assertThat(events).isEmpty();
+
+    assertThat(events).extracting(e -> e.get("eventType").asText()).containsExactly("FAIL");
+    JsonNode fail = events.get(0);
+    assertThat(fail.at("/run/runId").asText())
+        .isEqualTo(UUID.nameUUIDFromBytes("run-9".getBytes(StandardCharsets.UTF_8)).toString());
+    assertThat(fail.at("/run/facets/errorMessage/message").asText()).isEqualTo("sink unreachable");
+    assertThat(fail.at("/job/namespace").asText()).isEqualTo("prod");
+    assertThat(fail.at("/inputs/0/name").asText()).isEqualTo("crm.public.customers");
   }
 }
