@@ -7,6 +7,8 @@ import java.util.List;
 public final class TestingLagSource implements LagSource {
   private volatile Lag lag = new Lag(0, 6);
   private volatile boolean failing;
+  private final java.util.concurrent.atomic.AtomicInteger reads =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   public void set(long lag, int partitions) {
     this.lag = new Lag(lag, partitions);
@@ -16,8 +18,14 @@ public final class TestingLagSource implements LagSource {
     this.failing = failing;
   }
 
+  /** How often the operator asked: each StreamJob reconcile asks once. */
+  public int reads() {
+    return reads.get();
+  }
+
   @Override
   public Lag read(String bootstrapServers, String group, List<String> topics) throws Exception {
+    reads.incrementAndGet();
     if (failing) throw new java.io.IOException("brokers unreachable (testing)");
     return lag;
   }
