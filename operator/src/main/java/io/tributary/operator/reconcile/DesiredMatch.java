@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * (desired ⊆ actual). Fields the API server or other controllers add (defaults, status,
  * managedFields, other annotations) are ignored; a field we set that someone changed or removed is
  * a difference. Like Go's omitempty, a missing field equals an empty or zero value, and quantities
- * compare by amount ("1000m" is "1"), because the API server writes them that way.
+ * (resources, volume sizes) compare by amount ("1000m" is "1"), because the API server writes them
+ * that way.
  *
  * <p>It works with server-side apply and with the mock server alike, which JOSDK's SSA-based
  * matcher (it needs managedFields) does not.
@@ -88,15 +89,15 @@ public final class DesiredMatch {
       }
       return Optional.empty();
     }
-    return sameValue(desired, actual)
+    return sameValue(path, desired, actual)
         ? Optional.empty()
         : Optional.of(path + " is " + actual + ", want " + desired);
   }
 
-  private static boolean sameValue(JsonNode d, JsonNode a) {
+  private static boolean sameValue(String path, JsonNode d, JsonNode a) {
     if (d.equals(a)) return true;
     if (d.isNumber() && a.isNumber()) return d.decimalValue().compareTo(a.decimalValue()) == 0;
-    if (d.isTextual() && a.isTextual()) {
+    if (d.isTextual() && a.isTextual() && quantityField(path)) {
       String ds = d.asText();
       String as = a.asText();
       if (QUANTITY.matcher(ds).matches() && QUANTITY.matcher(as).matches()) {
@@ -110,6 +111,11 @@ public final class DesiredMatch {
       }
     }
     return false;
+  }
+
+  /** Resource requests and limits, and volume sizes: the fields the API server canonicalizes. */
+  private static boolean quantityField(String path) {
+    return path.contains("resources.") || path.endsWith("sizeLimit");
   }
 
   /** What Go's omitempty leaves out: empty strings, objects, lists, false and zero. */
