@@ -145,7 +145,7 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
       Optional<PipelineChecks.Problem> residency = residencyViolation(problem.get(), spec, region);
       if (residency.isPresent()) return stop(job, context, deployment, residency.get());
       if (deployment == null) return stop(job, context, null, problem.get());
-      return keepLastGoodWorkers(job, deployment, pods, problem.get());
+      return keepLastGoodWorkers(job, context, deployment, pods, problem.get());
     }
     LagSource.Lag lag = readLag(job);
     Scale scale = desiredReplicas(job, lag, deployment);
@@ -200,16 +200,38 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
     return statusUpdate(job, StreamJobStatuses.invalid(job, p, clock.instant()), p);
   }
 
-  /** The spec went bad after workers ran: keep them as they are, and say so. */
+  /**
+   * The spec went bad after workers ran: keep them as they are, and say so. Suspending still works:
+   * the workers are scaled to zero through the scale subresource, since the rest of the spec cannot
+   * be rendered.
+   */
   private UpdateControl<StreamJob> keepLastGoodWorkers(
-      StreamJob job, Deployment deployment, WorkerPods.Summary pods, PipelineChecks.Problem p) {
+      StreamJob job,
+      Context<StreamJob> context,
+      Deployment deployment,
+      WorkerPods.Summary pods,
+      PipelineChecks.Problem p) {
     StreamJobStatus old = job.getStatus();
     int replicas =
         deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
+    ScaleCause cause = ScaleCause.SPEC;
+    if (Boolean.TRUE.equals(job.getSpec().suspend())) {
+      cause = ScaleCause.SUSPEND;
+      if (replicas != 0) {
+        context
+            .getClient()
+            .apps()
+            .deployments()
+            .inNamespace(deployment.getMetadata().getNamespace())
+            .withName(deployment.getMetadata().getName())
+            .scale(0);
+        replicas = 0;
+      }
+    }
     StreamJobStatus status =
         StreamJobStatuses.running(
             StreamJobStatuses.Observed.of(job, deployment, pods)
-                .withDesired(replicas, ScaleCause.SPEC)
+                .withDesired(replicas, cause)
                 .withLag(old == null ? null : old.lag())
                 .withRecommendations(old == null ? null : old.recommendations())
                 .withHeldBack(p, old == null ? null : old.workersGeneration()),

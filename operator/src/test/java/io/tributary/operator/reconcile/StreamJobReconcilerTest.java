@@ -423,6 +423,24 @@ class StreamJobReconcilerTest {
   }
 
   @Test
+  void suspendingAJobWithAnInvalidEditStillStopsItsWorkers() {
+    createFraudJob();
+    awaitDeployment();
+    cluster
+        .client()
+        .resources(StreamJob.class)
+        .inNamespace(NS)
+        .withName("fraud-scoring")
+        .patch(
+            PatchContext.of(PatchType.JSON_MERGE),
+            "{\"spec\":{\"suspend\":true,"
+                + "\"transforms\":[{\"filter\":{\"expression\":\"amount >\"}}]}}");
+    await().untilAsserted(() -> assertThat(awaitDeployment().getSpec().getReplicas()).isZero());
+    await().untilAsserted(() -> assertThat(ready().reason()).isEqualTo("ScaledToZero"));
+    assertThat(degraded().reason()).isEqualTo("InvalidExpression");
+  }
+
+  @Test
   void unschedulableWorkersShowTheSchedulersMessage() {
     createFraudJob();
     awaitDeployment();
