@@ -23,7 +23,6 @@ import io.tributary.operator.api.Groups;
 import io.tributary.operator.api.StreamJob;
 import io.tributary.operator.api.StreamJobSpec;
 import io.tributary.operator.api.StreamJobStatus;
-import io.tributary.operator.autoscale.LagAutoscaler;
 import io.tributary.operator.autoscale.LagSource;
 import io.tributary.operator.config.OperatorConfig;
 import io.tributary.operator.policy.PipelineChecks;
@@ -35,10 +34,8 @@ import io.tributary.operator.status.StreamJobEvents;
 import io.tributary.operator.status.StreamJobStatuses;
 import io.tributary.operator.status.StreamJobStatuses.ScaleCause;
 import io.tributary.operator.status.WorkerPods;
-import io.tributary.pipeline.Durations;
 import io.tributary.pipeline.source.KafkaSource;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,8 +47,6 @@ import org.slf4j.LoggerFactory;
 /** StreamJob: observe (from informer caches), check, render, apply what differs, report. */
 @ControllerConfiguration(name = "streamjob")
 public class StreamJobReconciler implements Reconciler<StreamJob> {
-  static final long DEFAULT_TARGET_LAG = 1000;
-  static final Duration DEFAULT_STABILIZATION = Duration.ofMinutes(5);
   private static final Logger log = LoggerFactory.getLogger(StreamJobReconciler.class);
 
   /** Our workers and their objects, and nothing else: informers cache only what we own. */
@@ -148,7 +143,7 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
       return keepLastGoodWorkers(job, context, deployment, pods, problem.get());
     }
     LagSource.Lag lag = readLag(job);
-    Scale scale = desiredReplicas(job, lag, deployment);
+    WorkerCount.Scale scale = WorkerCount.of(job, lag, deployment, clock.instant());
     ResourceID primary = ResourceID.fromResource(job);
     for (HasMetadata object :
         StreamJobRenderer.render(job, scale.replicas(), pool, region, config)) {
@@ -245,59 +240,6 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
     StreamJobStatus status = StreamJobStatuses.error(job, e, clock.instant());
     if (status.equals(job.getStatus())) return ErrorStatusUpdateControl.noStatusUpdate();
     return ErrorStatusUpdateControl.patchStatus(fresh(job, status));
-  }
-
-  /**
-   * Workers wanted, and why.
-   *
-   * @param history the autoscaler's history to keep in status, or null without autoscaling
-   */
-  private record Scale(
-      int replicas, ScaleCause cause, String why, List<LagAutoscaler.Recommendation> history) {}
-
-  /**
-   * 0 when suspended; with autoscaling, what the lag says within the bounds; otherwise
-   * spec.replicas (default 1), which kubectl scale, an HPA or KEDA set.
-   */
-  private Scale desiredReplicas(StreamJob job, LagSource.Lag lag, Deployment deployment) {
-    StreamJobSpec spec = job.getSpec();
-    if (Boolean.TRUE.equals(spec.suspend())) {
-      return new Scale(0, ScaleCause.SUSPEND, "spec.suspend is true", null);
-    }
-    int fromSpec = spec.replicas() != null ? spec.replicas() : 1;
-    StreamJobSpec.Autoscaling a = spec.autoscaling();
-    if (a == null) {
-      return new Scale(fromSpec, ScaleCause.SPEC, "spec.replicas is " + fromSpec, null);
-    }
-    List<LagAutoscaler.Recommendation> history = StreamJobStatuses.history(job.getStatus());
-    int current =
-        deployment != null && deployment.getSpec().getReplicas() != null
-            ? deployment.getSpec().getReplicas()
-            : Math.max(a.minReplicas(), Math.min(a.maxReplicas(), fromSpec));
-    if (lag == null) {
-      int kept = Math.max(a.minReplicas(), Math.min(a.maxReplicas(), current));
-      return new Scale(
-          kept, ScaleCause.AUTOSCALER, "consumer lag unknown: keeping " + kept, history);
-    }
-    var bounds =
-        new LagAutoscaler.Bounds(
-            a.minReplicas(),
-            a.maxReplicas(),
-            a.targetLagPerReplica() != null ? a.targetLagPerReplica() : DEFAULT_TARGET_LAG,
-            Durations.parseOr(a.scaleDownStabilization(), DEFAULT_STABILIZATION));
-    var decision =
-        LagAutoscaler.decide(
-            current, lag.lag(), lag.partitions(), bounds, history, clock.instant());
-    if (decision.replicas() != current) {
-      log.info(
-          "scaling {} from {} to {}: {}",
-          job.getMetadata().getName(),
-          current,
-          decision.replicas(),
-          decision.reason());
-    }
-    return new Scale(
-        decision.replicas(), ScaleCause.AUTOSCALER, decision.reason(), decision.history());
   }
 
   /** Normal Events for what a write of the worker Deployment did. */
