@@ -25,4 +25,121 @@ public record StreamJobStatus(
         String selector,
     @JsonPropertyDescription("Total consumer-group lag in records, when known.") Long lag,
     @JsonPropertyDescription("The delivery guarantee in force.") String guarantee,
-    @JsonPropertyDescription("Name of the worker Deployment.") String deployment) {}
+    @JsonPropertyDescription("Name of the worker Deployment.") String deployment,
+    @JsonPropertyDescription(
+            "Generation of the spec the running workers were rendered from. Behind"
+                + " observedGeneration when a later spec is invalid and the last good workers"
+                + " keep running.")
+        Long workersGeneration,
+    @JsonPropertyDescription(
+            "The lag autoscaler's recent recommendations (at most 10, within the scale-down"
+                + " stabilization window), so scale-down survives an operator restart.")
+        List<ReplicaRecommendation> recommendations) {
+
+  /** A builder starting from this status. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  public static Builder builder() {
+    return new Builder(null);
+  }
+
+  /** Names what it sets, instead of a dozen positional arguments. */
+  public static final class Builder {
+    private Long observedGeneration;
+    private List<Condition> conditions;
+    private Integer replicas;
+    private Integer readyReplicas;
+    private Integer desiredReplicas;
+    private String readyText;
+    private String selector;
+    private Long lag;
+    private String guarantee;
+    private String deployment;
+    private Long workersGeneration;
+    private List<ReplicaRecommendation> recommendations;
+
+    private Builder(StreamJobStatus s) {
+      if (s == null) return;
+      observedGeneration = s.observedGeneration;
+      conditions = s.conditions;
+      replicas = s.replicas;
+      readyReplicas = s.readyReplicas;
+      desiredReplicas = s.desiredReplicas;
+      readyText = s.readyText;
+      selector = s.selector;
+      lag = s.lag;
+      guarantee = s.guarantee;
+      deployment = s.deployment;
+      workersGeneration = s.workersGeneration;
+      recommendations = s.recommendations;
+    }
+
+    public Builder observedGeneration(Long v) {
+      observedGeneration = v;
+      return this;
+    }
+
+    public Builder conditions(List<Condition> v) {
+      conditions = v;
+      return this;
+    }
+
+    /** Workers that exist, are ready and are wanted; also sets the ready/desired text. */
+    public Builder workers(int existing, int ready, int desired) {
+      replicas = existing;
+      readyReplicas = ready;
+      desiredReplicas = desired;
+      readyText = ready + "/" + desired;
+      return this;
+    }
+
+    public Builder selector(String v) {
+      selector = v;
+      return this;
+    }
+
+    public Builder lag(Long v) {
+      lag = v;
+      return this;
+    }
+
+    public Builder guarantee(String v) {
+      guarantee = v;
+      return this;
+    }
+
+    public Builder deployment(String v) {
+      deployment = v;
+      return this;
+    }
+
+    public Builder workersGeneration(Long v) {
+      workersGeneration = v;
+      return this;
+    }
+
+    /** The autoscaler's history; an empty list is stored as absent, as the API server would. */
+    public Builder recommendations(List<ReplicaRecommendation> v) {
+      recommendations = v == null || v.isEmpty() ? null : List.copyOf(v);
+      return this;
+    }
+
+    public StreamJobStatus build() {
+      return new StreamJobStatus(
+          observedGeneration,
+          conditions,
+          replicas,
+          readyReplicas,
+          desiredReplicas,
+          readyText,
+          selector,
+          lag,
+          guarantee,
+          deployment,
+          workersGeneration,
+          recommendations);
+    }
+  }
+}

@@ -2,8 +2,8 @@ package io.tributary.operator.autoscale;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Sizes a StreamJob's workers from consumer-group lag. Scale-up is immediate (lag costs freshness
@@ -12,10 +12,15 @@ import java.util.Deque;
  * idle consumer helps no one), never outside [min, max]; zero only when min is zero and there is no
  * lag at all.
  *
- * <p>Pure and deterministic: time comes in as arguments. One instance per StreamJob holds the
- * recent recommendations.
+ * <p>Pure and stateless: the recent recommendations come in and go out with each decision, so the
+ * caller keeps them where they survive an operator restart and vanish with the job (its status).
+ * The history is run-length encoded (an entry only when the recommendation changes), so a steady
+ * lag adds nothing and a resync writes nothing.
  */
 public final class LagAutoscaler {
+  /** Entries kept at most; older ones go first (they are the least likely to still count). */
+  public static final int MAX_HISTORY = 10;
+
   /**
    * The bounds of one job.
    *
@@ -23,23 +28,30 @@ public final class LagAutoscaler {
    */
   public record Bounds(int min, int max, long targetLagPerReplica, Duration stabilization) {}
 
-  /** A decision and why, for status messages and logs. */
-  public record Decision(int replicas, String reason) {}
+  /** From {@code since} until the next entry, the autoscaler recommended {@code replicas}. */
+  public record Recommendation(Instant since, int replicas) {}
 
-  private record Recommendation(Instant at, int replicas) {}
+  /**
+   * A decision and why, for status messages and logs.
+   *
+   * @param history the recommendations to pass to the next decision
+   */
+  public record Decision(int replicas, String reason, List<Recommendation> history) {}
 
-  private final Deque<Recommendation> window = new ArrayDeque<>();
+  private LagAutoscaler() {}
 
   /**
    * @param current workers now
    * @param lag total records behind across the job's partitions
    * @param partitions partitions of the input topics
+   * @param history what the previous decision returned (empty for a new job)
    */
-  public Decision decide(int current, long lag, int partitions, Bounds b, Instant now) {
+  public static Decision decide(
+      int current, long lag, int partitions, Bounds b, List<Recommendation> history, Instant now) {
     int ceiling = Math.max(b.min(), Math.min(b.max(), Math.max(partitions, 1)));
     int raw;
     if (lag <= 0) {
-      raw = b.min() == 0 ? 0 : b.min();
+      raw = b.min();
     } else {
       raw =
           (int)
@@ -47,10 +59,7 @@ public final class LagAutoscaler {
                   Integer.MAX_VALUE, (lag + b.targetLagPerReplica() - 1) / b.targetLagPerReplica());
     }
     int recommended = Math.max(b.min(), Math.min(ceiling, raw));
-    window.addLast(new Recommendation(now, recommended));
-    while (!window.isEmpty() && window.peekFirst().at().isBefore(now.minus(b.stabilization()))) {
-      window.removeFirst();
-    }
+    List<Recommendation> window = remember(history, recommended, now, b.stabilization());
     if (recommended >= current) {
       String why =
           recommended == current
@@ -64,7 +73,7 @@ public final class LagAutoscaler {
                   + " per worker";
       if (recommended == ceiling && raw > ceiling)
         why += " (capped at " + ceiling + ": maxReplicas/partitions)";
-      return new Decision(recommended, why);
+      return new Decision(recommended, why, window);
     }
     int stable = window.stream().mapToInt(Recommendation::replicas).max().orElse(recommended);
     int target = Math.min(current, stable);
@@ -81,6 +90,22 @@ public final class LagAutoscaler {
                 + " is low; holding "
                 + current
                 + " workers for the stabilization window";
-    return new Decision(target, why);
+    return new Decision(target, why, window);
+  }
+
+  /**
+   * The history with {@code recommended} added when it differs from the last entry, without the
+   * entries that ended before the window began (an entry lasts until the next one starts).
+   */
+  static List<Recommendation> remember(
+      List<Recommendation> history, int recommended, Instant now, Duration stabilization) {
+    List<Recommendation> out = new ArrayList<>(history == null ? List.of() : history);
+    if (out.isEmpty() || out.get(out.size() - 1).replicas() != recommended) {
+      out.add(new Recommendation(now, recommended));
+    }
+    Instant windowStart = now.minus(stabilization);
+    while (out.size() > 1 && !out.get(1).since().isAfter(windowStart)) out.remove(0);
+    while (out.size() > MAX_HISTORY) out.remove(0);
+    return List.copyOf(out);
   }
 }

@@ -202,11 +202,8 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
         var run = new WorkerPlan.Run(start.runId(), start.attempt(), watermark);
         WorkerPlan plan = PlanRenderer.batch(p, config, run).plan();
         // The attempt's plan goes first, so the Job's pod finds it when it starts.
-        apply(
-            p,
-            DataPipelineRenderer.runPlanConfigMap(p, plan),
-            cached(context, ConfigMap.class, PLANS),
-            context);
+        applier.apply(
+            DataPipelineRenderer.runPlanConfigMap(p, plan), context, ResourceID.fromResource(p));
         Job job = DataPipelineRenderer.job(p, plan, start.trigger(), pool, region, config);
         create(p, remember(job, start), context);
       }
@@ -255,25 +252,6 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
     Map<String, String> labels = pod.getMetadata().getLabels();
     String name = labels == null ? null : labels.get(Groups.LABEL_PIPELINE);
     return name == null ? Set.of() : Set.of(new ResourceID(name, pod.getMetadata().getNamespace()));
-  }
-
-  /**
-   * Makes the cluster hold {@code desired}, compared with what the informer cache holds. A write is
-   * put in the cache at once: a reconcile that comes before the informer sees it must not write it
-   * again (or, had it created the object, fail on the conflict). Applier does not hand back the
-   * server's copy, so the cache holds what was asked for, without a resourceVersion, until the
-   * informer's own event replaces it (JOSDK's default; parseResourceVersions would need the real
-   * copy).
-   */
-  private <R extends HasMetadata> void apply(
-      DataPipeline p,
-      R desired,
-      InformerEventSource<R, DataPipeline> cache,
-      Context<DataPipeline> context) {
-    R observed = cache.get(ResourceID.fromResource(desired)).orElse(null);
-    if (!applier.apply(desired, observed)) return;
-    if (observed == null) cache.handleRecentResourceCreate(ResourceID.fromResource(p), desired);
-    else cache.handleRecentResourceUpdate(ResourceID.fromResource(p), desired, observed);
   }
 
   @SuppressWarnings("unchecked")

@@ -1,7 +1,13 @@
 package io.tributary.operator.reconcile;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -13,45 +19,61 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.tributary.operator.api.ComputePoolSpec;
+import io.tributary.operator.api.Groups;
 import io.tributary.operator.api.StreamJob;
 import io.tributary.operator.api.StreamJobSpec;
 import io.tributary.operator.api.StreamJobStatus;
-import io.tributary.operator.autoscale.LagAutoscaler;
 import io.tributary.operator.autoscale.LagSource;
 import io.tributary.operator.config.OperatorConfig;
 import io.tributary.operator.policy.PipelineChecks;
 import io.tributary.operator.policy.ResidencyPolicy;
 import io.tributary.operator.render.Labels;
-import io.tributary.operator.render.Names;
 import io.tributary.operator.render.PlanRenderer;
 import io.tributary.operator.render.StreamJobRenderer;
+import io.tributary.operator.status.Conditions.Reason;
+import io.tributary.operator.status.StreamJobEvents;
 import io.tributary.operator.status.StreamJobStatuses;
-import io.tributary.pipeline.Durations;
+import io.tributary.operator.status.StreamJobStatuses.ScaleCause;
+import io.tributary.operator.status.WorkerPods;
 import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.pipeline.source.KafkaSource;
 import io.tributary.plan.KafkaEndpoint;
 import io.tributary.plan.PlanCompiler;
 import java.time.Clock;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** StreamJob: observe, check, render, apply, report. */
+/** StreamJob: observe (from informer caches), check, render, apply what differs, report. */
 @ControllerConfiguration(name = "streamjob")
 public class StreamJobReconciler implements Reconciler<StreamJob> {
-  static final long DEFAULT_TARGET_LAG = 1000;
-  static final Duration DEFAULT_STABILIZATION = Duration.ofMinutes(5);
   private static final Logger log = LoggerFactory.getLogger(StreamJobReconciler.class);
+
+  /** Our workers and their objects, and nothing else: informers cache only what we own. */
+  static final String WORKER_SELECTOR =
+      Labels.selectorString(
+          Map.of(
+              Groups.LABEL_KIND, StreamJobRenderer.KIND_LABEL,
+              Groups.LABEL_MANAGED_BY, Groups.MANAGED_BY));
+
+  private static final List<Class<? extends HasMetadata>> CHILDREN =
+      List.of(
+          Deployment.class,
+          ConfigMap.class,
+          Service.class,
+          ServiceAccount.class,
+          PodDisruptionBudget.class,
+          NetworkPolicy.class);
+
   private final OperatorConfig config;
   private final Applier applier;
   private final EventRecorder events;
   private final Clock clock;
   private final LagSource lagSource;
-  private final Map<ResourceID, LagAutoscaler> autoscalers = new ConcurrentHashMap<>();
   private final SecretLookup secrets;
 
   public StreamJobReconciler(
@@ -71,29 +93,46 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
   @Override
   public List<EventSource<?, StreamJob>> prepareEventSources(
       EventSourceContext<StreamJob> context) {
-    var deployments =
+    List<EventSource<?, StreamJob>> sources = new ArrayList<>();
+    // Children carry a controller owner reference to the job: JOSDK maps them back by it.
+    for (Class<? extends HasMetadata> type : CHILDREN) sources.add(owned(type, context));
+    // Pods are owned by ReplicaSets; their pipeline label names the job.
+    sources.add(
         new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(Deployment.class, StreamJob.class)
-                .withLabelSelector(
-                    Labels.selectorString(
-                        java.util.Map.of(
-                            io.tributary.operator.api.Groups.LABEL_KIND,
-                            StreamJobRenderer.KIND_LABEL)))
+            InformerEventSourceConfiguration.from(Pod.class, StreamJob.class)
+                .withLabelSelector(WORKER_SELECTOR)
+                .withSecondaryToPrimaryMapper(
+                    pod ->
+                        Set.of(
+                            new ResourceID(
+                                pod.getMetadata().getLabels().get(Groups.LABEL_PIPELINE),
+                                pod.getMetadata().getNamespace())))
                 .build(),
-            context);
-    return List.of(
-        deployments,
-        Watches.pools(context, StreamJob.class, j -> pool(j.getSpec())),
-        Watches.namespaces(context, StreamJob.class));
+            context));
+    sources.add(Watches.pools(context, StreamJob.class, j -> pool(j.getSpec())));
+    sources.add(Watches.namespaces(context, StreamJob.class));
+    return sources;
+  }
+
+  private static <R extends HasMetadata> InformerEventSource<R, StreamJob> owned(
+      Class<R> type, EventSourceContext<StreamJob> context) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(type, StreamJob.class)
+            .withLabelSelector(WORKER_SELECTOR)
+            .build(),
+        context);
   }
 
   @Override
   public UpdateControl<StreamJob> reconcile(StreamJob job, Context<StreamJob> context) {
     StreamJobSpec spec = job.getSpec();
-    String namespaceRegion = Watches.namespaceRegion(context, job);
-    Optional<String> region = ResidencyPolicy.effectiveRegion(spec.residency(), namespaceRegion);
+    Optional<String> region =
+        ResidencyPolicy.effectiveRegion(spec.residency(), Watches.namespaceRegion(context, job));
     String poolName = pool(spec);
     ComputePoolSpec pool = poolName == null ? null : Watches.poolSpec(context, poolName);
+    Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
+    WorkerPods.Summary pods =
+        WorkerPods.of(WorkerPods.byName(context.getSecondaryResources(Pod.class)));
     PlanCompiler.Result plan = PlanRenderer.stream(job, config);
     Optional<PipelineChecks.Problem> problem =
         PipelineChecks.check(
@@ -106,39 +145,102 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
                 region)
             .or(() -> PipelineChecks.plan(plan.problems()));
     if (problem.isPresent()) {
-      // Stop the workers: a residency violation must not keep moving data while someone fixes it.
-      context
-          .getSecondaryResource(Deployment.class)
-          .ifPresent(d -> context.getClient().resource(d).delete());
-      StreamJobStatus status = StreamJobStatuses.invalid(job, problem.get(), clock.instant());
-      return statusUpdate(job, status, problem.get());
+      Optional<PipelineChecks.Problem> residency = residencyViolation(problem.get(), spec, region);
+      if (residency.isPresent()) return stop(job, context, deployment, residency.get());
+      if (deployment == null) return stop(job, context, null, problem.get());
+      return keepLastGoodWorkers(job, context, deployment, pods, problem.get());
     }
     LagSource.Lag lag = readLag(job, plan.plan(), context);
-    int replicas =
-        desiredReplicas(job, lag, context.getSecondaryResource(Deployment.class).orElse(null));
-    List<HasMetadata> desired =
-        StreamJobRenderer.render(job, plan.plan(), replicas, pool, region, config);
-    for (HasMetadata object : desired) {
-      HasMetadata observed =
-          object instanceof Deployment
-              ? context.getSecondaryResource(Deployment.class).orElse(null)
-              : applier.read(object);
-      applier.apply(object, observed);
+    WorkerCount.Scale scale = WorkerCount.of(job, lag, deployment, clock.instant());
+    ResourceID primary = ResourceID.fromResource(job);
+    for (HasMetadata object :
+        StreamJobRenderer.render(job, plan.plan(), scale.replicas(), pool, region, config)) {
+      Applier.Applied<HasMetadata> applied = applier.apply(object, context, primary);
+      if (object instanceof Deployment d && applied.change() != Applier.Change.NONE) {
+        announce(job, (Deployment) applied.before(), d, scale.why());
+      }
     }
-    Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
     StreamJobStatus status =
         StreamJobStatuses.running(
-            job,
-            replicas,
-            deployment,
-            Labels.selectorString(
-                Labels.selector(StreamJobRenderer.KIND_LABEL, job.getMetadata().getName())),
-            Names.worker(job.getMetadata().getName()),
-            lag == null ? null : lag.lag(),
+            StreamJobStatuses.Observed.of(
+                    job, context.getSecondaryResource(Deployment.class).orElse(null), pods)
+                .withDesired(scale.replicas(), scale.cause())
+                .withLag(lag == null ? null : lag.lag())
+                .withRecommendations(
+                    scale.history() == null
+                        ? null
+                        : StreamJobStatuses.recommendations(scale.history())),
             clock.instant());
-    UpdateControl<StreamJob> control = statusUpdate(job, status, null);
     // Lag moves without any Kubernetes event: look again soon.
-    return control.rescheduleAfter(config.lagPoll());
+    return statusUpdate(job, status, null).rescheduleAfter(config.lagPoll());
+  }
+
+  /**
+   * Only data leaving its region is worth stopping running workers for. A pool that is briefly
+   * missing, or a bad expression in an edit, must not take a healthy stream down; the same problem
+   * with no workers yet simply keeps them from starting.
+   */
+  private static Optional<PipelineChecks.Problem> residencyViolation(
+      PipelineChecks.Problem p, StreamJobSpec spec, Optional<String> region) {
+    if (p.reason() == Reason.ResidencyViolation) return Optional.of(p);
+    // The pool is checked before residency: make sure a missing one hides no violation.
+    List<String> hidden =
+        ResidencyPolicy.violations(region, spec.source(), spec.sink(), pool(spec), null);
+    return hidden.isEmpty()
+        ? Optional.empty()
+        : Optional.of(
+            new PipelineChecks.Problem(Reason.ResidencyViolation, String.join("; ", hidden)));
+  }
+
+  private UpdateControl<StreamJob> stop(
+      StreamJob job, Context<StreamJob> context, Deployment deployment, PipelineChecks.Problem p) {
+    if (deployment != null) {
+      context.getClient().resource(deployment).delete();
+      events.normal(
+          job,
+          StreamJobEvents.Kind.WorkersStopped.name(),
+          "deleted the worker Deployment: " + p.message());
+    }
+    return statusUpdate(job, StreamJobStatuses.invalid(job, p, clock.instant()), p);
+  }
+
+  /**
+   * The spec went bad after workers ran: keep them as they are, and say so. Suspending still works:
+   * the workers are scaled to zero through the scale subresource, since the rest of the spec cannot
+   * be rendered.
+   */
+  private UpdateControl<StreamJob> keepLastGoodWorkers(
+      StreamJob job,
+      Context<StreamJob> context,
+      Deployment deployment,
+      WorkerPods.Summary pods,
+      PipelineChecks.Problem p) {
+    StreamJobStatus old = job.getStatus();
+    int replicas =
+        deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
+    ScaleCause cause = ScaleCause.SPEC;
+    if (Boolean.TRUE.equals(job.getSpec().suspend())) {
+      cause = ScaleCause.SUSPEND;
+      if (replicas != 0) {
+        context
+            .getClient()
+            .apps()
+            .deployments()
+            .inNamespace(deployment.getMetadata().getNamespace())
+            .withName(deployment.getMetadata().getName())
+            .scale(0);
+        replicas = 0;
+      }
+    }
+    StreamJobStatus status =
+        StreamJobStatuses.running(
+            StreamJobStatuses.Observed.of(job, deployment, pods)
+                .withDesired(replicas, cause)
+                .withLag(old == null ? null : old.lag())
+                .withRecommendations(old == null ? null : old.recommendations())
+                .withHeldBack(p, old == null ? null : old.workersGeneration()),
+            clock.instant());
+    return statusUpdate(job, status, p);
   }
 
   @Override
@@ -149,44 +251,23 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
     return ErrorStatusUpdateControl.patchStatus(fresh(job, status));
   }
 
-  /**
-   * Workers wanted: 0 when suspended; with autoscaling, what the lag says within the bounds;
-   * otherwise spec.replicas (default 1), which kubectl scale, an HPA or KEDA set.
-   */
-  private int desiredReplicas(StreamJob job, LagSource.Lag lag, Deployment deployment) {
-    StreamJobSpec spec = job.getSpec();
-    if (Boolean.TRUE.equals(spec.suspend())) return 0;
-    int fromSpec = spec.replicas() != null ? spec.replicas() : 1;
-    StreamJobSpec.Autoscaling a = spec.autoscaling();
-    if (a == null) return fromSpec;
-    int current =
-        deployment != null && deployment.getSpec().getReplicas() != null
-            ? deployment.getSpec().getReplicas()
-            : Math.max(a.minReplicas(), Math.min(a.maxReplicas(), fromSpec));
-    if (lag == null) return Math.max(a.minReplicas(), Math.min(a.maxReplicas(), current));
-    var bounds =
-        new LagAutoscaler.Bounds(
-            a.minReplicas(),
-            a.maxReplicas(),
-            a.targetLagPerReplica() != null ? a.targetLagPerReplica() : DEFAULT_TARGET_LAG,
-            Durations.parseOr(a.scaleDownStabilization(), DEFAULT_STABILIZATION));
-    var decision =
-        autoscalers
-            .computeIfAbsent(ResourceID.fromResource(job), id -> new LagAutoscaler())
-            .decide(current, lag.lag(), lag.partitions(), bounds, clock.instant());
-    if (decision.replicas() != current) {
-      log.info(
-          "scaling {} from {} to {}: {}",
-          job.getMetadata().getName(),
-          current,
-          decision.replicas(),
-          decision.reason());
-      events.normal(
-          job,
-          "Scaled",
-          "from " + current + " to " + decision.replicas() + " workers: " + decision.reason());
+  /** Normal Events for what a write of the worker Deployment did. */
+  private void announce(StreamJob job, Deployment before, Deployment desired, String why) {
+    boolean templateChanged =
+        before != null
+            && DesiredMatch.differenceOf(
+                    "spec.template",
+                    desired.getSpec().getTemplate(),
+                    before.getSpec().getTemplate())
+                .isPresent();
+    for (StreamJobEvents.Note note :
+        StreamJobEvents.forDeployment(
+            before == null ? null : before.getSpec().getReplicas(),
+            desired.getSpec().getReplicas(),
+            templateChanged,
+            why)) {
+      events.normal(job, note.kind().name(), note.message());
     }
-    return decision.replicas();
   }
 
   /**
@@ -210,6 +291,9 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
       StreamJob job, StreamJobStatus status, PipelineChecks.Problem problem) {
     if (status.equals(job.getStatus())) return UpdateControl.noUpdate();
     if (problem != null) events.warning(job, problem.reason().name(), problem.message());
+    for (StreamJobEvents.Note note : StreamJobEvents.between(job.getStatus(), status)) {
+      events.normal(job, note.kind().name(), note.message());
+    }
     return UpdateControl.patchStatus(fresh(job, status));
   }
 

@@ -74,14 +74,32 @@ public final class Conditions {
     Scheduled,
     NodesReady,
     NoNodes,
+    /** Zero workers on purpose: spec.replicas 0, spec.suspend, or the autoscaler found no lag. */
+    ScaledToZero,
+    /** The scheduler cannot place a worker; the message is the scheduler's. */
+    WorkersUnschedulable,
+    /** Workers are placed but not running yet (image pull, volume mount, container creation). */
+    WorkersPending,
+    /** A worker exited with an error; the message is its termination message. */
+    WorkerFailed,
+    /** A worker refused its plan at start-up (exit 78); the message is the worker's. */
+    InvalidPlan,
     // Progressing
     Deploying,
     RunActive,
     Idle,
     Stable,
+    /** Matching nodes are cordoned (being drained or repaired). */
+    NodesCordoned,
+    /** The pool's scale target was asked for more or fewer nodes than are there. */
+    Scaling,
     // Degraded
     ReconcileError,
     RetriesExhausted,
-    NoProblems
+    NoProblems,
+    /** Workers keep restarting; the message has the last exit code and termination message. */
+    WorkersCrashLooping,
+    /** Matching nodes that are not cordoned report Ready=False or Unknown. */
+    NodesNotReady
   }
 }

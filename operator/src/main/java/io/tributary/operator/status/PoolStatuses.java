@@ -10,9 +10,11 @@ import io.tributary.operator.api.Condition;
 import io.tributary.operator.status.Conditions.Reason;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** ComputePool status from the nodes that match it. */
 public final class PoolStatuses {
@@ -45,29 +47,8 @@ public final class PoolStatuses {
       }
     }
     long gen = pool.getMetadata().getGeneration() == null ? 0 : pool.getMetadata().getGeneration();
-    Condition readyCondition =
-        ready.isEmpty()
-            ? Conditions.of(
-                Conditions.READY,
-                false,
-                Reason.NoNodes,
-                matching.isEmpty()
-                    ? "no node matches spec.nodeSelector " + spec.nodeSelector()
-                    : "none of the " + matching.size() + " matching nodes is Ready",
-                gen)
-            : Conditions.of(
-                Conditions.READY,
-                true,
-                Reason.NodesReady,
-                ready.size() + " of " + matching.size() + " nodes ready",
-                gen);
-    List<Condition> conditions =
-        List.of(
-            readyCondition,
-            Conditions.of(Conditions.PROGRESSING, false, Reason.Stable, "pool size unchanged", gen),
-            Conditions.of(
-                Conditions.DEGRADED, false, Reason.NoProblems, "reconciled without errors", gen));
     Integer desired = pool.getStatus() != null ? pool.getStatus().desiredNodes() : null;
+    List<Condition> conditions = conditions(spec, matching, desired, gen);
     return new ComputePoolStatus(
         gen,
         Conditions.merge(
@@ -81,14 +62,116 @@ public final class PoolStatuses {
         desired);
   }
 
-  private static boolean isReady(Node n) {
-    if (n.getStatus() == null || n.getStatus().getConditions() == null) return false;
-    if (Boolean.TRUE.equals(n.getSpec() == null ? null : n.getSpec().getUnschedulable()))
-      return false;
-    for (NodeCondition c : n.getStatus().getConditions()) {
-      if ("Ready".equals(c.getType())) return "True".equals(c.getStatus());
+  /**
+   * Ready when at least one matching node takes work; Progressing while the pool changes on purpose
+   * (nodes cordoned for a drain, or the scale target asked for another size); Degraded when nodes
+   * that should take work report not Ready.
+   */
+  static List<Condition> conditions(
+      ComputePoolSpec spec, List<Node> matching, Integer desiredNodes, long gen) {
+    List<String> ready = new ArrayList<>();
+    List<String> cordoned = new ArrayList<>();
+    List<String> notReady = new ArrayList<>();
+    for (Node n : matching) {
+      String name = n.getMetadata().getName();
+      if (cordoned(n)) cordoned.add(name);
+      else if (nodeReady(n)) ready.add(name);
+      else notReady.add(name + " (" + notReadyWhy(n) + ")");
     }
-    return false;
+    Condition readyCondition;
+    if (!ready.isEmpty()) {
+      readyCondition =
+          Conditions.of(
+              Conditions.READY,
+              true,
+              Reason.NodesReady,
+              ready.size() + " of " + matching.size() + " nodes ready",
+              gen);
+    } else {
+      readyCondition =
+          Conditions.of(
+              Conditions.READY,
+              false,
+              Reason.NoNodes,
+              matching.isEmpty()
+                  ? "no node matches spec.nodeSelector " + new TreeMap<>(spec.nodeSelector())
+                  : "none of the " + matching.size() + " matching nodes takes work",
+              gen);
+    }
+    Condition progressing;
+    if (desiredNodes != null && desiredNodes != matching.size()) {
+      progressing =
+          Conditions.of(
+              Conditions.PROGRESSING,
+              true,
+              Reason.Scaling,
+              "asked the scale target for "
+                  + desiredNodes
+                  + " nodes; "
+                  + matching.size()
+                  + " match",
+              gen);
+    } else if (!cordoned.isEmpty()) {
+      progressing =
+          Conditions.of(
+              Conditions.PROGRESSING,
+              true,
+              Reason.NodesCordoned,
+              cordoned.size() + " node(s) cordoned, taking no new workers: " + names(cordoned),
+              gen);
+    } else {
+      progressing =
+          Conditions.of(
+              Conditions.PROGRESSING,
+              false,
+              Reason.Stable,
+              matching.size() + " matching node(s), none cordoned",
+              gen);
+    }
+    Condition degraded =
+        notReady.isEmpty()
+            ? Conditions.of(
+                Conditions.DEGRADED, false, Reason.NoProblems, "no matching node is failing", gen)
+            : Conditions.of(
+                Conditions.DEGRADED,
+                true,
+                Reason.NodesNotReady,
+                notReady.size() + " of " + matching.size() + " nodes not ready: " + names(notReady),
+                gen);
+    return List.of(readyCondition, progressing, degraded);
+  }
+
+  /** At most five names, so a big pool's condition stays readable. */
+  private static String names(List<String> names) {
+    List<String> sorted = names.stream().sorted().toList();
+    String shown = String.join(", ", sorted.subList(0, Math.min(5, sorted.size())));
+    return sorted.size() > 5 ? shown + " and " + (sorted.size() - 5) + " more" : shown;
+  }
+
+  private static boolean cordoned(Node n) {
+    return n.getSpec() != null && Boolean.TRUE.equals(n.getSpec().getUnschedulable());
+  }
+
+  private static boolean isReady(Node n) {
+    return !cordoned(n) && nodeReady(n);
+  }
+
+  private static boolean nodeReady(Node n) {
+    return readyCondition(n).map(c -> "True".equals(c.getStatus())).orElse(false);
+  }
+
+  private static String notReadyWhy(Node n) {
+    return readyCondition(n)
+        .map(c -> "Ready=" + c.getStatus() + (c.getReason() == null ? "" : " " + c.getReason()))
+        .orElse("no Ready condition");
+  }
+
+  private static java.util.Optional<NodeCondition> readyCondition(Node n) {
+    if (n.getStatus() == null || n.getStatus().getConditions() == null)
+      return java.util.Optional.empty();
+    return n.getStatus().getConditions().stream()
+        .filter(c -> "Ready".equals(c.getType()))
+        .findFirst();
   }
 
   /** Bytes as Gi (or Mi below 1 Gi), the way people read node sizes. */

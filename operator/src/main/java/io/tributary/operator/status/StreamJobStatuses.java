@@ -3,30 +3,93 @@ package io.tributary.operator.status;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.tributary.operator.api.Condition;
+import io.tributary.operator.api.ReplicaRecommendation;
 import io.tributary.operator.api.StreamJob;
 import io.tributary.operator.api.StreamJobStatus;
+import io.tributary.operator.autoscale.LagAutoscaler;
 import io.tributary.operator.policy.PipelineChecks;
+import io.tributary.operator.render.Labels;
+import io.tributary.operator.render.Names;
+import io.tributary.operator.render.StreamJobRenderer;
 import io.tributary.operator.status.Conditions.Reason;
 import io.tributary.pipeline.Guarantee;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * StreamJob status from what is observed. Ready means the workers are really available (the
- * Deployment says so and enough pods are ready), never merely that objects were created.
+ * Deployment says so and enough pods are ready) or deliberately absent (scaled to zero), never
+ * merely that objects were created. When they are not, the reason says why in the words of whoever
+ * knows: the scheduler, the kubelet, or the worker's own termination message.
  */
 public final class StreamJobStatuses {
   private StreamJobStatuses() {}
 
-  public static StreamJobStatus running(
+  /** Why the job wants the number of workers it wants. */
+  public enum ScaleCause {
+    SPEC,
+    SUSPEND,
+    AUTOSCALER
+  }
+
+  /**
+   * Everything a running job's status is made from.
+   *
+   * @param desired workers wanted
+   * @param deployment the worker Deployment as the cache has it, or null
+   * @param pods what the worker pods say
+   * @param lag consumer lag, or null when unknown
+   * @param recommendations the autoscaler's history, or null without autoscaling
+   * @param workersGeneration the spec generation the running workers were rendered from
+   * @param heldBack a problem of the current spec while the last good workers keep running, or null
+   */
+  public record Observed(
       StreamJob job,
       int desired,
+      ScaleCause cause,
       Deployment deployment,
-      String selector,
-      String deploymentName,
+      WorkerPods.Summary pods,
       Long lag,
-      Instant now) {
+      List<ReplicaRecommendation> recommendations,
+      Long workersGeneration,
+      PipelineChecks.Problem heldBack) {
+
+    /** The job with its workers as observed; set the rest with the {@code with} methods. */
+    public static Observed of(StreamJob job, Deployment deployment, WorkerPods.Summary pods) {
+      return new Observed(
+          job, 0, ScaleCause.SPEC, deployment, pods, null, null, generation(job), null);
+    }
+
+    public Observed withDesired(int replicas, ScaleCause why) {
+      return new Observed(
+          job, replicas, why, deployment, pods, lag, recommendations, workersGeneration, heldBack);
+    }
+
+    public Observed withLag(Long l) {
+      return new Observed(
+          job, desired, cause, deployment, pods, l, recommendations, workersGeneration, heldBack);
+    }
+
+    public Observed withRecommendations(List<ReplicaRecommendation> r) {
+      return new Observed(
+          job, desired, cause, deployment, pods, lag, r, workersGeneration, heldBack);
+    }
+
+    /** The current spec is invalid; the workers of {@code generation} keep running. */
+    public Observed withHeldBack(PipelineChecks.Problem problem, Long generation) {
+      return new Observed(
+          job, desired, cause, deployment, pods, lag, recommendations, generation, problem);
+    }
+  }
+
+  public static StreamJobStatus running(Observed o, Instant now) {
+    StreamJob job = o.job();
     long gen = generation(job);
+    int desired = o.desired();
+    Deployment deployment = o.deployment();
     int replicas = 0;
     int ready = 0;
     int updated = 0;
@@ -44,66 +107,139 @@ public final class StreamJobStatuses {
               && updated >= desired
               && replicas == desired;
     }
-    boolean suspended = Boolean.TRUE.equals(job.getSpec().suspend());
-    Condition readyCondition;
-    if (suspended) {
-      readyCondition =
-          Conditions.of(
-              Conditions.READY,
-              false,
-              Reason.Suspended,
-              "spec.suspend is true: no workers run",
-              gen);
-    } else if (available && ready >= desired && desired > 0) {
-      readyCondition =
-          Conditions.of(
-              Conditions.READY,
-              true,
-              Reason.WorkersAvailable,
-              ready + " of " + desired + " workers ready",
-              gen);
-    } else {
-      readyCondition =
-          Conditions.of(
-              Conditions.READY,
-              false,
-              Reason.WorkersUnavailable,
-              ready
-                  + " of "
-                  + desired
-                  + " workers ready; see `kubectl get pods -l tributary.io/pipeline="
-                  + job.getMetadata().getName()
-                  + "` and their events",
-              gen);
-    }
-    Condition progressing =
-        rolledOut
-            ? Conditions.of(
-                Conditions.PROGRESSING, false, Reason.Stable, "workers match the spec", gen)
-            : Conditions.of(
-                Conditions.PROGRESSING,
-                true,
-                Reason.Deploying,
-                "rolling out: " + updated + " of " + desired + " workers updated",
-                gen);
-    Condition degraded =
-        Conditions.of(
-            Conditions.DEGRADED, false, Reason.NoProblems, "reconciled without errors", gen);
+    List<Condition> conditions =
+        List.of(
+            ready(o, ready, available, gen),
+            progressing(o, rolledOut, updated, gen),
+            degraded(o, gen));
     Guarantee g =
         job.getSpec().guarantee() != null ? job.getSpec().guarantee() : Guarantee.EXACTLY_ONCE;
-    return new StreamJobStatus(
-        gen,
-        Conditions.merge(previous(job), List.of(readyCondition, progressing, degraded), now),
-        replicas,
-        ready,
-        desired,
-        ready + "/" + desired,
-        selector,
-        lag,
-        g.wireName(),
-        deploymentName);
+    String name = job.getMetadata().getName();
+    return StreamJobStatus.builder()
+        .observedGeneration(gen)
+        .conditions(Conditions.merge(previous(job), conditions, now))
+        .workers(replicas, ready, desired)
+        .selector(Labels.selectorString(Labels.selector(StreamJobRenderer.KIND_LABEL, name)))
+        .lag(o.lag())
+        .guarantee(g.wireName())
+        .deployment(Names.worker(name))
+        .workersGeneration(o.workersGeneration())
+        .recommendations(o.recommendations())
+        .build();
   }
 
+  private static Condition ready(Observed o, int ready, boolean available, long gen) {
+    int desired = o.desired();
+    WorkerPods.Summary pods = o.pods();
+    if (desired == 0) {
+      String why =
+          switch (o.cause()) {
+            case SUSPEND -> "spec.suspend is true";
+            case AUTOSCALER -> "the autoscaler found no lag and minReplicas is 0";
+            case SPEC -> "spec.replicas is 0";
+          };
+      return Conditions.of(
+          Conditions.READY, true, Reason.ScaledToZero, why + ": no workers run, on purpose", gen);
+    }
+    if (available && ready >= desired) {
+      return Conditions.of(
+          Conditions.READY,
+          true,
+          Reason.WorkersAvailable,
+          ready + " of " + desired + " workers ready",
+          gen);
+    }
+    String counts = ready + " of " + desired + " workers ready";
+    if (pods.lastFailure().isPresent()) {
+      WorkerPods.Failure f = pods.lastFailure().get();
+      return Conditions.of(
+          Conditions.READY,
+          false,
+          f.invalidPlan() ? Reason.InvalidPlan : Reason.WorkerFailed,
+          counts + "; " + f.describe(),
+          gen);
+    }
+    if (pods.unschedulable() > 0) {
+      return Conditions.of(
+          Conditions.READY,
+          false,
+          Reason.WorkersUnschedulable,
+          counts + "; " + pods.unschedulable() + " cannot be scheduled: " + pods.schedulerMessage(),
+          gen);
+    }
+    if (pods.pending() > 0) {
+      return Conditions.of(
+          Conditions.READY,
+          false,
+          Reason.WorkersPending,
+          counts
+              + "; "
+              + pods.pending()
+              + " pending"
+              + (pods.waiting() == null ? "" : ": " + pods.waiting()),
+          gen);
+    }
+    return Conditions.of(
+        Conditions.READY,
+        false,
+        Reason.WorkersUnavailable,
+        counts
+            + "; see `kubectl get pods -l tributary.io/pipeline="
+            + o.job().getMetadata().getName()
+            + "` and their events",
+        gen);
+  }
+
+  private static Condition progressing(Observed o, boolean rolledOut, int updated, long gen) {
+    if (o.heldBack() != null) {
+      return Conditions.of(
+          Conditions.PROGRESSING,
+          false,
+          Reason.Idle,
+          "waiting for a corrected spec; the last good workers keep running",
+          gen);
+    }
+    if (rolledOut) {
+      return Conditions.of(
+          Conditions.PROGRESSING, false, Reason.Stable, "workers match the spec", gen);
+    }
+    return Conditions.of(
+        Conditions.PROGRESSING,
+        true,
+        Reason.Deploying,
+        "rolling out: " + updated + " of " + o.desired() + " workers updated",
+        gen);
+  }
+
+  private static Condition degraded(Observed o, long gen) {
+    if (o.heldBack() != null) {
+      PipelineChecks.Problem p = o.heldBack();
+      String running =
+          o.workersGeneration() == null
+              ? "still running the last good workers"
+              : "still running generation " + o.workersGeneration() + "'s workers";
+      return Conditions.of(
+          Conditions.DEGRADED,
+          true,
+          p.reason(),
+          "spec generation " + gen + " is invalid: " + p.message() + "; " + running,
+          gen);
+    }
+    WorkerPods.Summary pods = o.pods();
+    if (pods.crashLooping() > 0) {
+      String last = pods.lastFailure().map(WorkerPods.Failure::describe).orElse("no exit seen");
+      return Conditions.of(
+          Conditions.DEGRADED,
+          true,
+          Reason.WorkersCrashLooping,
+          pods.crashLooping() + " worker(s) restarting after errors; last: " + last,
+          gen);
+    }
+    return Conditions.of(
+        Conditions.DEGRADED, false, Reason.NoProblems, "reconciled without errors", gen);
+  }
+
+  /** A problem and no workers: either none ran yet, or a residency violation stopped them. */
   public static StreamJobStatus invalid(
       StreamJob job, PipelineChecks.Problem problem, Instant now) {
     long gen = generation(job);
@@ -119,28 +255,24 @@ public final class StreamJobStatuses {
                 Reason.NoProblems,
                 "nothing to retry: fix the spec",
                 gen));
-    return new StreamJobStatus(
-        gen,
-        Conditions.merge(previous(job), conditions, now),
-        0,
-        0,
-        0,
-        "0/0",
-        null,
-        null,
-        null,
-        null);
+    return StreamJobStatus.builder()
+        .observedGeneration(gen)
+        .conditions(Conditions.merge(previous(job), conditions, now))
+        .workers(0, 0, 0)
+        .build();
   }
 
   /** A transient failure: keep what was observed, say Degraded, JOSDK retries with backoff. */
   public static StreamJobStatus error(StreamJob job, Exception e, Instant now) {
     StreamJobStatus old = job.getStatus();
     long gen = generation(job);
-    List<Condition> kept =
-        old == null || old.conditions() == null
-            ? List.of()
-            : old.conditions().stream().filter(c -> !c.type().equals(Conditions.DEGRADED)).toList();
-    List<Condition> conditions = new java.util.ArrayList<>(kept);
+    List<Condition> conditions =
+        new ArrayList<>(
+            old == null || old.conditions() == null
+                ? List.of()
+                : old.conditions().stream()
+                    .filter(c -> !c.type().equals(Conditions.DEGRADED))
+                    .toList());
     conditions.add(
         Conditions.of(
             Conditions.DEGRADED,
@@ -149,20 +281,35 @@ public final class StreamJobStatuses {
             "reconcile failed, retrying with backoff: " + e.getMessage(),
             gen));
     conditions = Conditions.merge(previous(job), conditions, now);
-    if (old == null) {
-      return new StreamJobStatus(gen, conditions, null, null, null, null, null, null, null, null);
+    if (old == null)
+      return StreamJobStatus.builder().observedGeneration(gen).conditions(conditions).build();
+    return old.toBuilder().conditions(conditions).build();
+  }
+
+  /** The autoscaler's history as status stores it (seconds are precise enough for minutes). */
+  public static List<ReplicaRecommendation> recommendations(
+      List<LagAutoscaler.Recommendation> history) {
+    return history.stream()
+        .map(
+            r ->
+                new ReplicaRecommendation(
+                    r.since().truncatedTo(ChronoUnit.SECONDS).toString(), r.replicas()))
+        .toList();
+  }
+
+  /** The autoscaler's history from the job's status; entries that do not parse are skipped. */
+  public static List<LagAutoscaler.Recommendation> history(StreamJobStatus status) {
+    if (status == null || status.recommendations() == null) return List.of();
+    List<LagAutoscaler.Recommendation> out = new ArrayList<>();
+    for (ReplicaRecommendation r : status.recommendations()) {
+      if (r.since() == null || r.replicas() == null) continue;
+      try {
+        out.add(new LagAutoscaler.Recommendation(Instant.parse(r.since()), r.replicas()));
+      } catch (DateTimeParseException e) {
+        // Someone edited status by hand; a shorter memory only makes scale-down earlier.
+      }
     }
-    return new StreamJobStatus(
-        old.observedGeneration(),
-        conditions,
-        old.replicas(),
-        old.readyReplicas(),
-        old.desiredReplicas(),
-        old.readyText(),
-        old.selector(),
-        old.lag(),
-        old.guarantee(),
-        old.deployment());
+    return out;
   }
 
   private static List<Condition> previous(StreamJob job) {
@@ -177,7 +324,7 @@ public final class StreamJobStatuses {
     return false;
   }
 
-  private static long generation(StreamJob job) {
+  static long generation(StreamJob job) {
     return job.getMetadata().getGeneration() == null ? 0 : job.getMetadata().getGeneration();
   }
 

@@ -21,7 +21,7 @@ public final class TestingLagSource implements LagSource {
   private final java.util.concurrent.atomic.AtomicInteger reads =
       new java.util.concurrent.atomic.AtomicInteger();
 
-  /** How many times the operator asked. */
+  /** How often the operator asked: each StreamJob reconcile asks once. */
   public int reads() {
     return reads.get();
   }
