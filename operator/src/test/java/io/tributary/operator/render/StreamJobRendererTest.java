@@ -81,12 +81,9 @@ class StreamJobRendererTest {
             "observedGeneration: 8\nconditions: [{type: Ready, status: 'True', reason: Running}]",
             StreamJobStatus.class));
 
-    String before =
-        yaml(render(first, 2, pool, Optional.of("me-central-1"), config));
+    String before = yaml(render(first, 2, pool, Optional.of("me-central-1"), config));
     String after =
-        yaml(
-            render(
-                later, 2, sameLabelsOtherOrder, Optional.of("me-central-1"), config));
+        yaml(render(later, 2, sameLabelsOtherOrder, Optional.of("me-central-1"), config));
 
     assertThat(after).isEqualTo(before);
   }
