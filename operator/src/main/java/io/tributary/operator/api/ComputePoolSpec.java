@@ -58,6 +58,90 @@ public record ComputePoolSpec(
             "How long a node must be idle before the pool shrinks (default 10m).")
         String scaleDownDelay) {
 
+  /** A pool of the nodes matching {@code nodeSelector} in {@code region}, defaults elsewhere. */
+  public static ComputePoolSpec of(String region, Map<String, String> nodeSelector) {
+    return new ComputePoolSpec(region, nodeSelector, null, null, null, null, null, null, null);
+  }
+
+  public ComputePoolSpec withTaints(List<Taint> t) {
+    return new ComputePoolSpec(
+        region,
+        nodeSelector,
+        t,
+        accelerator,
+        nodeTemplate,
+        minNodes,
+        maxNodes,
+        scaleTargetRef,
+        scaleDownDelay);
+  }
+
+  public ComputePoolSpec withAccelerator(Accelerator a) {
+    return new ComputePoolSpec(
+        region,
+        nodeSelector,
+        taints,
+        a,
+        nodeTemplate,
+        minNodes,
+        maxNodes,
+        scaleTargetRef,
+        scaleDownDelay);
+  }
+
+  public ComputePoolSpec withNodeTemplate(NodeTemplate t) {
+    return new ComputePoolSpec(
+        region,
+        nodeSelector,
+        taints,
+        accelerator,
+        t,
+        minNodes,
+        maxNodes,
+        scaleTargetRef,
+        scaleDownDelay);
+  }
+
+  /** The same pool, between {@code min} and {@code max} nodes. */
+  public ComputePoolSpec withNodes(int min, int max) {
+    return new ComputePoolSpec(
+        region,
+        nodeSelector,
+        taints,
+        accelerator,
+        nodeTemplate,
+        min,
+        max,
+        scaleTargetRef,
+        scaleDownDelay);
+  }
+
+  public ComputePoolSpec withScaleTargetRef(ScaleTargetRef ref) {
+    return new ComputePoolSpec(
+        region,
+        nodeSelector,
+        taints,
+        accelerator,
+        nodeTemplate,
+        minNodes,
+        maxNodes,
+        ref,
+        scaleDownDelay);
+  }
+
+  public ComputePoolSpec withScaleDownDelay(String delay) {
+    return new ComputePoolSpec(
+        region,
+        nodeSelector,
+        taints,
+        accelerator,
+        nodeTemplate,
+        minNodes,
+        maxNodes,
+        scaleTargetRef,
+        delay);
+  }
+
   /** A node taint. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Taint(

@@ -27,6 +27,28 @@ public record ComputeSpec(
                 + " nvidia.com/gpu, on a pool whose accelerator offers them.")
         Accelerator accelerator) {
 
+  /** Workers in {@code pool}, every other setting at its default. */
+  public static ComputeSpec inPool(String pool) {
+    return new ComputeSpec(pool, null, null, null);
+  }
+
+  /** Workers that need {@code accelerator}, in no named pool. */
+  public static ComputeSpec of(Accelerator accelerator) {
+    return new ComputeSpec(null, null, null, accelerator);
+  }
+
+  public ComputeSpec withResources(Resources r) {
+    return new ComputeSpec(pool, r, parallelism, accelerator);
+  }
+
+  public ComputeSpec withParallelism(int n) {
+    return new ComputeSpec(pool, resources, n, accelerator);
+  }
+
+  public ComputeSpec withAccelerator(Accelerator a) {
+    return new ComputeSpec(pool, resources, parallelism, a);
+  }
+
   /** Container resources. Requests equal limits for memory, so workers are never OOM-surprised. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Resources(

@@ -32,18 +32,13 @@ class PolicyTest {
   private static final SinkSpec SINK_UAE =
       SinkSpec.of(new LakeSink("/lake/uae", FileFormat.PARQUET, null)).inRegion("me-central-1");
   private static final ComputePoolSpec GPU_POOL =
-      new ComputePoolSpec(
-          "me-central-1",
-          Map.of("tributary.io/pool", "gpu-a100"),
-          List.of(
-              new ComputePoolSpec.Taint(
-                  "nvidia.com/gpu", "present", ComputePoolSpec.Taint.Effect.NO_SCHEDULE)),
-          new ComputePoolSpec.Accelerator("nvidia.com/gpu", "A100", 4),
-          null,
-          0,
-          8,
-          null,
-          null);
+      ComputePoolSpec.of("me-central-1", Map.of("tributary.io/pool", "gpu-a100"))
+          .withTaints(
+              List.of(
+                  new ComputePoolSpec.Taint(
+                      "nvidia.com/gpu", "present", ComputePoolSpec.Taint.Effect.NO_SCHEDULE)))
+          .withAccelerator(new ComputePoolSpec.Accelerator("nvidia.com/gpu", "A100", 4))
+          .withNodes(0, 8);
 
   @Test
   void regionComesFromTheSpecThenTheNamespaceLabel() {
@@ -99,7 +94,7 @@ class PolicyTest {
         .get()
         .asString()
         .contains("exceeds the 4 per node");
-    assertThat(PoolPolicy.check(new ComputeSpec(null, null, null, gpu), null))
+    assertThat(PoolPolicy.check(ComputeSpec.of(gpu), null))
         .get()
         .asString()
         .startsWith("spec.compute.accelerator needs spec.compute.pool");
@@ -112,12 +107,11 @@ class PolicyTest {
             List.of(SchemaSpec.Field.of("amount", SchemaSpec.Type.NUMBER).asRequired()), null);
     List<TransformSpec> transforms =
         List.of(
-            step(new FilterTransform("amount > 100.0"), null),
-            step(
-                null,
+            TransformSpec.of(new FilterTransform("amount > 100.0")),
+            TransformSpec.of(
                 new DeriveTransform(List.of(new DeriveTransform.Field("fee", "amount * 0.01")))),
-            step(new FilterTransform("fee > 1.0 && amont < 5.0"), null),
-            step(new FilterTransform("amount >"), null));
+            TransformSpec.of(new FilterTransform("fee > 1.0 && amont < 5.0")),
+            TransformSpec.of(new FilterTransform("amount >")));
     var problem = planProblem(SOURCE_UAE, transforms, SINK_UAE, schema);
     assertThat(problem)
         .contains(
@@ -133,12 +127,13 @@ class PolicyTest {
     assertThat(
             planProblem(
                 SOURCE_UAE,
-                List.of(step(new FilterTransform("anything > 1"), null)),
+                List.of(TransformSpec.of(new FilterTransform("anything > 1"))),
                 SINK_UAE,
                 null))
         .isEmpty();
     assertThat(
-            planProblem(SOURCE_UAE, List.of(step(new FilterTransform("(("), null)), SINK_UAE, null))
+            planProblem(
+                SOURCE_UAE, List.of(TransformSpec.of(new FilterTransform("(("))), SINK_UAE, null))
         .get()
         .extracting(PipelineChecks.Problem::reason)
         .isEqualTo(Reason.InvalidExpression);
@@ -169,17 +164,13 @@ class PolicyTest {
             List.of(),
             SINK_EU,
             null,
-            new ComputeSpec("nope", null, null, null),
+            ComputeSpec.inPool("nope"),
             null,
             Optional.empty());
     assertThat(unknown)
         .get()
         .extracting(PipelineChecks.Problem::reason)
         .isEqualTo(Reason.UnknownPool);
-  }
-
-  private static TransformSpec step(FilterTransform filter, DeriveTransform derive) {
-    return new TransformSpec(null, null, filter, null, derive, null, null, null, null, null);
   }
 
   /** What the operator reports for the plan the compiler makes of these parts. */

@@ -68,9 +68,20 @@ public record TransformSpec(
     return new TransformSpec(null, null, t, null, null, null, null, null, null, null);
   }
 
-  /** A derive step (for a map step use the constructor: map and derive share a type). */
+  /** A derive step (for a map step use {@link #map(DeriveTransform)}: they share a type). */
   public static TransformSpec of(DeriveTransform t) {
     return new TransformSpec(null, null, null, null, t, null, null, null, null, null);
+  }
+
+  /** A map (projection) step. */
+  public static TransformSpec map(DeriveTransform t) {
+    return new TransformSpec(null, null, null, t, null, null, null, null, null, null);
+  }
+
+  /** The same step, named {@code stepName}. */
+  public TransformSpec withName(String stepName) {
+    return new TransformSpec(
+        stepName, validate, filter, map, derive, normalize, dedupe, mask, consent, aggregate);
   }
 
   /** A normalize step. */

@@ -13,6 +13,7 @@ import io.tributary.pipeline.SchemaSpec;
 import io.tributary.pipeline.SinkSpec;
 import io.tributary.pipeline.SourceSpec;
 import io.tributary.pipeline.TransformSpec;
+import io.tributary.pipeline.plan.PlanJson;
 import io.tributary.pipeline.sink.JdbcSink;
 import io.tributary.pipeline.sink.KafkaSink;
 import io.tributary.pipeline.source.FilesSource;
@@ -21,7 +22,6 @@ import io.tributary.pipeline.transform.AggregateTransform;
 import io.tributary.pipeline.transform.ConsentTransform;
 import io.tributary.pipeline.transform.DedupeTransform;
 import io.tributary.pipeline.transform.DeriveTransform;
-import io.tributary.pipeline.transform.FilterTransform;
 import io.tributary.pipeline.transform.MaskTransform;
 import io.tributary.pipeline.transform.MaskTransform.Method;
 import io.tributary.pipeline.transform.NormalizeTransform;
@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PlanCheckTest {
   private static final SchemaSpec ORDERS = schema("name:string", "amount:number", "email:string");
   private static final SourceSpec KAFKA =
-      SourceSpec.of(new KafkaSource("k:9092", List.of("orders"), null, null, null));
+      SourceSpec.of(KafkaSource.of("k:9092", List.of("orders")));
   private static final SourceSpec FILES =
       SourceSpec.of(new FilesSource("/data/*.jsonl", io.tributary.pipeline.FileFormat.JSONL, null));
   private static final SinkSpec KAFKA_OUT = SinkSpec.of(new KafkaSink("k:9092", "out", null, null));
@@ -99,7 +99,7 @@ class PlanCheckTest {
             "needs at least one field"),
         row(
             "no kind",
-            List.of(new TransformSpec("x", null, null, null, null, null, null, null, null, null)),
+            List.of(json("{\"name\": \"x\"}", TransformSpec.class)),
             "transforms[0]",
             PlanProblem.Kind.INVALID_SPEC,
             "no transform set: set exactly one of validate, filter, map, derive, normalize, dedupe,"
@@ -107,17 +107,11 @@ class PlanCheckTest {
         row(
             "two kinds",
             List.of(
-                new TransformSpec(
-                    null,
-                    null,
-                    new FilterTransform("true"),
-                    null,
-                    null,
-                    null,
-                    null,
-                    Specs.mask("email", Method.REDACT).mask(),
-                    null,
-                    null)),
+                json(
+                    "{\"filter\": {\"expression\": \"true\"},"
+                        + " \"mask\": {\"keySecretRef\": {\"name\": \"mask-key\", \"key\": \"key\"},"
+                        + " \"fields\": [{\"field\": \"email\", \"method\": \"redact\", \"keep\": 4}]}}",
+                    TransformSpec.class)),
             "transforms[0]",
             PlanProblem.Kind.INVALID_SPEC,
             "sets filter and mask: set exactly one of validate, filter, map, derive, normalize,"
@@ -133,15 +127,13 @@ class PlanCheckTest {
             List.of(
                 TransformSpec.of(
                     new MaskTransform(
-                        null,
-                        List.of(new MaskTransform.Field("email", Method.HMAC, null, null, null))))),
+                        null, List.of(MaskTransform.Field.of("email", Method.HMAC))))),
             "transforms[0].mask.fields[0].method",
             PlanProblem.Kind.INVALID_SPEC,
             "hmac needs mask.keySecretRef (a Secret with the masking key)"),
         row(
             "keepLast without keep",
-            List.of(
-                maskField(new MaskTransform.Field("email", Method.KEEP_LAST, null, null, null))),
+            List.of(maskField(MaskTransform.Field.of("email", Method.KEEP_LAST))),
             "transforms[0].mask.fields[0].keep",
             PlanProblem.Kind.INVALID_SPEC,
             "keepLast needs keep (how many trailing characters)"),
@@ -194,8 +186,9 @@ class PlanCheckTest {
                 TransformSpec.of(
                     new NormalizeTransform(
                         List.of(
-                            new NormalizeTransform.Rule(
-                                "ts", null, null, null, true, "yyyy-{MM", null, null))))),
+                            NormalizeTransform.Rule.of("ts")
+                                .withTimestamp(true)
+                                .withTimestampPattern("yyyy-{MM"))))),
             "transforms[0].normalize.rules[0].timestampPattern",
             PlanProblem.Kind.INVALID_SPEC,
             "is not a java.time pattern (e.g. dd/MM/yyyy HH:mm): Pattern includes reserved"
@@ -253,10 +246,16 @@ class PlanCheckTest {
 
   @Test
   void sourceAndSinkSetOneKindAndUpsertNeedsPostgresAndKeys() {
-    SourceSpec two = new SourceSpec(null, FILES.files(), null, KAFKA.kafka(), null);
+    SourceSpec two =
+        json(
+            "{\"files\": "
+                + PlanJson.write(FILES.files())
+                + ", \"kafka\": "
+                + PlanJson.write(KAFKA.kafka())
+                + "}",
+            SourceSpec.class);
     SinkSpec upsert =
-        SinkSpec.of(
-            new JdbcSink("jdbc:mysql://db/x", "t", JdbcSink.Mode.UPSERT, null, null, null, null));
+        SinkSpec.of(JdbcSink.of("jdbc:mysql://db/x", "t").withMode(JdbcSink.Mode.UPSERT));
     assertThat(PlanCheck.check(two, List.of(), upsert, null))
         .extracting(PlanProblem::toString)
         .containsExactly(
@@ -299,5 +298,17 @@ class PlanCheckTest {
   private static Arguments row(
       String name, List<TransformSpec> steps, String path, PlanProblem.Kind kind, String message) {
     return Arguments.of(name, steps, path, kind, message);
+  }
+
+  /**
+   * A spec read as a user would write it. The records offer no way to build the invalid specs these
+   * tests need (two kinds set, no kind set), and a row of positional nulls would hide which.
+   */
+  private static <T> T json(String json, Class<T> type) {
+    try {
+      return PlanJson.mapper().readValue(json, type);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException(e);
+    }
   }
 }

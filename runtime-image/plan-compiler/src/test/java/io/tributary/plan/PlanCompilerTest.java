@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 class PlanCompilerTest {
   private static final KafkaSource IN =
-      new KafkaSource("kafka:9092", List.of("payments.tx", "payments.refunds"), null, null, null);
+      KafkaSource.of("kafka:9092", List.of("payments.tx", "payments.refunds"));
   private static final SourceSpec KAFKA_IN = SourceSpec.of(IN);
   private static final SinkSpec KAFKA_OUT =
       SinkSpec.of(new KafkaSink("kafka:9092", "payments.out", null, null));
@@ -95,9 +95,7 @@ class PlanCompilerTest {
 
   @Test
   void aDataPipelineRunCarriesItsRunAndTheBatchDefaults() {
-    JdbcSource jdbc =
-        new JdbcSource(
-            "jdbc:postgresql://db/crm", "customers", null, null, null, null, null, null, null);
+    JdbcSource jdbc = JdbcSource.table("jdbc:postgresql://db/crm", "customers");
     PlanCompiler.Result r =
         PlanCompiler.compile(
             PipelineDefinition.batch().source(SourceSpec.of(jdbc)).sink(LAKE).build(),
@@ -133,9 +131,7 @@ class PlanCompilerTest {
     PipelineDefinition.Builder d =
         PipelineDefinition.batch()
             .source(KAFKA_IN)
-            .sink(
-                SinkSpec.of(
-                    new JdbcSink("jdbc:postgresql://db/x", "t", null, null, null, null, null)))
+            .sink(SinkSpec.of(JdbcSink.of("jdbc:postgresql://db/x", "t")))
             .deadLetter(new DeadLetterSpec("rejects", null, null));
     WorkerPlan plan = PlanCompiler.compile(d.build(), CONTEXT.withRun("r", 1, null)).plan();
     assertThat(plan.deadLetter().bootstrapServers()).isEqualTo("kafka:9092");

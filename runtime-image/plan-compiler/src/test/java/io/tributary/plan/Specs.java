@@ -41,17 +41,7 @@ final class Specs {
 
   /** A map (projection) from "name=expression" pairs. */
   static TransformSpec map(String... fields) {
-    return new TransformSpec(
-        null,
-        null,
-        null,
-        new DeriveTransform(computed(fields)),
-        null,
-        null,
-        null,
-        null,
-        null,
-        null);
+    return TransformSpec.map(new DeriveTransform(computed(fields)));
   }
 
   static List<DeriveTransform.Field> computed(String... fields) {
@@ -71,8 +61,7 @@ final class Specs {
 
   static TransformSpec normalizeNumber(String field) {
     return TransformSpec.of(
-        new NormalizeTransform(
-            List.of(new NormalizeTransform.Rule(field, null, null, null, null, null, true, null))));
+        new NormalizeTransform(List.of(NormalizeTransform.Rule.of(field).withNumber(true))));
   }
 
   /** Sum of {@code field} as {@code sum}, and a count as {@code n}, by {@code key}. */

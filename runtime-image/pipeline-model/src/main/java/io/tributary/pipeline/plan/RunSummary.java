@@ -29,6 +29,42 @@ public record RunSummary(
   public static final String RETRYABLE = "retryable";
   public static final String PERMANENT = "permanent";
 
+  /** A run that succeeded with these counts, no watermark. */
+  public static RunSummary succeeded(
+      String runId,
+      long recordsRead,
+      long recordsWritten,
+      long recordsRejected,
+      long durationMillis,
+      List<StepCount> steps) {
+    return new RunSummary(
+        runId,
+        SUCCEEDED,
+        null,
+        null,
+        recordsRead,
+        recordsWritten,
+        recordsRejected,
+        durationMillis,
+        null,
+        steps);
+  }
+
+  /** The same summary with the incremental source's new high watermark. */
+  public RunSummary withWatermark(String mark) {
+    return new RunSummary(
+        runId,
+        outcome,
+        failure,
+        message,
+        recordsRead,
+        recordsWritten,
+        recordsRejected,
+        durationMillis,
+        mark,
+        steps);
+  }
+
   /** Per-step counts. */
   public record StepCount(String step, long in, long out, long rejected) {}
 }

@@ -104,7 +104,28 @@ public record WorkerPlan(
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record LineageConfig(
-      String transport, String url, String topic, String bootstrapServers, String namespace) {}
+      String transport, String url, String topic, String bootstrapServers, String namespace) {
+
+    /** Events printed to the worker's log. */
+    public static LineageConfig console() {
+      return new LineageConfig("console", null, null, null, null);
+    }
+
+    /** Events posted to {@code url}. */
+    public static LineageConfig http(String url) {
+      return new LineageConfig("http", url, null, null, null);
+    }
+
+    /** Events sent to {@code topic} on {@code bootstrapServers}. */
+    public static LineageConfig kafka(String bootstrapServers, String topic) {
+      return new LineageConfig("kafka", null, topic, bootstrapServers, null);
+    }
+
+    /** The same transport, with job namespace {@code ns}. */
+    public LineageConfig withNamespace(String ns) {
+      return new LineageConfig(transport, url, topic, bootstrapServers, ns);
+    }
+  }
 
   public static Builder builder(Kind kind) {
     return new Builder(kind);

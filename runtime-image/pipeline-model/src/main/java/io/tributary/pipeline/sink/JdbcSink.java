@@ -45,6 +45,31 @@ public record JdbcSink(
     @JsonPropertyDescription("Secret key holding the database password.")
         SecretKeyRef passwordSecretRef) {
 
+  /** Appends rows to {@code table} at {@code url}, every option at its default. */
+  public static JdbcSink of(String url, String table) {
+    return new JdbcSink(url, table, null, null, null, null, null);
+  }
+
+  public JdbcSink withMode(Mode m) {
+    return new JdbcSink(url, table, m, keyColumns, batchSize, userSecretRef, passwordSecretRef);
+  }
+
+  public JdbcSink withKeyColumns(List<String> columns) {
+    return new JdbcSink(url, table, mode, columns, batchSize, userSecretRef, passwordSecretRef);
+  }
+
+  public JdbcSink withBatchSize(int rows) {
+    return new JdbcSink(url, table, mode, keyColumns, rows, userSecretRef, passwordSecretRef);
+  }
+
+  public JdbcSink withUserSecretRef(SecretKeyRef ref) {
+    return new JdbcSink(url, table, mode, keyColumns, batchSize, ref, passwordSecretRef);
+  }
+
+  public JdbcSink withPasswordSecretRef(SecretKeyRef ref) {
+    return new JdbcSink(url, table, mode, keyColumns, batchSize, userSecretRef, ref);
+  }
+
   /** Write mode. */
   public enum Mode {
     @JsonProperty("append")

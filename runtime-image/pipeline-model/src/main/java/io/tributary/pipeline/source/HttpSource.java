@@ -59,6 +59,27 @@ public record HttpSource(
       @JsonPropertyDescription("JSON path of the next cursor in a response (cursor type).")
           String cursorPath) {
 
+    /** Pagination of {@code type} with every option at its default. */
+    public static Pagination of(Type type) {
+      return new Pagination(type, null, null, null, null);
+    }
+
+    public Pagination withParam(String name) {
+      return new Pagination(type, name, sizeParam, pageSize, cursorPath);
+    }
+
+    public Pagination withSizeParam(String name) {
+      return new Pagination(type, param, name, pageSize, cursorPath);
+    }
+
+    public Pagination withPageSize(int size) {
+      return new Pagination(type, param, sizeParam, size, cursorPath);
+    }
+
+    public Pagination withCursorPath(String path) {
+      return new Pagination(type, param, sizeParam, pageSize, path);
+    }
+
     /** Pagination type. */
     public enum Type {
       @JsonProperty("page")

@@ -61,6 +61,86 @@ public record JdbcSource(
                 + " last successful run.")
         Incremental incremental) {
 
+  /** Reads the whole {@code table} at {@code url}. */
+  public static JdbcSource table(String url, String table) {
+    return new JdbcSource(url, table, null, null, null, null, null, null, null);
+  }
+
+  /** Reads the rows of {@code sql} at {@code url}. */
+  public static JdbcSource query(String url, String sql) {
+    return new JdbcSource(url, null, sql, null, null, null, null, null, null);
+  }
+
+  public JdbcSource withUserSecretRef(SecretKeyRef ref) {
+    return new JdbcSource(
+        url,
+        table,
+        query,
+        ref,
+        passwordSecretRef,
+        partitionColumn,
+        partitions,
+        fetchSize,
+        incremental);
+  }
+
+  public JdbcSource withPasswordSecretRef(SecretKeyRef ref) {
+    return new JdbcSource(
+        url, table, query, userSecretRef, ref, partitionColumn, partitions, fetchSize, incremental);
+  }
+
+  public JdbcSource withPartitionColumn(String column) {
+    return new JdbcSource(
+        url,
+        table,
+        query,
+        userSecretRef,
+        passwordSecretRef,
+        column,
+        partitions,
+        fetchSize,
+        incremental);
+  }
+
+  public JdbcSource withPartitions(int n) {
+    return new JdbcSource(
+        url,
+        table,
+        query,
+        userSecretRef,
+        passwordSecretRef,
+        partitionColumn,
+        n,
+        fetchSize,
+        incremental);
+  }
+
+  public JdbcSource withFetchSize(int rows) {
+    return new JdbcSource(
+        url,
+        table,
+        query,
+        userSecretRef,
+        passwordSecretRef,
+        partitionColumn,
+        partitions,
+        rows,
+        incremental);
+  }
+
+  public JdbcSource withIncremental(Incremental inc) {
+    return new JdbcSource(
+        url,
+        table,
+        query,
+        userSecretRef,
+        passwordSecretRef,
+        partitionColumn,
+        partitions,
+        fetchSize,
+        inc);
+  }
+
   /** Incremental reads by a monotonically growing column. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Incremental(

@@ -30,6 +30,19 @@ public record KafkaSource(
                 + " authentication.")
         SecretKeyRef saslJaasSecretRef) {
 
+  /** Reads {@code topics} from {@code bootstrapServers}, every option at its default. */
+  public static KafkaSource of(String bootstrapServers, List<String> topics) {
+    return new KafkaSource(bootstrapServers, topics, null, null, null);
+  }
+
+  public KafkaSource withStartingOffsets(StartingOffsets offsets) {
+    return new KafkaSource(bootstrapServers, topics, consumerGroup, offsets, saslJaasSecretRef);
+  }
+
+  public KafkaSource withSaslJaasSecretRef(SecretKeyRef ref) {
+    return new KafkaSource(bootstrapServers, topics, consumerGroup, startingOffsets, ref);
+  }
+
   /** The same source in consumer group {@code group}. */
   public KafkaSource withConsumerGroup(String group) {
     return new KafkaSource(bootstrapServers, topics, group, startingOffsets, saslJaasSecretRef);

@@ -56,7 +56,28 @@ public record MaskTransform(
                   + " addresses (-> a.b.c.0/24).")
           Generalize generalize,
       @Min(0) @JsonPropertyDescription("Bucket width for generalize bucket, e.g. 10 -> 30-39.")
-          Double bucketSize) {}
+          Double bucketSize) {
+
+    /** Mask {@code field} by {@code method}, with no method options set. */
+    public static Field of(String field, Method method) {
+      return new Field(field, method, null, null, null);
+    }
+
+    /** The same field, keeping the last {@code keep} characters (method keepLast). */
+    public Field withKeep(int keep) {
+      return new Field(field, method, keep, generalize, bucketSize);
+    }
+
+    /** The same field, generalized to {@code level} (method generalize). */
+    public Field withGeneralize(Generalize level) {
+      return new Field(field, method, keep, level, bucketSize);
+    }
+
+    /** The same field, with bucket width {@code size} (generalize bucket). */
+    public Field withBucketSize(double size) {
+      return new Field(field, method, keep, generalize, size);
+    }
+  }
 
   /** Masking method. */
   public enum Method {

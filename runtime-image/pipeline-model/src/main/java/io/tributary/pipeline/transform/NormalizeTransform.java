@@ -31,7 +31,43 @@ public record NormalizeTransform(
       @JsonPropertyDescription("Parse the value as a number (accepts strings like \" 1,234.50 \").")
           Boolean number,
       @JsonPropertyDescription("Multiply the numeric value, e.g. 0.001 for grams -> kilograms.")
-          Double scale) {}
+          Double scale) {
+
+    /**
+     * A rule for {@code field} that changes nothing yet; add what it does with the with-methods.
+     */
+    public static Rule of(String field) {
+      return new Rule(field, null, null, null, null, null, null, null);
+    }
+
+    public Rule withTrim(boolean trim) {
+      return new Rule(field, trim, toCase, unicodeNfc, timestamp, timestampPattern, number, scale);
+    }
+
+    public Rule withCase(Case c) {
+      return new Rule(field, trim, c, unicodeNfc, timestamp, timestampPattern, number, scale);
+    }
+
+    public Rule withUnicodeNfc(boolean nfc) {
+      return new Rule(field, trim, toCase, nfc, timestamp, timestampPattern, number, scale);
+    }
+
+    public Rule withTimestamp(boolean ts) {
+      return new Rule(field, trim, toCase, unicodeNfc, ts, timestampPattern, number, scale);
+    }
+
+    public Rule withTimestampPattern(String pattern) {
+      return new Rule(field, trim, toCase, unicodeNfc, timestamp, pattern, number, scale);
+    }
+
+    public Rule withNumber(boolean num) {
+      return new Rule(field, trim, toCase, unicodeNfc, timestamp, timestampPattern, num, scale);
+    }
+
+    public Rule withScale(double factor) {
+      return new Rule(field, trim, toCase, unicodeNfc, timestamp, timestampPattern, number, factor);
+    }
+  }
 
   /** Target case. */
   public enum Case {

@@ -107,16 +107,11 @@ public final class BatchBenchmark {
     p.secretsDir = secrets.toString();
     p.source =
         SourceSpec.of(
-            new JdbcSource(
-                url,
-                "payments",
-                null,
-                new SecretKeyRef("db", "user"),
-                null,
-                "id",
-                partitions,
-                10_000,
-                null));
+            JdbcSource.table(url, "payments")
+                .withUserSecretRef(new SecretKeyRef("db", "user"))
+                .withPartitionColumn("id")
+                .withPartitions(partitions)
+                .withFetchSize(10_000));
     p.schema =
         new SchemaSpec(
             List.of(
@@ -136,30 +131,17 @@ public final class BatchBenchmark {
             TransformSpec.of(
                 new NormalizeTransform(
                     List.of(
-                        new NormalizeTransform.Rule(
-                            "email",
-                            true,
-                            NormalizeTransform.Case.LOWER,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null),
-                        new NormalizeTransform.Rule(
-                            "country",
-                            true,
-                            NormalizeTransform.Case.UPPER,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null)))),
+                        NormalizeTransform.Rule.of("email")
+                            .withTrim(true)
+                            .withCase(NormalizeTransform.Case.LOWER),
+                        NormalizeTransform.Rule.of("country")
+                            .withTrim(true)
+                            .withCase(NormalizeTransform.Case.UPPER)))),
             TransformSpec.of(
                 new MaskTransform(
                     new SecretKeyRef("mask", "key"),
                     List.of(
-                        new MaskTransform.Field(
-                            "email", MaskTransform.Method.HMAC, null, null, null),
+                        MaskTransform.Field.of("email", MaskTransform.Method.HMAC),
                         new MaskTransform.Field(
                             "phone", MaskTransform.Method.KEEP_LAST, 4, null, null)))));
     p.deadLetter =

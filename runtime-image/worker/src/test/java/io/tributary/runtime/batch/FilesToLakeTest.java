@@ -159,21 +159,13 @@ class FilesToLakeTest {
             TransformSpec.of(
                 new NormalizeTransform(
                     List.of(
-                        new NormalizeTransform.Rule(
-                            "email",
-                            true,
-                            NormalizeTransform.Case.LOWER,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null)))),
+                        NormalizeTransform.Rule.of("email")
+                            .withTrim(true)
+                            .withCase(NormalizeTransform.Case.LOWER)))),
             TransformSpec.of(
                 new MaskTransform(
                     new SecretKeyRef("mask-key", "key"),
-                    List.of(
-                        new MaskTransform.Field(
-                            "email", MaskTransform.Method.HMAC, null, null, null)))));
+                    List.of(MaskTransform.Field.of("email", MaskTransform.Method.HMAC)))));
     Path first = dir.resolve("lake/masked");
     p.sink = lake(first, FileFormat.PARQUET);
     assertThat(p.run(dir).exitCode()).isEqualTo(ExitCodes.OK);
@@ -202,9 +194,7 @@ class FilesToLakeTest {
             TransformSpec.of(
                 new MaskTransform(
                     new SecretKeyRef("mask-key", "key"),
-                    List.of(
-                        new MaskTransform.Field(
-                            "email", MaskTransform.Method.HMAC, null, null, null)))));
+                    List.of(MaskTransform.Field.of("email", MaskTransform.Method.HMAC)))));
     p.sink = lake(dir.resolve("lake/x"), FileFormat.JSONL);
 
     BatchPlans.Outcome o = p.run(dir);

@@ -168,7 +168,7 @@ class HttpSourceTest {
         run(
             "?mode=page",
             "data.items",
-            new Pagination(Pagination.Type.PAGE, null, null, 10, null),
+            Pagination.of(Pagination.Type.PAGE).withPageSize(10),
             "Bearer s3cret");
     assertThat(o.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(requests).hasSize(3);
@@ -180,7 +180,7 @@ class HttpSourceTest {
         run(
             "?mode=offset",
             null,
-            new Pagination(Pagination.Type.OFFSET, null, null, 5, null),
+            Pagination.of(Pagination.Type.OFFSET).withPageSize(5),
             "Bearer s3cret");
     assertThat(o.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(requests).hasSize(5);
@@ -192,7 +192,7 @@ class HttpSourceTest {
         run(
             "?mode=cursor",
             "items",
-            new Pagination(Pagination.Type.CURSOR, null, null, null, "meta.next"),
+            Pagination.of(Pagination.Type.CURSOR).withCursorPath("meta.next"),
             "Bearer s3cret");
     assertThat(o.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(requests).hasSize(3);
@@ -202,11 +202,7 @@ class HttpSourceTest {
   @Test
   void linkHeaders() throws Exception {
     BatchPlans.Outcome o =
-        run(
-            "?mode=link",
-            null,
-            new Pagination(Pagination.Type.LINK, null, null, null, null),
-            "Bearer s3cret");
+        run("?mode=link", null, Pagination.of(Pagination.Type.LINK), "Bearer s3cret");
     assertThat(o.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(requests)
         .containsExactly("/orders?mode=link", "/orders?mode=link&at=10", "/orders?mode=link&at=20");
@@ -220,7 +216,7 @@ class HttpSourceTest {
         run(
             "?mode=page",
             "data.items",
-            new Pagination(Pagination.Type.PAGE, null, null, 10, null),
+            Pagination.of(Pagination.Type.PAGE).withPageSize(10),
             "Bearer s3cret");
 
     assertThat(o.exitCode()).isEqualTo(ExitCodes.OK);
@@ -237,7 +233,7 @@ class HttpSourceTest {
         run(
             "?mode=page",
             "data.items",
-            new Pagination(Pagination.Type.PAGE, null, null, 10, null),
+            Pagination.of(Pagination.Type.PAGE).withPageSize(10),
             "Bearer s3cret");
     assertThat(o.exitCode()).isEqualTo(ExitCodes.RETRYABLE);
     assertThat(o.summary().failure()).isEqualTo(RunSummary.RETRYABLE);

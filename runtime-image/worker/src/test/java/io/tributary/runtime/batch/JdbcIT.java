@@ -237,7 +237,10 @@ class JdbcIT {
         "CREATE TABLE raw (id text, amount text)",
         "INSERT INTO raw VALUES ('1','10'), ('2','x'), ('3','30')",
         "CREATE TABLE typed (id bigint PRIMARY KEY, amount numeric)");
-    JdbcSink sink = new JdbcSink(url, "typed", null, null, 1, new SecretKeyRef("db", "user"), null);
+    JdbcSink sink =
+        JdbcSink.of(url, "typed")
+            .withBatchSize(1)
+            .withUserSecretRef(new SecretKeyRef("db", "user"));
     BatchPlans p = plan(source("raw", null, null, null, null), SinkSpec.of(sink));
     p.deadLetter = new DeadLetterSpec(null, dir.resolve("dlq").toString(), 0.5);
 
@@ -285,15 +288,8 @@ class JdbcIT {
             TransformSpec.of(
                 new NormalizeTransform(
                     List.of(
-                        new NormalizeTransform.Rule(
-                            "customer",
-                            null,
-                            NormalizeTransform.Case.UPPER,
-                            null,
-                            null,
-                            null,
-                            null,
-                            null)))));
+                        NormalizeTransform.Rule.of("customer")
+                            .withCase(NormalizeTransform.Case.UPPER)))));
     p.deadLetter = new DeadLetterSpec(null, dir.resolve("dlq").toString(), 0.01);
 
     BatchPlans.Outcome o = p.run(dir);

@@ -47,17 +47,7 @@ class RunContractTest {
   @Test
   void aSmallSummaryIsKeptWhole() throws Exception {
     RunSummary s =
-        new RunSummary(
-            "r",
-            RunSummary.SUCCEEDED,
-            null,
-            null,
-            3,
-            3,
-            0,
-            1,
-            null,
-            List.of(new RunSummary.StepCount("source", 3, 3, 0)));
+        RunSummary.succeeded("r", 3, 3, 0, 1, List.of(new RunSummary.StepCount("source", 3, 3, 0)));
     assertThat(PlanJson.readSummary(TerminationMessage.render(s))).isEqualTo(s);
   }
 

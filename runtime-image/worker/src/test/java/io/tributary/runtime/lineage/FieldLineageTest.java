@@ -19,8 +19,7 @@ class FieldLineageTest {
           null);
 
   static TransformSpec mask(String field, MaskTransform.Method m) {
-    return TransformSpec.of(
-        new MaskTransform(null, List.of(new MaskTransform.Field(field, m, null, null, null))));
+    return TransformSpec.of(new MaskTransform(null, List.of(MaskTransform.Field.of(field, m))));
   }
 
   @Test

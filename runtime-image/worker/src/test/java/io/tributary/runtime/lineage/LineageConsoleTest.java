@@ -34,7 +34,7 @@ class LineageConsoleTest {
               .pipeline("ns", "s", "u")
               .source(SourceSpec.of(new FilesSource("/in/*.jsonl", FileFormat.JSONL, null)))
               .sink(SinkSpec.of(new LakeSink("/lake/out", FileFormat.JSONL, null)))
-              .lineage(new WorkerPlan.LineageConfig("console", null, null, null, null))
+              .lineage(WorkerPlan.LineageConfig.console())
               .build();
       try (LineageEmitter lineage = LineageEmitter.create(plan, null)) {
         lineage.start();

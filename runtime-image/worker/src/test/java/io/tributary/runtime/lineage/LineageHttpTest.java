@@ -64,37 +64,16 @@ class LineageHttpTest {
             new MaskTransform(
                 new SecretKeyRef("k", "k"),
                 List.of(
-                    new MaskTransform.Field("email", MaskTransform.Method.HMAC, null, null, null),
-                    new MaskTransform.Field(
-                        "phone", MaskTransform.Method.DROP, null, null, null))));
+                    MaskTransform.Field.of("email", MaskTransform.Method.HMAC),
+                    MaskTransform.Field.of("phone", MaskTransform.Method.DROP))));
     plan =
         WorkerPlan.builder(WorkerPlan.Kind.DATA_PIPELINE)
             .pipeline("team-a", "customers", "u")
             .run(new WorkerPlan.Run("run-9", 1, null))
             .source(
-                new SourceSpec(
-                    new JdbcSource(
-                        "jdbc:postgresql://crm-db:5432/crm",
-                        "customers",
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null),
-                    null,
-                    null,
-                    null,
-                    null))
+                SourceSpec.of(JdbcSource.table("jdbc:postgresql://crm-db:5432/crm", "customers")))
             .transforms(List.of(mask))
-            .sink(
-                new SinkSpec(
-                    new LakeSink("/lake/curated/customers", FileFormat.PARQUET, null),
-                    null,
-                    null,
-                    null,
-                    null))
+            .sink(SinkSpec.of(new LakeSink("/lake/curated/customers", FileFormat.PARQUET, null)))
             .schema(schema)
             .lineage(new WorkerPlan.LineageConfig("http", url, null, null, "prod"))
             .build();
@@ -109,8 +88,7 @@ class LineageHttpTest {
   void startAndCompleteCarryDatasetsSchemasAndMaskedColumnLineage() {
     try (LineageEmitter lineage = LineageEmitter.create(plan, "run-9")) {
       lineage.start();
-      lineage.complete(
-          new RunSummary("run-9", RunSummary.SUCCEEDED, null, null, 10, 9, 1, 5, null, List.of()));
+      lineage.complete(RunSummary.succeeded("run-9", 10, 9, 1, 5, List.of()));
     }
 
     assertThat(events)

@@ -26,7 +26,7 @@ class LakeWriterTest {
   }
 
   private static RunSummary summary() {
-    return new RunSummary("r1", RunSummary.SUCCEEDED, null, null, 3, 3, 0, 1, null, List.of());
+    return RunSummary.succeeded("r1", 3, 3, 0, 1, List.of());
   }
 
   @Test
