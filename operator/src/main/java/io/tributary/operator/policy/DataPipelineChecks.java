@@ -26,15 +26,7 @@ public final class DataPipelineChecks {
       ComputePoolSpec pool,
       Optional<String> region,
       Map<String, List<String>> edges) {
-    Optional<PipelineChecks.Problem> shared =
-        PipelineChecks.check(
-            spec.source(),
-            spec.transforms(),
-            spec.sink(),
-            spec.schema(),
-            spec.compute(),
-            pool,
-            region);
+    Optional<PipelineChecks.Problem> shared = PipelineChecks.check(spec, pool, region);
     if (shared.isPresent()) return shared;
     Optional<String> runs = RunPolicy.validate(spec);
     if (runs.isPresent())

@@ -2,11 +2,10 @@ package io.tributary.operator.policy;
 
 import io.tributary.operator.api.ComputePoolSpec;
 import io.tributary.operator.api.ComputeSpec;
+import io.tributary.operator.api.PipelineSpec;
 import io.tributary.operator.status.Conditions.Reason;
-import io.tributary.pipeline.SchemaSpec;
 import io.tributary.pipeline.SinkSpec;
 import io.tributary.pipeline.SourceSpec;
-import io.tributary.pipeline.TransformSpec;
 import io.tributary.plan.PlanProblem;
 import java.util.List;
 import java.util.Optional;
@@ -28,11 +27,16 @@ public final class PipelineChecks {
    */
   public record Problem(Reason reason, String message) {}
 
+  /** {@link #check(SourceSpec, SinkSpec, ComputeSpec, ComputePoolSpec, Optional)} of a spec. */
+  public static Optional<Problem> check(
+      PipelineSpec spec, ComputePoolSpec pool, Optional<String> region) {
+    return check(spec.source(), spec.sink(), spec.compute(), pool, region);
+  }
+
+  /** The pool exists and fits, and the data stays in {@code region}. */
   public static Optional<Problem> check(
       SourceSpec source,
-      List<TransformSpec> transforms,
       SinkSpec sink,
-      SchemaSpec schema,
       ComputeSpec compute,
       ComputePoolSpec pool,
       Optional<String> region) {

@@ -135,15 +135,7 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
         WorkerPods.of(WorkerPods.byName(context.getSecondaryResources(Pod.class)));
     PlanCompiler.Result plan = PlanRenderer.stream(job, config);
     Optional<PipelineChecks.Problem> problem =
-        PipelineChecks.check(
-                spec.source(),
-                spec.transforms(),
-                spec.sink(),
-                spec.schema(),
-                spec.compute(),
-                pool,
-                region)
-            .or(() -> PipelineChecks.plan(plan.problems()));
+        PipelineChecks.check(spec, pool, region).or(() -> PipelineChecks.plan(plan.problems()));
     if (problem.isPresent()) {
       Optional<PipelineChecks.Problem> residency = residencyViolation(problem.get(), spec, region);
       if (residency.isPresent()) return stop(job, context, deployment, residency.get());

@@ -152,21 +152,14 @@ class PolicyTest {
   @Test
   void checksReportTheFirstProblemWithItsReason() {
     var problem =
-        PipelineChecks.check(
-            SOURCE_UAE, List.of(), SINK_EU, null, null, null, Optional.of("me-central-1"));
+        PipelineChecks.check(SOURCE_UAE, SINK_EU, null, null, Optional.of("me-central-1"));
     assertThat(problem)
         .get()
         .extracting(PipelineChecks.Problem::reason)
         .isEqualTo(Reason.ResidencyViolation);
     var unknown =
         PipelineChecks.check(
-            SOURCE_UAE,
-            List.of(),
-            SINK_EU,
-            null,
-            ComputeSpec.inPool("nope"),
-            null,
-            Optional.empty());
+            SOURCE_UAE, SINK_EU, ComputeSpec.inPool("nope"), null, Optional.empty());
     assertThat(unknown)
         .get()
         .extracting(PipelineChecks.Problem::reason)
