@@ -262,8 +262,7 @@ class StreamJobStatusE2E {
     assertThat(Topics.readCommitted(out, 1, Duration.ofSeconds(30))).hasSize(1);
     assertThat(events("strict")).contains("Halted");
 
-    Kubectl.run(
-            "annotate", "streamjob", "strict", "-n", NS, "tributary.io/skip-record=" + position)
+    Kubectl.run("annotate", "streamjob", "strict", "-n", NS, "tributary.io/skip-record=" + position)
         .ok();
     await()
         .atMost(Duration.ofMinutes(4))
