@@ -410,6 +410,7 @@ final class StreamLoop implements Runnable {
     int entries = 0;
     for (TransformChain c : chains.values()) {
       entries += c.stateEntries();
+      metrics.stateEvicted(c.drainEvictions());
     }
     stateEntries = entries;
   }
