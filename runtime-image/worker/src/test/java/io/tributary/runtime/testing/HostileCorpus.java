@@ -27,8 +27,9 @@ import java.util.Map;
  * number), so huge records stay small in the repository; {@code expect}: {@code outcome} (output,
  * deadLetter or filtered), for dead letters the {@code step} and a fragment of the {@code reason},
  * for outputs {@code fields} the output must hold and {@code lengths} of its string fields; {@code
- * only}: the engine a case applies to, when it is about one engine's transport (a Kafka tombstone,
- * the Kafka record size limit).
+ * expectBatch}: the batch engine's outcome where its transport reads the bytes otherwise (a blank
+ * JSON Lines line holds no record); {@code only}: the engine a case applies to, when it is about
+ * one engine's transport (a Kafka tombstone, the Kafka record size limit).
  */
 public final class HostileCorpus {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -95,16 +96,22 @@ public final class HostileCorpus {
     Files.writeString(secretsDir.resolve("mask-key/key"), "corpus-key");
   }
 
+  /** The cases that apply to {@code engine} ("stream" or "batch"), with its own expectations. */
   public static List<Case> cases(String engine) {
-    return load().stream().filter(c -> c.appliesTo(engine)).toList();
+    return load(engine).stream().filter(c -> c.appliesTo(engine)).toList();
   }
 
+  /** Every case, with the stream engine's (the transport-neutral) expectations. */
   public static List<Case> load() {
+    return load("stream");
+  }
+
+  private static List<Case> load(String engine) {
     List<Case> out = new ArrayList<>();
     try (InputStream in = HostileCorpus.class.getResourceAsStream("/hostile/records.jsonl");
         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       for (String line = r.readLine(); line != null; line = r.readLine()) {
-        if (!line.isBlank()) out.add(parse(JSON.readTree(line)));
+        if (!line.isBlank()) out.add(parse(JSON.readTree(line), engine));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -112,7 +119,7 @@ public final class HostileCorpus {
     return out;
   }
 
-  private static Case parse(JsonNode c) {
+  private static Case parse(JsonNode c, String engine) {
     byte[] value;
     if (c.has("base64")) {
       value = Base64.getDecoder().decode(c.get("base64").asText());
@@ -121,7 +128,8 @@ public final class HostileCorpus {
     } else {
       value = expand(c.get("value").asText(), c.get("expand")).getBytes(StandardCharsets.UTF_8);
     }
-    JsonNode expect = c.get("expect");
+    JsonNode expect =
+        "batch".equals(engine) && c.has("expectBatch") ? c.get("expectBatch") : c.get("expect");
     Outcome outcome =
         switch (expect.get("outcome").asText()) {
           case "output" -> Outcome.OUTPUT;
