@@ -8,50 +8,49 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tributary.pipeline.plan.ExitCodes;
 import io.tributary.pipeline.plan.PlanJson;
 import io.tributary.pipeline.plan.RunSummary;
+import io.tributary.runtime.testing.BrokerExtension;
+import io.tributary.runtime.testing.CorpusAssertions;
+import io.tributary.runtime.testing.CorpusAssertions.Seen;
+import io.tributary.runtime.testing.HostileCorpus;
 import io.tributary.runtime.testing.KafkaBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.header.Header;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Records that must neither crash nor stall a stream worker, against a real broker: a record that
  * validate with onInvalid fail refuses halts the worker at that record (what came before is
  * committed) and the skip-record position resumes it; records too large for their topics become
- * dead letters, and a record too large even for that is named by its position.
+ * dead letters, and a record too large even for that is named by its position; the hostile corpus
+ * (HostileCorpus) comes out, becomes a dead letter with its step and reason, or is filtered, and
+ * the worker commits past all of it.
  */
 class BadInputIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static KafkaBroker kafka;
+  @RegisterExtension static final BrokerExtension KAFKA = new BrokerExtension();
 
   @TempDir Path dir;
-
-  @BeforeAll
-  static void startBroker() throws Exception {
-    kafka = KafkaBroker.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    kafka.close();
-  }
 
   private static final String STRICT = "[{\"validate\":{\"onInvalid\":\"fail\"}}]";
   private static final String SCHEMA =
@@ -61,7 +60,7 @@ class BadInputIT {
   @Test
   void aRecordThatMustNotPassHaltsTheWorkerAfterCommittingWhatCameBeforeAndSkippingItResumes()
       throws Exception {
-    kafka.createTopic("orders", 1);
+    KAFKA.broker().createTopic("orders", 1);
     produce(
         "orders",
         List.of(
@@ -71,7 +70,13 @@ class BadInputIT {
             "{\"id\":4,\"amount\":40}"));
     String plan =
         Plans.plan(
-            "orders", kafka.bootstrapServers(), "orders", "orders-out", STRICT, SCHEMA, null);
+            "orders",
+            KAFKA.broker().bootstrapServers(),
+            "orders",
+            "orders-out",
+            STRICT,
+            SCHEMA,
+            null);
     Path planFile = Files.writeString(dir.resolve("plan.json"), plan);
     Path summaryFile = dir.resolve("termination-log");
     Process worker =
@@ -89,7 +94,7 @@ class BadInputIT {
     // Everything before the halted record is out and committed; the record and what follows wait.
     assertThat(ids("orders-out")).containsExactly(1L, 2L);
     assertThat(committed("tributary-it-orders", new TopicPartition("orders", 0))).isEqualTo(2L);
-    assertThat(kafka.readAll("orders.dlq")).isEmpty();
+    assertThat(KAFKA.broker().readAll("orders.dlq")).isEmpty();
 
     // Resume, sending exactly that record to the dead letters (as the operator renders the
     // tributary.io/skip-record annotation into the plan).
@@ -101,7 +106,7 @@ class BadInputIT {
     try {
       await().atMost(Duration.ofSeconds(90)).until(() -> ids("orders-out").size() == 3);
       assertThat(ids("orders-out")).containsExactly(1L, 2L, 4L);
-      List<ConsumerRecord<byte[], byte[]>> dlq = kafka.readAllBytes("orders.dlq");
+      List<ConsumerRecord<byte[], byte[]>> dlq = KAFKA.broker().readAllBytes("orders.dlq");
       assertThat(dlq).hasSize(1);
       Map<String, String> h = headers(dlq.get(0));
       assertThat(h.get("tributary.reason")).contains("amount").contains("skip-record");
@@ -116,8 +121,8 @@ class BadInputIT {
 
   @Test
   void recordsTooLargeForTheirTopicsBecomeDeadLettersAndThePartitionGoesOn() throws Exception {
-    kafka.createTopic("big", 1);
-    try (var admin = kafka.admin()) {
+    KAFKA.broker().createTopic("big", 1);
+    try (var admin = KAFKA.broker().admin()) {
       admin
           .createTopics(
               List.of(
@@ -132,7 +137,8 @@ class BadInputIT {
     String transforms =
         "[{\"derive\":{\"fields\":[{\"name\":\"twice\",\"expression\":\"text + text\"}]}}]";
     String plan =
-        Plans.plan("big", kafka.bootstrapServers(), "big", "big-out", transforms, null, null);
+        Plans.plan(
+            "big", KAFKA.broker().bootstrapServers(), "big", "big-out", transforms, null, null);
     String fits = "{\"id\":1,\"text\":\"" + "a".repeat(100) + "\"}";
     String outputTooLarge = "{\"id\":2,\"text\":\"" + "b".repeat(2000) + "\"}";
     String inputTooLarge = "{\"id\":3,\"text\":\"" + "c".repeat(2800) + "\"}";
@@ -141,8 +147,10 @@ class BadInputIT {
     try (InProcessWorker w = InProcessWorker.start(plan, dir, "big-1")) {
       await().atMost(Duration.ofSeconds(60)).until(() -> ids("big-out").size() == 2);
       assertThat(ids("big-out")).containsExactly(1L, 4L);
-      await().atMost(Duration.ofSeconds(30)).until(() -> kafka.readAllBytes("big.dlq").size() == 2);
-      List<ConsumerRecord<byte[], byte[]>> dlq = kafka.readAllBytes("big.dlq");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> KAFKA.broker().readAllBytes("big.dlq").size() == 2);
+      List<ConsumerRecord<byte[], byte[]>> dlq = KAFKA.broker().readAllBytes("big.dlq");
       Map<String, String> second = headers(dlq.get(0));
       assertThat(second).containsEntry("tributary.step", "sink");
       assertThat(second.get("tributary.reason")).contains("over the 3000 bytes");
@@ -158,8 +166,72 @@ class BadInputIT {
     }
   }
 
+  @Test
+  void everyHostileRecordIsDeliveredDeadLetteredOrFilteredAndNothingStops() throws Exception {
+    HostileCorpus.writeSecret(dir);
+    List<HostileCorpus.Case> cases = HostileCorpus.cases("stream");
+    assertThat(cases).hasSizeGreaterThanOrEqualTo(50);
+    KAFKA.broker().createTopic("hostile", 1);
+    produceCases(cases);
+    String plan =
+        Plans.plan(
+            "hostile",
+            KAFKA.broker().bootstrapServers(),
+            "hostile",
+            "hostile-out",
+            HostileCorpus.TRANSFORMS,
+            HostileCorpus.SCHEMA,
+            "\"secretsDir\":\"" + dir + "\"");
+    try (InProcessWorker w = InProcessWorker.start(plan, dir, "hostile-1")) {
+      // Everything read and committed: the worker got past every record.
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .untilAsserted(
+              () ->
+                  assertThat(committed("tributary-it-hostile", new TopicPartition("hostile", 0)))
+                      .as("offsets committed past the corpus")
+                      .isEqualTo(cases.size()));
+      Map<String, Seen> seen = new HashMap<>();
+      for (ConsumerRecord<byte[], byte[]> r : KAFKA.broker().readAllBytes("hostile-out")) {
+        seen.put(key(r), Seen.output(JSON.readTree(r.value())));
+      }
+      for (ConsumerRecord<byte[], byte[]> r : KAFKA.broker().readAllBytes("hostile.dlq")) {
+        Map<String, String> h = headers(r);
+        String previous = key(r);
+        assertThat(seen).as("one outcome per record: %s", previous).doesNotContainKey(previous);
+        seen.put(previous, Seen.deadLetter(h.get("tributary.step"), h.get("tributary.reason")));
+      }
+      List<String> mismatches = new ArrayList<>();
+      for (HostileCorpus.Case c : cases) {
+        mismatches.addAll(
+            CorpusAssertions.mismatches(c, seen.getOrDefault(c.name(), Seen.filtered())));
+      }
+      assertThat(mismatches).isEmpty();
+      assertThat(w.exit).isNotDone();
+      w.close();
+      assertThat(w.exit.get(30, TimeUnit.SECONDS)).isEqualTo(ExitCodes.OK);
+    }
+  }
+
+  private static void produceCases(List<HostileCorpus.Case> cases) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.broker().bootstrapServers());
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024);
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+      for (HostileCorpus.Case c : cases) {
+        producer.send(new ProducerRecord<>("hostile", c.name(), c.value()));
+      }
+      producer.flush();
+    }
+  }
+
+  private static String key(ConsumerRecord<byte[], byte[]> r) {
+    return new String(r.key(), StandardCharsets.UTF_8);
+  }
+
   private static void produce(String topic, List<String> values) {
-    try (KafkaProducer<String, String> p = kafka.producer()) {
+    try (KafkaProducer<String, String> p = KAFKA.broker().producer()) {
       for (int i = 0; i < values.size(); i++) {
         p.send(new ProducerRecord<>(topic, "k" + i, values.get(i)));
       }
@@ -168,7 +240,9 @@ class BadInputIT {
   }
 
   private static List<Long> ids(String topic) {
-    return kafka.readAll(topic).stream().map(r -> read(r.value()).get("id").asLong()).toList();
+    return KAFKA.broker().readAll(topic).stream()
+        .map(r -> read(r.value()).get("id").asLong())
+        .toList();
   }
 
   private static JsonNode read(String json) {
@@ -180,7 +254,7 @@ class BadInputIT {
   }
 
   private static long committed(String group, TopicPartition tp) throws Exception {
-    try (var admin = kafka.admin()) {
+    try (var admin = KAFKA.broker().admin()) {
       Map<TopicPartition, OffsetAndMetadata> offsets =
           admin
               .listConsumerGroupOffsets(group)
@@ -191,10 +265,6 @@ class BadInputIT {
   }
 
   private static Map<String, String> headers(ConsumerRecord<byte[], byte[]> r) {
-    Map<String, String> h = new HashMap<>();
-    for (Header header : r.headers()) {
-      h.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
-    }
-    return h;
+    return KafkaBroker.headers(r.headers());
   }
 }

@@ -7,11 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.runtime.transform.RejectedRecordException;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
 
 class RecordsTest {
@@ -22,11 +20,7 @@ class RecordsTest {
   }
 
   private static Map<String, String> headers(ProducerRecord<byte[], byte[]> r) {
-    Map<String, String> h = new HashMap<>();
-    for (Header header : r.headers()) {
-      h.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
-    }
-    return h;
+    return io.tributary.runtime.testing.KafkaBroker.headers(r.headers());
   }
 
   @Test

@@ -6,12 +6,12 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tributary.pipeline.plan.ExitCodes;
+import io.tributary.runtime.testing.BrokerExtension;
 import io.tributary.runtime.testing.KafkaBroker;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,28 +25,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The stream worker against a real KRaft broker: each transform through topics, DLQ, metrics. */
 class StreamWorkerIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static KafkaBroker kafka;
+  @RegisterExtension static final BrokerExtension KAFKA = new BrokerExtension();
 
   @TempDir Path secrets;
-
-  @BeforeAll
-  static void startBroker() throws Exception {
-    kafka = KafkaBroker.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    kafka.close();
-  }
 
   private static JsonNode json(String s) {
     try {
@@ -57,7 +45,7 @@ class StreamWorkerIT {
   }
 
   private static void produceAll(String topic, List<String> values) throws Exception {
-    try (KafkaProducer<String, String> p = kafka.producer()) {
+    try (KafkaProducer<String, String> p = KAFKA.broker().producer()) {
       for (int i = 0; i < values.size(); i++) {
         p.send(new ProducerRecord<>(topic, "k" + i, values.get(i)));
       }
@@ -72,7 +60,7 @@ class StreamWorkerIT {
         .until(
             () -> {
               out.clear();
-              kafka.readAll(topic).forEach(r -> out.add(json(r.value())));
+              KAFKA.broker().readAll(topic).forEach(r -> out.add(json(r.value())));
               return out.size() >= n;
             });
     return out;
@@ -83,7 +71,7 @@ class StreamWorkerIT {
       throws Exception {
     Files.createDirectories(secrets.resolve("mask-key"));
     Files.writeString(secrets.resolve("mask-key/key"), "k3y\n");
-    kafka.createTopic("payments", 3);
+    KAFKA.broker().createTopic("payments", 3);
     String transforms =
         "[{\"validate\":{}},"
             + "{\"normalize\":{\"rules\":[{\"field\":\"country\",\"trim\":true,\"toCase\":\"upper\"}]}},"
@@ -99,7 +87,7 @@ class StreamWorkerIT {
     String plan =
         Plans.plan(
             "payments",
-            kafka.bootstrapServers(),
+            KAFKA.broker().bootstrapServers(),
             "payments",
             "payments-out",
             transforms,
@@ -125,7 +113,7 @@ class StreamWorkerIT {
       assertThat(one.get("card").asText()).isEqualTo("************1111");
 
       List<ConsumerRecord<byte[], byte[]>> dlq = new ArrayList<>();
-      try (KafkaConsumer<byte[], byte[]> c = kafka.rawConsumer()) {
+      try (KafkaConsumer<byte[], byte[]> c = KAFKA.broker().rawConsumer()) {
         c.subscribe(List.of("payments.dlq"));
         await()
             .atMost(Duration.ofSeconds(30))
@@ -137,10 +125,7 @@ class StreamWorkerIT {
       }
       Map<String, Map<String, String>> byStep = new HashMap<>();
       for (ConsumerRecord<byte[], byte[]> r : dlq) {
-        Map<String, String> h = new HashMap<>();
-        for (Header header : r.headers()) {
-          h.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
-        }
+        Map<String, String> h = KafkaBroker.headers(r.headers());
         byStep.put(h.get("tributary.step"), h);
       }
       assertThat(byStep).containsOnlyKeys("validate-0", "source");
@@ -178,11 +163,11 @@ class StreamWorkerIT {
 
   @Test
   void dedupeStateIsRestoredAfterARestart() throws Exception {
-    kafka.createTopic("events", 2);
+    KAFKA.broker().createTopic("events", 2);
     String plan =
         Plans.plan(
             "events",
-            kafka.bootstrapServers(),
+            KAFKA.broker().bootstrapServers(),
             "events",
             "events-out",
             "[{\"dedupe\":{\"keyFields\":[\"event_id\"],\"window\":\"1h\"}}]",
@@ -211,7 +196,7 @@ class StreamWorkerIT {
       w.close();
       w.exit.get(30, TimeUnit.SECONDS);
       out = new ArrayList<>();
-      for (var r : kafka.readAll("events-out")) {
+      for (var r : KAFKA.broker().readAll("events-out")) {
         out.add(json(r.value()));
       }
       assertThat(out).hasSize(25);
@@ -221,11 +206,11 @@ class StreamWorkerIT {
 
   @Test
   void aggregateEmitsTumblingWindowsByKey() throws Exception {
-    kafka.createTopic("txns", 1);
+    KAFKA.broker().createTopic("txns", 1);
     String plan =
         Plans.plan(
             "txns",
-            kafka.bootstrapServers(),
+            KAFKA.broker().bootstrapServers(),
             "txns",
             "txns-out",
             "[{\"aggregate\":{\"keyFields\":[\"card\"],\"window\":\"2s\",\"timestampField\":\"at\","
@@ -257,9 +242,9 @@ class StreamWorkerIT {
   @Test
   void consentKeepsOnlySubjectsWhoConsentedReadFromACompactedTopicAndMapProjects()
       throws Exception {
-    kafka.createCompactedTopic("consent", 1);
-    kafka.createTopic("visits", 2);
-    try (KafkaProducer<String, String> p = kafka.producer()) {
+    KAFKA.broker().createCompactedTopic("consent", 1);
+    KAFKA.broker().createTopic("visits", 2);
+    try (KafkaProducer<String, String> p = KAFKA.broker().producer()) {
       p.send(new ProducerRecord<>("consent", "c1", "{\"purposes\":[\"marketing\",\"fraud\"]}"));
       p.send(new ProducerRecord<>("consent", "c2", "{\"purposes\":[\"fraud\"]}"));
       p.send(new ProducerRecord<>("consent", "c3", "{\"purposes\":[\"marketing\"]}"));
@@ -269,7 +254,7 @@ class StreamWorkerIT {
     String plan =
         Plans.plan(
             "visits",
-            kafka.bootstrapServers(),
+            KAFKA.broker().bootstrapServers(),
             "visits",
             "visits-out",
             "[{\"consent\":{\"purpose\":\"marketing\",\"subjectField\":\"customer\",\"topic\":\"consent\"}},"
@@ -290,7 +275,7 @@ class StreamWorkerIT {
       List<JsonNode> out = awaitOutput("visits-out", 2);
       w.close();
       w.exit.get(30, TimeUnit.SECONDS);
-      assertThat(kafka.readAll("visits-out"))
+      assertThat(KAFKA.broker().readAll("visits-out"))
           .extracting(r -> json(r.value()).get("page").asInt())
           .containsExactlyInAnyOrder(1, 5);
       // ... and the map step projected them onto its two fields.

@@ -238,4 +238,18 @@ public final class KafkaBroker implements AutoCloseable {
       // a leftover temp directory is harmless
     }
   }
+
+  /** A record's headers as text, the last value of a key winning. */
+  public static java.util.Map<String, String> headers(
+      org.apache.kafka.common.header.Headers headers) {
+    java.util.Map<String, String> h = new java.util.HashMap<>();
+    for (org.apache.kafka.common.header.Header header : headers) {
+      h.put(
+          header.key(),
+          header.value() == null
+              ? null
+              : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return h;
+  }
 }
