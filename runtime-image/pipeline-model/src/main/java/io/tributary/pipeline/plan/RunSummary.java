@@ -81,6 +81,15 @@ public record RunSummary(
 
   /** The same summary with the incremental source's new high watermark. */
   public RunSummary withWatermark(String mark) {
+    return with(mark, halt);
+  }
+
+  /** The same summary, saying where the worker halted. */
+  public RunSummary withHalt(Halt h) {
+    return with(watermark, h);
+  }
+
+  private RunSummary with(String mark, Halt h) {
     return new RunSummary(
         runId,
         outcome,
@@ -91,22 +100,6 @@ public record RunSummary(
         recordsRejected,
         durationMillis,
         mark,
-        steps,
-        halt);
-  }
-
-  /** The same summary, saying where the worker halted. */
-  public RunSummary withHalt(Halt h) {
-    return new RunSummary(
-        runId,
-        outcome,
-        failure,
-        message,
-        recordsRead,
-        recordsWritten,
-        recordsRejected,
-        durationMillis,
-        watermark,
         steps,
         h);
   }
