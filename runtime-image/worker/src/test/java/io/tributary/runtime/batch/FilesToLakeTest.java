@@ -21,6 +21,7 @@ import io.tributary.pipeline.transform.AggregateTransform;
 import io.tributary.pipeline.transform.MaskTransform;
 import io.tributary.pipeline.transform.NormalizeTransform;
 import io.tributary.pipeline.transform.ValidateTransform;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -243,5 +244,52 @@ class FilesToLakeTest {
     assertThat(rows).hasSize(6); // 3 customers x 2 days
     assertThat(rows.stream().mapToLong(r -> r.get("n").asLong()).sum()).isEqualTo(60);
     assertThat(rows.stream().mapToDouble(r -> r.get("total").asDouble()).sum()).isEqualTo(1770.0);
+  }
+
+  private BatchPlans csvPlan(Path csv) {
+    BatchPlans p = new BatchPlans();
+    p.source =
+        SourceSpec.of(
+            new FilesSource(csv.toString(), FileFormat.CSV, new FilesSource.Csv(true, ",", "\"")));
+    p.deadLetter = new DeadLetterSpec(null, dir.resolve("dlq").toString(), 0.5);
+    p.sink = lake(dir.resolve("lake/csv"), FileFormat.JSONL);
+    return p;
+  }
+
+  @Test
+  void anInvalidUtf8ByteInCsvFailsPermanentlyNamingFileAndLine() throws Exception {
+    Path csv = dir.resolve("in/orders.csv");
+    Files.createDirectories(csv.getParent());
+    Files.write(
+        csv,
+        concat(
+            "id,note\n1,ok\n2,caf".getBytes(StandardCharsets.UTF_8),
+            new byte[] {(byte) 0xE9},
+            "\n3,ok\n".getBytes(StandardCharsets.UTF_8)));
+
+    BatchPlans.Outcome o = csvPlan(csv).run(dir);
+
+    assertThat(o.exitCode()).isEqualTo(ExitCodes.PERMANENT);
+    assertThat(o.summary().failure()).isEqualTo(RunSummary.PERMANENT);
+    assertThat(o.summary().message()).contains("orders.csv").contains("line 3").contains("UTF-8");
+    assertThat(BatchPlans.dataFiles(dir.resolve("lake/csv"))).isEmpty();
+  }
+
+  @Test
+  void aMalformedCsvQuoteFailsPermanentlyNamingFileAndLine() throws Exception {
+    Path csv = dir.resolve("in/orders.csv");
+    Files.createDirectories(csv.getParent());
+    Files.writeString(csv, "id,note\n1,ok\n2,\"say \"hi\" x\n3,ok\n");
+
+    BatchPlans.Outcome o = csvPlan(csv).run(dir);
+
+    assertThat(o.exitCode()).isEqualTo(ExitCodes.PERMANENT);
+    assertThat(o.summary().message()).contains("orders.csv").contains("line 3").contains("CSV");
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (byte[] p : parts) out.writeBytes(p);
+    return out.toByteArray();
   }
 }

@@ -8,7 +8,9 @@ import io.tributary.pipeline.plan.RunSummary;
 import io.tributary.runtime.PlanException;
 import io.tributary.runtime.TerminationMessage;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -63,6 +65,8 @@ class RunContractTest {
         .isEqualTo(ExitCodes.RETRYABLE);
     assertThat(Failures.exitCode(new RuntimeException(new ConnectException("refused"))))
         .isEqualTo(ExitCodes.RETRYABLE);
+    assertThat(Failures.exitCode(new UncheckedIOException(new MalformedInputException(1))))
+        .isEqualTo(ExitCodes.PERMANENT);
     assertThat(Failures.exitCode(PlanException.at("sink.lake", "bad")))
         .isEqualTo(ExitCodes.INVALID_PLAN);
     assertThat(Failures.exitCode(new NullPointerException())).isEqualTo(ExitCodes.PERMANENT);

@@ -11,15 +11,18 @@ import io.tributary.runtime.batch.RunFailure;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -132,10 +135,10 @@ public final class FilesReader implements RecordSource {
     if (header) {
       format.setHeader().setSkipHeaderRecord(true);
     }
-    try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8);
-        CSVParser parser = CSVParser.builder().setReader(r).setFormat(format.get()).get()) {
+    try (Reader r = new StrictUtf8Reader(Files.newInputStream(f));
+        CSVParser parser = parse(f, r, format.get())) {
       List<String> names = header ? parser.getHeaderNames() : null;
-      for (CSVRecord row : parser) {
+      for (CSVRecord row : rows(f, parser)) {
         if (header && row.size() != names.size()) {
           out.reject(
               f.getFileName()
@@ -156,6 +159,58 @@ public final class FilesReader implements RecordSource {
         out.accept(o);
       }
     }
+  }
+
+  /**
+   * A CSV file's records. Bad bytes and broken quoting fail the run permanently, naming the file
+   * and line: a quoted field may span lines, so after a broken quote there is no line to resume at,
+   * and retrying reads the same bytes.
+   */
+  private static CSVParser parse(Path f, Reader r, CSVFormat format) {
+    try {
+      return CSVParser.builder().setReader(r).setFormat(format).get();
+    } catch (IOException | UncheckedIOException e) {
+      throw malformed(f, 1, e);
+    }
+  }
+
+  private static Iterable<CSVRecord> rows(Path f, CSVParser parser) {
+    Iterator<CSVRecord> it = parser.iterator();
+    return () ->
+        new Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            try {
+              return it.hasNext();
+            } catch (UncheckedIOException e) {
+              throw malformed(f, Math.max(1, parser.getCurrentLineNumber()), e);
+            }
+          }
+
+          @Override
+          public CSVRecord next() {
+            try {
+              return it.next();
+            } catch (UncheckedIOException e) {
+              throw malformed(f, Math.max(1, parser.getCurrentLineNumber()), e);
+            }
+          }
+        };
+  }
+
+  private static RuntimeException malformed(Path f, long parserLine, Exception e) {
+    Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+    if (cause instanceof StrictUtf8Reader.InvalidUtf8 bad) {
+      return RunFailure.permanent(
+          "source.files: " + f + " line " + bad.line() + ": not valid UTF-8", null);
+    }
+    if (cause instanceof CSVException) {
+      return RunFailure.permanent(
+          "source.files: " + f + " line " + parserLine + ": malformed CSV: " + cause.getMessage(),
+          null);
+    }
+    // A read error of the file system: possibly transient, keep the exception's own class.
+    return e instanceof UncheckedIOException u ? u : new UncheckedIOException((IOException) e);
   }
 
   /** CSV values are text; where spec.schema gives a field a type, parse it (else keep the text). */
