@@ -113,13 +113,13 @@ public final class BatchWorker {
         chain.flush(flow::toSink, flow::rejectedInFlush);
         flow.rethrow();
         sink.flush();
-        checkRejections(counters);
+        checkRejections(counters, dlq);
         RunSummary summary =
             new RunSummary(
                 runId,
                 RunSummary.SUCCEEDED,
                 null,
-                null,
+                dlq.note(),
                 counters.read,
                 sink.written(),
                 counters.rejected(),
@@ -149,15 +149,15 @@ public final class BatchWorker {
     return Durations.parse(plan.progressInterval());
   }
 
-  private void checkRejections(Counters c) {
+  private void checkRejections(Counters c, DeadLetters dlq) {
     double max = plan.deadLetter().maxRejectedRatio();
     long rejected = c.rejected();
     if (c.read > 0 && rejected > max * c.read) {
       throw RunFailure.permanent(
           String.format(
               "%d of %d records rejected (%.2f%%), above deadLetter.maxRejectedRatio %s; nothing"
-                  + " was committed. See the dead-letter records for the reasons",
-              rejected, c.read, 100.0 * rejected / c.read, max),
+                  + " was committed. %s",
+              rejected, c.read, 100.0 * rejected / c.read, max, dlq.note()),
           null);
     }
   }

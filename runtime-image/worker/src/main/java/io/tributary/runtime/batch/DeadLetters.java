@@ -22,11 +22,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Where a batch run's rejected records go, each with the reason and the step that rejected it: a
  * JSON Lines file {@code <deadLetter.path>/<runId>.jsonl} (rewritten by a retry of the run, so it
- * never doubles) or a Kafka topic with headers. Without either, rejects are only counted.
+ * never doubles) or a Kafka topic with headers. Without either, rejects are counted, the first ones
+ * logged with their reasons, and the run summary says they were kept nowhere.
  */
 public final class DeadLetters implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Without a destination, the first rejections are logged with their reasons, then counted. */
+  static final int LOGGED_WITHOUT_DESTINATION = 10;
 
   private final String runId;
   private final Path file;
@@ -35,6 +39,7 @@ public final class DeadLetters implements AutoCloseable {
   private final KafkaProducer<String, String> producer;
   private final String topic;
   private long count;
+  private String first;
   private boolean closed;
   private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
 
@@ -79,10 +84,18 @@ public final class DeadLetters implements AutoCloseable {
   /** Dead-letters one record (or the raw input it came from). */
   public void write(String step, String reason, ObjectNode record, String raw) throws IOException {
     count++;
+    if (count == 1) {
+      first = step + ": " + reason;
+    }
     if (file == null && producer == null) {
-      if (count == 1) {
+      // Reasons name fields and positions, never values, so they may be logged.
+      if (count <= LOGGED_WITHOUT_DESTINATION) {
         LOG.warn(
-            "run {}: rejected records are counted but kept nowhere: set deadLetter.path", runId);
+            "run {}: record rejected by {} and kept nowhere (no deadLetter.path or"
+                + " deadLetter.topic): {}",
+            runId,
+            step,
+            reason);
       }
       return;
     }
@@ -115,6 +128,29 @@ public final class DeadLetters implements AutoCloseable {
 
   public long count() {
     return count;
+  }
+
+  /**
+   * What the run summary says about this run's rejects, or null when there were none: how many,
+   * where they went (or that they were kept nowhere, and how to keep them), and the first reason.
+   */
+  public String note() {
+    if (count == 0) {
+      return null;
+    }
+    String where =
+        producer != null
+            ? "dead-lettered to topic " + topic
+            : file != null
+                ? "dead-lettered to " + file
+                : "NOT kept: no dead-letter destination is configured (set deadLetter.path or"
+                    + " deadLetter.topic to keep them)";
+    return count
+        + (count == 1 ? " record" : " records")
+        + " rejected, "
+        + where
+        + "; first: "
+        + first;
   }
 
   /**

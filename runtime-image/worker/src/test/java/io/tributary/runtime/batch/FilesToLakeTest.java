@@ -16,6 +16,7 @@ import io.tributary.pipeline.SourceSpec;
 import io.tributary.pipeline.TransformSpec;
 import io.tributary.pipeline.plan.ExitCodes;
 import io.tributary.pipeline.plan.RunSummary;
+import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.pipeline.source.FilesSource;
 import io.tributary.pipeline.transform.AggregateTransform;
 import io.tributary.pipeline.transform.MaskTransform;
@@ -129,6 +130,30 @@ class FilesToLakeTest {
         .containsExactlyInAnyOrder("source", "validate-0");
     assertThat(dead).allSatisfy(d -> assertThat(d.get("reason").asText()).isNotBlank());
     assertThat(BatchPlans.lakeRecords(dir.resolve("lake/events"))).hasSize(198);
+    assertThat(o.summary().message())
+        .startsWith("2 records rejected, dead-lettered to " + dir.resolve("dlq/run-1.jsonl"));
+  }
+
+  @Test
+  void rejectsWithoutADeadLetterDestinationAreCountedAndTheSummarySaysTheyWereNotKept()
+      throws Exception {
+    Path in = jsonl(198, "{not json", "{\"id\":\"x\",\"email\":\"a@b\"}");
+    WorkerPlan built = poisonedPlan(in, 0.05).build();
+    WorkerPlan plan =
+        built.toBuilder().deadLetter(new WorkerPlan.DeadLetters(null, null, null, 0.05)).build();
+
+    BatchPlans.Outcome o = BatchPlans.run(plan, dir);
+
+    assertThat(o.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(o.summary().recordsRejected()).isEqualTo(2);
+    assertThat(o.summary().steps())
+        .contains(new RunSummary.StepCount("source", 200, 199, 1))
+        .contains(new RunSummary.StepCount("validate-0", 199, 198, 1));
+    assertThat(o.summary().message())
+        .startsWith("2 records rejected, NOT kept: no dead-letter destination is configured")
+        .contains("deadLetter.path")
+        .contains("first: source: events.jsonl line 199");
+    assertThat(dir.resolve("dlq")).doesNotExist();
   }
 
   @Test
