@@ -25,6 +25,7 @@ import io.tributary.pipeline.transform.ValidateTransform;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -269,6 +270,41 @@ class FilesToLakeTest {
     assertThat(rows).hasSize(6); // 3 customers x 2 days
     assertThat(rows.stream().mapToLong(r -> r.get("n").asLong()).sum()).isEqualTo(60);
     assertThat(rows.stream().mapToDouble(r -> r.get("total").asDouble()).sum()).isEqualTo(1770.0);
+  }
+
+  @Test
+  void aggregationWindowsLaterThanTheYear9999AreEmittedWhenTheInputEnds() throws Exception {
+    Path in = dir.resolve("in/tx.jsonl");
+    Files.createDirectories(in.getParent());
+    long year10000 = Instant.parse("+10000-01-01T00:00:00Z").toEpochMilli();
+    Files.writeString(
+        in,
+        "{\"customer\":\"c1\",\"amount\":1,\"ts\":\"2026-11-24T10:00:00Z\"}\n"
+            + "{\"customer\":\"c1\",\"amount\":2,\"ts\":"
+            + year10000
+            + "}\n");
+    BatchPlans p = new BatchPlans();
+    p.source = files(in, FileFormat.JSONL);
+    p.transforms =
+        List.of(
+            TransformSpec.of(
+                new AggregateTransform(
+                    List.of("customer"),
+                    "1d",
+                    "ts",
+                    List.of(
+                        new AggregateTransform.Aggregation(
+                            AggregateTransform.Function.SUM, "amount", "total")))));
+    Path out = dir.resolve("lake/daily");
+    p.sink = lake(out, FileFormat.JSONL);
+
+    BatchPlans.Outcome o = p.run(dir);
+
+    assertThat(o.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(o.summary().recordsWritten()).isEqualTo(2);
+    assertThat(BatchPlans.lakeRecords(out))
+        .extracting(r -> r.get("window_start").asText() + "=" + r.get("total").asDouble())
+        .containsExactlyInAnyOrder("2026-11-24T00:00:00Z=1.0", "+10000-01-01T00:00:00Z=2.0");
   }
 
   private BatchPlans csvPlan(Path csv) {
