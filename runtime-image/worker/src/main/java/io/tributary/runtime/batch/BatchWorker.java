@@ -55,7 +55,7 @@ public final class BatchWorker {
     Counters counters = new Counters();
     RunSummary summary;
     int code;
-    LineageEmitter lineage = LineageEmitter.create(plan, runId);
+    LineageEmitter lineage = lineageEmitter();
     try {
       summary = execute(counters, started, lineage);
       code = ExitCodes.OK;
@@ -80,9 +80,10 @@ public final class BatchWorker {
               System.currentTimeMillis() - started,
               null,
               counters.steps());
-      lineage.fail(summary);
+      RunSummary failed = summary;
+      lineage(lineage, "FAIL", () -> lineage.fail(failed));
     } finally {
-      lineage.close();
+      lineage(lineage, "close", lineage::close);
     }
     TerminationMessage.write(summary, terminationLog);
     LOG.info("run {} {}: {}", runId, summary.outcome(), TerminationMessage.render(summary));
@@ -103,10 +104,10 @@ public final class BatchWorker {
       Optional<RunSummary> committed = sink.begin();
       if (committed.isPresent()) {
         LOG.info("run {} was already committed by an earlier attempt; reporting it", runId);
-        lineage.complete(committed.get());
+        lineage(lineage, "COMPLETE", () -> lineage.complete(committed.get()));
         return committed.get();
       }
-      lineage.start();
+      lineage(lineage, "START", lineage::start);
       try {
         Flow flow = new Flow(chain, sink, dlq, counters, progressInterval());
         source.read(flow);
@@ -136,12 +137,35 @@ public final class BatchWorker {
           // run reads these records again instead (at-least-once for this one step).
           LOG.warn("run {}: committing the source position failed: {}", runId, e.toString());
         }
-        lineage.complete(summary);
+        lineage(lineage, "COMPLETE", () -> lineage.complete(summary));
         return summary;
       } catch (Throwable e) {
         sink.abort();
         throw e;
       }
+    }
+  }
+
+  /**
+   * Runs one lineage call. Lineage is reporting, never part of the run: whatever it throws (an
+   * event that cannot be built, an Error) is logged, so it can neither fail a committed run nor
+   * keep the run summary from being written.
+   */
+  private void lineage(LineageEmitter lineage, String what, Runnable call) {
+    try {
+      call.run();
+    } catch (Throwable e) {
+      LOG.warn("run {}: lineage {} failed, the run is not affected: {}", runId, what, e.toString());
+    }
+  }
+
+  /** The plan's lineage emitter, or none when its transport cannot even be set up. */
+  private LineageEmitter lineageEmitter() {
+    try {
+      return LineageEmitter.create(plan, runId);
+    } catch (RuntimeException e) {
+      LOG.warn("run {}: lineage is off, its transport cannot be set up: {}", runId, e.toString());
+      return LineageEmitter.create(plan.toBuilder().lineage(null).build(), runId);
     }
   }
 

@@ -89,4 +89,24 @@ class RunContractTest {
     assertThat(o.exitCode()).isEqualTo(ExitCodes.PERMANENT);
     assertThat(o.summary().message()).contains("/nonexistent/in.jsonl");
   }
+
+  @Test
+  void aLineageEventThatCannotBeBuiltNeitherFailsTheRunNorLosesTheSummary() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("contract");
+    BatchPlans p = new BatchPlans();
+    // A URL the HTTP client and lineage's dataset naming both refuse (a space in the path): the
+    // run fails on it, and building the FAIL event throws too.
+    p.source =
+        io.tributary.pipeline.SourceSpec.of(
+            new io.tributary.pipeline.source.HttpSource(
+                "http://127.0.0.1:9/a b", null, null, null, null, 10.0, 0));
+    p.sink = BatchPlans.lake(dir.resolve("lake"), io.tributary.pipeline.FileFormat.JSONL);
+    p.lineage = io.tributary.pipeline.plan.WorkerPlan.LineageConfig.console();
+
+    BatchPlans.Outcome o = p.run(dir);
+
+    assertThat(o.exitCode()).isEqualTo(ExitCodes.PERMANENT);
+    assertThat(o.summary().outcome()).isEqualTo(RunSummary.FAILED);
+    assertThat(o.summary().message()).contains("a b");
+  }
 }
