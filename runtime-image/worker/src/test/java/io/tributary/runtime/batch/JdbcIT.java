@@ -358,4 +358,50 @@ class JdbcIT {
         .extracting(d -> d.at("/record/id").asLong())
         .containsExactlyInAnyOrder(7L, 700L, 1400L);
   }
+
+  @Test
+  void everyRecordWritesTheColumnsItHasNotOnlyThoseOfTheFirstRecord() throws Exception {
+    sql(
+        "CREATE TABLE wide (id bigint PRIMARY KEY, customer text DEFAULT 'unknown',"
+            + " amount numeric, paid boolean)");
+    Path in = dir.resolve("in/wide.jsonl");
+    Files.createDirectories(in.getParent());
+    Files.writeString(
+        in,
+        "{\"id\":1,\"customer\":\"a\"}\n"
+            + "{\"id\":2,\"customer\":\"b\",\"amount\":2.5,\"paid\":true}\n"
+            + "{\"id\":3,\"amount\":3}\n"
+            + "{\"id\":4,\"customer\":null,\"amount\":4}\n"
+            + "{\"id\":5,\"customer\":\"e\"}\n");
+    BatchPlans p = new BatchPlans();
+    p.secretsDir = secrets.toString();
+    p.source = BatchPlans.files(in, FileFormat.JSONL);
+    p.sink =
+        SinkSpec.of(
+            JdbcSink.of(url, "wide")
+                .withBatchSize(2)
+                .withUserSecretRef(new SecretKeyRef("db", "user")));
+
+    BatchPlans.Outcome o = p.run(dir);
+
+    assertThat(o.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(o.summary().recordsWritten()).isEqualTo(5);
+    // A missing field keeps the column's default; an explicit null writes NULL.
+    assertThat(rows("SELECT id, customer, amount, paid FROM wide ORDER BY id"))
+        .containsExactly(
+            "1|a|null|null", "2|b|2.5|t", "3|unknown|3|null", "4|null|4|null", "5|e|null|null");
+
+    // An upsert updates the columns a record has and leaves the others as they are.
+    Files.writeString(in, "{\"id\":2,\"amount\":9}\n{\"id\":5,\"paid\":false}\n");
+    p.runId = "run-2";
+    p.sink =
+        SinkSpec.of(
+            JdbcSink.of(url, "wide")
+                .withMode(JdbcSink.Mode.UPSERT)
+                .withKeyColumns(List.of("id"))
+                .withUserSecretRef(new SecretKeyRef("db", "user")));
+    assertThat(p.run(dir).exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(rows("SELECT id, customer, amount, paid FROM wide WHERE id IN (2, 5) ORDER BY id"))
+        .containsExactly("2|b|9|t", "5|e|null|f");
+  }
 }
