@@ -120,7 +120,7 @@ public final class BatchWorker {
                 runId,
                 RunSummary.SUCCEEDED,
                 null,
-                dlq.note(),
+                message(dlq.note(), source.notice()),
                 counters.read,
                 sink.written(),
                 counters.rejected(),
@@ -171,6 +171,15 @@ public final class BatchWorker {
 
   private Duration progressInterval() {
     return Durations.parse(plan.progressInterval());
+  }
+
+  /** The parts of a successful run's message that are there, or null. */
+  private static String message(String... parts) {
+    String m =
+        java.util.Arrays.stream(parts)
+            .filter(java.util.Objects::nonNull)
+            .collect(java.util.stream.Collectors.joining("; "));
+    return m.isEmpty() ? null : m;
   }
 
   private void checkRejections(Counters c, DeadLetters dlq) {

@@ -404,4 +404,35 @@ class JdbcIT {
     assertThat(rows("SELECT id, customer, amount, paid FROM wide WHERE id IN (2, 5) ORDER BY id"))
         .containsExactly("2|b|9|t", "5|e|null|f");
   }
+
+  @Test
+  void rowsWithANullIncrementalColumnAreReadByTheFullRunAndReportedByLaterRuns() throws Exception {
+    insertOrders(1, 10);
+    sql("UPDATE orders SET updated_at = NULL WHERE id IN (3, 4)");
+    JdbcSource src =
+        source("orders", null, "id", 2, new JdbcSource.Incremental("updated_at", null));
+    Path out = dir.resolve("lake/inc");
+
+    BatchPlans first = plan(src, lake(out, FileFormat.JSONL));
+    BatchPlans.Outcome one = first.run(dir);
+
+    assertThat(one.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(one.summary().recordsRead()).isEqualTo(10);
+    assertThat(one.summary().watermark()).isEqualTo("2026-01-01T00:10:00");
+
+    insertOrders(11, 12);
+    BatchPlans second = plan(src, lake(out, FileFormat.JSONL));
+    second.runId = "run-2";
+    second.watermark = one.summary().watermark();
+    BatchPlans.Outcome two = second.run(dir);
+
+    assertThat(two.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(two.summary().recordsRead()).isEqualTo(2);
+    assertThat(two.summary().message())
+        .contains("2 rows")
+        .contains("NULL in the incremental column updated_at")
+        .contains("not read");
+    assertThat(BatchPlans.lakeRecords(out).stream().map(r -> r.get("id").asLong()))
+        .containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L);
+  }
 }
