@@ -307,6 +307,40 @@ class FilesToLakeTest {
         .containsExactlyInAnyOrder("2026-11-24T00:00:00Z=1.0", "+10000-01-01T00:00:00Z=2.0");
   }
 
+  @Test
+  void aFieldOutsideTheInferredParquetColumnsDeadLettersTheRecordInsteadOfDroppingTheField()
+      throws Exception {
+    Path in = dir.resolve("in/events.jsonl");
+    Files.createDirectories(in.getParent());
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 1500; i++) {
+      sb.append("{\"id\":").append(i).append(",\"country\":\"AE\"");
+      if (i == 1200) sb.append(",\"coupon\":\"X1\"");
+      sb.append("}\n");
+    }
+    Files.writeString(in, sb.toString());
+    BatchPlans p = new BatchPlans();
+    p.source = files(in, FileFormat.JSONL);
+    p.deadLetter = new DeadLetterSpec(null, dir.resolve("dlq").toString(), 0.01);
+    Path out = dir.resolve("lake/events");
+    p.sink = lake(out, FileFormat.PARQUET, "country");
+
+    BatchPlans.Outcome o = p.run(dir);
+
+    assertThat(o.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(o.summary().recordsWritten()).isEqualTo(1499);
+    assertThat(o.summary().steps()).contains(new RunSummary.StepCount("sink", 1500, 1499, 1));
+    List<JsonNode> dead = BatchPlans.jsonLines(dir.resolve("dlq/run-1.jsonl"));
+    assertThat(dead)
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.get("step").asText()).isEqualTo("sink");
+              assertThat(d.get("reason").asText()).contains("coupon").contains("spec.schema");
+              assertThat(d.get("record").get("id").asInt()).isEqualTo(1200);
+            });
+  }
+
   private BatchPlans csvPlan(Path csv) {
     BatchPlans p = new BatchPlans();
     p.source =

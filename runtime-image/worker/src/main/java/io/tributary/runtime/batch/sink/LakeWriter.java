@@ -135,12 +135,56 @@ public final class LakeWriter implements RecordSink {
     if (file == null) {
       file = newFile(partition);
     }
-    // Checking every record's field names costs more than the write: sample them.
-    if (written < INFERENCE_SAMPLE || (written & 0xFFFF) == 0) {
+    if (spec.format() == FileFormat.PARQUET && schemaColumns == null) {
+      rejectFieldsOutsideInferredColumns(record);
+    } else if (written < INFERENCE_SAMPLE || (written & 0xFFFF) == 0) {
+      // spec.schema lists the columns, so it is a projection: a field outside it is left out by
+      // the user's choice. Checking every record's names costs more than the write: sample them.
       warnDroppedFields(record);
     }
     file.write(record);
     written++;
+  }
+
+  /**
+   * Columns inferred from the first records must not silently lose a field that only later records
+   * have: such a record is rejected, naming the fields. Counting the record's known fields is one
+   * lookup per column; only a record with more fields than that pays for finding their names.
+   */
+  private void rejectFieldsOutsideInferredColumns(ObjectNode record) throws BadRecordException {
+    int known = 0;
+    for (Columns.Column c : columns) {
+      if (record.has(c.name())) known++;
+    }
+    for (String p : partitionBy) {
+      if (record.has(p)) known++;
+    }
+    if (known == record.size()) {
+      return;
+    }
+    List<String> other = new ArrayList<>();
+    Set<String> names = new HashSet<>(partitionBy);
+    columns.forEach(c -> names.add(c.name()));
+    record
+        .fields()
+        .forEachRemaining(
+            e -> {
+              // A null loses nothing: the column is simply absent.
+              if (!names.contains(e.getKey()) && !e.getValue().isNull() && other.size() < 10) {
+                other.add(e.getKey());
+              }
+            });
+    if (other.isEmpty()) {
+      return;
+    }
+    throw new BadRecordException(
+        "sink",
+        "field"
+            + (other.size() == 1 ? " " : "s ")
+            + String.join(", ", other)
+            + " not in the Parquet columns, which were inferred from the first "
+            + INFERENCE_SAMPLE
+            + " records; list every field in spec.schema to write it");
   }
 
   private void warnDroppedFields(ObjectNode record) {
