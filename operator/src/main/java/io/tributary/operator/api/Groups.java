@@ -9,6 +9,13 @@ public final class Groups {
   /** Annotation that asks for one extra run now; its value identifies the request. */
   public static final String RUN_NOW_ANNOTATION = "tributary.io/run-now";
 
+  /**
+   * On a StreamJob halted by a validate step with onInvalid fail: the halted record's position
+   * ({@code topic/partition@offset}, as its Halted condition says) sends that one record to the dead
+   * letters and resumes the workers.
+   */
+  public static final String SKIP_RECORD_ANNOTATION = "tributary.io/skip-record";
+
   /** Namespace label that sets the residency region of every pipeline in it. */
   public static final String RESIDENCY_NAMESPACE_LABEL = "tributary.io/residency";
 

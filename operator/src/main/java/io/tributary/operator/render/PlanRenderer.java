@@ -1,6 +1,7 @@
 package io.tributary.operator.render;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.tributary.operator.api.Groups;
 import io.tributary.operator.api.DataPipeline;
 import io.tributary.operator.api.DataPipelineSpec;
 import io.tributary.operator.api.PipelineSpec;
@@ -29,7 +30,9 @@ public final class PlanRenderer {
             .commitInterval(spec.checkpointInterval())
             .parallelism(spec.compute() == null ? null : spec.compute().parallelism())
             .build();
-    return PlanCompiler.compile(definition, context(job, config));
+    var annotations = job.getMetadata().getAnnotations();
+    String skip = annotations == null ? null : annotations.get(Groups.SKIP_RECORD_ANNOTATION);
+    return PlanCompiler.compile(definition, context(job, config).withSkipRecord(skip));
   }
 
   /**

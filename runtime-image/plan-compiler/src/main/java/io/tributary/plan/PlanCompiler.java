@@ -10,6 +10,7 @@ import io.tributary.pipeline.SinkSpec;
 import io.tributary.pipeline.SourceSpec;
 import io.tributary.pipeline.TransformSpec;
 import io.tributary.pipeline.plan.PlanJson;
+import io.tributary.pipeline.plan.RecordPosition;
 import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.pipeline.plan.WorkerPlan.Kind;
 import io.tributary.pipeline.source.FilesSource;
@@ -81,6 +82,15 @@ public final class PlanCompiler {
     }
     List<PlanProblem> shape = shape(plan.kind(), plan.source(), plan.sink());
     out.addAll(shape);
+    if (plan.skipRecord() != null && RecordPosition.parse(plan.skipRecord()).isEmpty()) {
+      out.add(
+          spec(
+              "skipRecord",
+              "'"
+                  + plan.skipRecord()
+                  + "' is not topic/partition@offset: copy the position from the StreamJob's"
+                  + " Halted condition into the tributary.io/skip-record annotation"));
+    }
     duration(out, "commitInterval", plan.commitInterval());
     duration(out, "progressInterval", plan.progressInterval());
     // The steps are checked against a source and sink of the right kind only.
@@ -173,6 +183,7 @@ public final class PlanCompiler {
         .commitInterval(d.commitInterval())
         .threads(d.kind() == Kind.STREAM_JOB ? d.parallelism() : null)
         .lineage(c.lineage())
+        .skipRecord(d.kind() == Kind.STREAM_JOB ? c.skipRecord() : null)
         .build();
   }
 

@@ -78,7 +78,8 @@ public final class TerminationMessage {
         s.recordsRejected(),
         s.durationMillis(),
         s.watermark(),
-        steps);
+        steps,
+        s.halt());
   }
 
   private static String compact(RunSummary s) {

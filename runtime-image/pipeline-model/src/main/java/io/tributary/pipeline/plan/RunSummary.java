@@ -10,6 +10,8 @@ import java.util.List;
  * @param outcome Succeeded or Failed
  * @param failure null on success; {@code retryable} or {@code permanent}
  * @param watermark the incremental source's new high watermark, if any
+ * @param halt where a stream worker stopped on a record it must not pass (validate with onInvalid
+ *     fail), or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunSummary(
@@ -22,12 +24,39 @@ public record RunSummary(
     long recordsRejected,
     long durationMillis,
     String watermark,
-    List<StepCount> steps) {
+    List<StepCount> steps,
+    Halt halt) {
 
   public static final String SUCCEEDED = "Succeeded";
   public static final String FAILED = "Failed";
   public static final String RETRYABLE = "retryable";
   public static final String PERMANENT = "permanent";
+
+  /** A summary without a halt: every batch run's, and a stream worker's that did not halt. */
+  public RunSummary(
+      String runId,
+      String outcome,
+      String failure,
+      String message,
+      long recordsRead,
+      long recordsWritten,
+      long recordsRejected,
+      long durationMillis,
+      String watermark,
+      List<StepCount> steps) {
+    this(
+        runId,
+        outcome,
+        failure,
+        message,
+        recordsRead,
+        recordsWritten,
+        recordsRejected,
+        durationMillis,
+        watermark,
+        steps,
+        null);
+  }
 
   /** A run that succeeded with these counts, no watermark. */
   public static RunSummary succeeded(
@@ -62,7 +91,39 @@ public record RunSummary(
         recordsRejected,
         durationMillis,
         mark,
-        steps);
+        steps,
+        halt);
+  }
+
+  /** The same summary, saying where the worker halted. */
+  public RunSummary withHalt(Halt h) {
+    return new RunSummary(
+        runId,
+        outcome,
+        failure,
+        message,
+        recordsRead,
+        recordsWritten,
+        recordsRejected,
+        durationMillis,
+        watermark,
+        steps,
+        h);
+  }
+
+  /**
+   * The record a stream worker halted on: everything before it is committed, it and what follows
+   * wait. {@link #position()} is the value of the {@code tributary.io/skip-record} annotation that
+   * sends exactly this record to the dead letters and resumes.
+   *
+   * @param step the step that refused it, e.g. {@code transforms[0] (validate)}
+   * @param reason why, naming the field (never a value)
+   */
+  public record Halt(String topic, int partition, long offset, String step, String reason) {
+    /** {@code topic/partition@offset}. */
+    public RecordPosition position() {
+      return new RecordPosition(topic, partition, offset);
+    }
   }
 
   /** Per-step counts. */

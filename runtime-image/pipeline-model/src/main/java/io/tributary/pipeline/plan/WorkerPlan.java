@@ -25,6 +25,9 @@ import java.util.List;
  * @param commitInterval StreamJob transaction / offset commit interval, e.g. 1s
  * @param threads StreamJob processing loops in one worker process
  * @param progressInterval how often a DataPipeline run logs progress, e.g. 10s
+ * @param skipRecord StreamJob: the one record ({@code topic/partition@offset}) that goes to the
+ *     dead letters instead of halting the worker when a validate step with onInvalid fail refuses
+ *     it; from the {@code tributary.io/skip-record} annotation, null when there is none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record WorkerPlan(
@@ -43,7 +46,8 @@ public record WorkerPlan(
     String commitInterval,
     Integer threads,
     String progressInterval,
-    LineageConfig lineage) {
+    LineageConfig lineage,
+    String skipRecord) {
 
   public static final int VERSION = 1;
   public static final String MOUNT_PATH = "/etc/tributary/plan.json";
@@ -148,6 +152,7 @@ public record WorkerPlan(
     b.threads = threads;
     b.progressInterval = progressInterval;
     b.lineage = lineage;
+    b.skipRecord = skipRecord;
     return b;
   }
 
@@ -168,6 +173,7 @@ public record WorkerPlan(
     private Integer threads;
     private String progressInterval;
     private LineageConfig lineage;
+    private String skipRecord;
 
     private Builder(Kind kind) {
       this.kind = kind;
@@ -247,6 +253,11 @@ public record WorkerPlan(
       return this;
     }
 
+    public Builder skipRecord(String v) {
+      skipRecord = v;
+      return this;
+    }
+
     public WorkerPlan build() {
       return new WorkerPlan(
           VERSION,
@@ -264,7 +275,8 @@ public record WorkerPlan(
           commitInterval,
           threads,
           progressInterval,
-          lineage);
+          lineage,
+          skipRecord);
     }
   }
 }

@@ -1,16 +1,9 @@
 package io.tributary.runtime.stream;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.runtime.transform.RecordJson;
 import io.tributary.runtime.transform.RejectedRecordException;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -32,49 +25,83 @@ final class Records {
   /** Step name in dead-letter headers for records that are not JSON objects at all. */
   static final String SOURCE_STEP = "source";
 
-  // Number text <-> double conversion shows up in profiles of the record path; Jackson's fast
-  // double parser and writer are exact and cheaper than the JDK's.
-  private static final ObjectMapper MAPPER =
-      JsonMapper.builder(
-              JsonFactory.builder()
-                  .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
-                  .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
-                  .build())
-          .build();
-  private static final ObjectWriter WRITER = MAPPER.writerFor(ObjectNode.class);
+  /** Step name in dead-letter headers for outputs the sink cannot take (too large). */
+  static final String SINK_STEP = "sink";
+
+  static final String SIZE = "tributary.size";
+
+  /** Kafka's default max.request.size and (almost) max.message.bytes. */
+  static final int DEFAULT_MAX_BYTES = 1024 * 1024;
+
+  /**
+   * What a record costs beyond its key, value and headers in the worst case: the batch header (61
+   * bytes) and the record's own length fields (at most 21), rounded up.
+   */
+  private static final int RECORD_OVERHEAD = 96;
+
+  private static final int HEADER_OVERHEAD = 10;
 
   private final String outputTopic;
   private final String deadLetterTopic;
   private final String keyField;
+  private final int maxOutputBytes;
+  private final int maxDeadLetterBytes;
 
-  Records(String outputTopic, String deadLetterTopic, String keyField) {
+  /**
+   * @param maxOutputBytes the largest record the output topic takes (the smaller of the producer's
+   *     max.request.size and the topic's max.message.bytes)
+   * @param maxDeadLetterBytes the same for the dead-letter topic
+   */
+  Records(
+      String outputTopic,
+      String deadLetterTopic,
+      String keyField,
+      int maxOutputBytes,
+      int maxDeadLetterBytes) {
     this.outputTopic = outputTopic;
     this.deadLetterTopic = deadLetterTopic;
     this.keyField = keyField;
+    this.maxOutputBytes = maxOutputBytes;
+    this.maxDeadLetterBytes = maxDeadLetterBytes;
   }
 
-  /** A value that is not a JSON object, with the reason for the dead-letter header. */
-  static final class NotAnObject extends Exception {
-    NotAnObject(String reason) {
-      super(reason, null, false, false);
-    }
+  Records(String outputTopic, String deadLetterTopic, String keyField) {
+    this(outputTopic, deadLetterTopic, keyField, DEFAULT_MAX_BYTES, DEFAULT_MAX_BYTES);
   }
 
-  static ObjectNode parse(byte[] value) throws NotAnObject {
-    if (value == null) {
-      throw new NotAnObject("the value is null (a tombstone), not a JSON object");
+  /**
+   * Why the output record cannot be sent, or null when it fits. A record over the limit fails its
+   * whole transaction, and the next attempt reads it again: one record would stall the partition.
+   */
+  String tooLarge(ProducerRecord<byte[], byte[]> output) {
+    int size = size(output);
+    return size <= maxOutputBytes
+        ? null
+        : "the output record is "
+            + size
+            + " bytes, over the "
+            + maxOutputBytes
+            + " bytes the output topic takes (the producer's max.request.size or the topic's"
+            + " max.message.bytes)";
+  }
+
+  /** Upper bound of the bytes a record takes in a produce request. */
+  static int size(ProducerRecord<byte[], byte[]> r) {
+    long n = RECORD_OVERHEAD;
+    n += r.key() == null ? 0 : r.key().length;
+    n += r.value() == null ? 0 : r.value().length;
+    for (var h : r.headers()) {
+      n +=
+          HEADER_OVERHEAD
+              + h.key().getBytes(StandardCharsets.UTF_8).length
+              + (h.value() == null ? 0 : h.value().length);
     }
-    try {
-      JsonNode node = MAPPER.readTree(value);
-      if (node instanceof ObjectNode o) {
-        return o;
-      }
-      throw new NotAnObject("the value is JSON but not an object");
-    } catch (JsonProcessingException e) {
-      throw new NotAnObject("the value is not JSON: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new NotAnObject("the value cannot be read: " + e.getMessage());
-    }
+    return (int) Math.min(Integer.MAX_VALUE, n);
+  }
+
+  /** The value as a record, or why it is not one (see {@link RecordJson}). */
+  static ObjectNode parse(byte[] value) throws RecordJson.NotARecord {
+    return RecordJson.parse(value);
   }
 
   /**
@@ -92,26 +119,81 @@ final class Records {
     return new ProducerRecord<>(outputTopic, null, timestampOrNull(timestamp), key, json(out));
   }
 
-  /** The input, unchanged, with why and where it was rejected. */
+  /**
+   * The input, unchanged, with why and where it was rejected. An input too large for the
+   * dead-letter topic is left out: the dead letter then names its size and where to read it, so
+   * nothing is lost silently and nothing stalls.
+   */
   ProducerRecord<byte[], byte[]> deadLetter(
       ConsumerRecord<byte[], byte[]> in, int stepIndex, String step, String reason) {
+    ProducerRecord<byte[], byte[]> full =
+        deadLetter(in, stepIndex, step, reason, in.key(), in.value());
+    if (size(full) <= maxDeadLetterBytes) {
+      return full;
+    }
+    int inputSize =
+        (in.key() == null ? 0 : in.key().length) + (in.value() == null ? 0 : in.value().length);
+    String why =
+        reason
+            + "; the record ("
+            + inputSize
+            + " bytes) is too large to copy into the dead-letter topic: read it at "
+            + in.topic()
+            + "/"
+            + in.partition()
+            + "@"
+            + in.offset();
+    ProducerRecord<byte[], byte[]> stub = deadLetter(in, stepIndex, step, why, null, null);
+    stub.headers().add(SIZE, utf8(String.valueOf(inputSize)));
+    return stub;
+  }
+
+  private ProducerRecord<byte[], byte[]> deadLetter(
+      ConsumerRecord<byte[], byte[]> in,
+      int stepIndex,
+      String step,
+      String reason,
+      byte[] key,
+      byte[] value) {
     RecordHeaders h = headers(stepIndex, step, reason);
     h.add(SOURCE_TOPIC, utf8(in.topic()));
     h.add(SOURCE_PARTITION, utf8(String.valueOf(in.partition())));
     h.add(SOURCE_OFFSET, utf8(String.valueOf(in.offset())));
     return new ProducerRecord<>(
-        deadLetterTopic, null, timestampOrNull(in.timestamp()), in.key(), in.value(), h);
+        deadLetterTopic, null, timestampOrNull(in.timestamp()), key, value, h);
   }
 
   /** A record a step emitted on flush (an aggregate window) that a later step rejected. */
   ProducerRecord<byte[], byte[]> deadLetter(ObjectNode emitted, RejectedRecordException e) {
-    return new ProducerRecord<>(
-        deadLetterTopic,
-        null,
-        null,
-        null,
-        json(emitted),
-        headers(e.step(), e.stepName(), e.reason()));
+    return deadLetter(emitted, e.step(), e.stepName(), e.reason());
+  }
+
+  /** A record made inside the chain (an aggregate window) that cannot go out; big ones cut. */
+  ProducerRecord<byte[], byte[]> deadLetter(
+      ObjectNode emitted, int stepIndex, String step, String reason) {
+    byte[] value = json(emitted);
+    ProducerRecord<byte[], byte[]> full =
+        new ProducerRecord<>(
+            deadLetterTopic, null, null, null, value, headers(stepIndex, step, reason));
+    if (size(full) <= maxDeadLetterBytes) {
+      return full;
+    }
+    ProducerRecord<byte[], byte[]> stub =
+        new ProducerRecord<>(
+            deadLetterTopic,
+            null,
+            null,
+            null,
+            null,
+            headers(
+                stepIndex,
+                step,
+                reason
+                    + "; the record ("
+                    + value.length
+                    + " bytes) is too large to copy into the dead-letter topic"));
+    stub.headers().add(SIZE, utf8(String.valueOf(value.length)));
+    return stub;
   }
 
   private static Long timestampOrNull(long timestamp) {
@@ -127,11 +209,7 @@ final class Records {
   }
 
   private static byte[] json(ObjectNode node) {
-    try {
-      return WRITER.writeValueAsBytes(node);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialize a record", e);
-    }
+    return RecordJson.write(node);
   }
 
   private static byte[] utf8(String s) {

@@ -1,7 +1,9 @@
 package io.tributary.runtime.stream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.pipeline.plan.RunSummary;
 import io.tributary.runtime.ops.WorkerMetrics;
+import io.tributary.runtime.transform.RecordJson;
 import io.tributary.runtime.transform.RejectedRecordException;
 import io.tributary.runtime.transform.TransformChain;
 import java.time.Duration;
@@ -62,6 +64,7 @@ final class StreamLoop implements Runnable {
   private KafkaProducer<byte[], byte[]> producer;
   private KafkaConsumer<byte[], byte[]> restoreReader;
   private boolean inTransaction;
+  private boolean sentSinceCommit;
   private int failuresSinceCommit;
   private long lastCommit = System.nanoTime();
   private long lastGauges;
@@ -77,13 +80,13 @@ final class StreamLoop implements Runnable {
       TransformChain template,
       WorkerMetrics metrics,
       StateChangelog changelog,
+      Records records,
       String instanceId) {
     this.settings = settings;
     this.template = template;
     this.metrics = metrics;
     this.changelog = changelog;
-    this.records =
-        new Records(settings.outputTopic(), settings.deadLetterTopic(), settings.keyField());
+    this.records = records;
     this.clientId = settings.group() + "-" + instanceId;
     this.transactionalId = settings.exactlyOnce() ? clientId : null;
     this.stateful = template.isStateful();
@@ -131,7 +134,11 @@ final class StreamLoop implements Runnable {
             List<ConsumerRecord<byte[], byte[]>> records = batch.records(tp);
             long start = System.nanoTime();
             for (ConsumerRecord<byte[], byte[]> r : records) {
-              handle(chain, r, now);
+              try {
+                handle(chain, r, now);
+              } catch (HaltException h) {
+                halt(tp, r, h);
+              }
             }
             // One observation per partition batch (the mean per record) keeps timing off the
             // per-record path.
@@ -173,41 +180,81 @@ final class StreamLoop implements Runnable {
         || e instanceof AuthenticationException;
   }
 
+  /**
+   * One record in: its outputs, or a dead letter saying why not. Nothing a record holds can throw
+   * out of here except a halt (validate with onInvalid fail) and the producer's own failures.
+   */
   private void handle(TransformChain chain, ConsumerRecord<byte[], byte[]> r, Instant now) {
-    ObjectNode record = parse(r);
-    if (record == null) {
+    ObjectNode record;
+    try {
+      record = Records.parse(r.value());
+    } catch (RecordJson.NotARecord e) {
+      deadLetter(r, -1, Records.SOURCE_STEP, e.getMessage());
       return;
     }
     try {
-      chain.process(record, now, out -> emit(out, r.key(), r.timestamp()));
+      chain.process(record, now, out -> emit(out, r));
     } catch (RejectedRecordException e) {
-      if (e.failsRun()) {
-        throw new RecordFailsRunException(
-            e.getMessage()
-                + " at "
-                + r.topic()
-                + "/"
-                + r.partition()
-                + "@"
-                + r.offset()
-                + " (validate onInvalid: fail)");
+      if (!e.failsRun()) {
+        deadLetter(r, e.step(), e.stepName(), e.reason());
+      } else if (settings.skipRecord() != null
+          && settings.skipRecord().is(r.topic(), r.partition(), r.offset())) {
+        deadLetter(
+            r,
+            e.step(),
+            e.stepName(),
+            e.reason() + " (skipped by the tributary.io/skip-record annotation)");
+      } else {
+        throw new HaltException(
+            new RunSummary.Halt(
+                r.topic(),
+                r.partition(),
+                r.offset(),
+                "transforms[" + e.step() + "] (" + e.stepName() + ")",
+                e.reason()));
       }
-      deadLetter(r, e.step(), e.stepName(), e.reason());
     }
   }
 
-  private ObjectNode parse(ConsumerRecord<byte[], byte[]> r) {
-    try {
-      return Records.parse(r.value());
-    } catch (Records.NotAnObject e) {
-      deadLetter(r, -1, Records.SOURCE_STEP, e.getMessage());
-      return null;
+  private void emit(ObjectNode out, ConsumerRecord<byte[], byte[]> in) {
+    ProducerRecord<byte[], byte[]> record = records.output(out, in.key(), in.timestamp());
+    String tooLarge = records.tooLarge(record);
+    if (tooLarge != null) {
+      deadLetter(in, template.stepNames().size(), Records.SINK_STEP, tooLarge);
+      return;
     }
-  }
-
-  private void emit(ObjectNode out, byte[] inputKey, long timestamp) {
-    send(records.output(out, inputKey, timestamp));
+    send(record);
     metrics.recordsOut.inc();
+  }
+
+  /** An output made on flush (a closed window), which has no input record of its own. */
+  private void emitFlushed(ObjectNode out, Instant now) {
+    ProducerRecord<byte[], byte[]> record = records.output(out, null, now.toEpochMilli());
+    String tooLarge = records.tooLarge(record);
+    if (tooLarge != null) {
+      send(records.deadLetter(out, template.stepNames().size(), Records.SINK_STEP, tooLarge));
+      metrics.deadLettered(Records.SINK_STEP);
+      return;
+    }
+    send(record);
+    metrics.recordsOut.inc();
+  }
+
+  /**
+   * Stops at the record a validate step with onInvalid fail refused: what came before it commits
+   * (its offset is the next to read), it and everything after it wait for the user, and the worker
+   * reports where it halted.
+   */
+  private void halt(TopicPartition tp, ConsumerRecord<byte[], byte[]> r, HaltException h) {
+    offsets.put(tp, new OffsetAndMetadata(r.offset(), r.leaderEpoch(), ""));
+    commit();
+    running = false;
+    LOG.error(
+        "halted at {}: {} refused it: {} (validate onInvalid: fail)",
+        h.halt().position(),
+        h.halt().step(),
+        h.halt().reason());
+    throw h;
   }
 
   private void deadLetter(
@@ -223,6 +270,7 @@ final class StreamLoop implements Runnable {
 
   private void send(ProducerRecord<byte[], byte[]> record) {
     beginIfNeeded();
+    sentSinceCommit = true;
     producer.send(
         record,
         (md, e) -> {
@@ -246,12 +294,12 @@ final class StreamLoop implements Runnable {
     for (Map.Entry<TopicPartition, TransformChain> e : chains.entrySet()) {
       TransformChain chain = e.getValue();
       if (stateful) {
-        chain.flush(now, out -> emit(out, null, now.toEpochMilli()), this::deadLetterEmitted);
+        chain.flush(now, out -> emitFlushed(out, now), this::deadLetterEmitted);
         TopicPartition tp = e.getKey();
         chain.drainStateChanges(entry -> send(changelog.record(tp, entry)));
       }
     }
-    if (offsets.isEmpty() && !inTransaction) {
+    if (offsets.isEmpty() && !inTransaction && !sentSinceCommit) {
       return;
     }
     if (settings.exactlyOnce()) {
@@ -267,8 +315,11 @@ final class StreamLoop implements Runnable {
       if (e != null) {
         throw new KafkaException("a send failed: " + e.getMessage(), e);
       }
-      consumer.commitSync(new HashMap<>(offsets));
+      if (!offsets.isEmpty()) {
+        consumer.commitSync(new HashMap<>(offsets));
+      }
     }
+    sentSinceCommit = false;
     offsets.clear();
     failuresSinceCommit = 0;
     metrics.transactionsCommitted.inc();
@@ -277,6 +328,7 @@ final class StreamLoop implements Runnable {
   private void abortQuietly() {
     offsets.clear();
     sendError.set(null);
+    sentSinceCommit = false;
     if (inTransaction) {
       inTransaction = false;
       metrics.transactionsAborted.inc();
@@ -440,9 +492,26 @@ final class StreamLoop implements Runnable {
   }
 
   /** A record failed a validate step whose plan says onInvalid: fail. */
-  static final class RecordFailsRunException extends RuntimeException {
-    RecordFailsRunException(String message) {
-      super(message);
+  static final class HaltException extends RuntimeException {
+    private final RunSummary.Halt halt;
+
+    HaltException(RunSummary.Halt halt) {
+      super(
+          "halted at "
+              + halt.position()
+              + ": "
+              + halt.step()
+              + " refused the record: "
+              + halt.reason()
+              + " (validate onInvalid: fail)",
+          null,
+          false,
+          false);
+      this.halt = halt;
+    }
+
+    RunSummary.Halt halt() {
+      return halt;
     }
   }
 }

@@ -2,6 +2,7 @@ package io.tributary.runtime.stream;
 
 import io.tributary.pipeline.Durations;
 import io.tributary.pipeline.Guarantee;
+import io.tributary.pipeline.plan.RecordPosition;
 import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.pipeline.sink.KafkaSink;
 import io.tributary.pipeline.source.KafkaSource;
@@ -19,6 +20,7 @@ import java.util.List;
  * @param changelogTopic compacted topic holding the state of dedupe and aggregate steps
  * @param threads independent consume → transform → produce loops in this process, each its own
  *     group member with its own transactional producer (like Kafka Streams' num.stream.threads)
+ * @param skipRecord the record that goes to the dead letters instead of halting the worker, or null
  */
 public record StreamSettings(
     String pipelineNamespace,
@@ -37,7 +39,8 @@ public record StreamSettings(
     int metricsPort,
     String sourceSaslJaas,
     String sinkSaslJaas,
-    int threads) {
+    int threads,
+    RecordPosition skipRecord) {
 
   /**
    * @throws PlanException naming the field and the fix
@@ -72,7 +75,8 @@ public record StreamSettings(
         plan.metricsPort(),
         inJaas,
         outJaas,
-        plan.threads());
+        plan.threads(),
+        RecordPosition.parse(plan.skipRecord()).orElse(null));
   }
 
   private static String readJaas(

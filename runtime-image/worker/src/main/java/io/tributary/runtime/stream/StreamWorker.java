@@ -12,10 +12,12 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -84,6 +86,7 @@ public final class StreamWorker {
           Topics.ensureOutputTopics(settings, partitions, template.isStateful());
       template.awaitReady(Duration.ofSeconds(120));
       StateChangelog changelog = new StateChangelog(settings.changelogTopic(), changelogPartitions);
+      Records records = records(settings);
       metrics.lagSource(() -> loops.stream().mapToLong(StreamLoop::lag).sum());
       metrics.stateEntriesSource(() -> loops.stream().mapToLong(StreamLoop::stateEntries).sum());
 
@@ -91,12 +94,20 @@ public final class StreamWorker {
       List<Thread> threadList = new ArrayList<>();
       for (int i = 0; i < threads; i++) {
         StreamLoop loop =
-            new StreamLoop(settings, template, metrics, changelog, instanceId + "-" + i);
+            new StreamLoop(settings, template, metrics, changelog, records, instanceId + "-" + i);
         loops.add(loop);
         if (stopping) {
           loop.stop(); // SIGTERM during start-up: start, find nothing to do, leave
         }
-        Thread t = new Thread(loop, "stream-" + i);
+        // A loop that ends on its own (halted, failed) takes the others with it: a worker with
+        // a dead loop would hold its partitions without reading them.
+        Thread t =
+            new Thread(
+                () -> {
+                  loop.run();
+                  if (loop.failure() != null) loops.forEach(StreamLoop::stop);
+                },
+                "stream-" + i);
         threadList.add(t);
       }
       // Lineage: START now, RUNNING every minute with the records written, COMPLETE or FAIL.
@@ -118,9 +129,12 @@ public final class StreamWorker {
         }
         if (failure != null) lineage.fail(failure.getMessage());
         else lineage.complete(null);
-        if (failure instanceof StreamLoop.RecordFailsRunException) {
+        if (failure instanceof StreamLoop.HaltException h) {
           LOG.error("stopping: {}", failure.getMessage());
-          return stopped(false, failure.getMessage());
+          TerminationMessage.write(
+              TerminationMessage.failure(null, false, failure.getMessage()).withHalt(h.halt()),
+              TerminationMessage.path());
+          return ExitCodes.PERMANENT;
         }
         if (failure != null) {
           return stopped(true, failure.getMessage());
@@ -138,6 +152,28 @@ public final class StreamWorker {
       template.close();
       stopped.countDown();
     }
+  }
+
+  /**
+   * What the producer may send to the output and dead-letter topics: the smaller of its own
+   * max.request.size and each topic's max.message.bytes.
+   */
+  private static Records records(StreamSettings s) throws Exception {
+    Object configured =
+        KafkaClients.producer(s, "limits", null).get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+    int request =
+        configured == null ? Records.DEFAULT_MAX_BYTES : Integer.parseInt(configured.toString());
+    Map<String, Integer> topics =
+        Topics.maxMessageBytes(s, List.of(s.outputTopic(), s.deadLetterTopic()));
+    int out = Math.min(request, topics.getOrDefault(s.outputTopic(), request));
+    int dlq = Math.min(request, topics.getOrDefault(s.deadLetterTopic(), request));
+    LOG.info(
+        "largest record: {} bytes to {}, {} bytes to {}",
+        out,
+        s.outputTopic(),
+        dlq,
+        s.deadLetterTopic());
+    return new Records(s.outputTopic(), s.deadLetterTopic(), s.keyField(), out, dlq);
   }
 
   /**

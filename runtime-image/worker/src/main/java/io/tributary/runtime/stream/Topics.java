@@ -9,8 +9,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -87,6 +90,27 @@ final class Topics {
           .get(s.changelogTopic())
           .partitions()
           .size();
+    }
+  }
+
+  /**
+   * The largest record each topic takes ({@code max.message.bytes}, the topic's or the broker's
+   * default), so a record over it becomes a dead letter instead of failing every transaction.
+   */
+  static Map<String, Integer> maxMessageBytes(StreamSettings s, List<String> topics)
+      throws Exception {
+    try (Admin admin = Admin.create(KafkaClients.outputAdmin(s))) {
+      List<ConfigResource> resources =
+          topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+      Map<ConfigResource, Config> configs =
+          admin.describeConfigs(resources).all().get(TIMEOUT_S, TimeUnit.SECONDS);
+      Map<String, Integer> out = new HashMap<>();
+      configs.forEach(
+          (r, c) -> {
+            ConfigEntry e = c.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            if (e != null && e.value() != null) out.put(r.name(), Integer.parseInt(e.value()));
+          });
+      return out;
     }
   }
 }

@@ -73,6 +73,10 @@ final class CelValues {
       return JSON.numberNode((long) i);
     }
     if (value instanceof Double d) {
+      if (!Double.isFinite(d)) {
+        // JSON has no Infinity or NaN: it would leave as a string where a number is expected.
+        throw new StepRejection("the expression's result is " + d + ", not a finite number");
+      }
       return JSON.numberNode(d);
     }
     if (value instanceof UnsignedLong u) {
@@ -94,7 +98,8 @@ final class CelValues {
       return JSON.numberNode(d.getSeconds() + d.getNanos() / 1e9);
     }
     if (value instanceof java.time.Duration d) {
-      return JSON.numberNode(d.toNanos() / 1e9);
+      // toNanos() overflows past 292 years; seconds and nanos never do.
+      return JSON.numberNode(d.getSeconds() + d.getNano() / 1e9);
     }
     if (value instanceof Map<?, ?> m) {
       ObjectNode o = JSON.objectNode();

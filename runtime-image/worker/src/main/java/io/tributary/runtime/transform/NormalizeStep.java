@@ -22,6 +22,11 @@ import java.util.function.Consumer;
 final class NormalizeStep implements Step {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
+  /** Digits and exponent a double can hold (about 1.8e308), with room to spare. */
+  private static final int MAX_EXPONENT = 400;
+
+  private static final int MAX_NUMBER_TEXT = 1000;
+
   private record Compiled(Rule rule, DateTimeFormatter pattern, BigDecimal scale) {}
 
   private final List<Compiled> rules;
@@ -83,7 +88,8 @@ final class NormalizeStep implements Step {
                 + ": scale needs a number (add"
                 + " number: true to parse strings)");
       }
-      v = number(v.decimalValue().multiply(c.scale()));
+      BigDecimal scaled = finite(field, v.decimalValue()).multiply(c.scale());
+      v = number(finite(field, scaled));
     }
     if (Boolean.TRUE.equals(r.timestamp())) {
       try {
@@ -106,17 +112,33 @@ final class NormalizeStep implements Step {
   /** Accepts numbers and strings like " 1,234.50 " (comma as thousands separator). */
   static BigDecimal toDecimal(String field, JsonNode v) {
     if (v.isNumber()) {
-      return v.decimalValue();
+      return finite(field, v.decimalValue());
     }
     if (v.isTextual()) {
       String s = v.textValue().strip().replace(",", "").replace("_", "");
+      if (s.length() > MAX_NUMBER_TEXT) {
+        throw new StepRejection("field '" + field + "' is a string too long to be a number");
+      }
       try {
-        return new BigDecimal(s);
+        return finite(field, new BigDecimal(s));
       } catch (NumberFormatException e) {
         throw new StepRejection("field '" + field + "' is not a number");
       }
     }
     throw new StepRejection("field '" + field + "' is a " + Timestamps.kind(v) + ", not a number");
+  }
+
+  /**
+   * Refuses what no JSON consumer reads as a number: beyond a double's range, or with an exponent
+   * so large that scaling or printing it ("1e999999999" in plain digits) costs gigabytes.
+   */
+  private static BigDecimal finite(String field, BigDecimal d) {
+    if (Math.abs((long) d.precision() - d.scale()) > MAX_EXPONENT
+        || Math.abs(d.scale()) > MAX_EXPONENT
+        || !Double.isFinite(d.doubleValue())) {
+      throw new StepRejection("field '" + field + "' is a number beyond a double's range");
+    }
+    return d;
   }
 
   /** Integral values as JSON integers, others as doubles. */

@@ -13,7 +13,8 @@ import java.time.temporal.TemporalAccessor;
 
 /**
  * Reads the timestamps found in records: ISO-8601 with an offset, without one (taken as UTC), a
- * bare date (midnight UTC), epoch milliseconds as a number or a digit string, or a given pattern.
+ * bare date (midnight UTC), epoch seconds, milliseconds, microseconds or nanoseconds (told apart by
+ * size, see {@link #epoch}) as a number or a digit string, or a given pattern.
  */
 final class Timestamps {
   private Timestamps() {}
@@ -24,7 +25,10 @@ final class Timestamps {
    */
   static Instant parse(JsonNode value, DateTimeFormatter pattern) {
     if (value.isIntegralNumber()) {
-      return Instant.ofEpochMilli(value.longValue());
+      if (!value.canConvertToLong()) {
+        throw new IllegalArgumentException("is a number too large to be a timestamp");
+      }
+      return epoch(value.longValue());
     }
     if (!value.isTextual()) {
       throw new IllegalArgumentException("is a " + kind(value) + ", not a timestamp");
@@ -35,7 +39,7 @@ final class Timestamps {
         return fromPattern(text, pattern);
       }
       if (!text.isEmpty() && text.chars().allMatch(Character::isDigit) && text.length() > 8) {
-        return Instant.ofEpochMilli(Long.parseLong(text));
+        return epoch(Long.parseLong(text));
       }
       if (text.length() == 10) {
         return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
@@ -53,7 +57,7 @@ final class Timestamps {
     } catch (DateTimeParseException | NumberFormatException e) {
       throw new IllegalArgumentException(
           "is not a timestamp"
-              + (pattern != null ? " in the given pattern" : " (ISO-8601 or epoch millis)"));
+              + (pattern != null ? " in the given pattern" : " (ISO-8601 or epoch s/ms/µs/ns)"));
     }
   }
 
@@ -67,6 +71,29 @@ final class Timestamps {
       return l.toInstant(ZoneOffset.UTC);
     }
     return ((LocalDate) t).atStartOfDay(ZoneOffset.UTC).toInstant();
+  }
+
+  /**
+   * An epoch number in the unit its size implies: producers send seconds, milliseconds,
+   * microseconds (Debezium, Postgres) or nanoseconds, and reading one as another puts a record
+   * decades or millennia away, where windows never close. Each unit is read unambiguously for the
+   * years 1973 to 5138: below 10^11 seconds, below 10^14 milliseconds, below 10^17 microseconds,
+   * else nanoseconds. Negative values (before 1970) are read the same way by their size.
+   */
+  static Instant epoch(long v) {
+    long a = v == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(v);
+    if (a < 100_000_000_000L) {
+      return Instant.ofEpochSecond(v);
+    }
+    if (a < 100_000_000_000_000L) {
+      return Instant.ofEpochMilli(v);
+    }
+    if (a < 100_000_000_000_000_000L) {
+      return Instant.ofEpochSecond(
+          Math.floorDiv(v, 1_000_000L), Math.floorMod(v, 1_000_000L) * 1000);
+    }
+    return Instant.ofEpochSecond(
+        Math.floorDiv(v, 1_000_000_000L), Math.floorMod(v, 1_000_000_000L));
   }
 
   static String kind(JsonNode v) {

@@ -140,12 +140,18 @@ public final class TransformChain implements AutoCloseable {
   /**
    * Runs one record through the chain; {@code out} receives what comes out of the last step.
    *
-   * @throws RejectedRecordException when a step rejects the record (route it to the dead letter)
+   * @throws RejectedRecordException when a step rejects the record (route it to the dead letter),
+   *     also when a step throws anything else: no record can make the chain throw more than that,
+   *     except what {@code out} itself throws, which passes through as it was
    */
   public void process(ObjectNode record, Instant now, Consumer<ObjectNode> out) {
     this.now = now;
     this.sink = out;
-    stages[0].accept(record);
+    try {
+      stages[0].accept(record);
+    } catch (SinkFailure e) {
+      throw e.unwrap();
+    }
   }
 
   /** Flushes and throws the first rejection of an emitted record. */
@@ -179,6 +185,8 @@ public final class TransformChain implements AutoCloseable {
               next.accept(r);
             } catch (RejectedRecordException e) {
               rejectedHandler.accept(original, e);
+            } catch (SinkFailure e) {
+              throw e.unwrap();
             }
           });
     }
@@ -274,7 +282,11 @@ public final class TransformChain implements AutoCloseable {
     public void accept(ObjectNode record) {
       if (index == steps.length) {
         delivered++;
-        sink.accept(record);
+        try {
+          sink.accept(record);
+        } catch (RuntimeException e) {
+          throw new SinkFailure(e);
+        }
         return;
       }
       in[index]++;
@@ -283,7 +295,39 @@ public final class TransformChain implements AutoCloseable {
       } catch (StepRejection e) {
         rejected[index]++;
         throw new RejectedRecordException(index, names[index], e.getMessage(), e.failsRun);
+      } catch (RejectedRecordException | SinkFailure e) {
+        throw e; // from a later step or the caller's sink: already said where
+      } catch (RuntimeException e) {
+        // A step met a record it was not written for. No record may stop the pipeline: this one
+        // is rejected like any other. The reason names the exception type only, since messages
+        // of parsing exceptions quote the value.
+        rejected[index]++;
+        throw new RejectedRecordException(
+            index,
+            names[index],
+            "the step failed on this record ("
+                + e.getClass().getSimpleName()
+                + "); please report it, with the step's settings",
+            false);
+      } catch (StackOverflowError e) {
+        rejected[index]++;
+        throw new RejectedRecordException(
+            index, names[index], "the record is nested too deeply for this step", false);
       }
+    }
+  }
+
+  /**
+   * What the caller's sink threw, passed through the steps untouched: a producer that cannot send
+   * is the engine's problem, not the record's.
+   */
+  private static final class SinkFailure extends RuntimeException {
+    SinkFailure(RuntimeException cause) {
+      super(cause.getMessage(), cause, false, false);
+    }
+
+    RuntimeException unwrap() {
+      return (RuntimeException) getCause();
     }
   }
 }

@@ -13,6 +13,11 @@ final class WorkerProcess {
   private WorkerProcess() {}
 
   static Process start(Path plan, String instanceId, Path log) throws IOException {
+    return start(plan, instanceId, log, null);
+  }
+
+  /** As {@link #start(Path, String, Path)}, writing the termination message to {@code summary}. */
+  static Process start(Path plan, String instanceId, Path log, Path summary) throws IOException {
     String classpath =
         Path.of("target/classes").toAbsolutePath()
             + java.io.File.pathSeparator
@@ -31,6 +36,7 @@ final class WorkerProcess {
                 "--plan",
                 plan.toString()));
     pb.environment().put("TRIBUTARY_INSTANCE_ID", instanceId);
+    if (summary != null) pb.environment().put("TRIBUTARY_TERMINATION_LOG", summary.toString());
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     return pb.start();

@@ -33,6 +33,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Time;
@@ -185,13 +186,21 @@ public final class KafkaBroker implements AutoCloseable {
    * and offset order.
    */
   public List<ConsumerRecord<String, String>> readAll(String topic) {
+    return readAll(topic, new StringDeserializer());
+  }
+
+  /** As {@link #readAll(String)}, as bytes with headers: for values that are not valid text. */
+  public List<ConsumerRecord<byte[], byte[]>> readAllBytes(String topic) {
+    return readAll(topic, new ByteArrayDeserializer());
+  }
+
+  private <T> List<ConsumerRecord<T, T>> readAll(String topic, Deserializer<T> values) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    List<ConsumerRecord<String, String>> out = new ArrayList<>();
-    try (KafkaConsumer<String, String> c =
-        new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+    List<ConsumerRecord<T, T>> out = new ArrayList<>();
+    try (KafkaConsumer<T, T> c = new KafkaConsumer<>(p, values, values)) {
       List<TopicPartition> parts =
           c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
               .map(i -> new TopicPartition(topic, i.partition()))
@@ -204,7 +213,7 @@ public final class KafkaBroker implements AutoCloseable {
       }
     }
     out.sort(
-        Comparator.<ConsumerRecord<String, String>>comparingInt(ConsumerRecord::partition)
+        Comparator.<ConsumerRecord<T, T>>comparingInt(ConsumerRecord::partition)
             .thenComparingLong(ConsumerRecord::offset));
     return out;
   }

@@ -1,0 +1,210 @@
+package io.tributary.runtime.transform;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NumericNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.ValueNode;
+import java.io.CharConversionException;
+import java.io.IOException;
+import java.math.BigDecimal;
+
+/**
+ * The one way a worker reads a record from bytes or text and writes it back, for both engines.
+ * Records are JSON objects; anything else is refused with a reason for the dead-letter header,
+ * never thrown past the caller:
+ *
+ * <ul>
+ *   <li>a number that does not fit a finite double ({@code 1e400}) — it would leave as the string
+ *       {@code "Infinity"}, or break every step that computes with it;
+ *   <li>a number with more than {@value #MAX_NUMBER_DIGITS} digits or an exponent beyond ±{@value
+ *       #MAX_EXPONENT} — {@code 1e999999999} as a BigDecimal costs gigabytes once scaled;
+ *   <li>the same field twice in one object — which value counts differs between readers, so the
+ *       record is ambiguous;
+ *   <li>invalid UTF-8, nesting deeper than {@value #MAX_DEPTH}, a string or document over Jackson's
+ *       limits, and text that is not JSON or not an object.
+ * </ul>
+ */
+public final class RecordJson {
+  static final int MAX_DEPTH = 200;
+  static final int MAX_NUMBER_DIGITS = 400;
+  static final int MAX_EXPONENT = 400;
+
+  /** A value that is not a record this worker accepts; the message names why (no values). */
+  public static final class NotARecord extends Exception {
+    public NotARecord(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+
+  /** Thrown by the node factory while parsing; turned into {@link NotARecord}. */
+  private static final class RefusedNumber extends RuntimeException {
+    RefusedNumber(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+
+  /**
+   * Refuses non-finite and absurd numbers as they are parsed, so no record holding one exists. The
+   * check sits in the parser's own node construction: no second walk over the record.
+   */
+  private static final class FiniteNodes extends JsonNodeFactory {
+    FiniteNodes() {
+      super(false);
+    }
+
+    @Override
+    public NumericNode numberNode(double v) {
+      if (!Double.isFinite(v)) {
+        throw new RefusedNumber("a number is too large for a double (it would be " + v + ")");
+      }
+      return super.numberNode(v);
+    }
+
+    @Override
+    public NumericNode numberNode(float v) {
+      return numberNode((double) v);
+    }
+
+    @Override
+    public ValueNode numberNode(Double v) {
+      return v == null ? nullNode() : numberNode(v.doubleValue());
+    }
+
+    @Override
+    public ValueNode numberNode(BigDecimal v) {
+      if (v != null && (v.precision() > MAX_NUMBER_DIGITS || Math.abs(v.scale()) > MAX_EXPONENT)) {
+        throw new RefusedNumber("a number has more digits or a larger exponent than 400");
+      }
+      return super.numberNode(v);
+    }
+  }
+
+  // Number text <-> double conversion shows up in profiles of the record path; Jackson's fast
+  // double parser and writer are exact and cheaper than the JDK's.
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+                  .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                  .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder()
+                          .maxNestingDepth(MAX_DEPTH)
+                          .maxNumberLength(MAX_NUMBER_DIGITS)
+                          .build())
+                  .build())
+          .nodeFactory(new FiniteNodes())
+          .build();
+
+  private static final ObjectReader READER = MAPPER.reader();
+  private static final ObjectWriter WRITER = MAPPER.writerFor(ObjectNode.class);
+
+  private RecordJson() {}
+
+  /** Reads one record from UTF-8 bytes (a Kafka value, a JSON line). */
+  public static ObjectNode parse(byte[] value) throws NotARecord {
+    if (value == null) {
+      throw new NotARecord("the value is null (a tombstone), not a JSON object");
+    }
+    try {
+      return object(READER.readTree(value));
+    } catch (IOException | RefusedNumber e) {
+      throw refused(e);
+    }
+  }
+
+  /** Reads one record from text (a decoded line). */
+  public static ObjectNode parse(String text) throws NotARecord {
+    try {
+      return object(READER.readTree(text));
+    } catch (IOException | RefusedNumber e) {
+      throw refused(e);
+    }
+  }
+
+  /** Reads any JSON value (an HTTP page holding an array of records, say) with the same rules. */
+  public static JsonNode parseAny(byte[] value) throws NotARecord {
+    try {
+      JsonNode node = READER.readTree(value);
+      if (node == null || node.isMissingNode()) {
+        throw new NotARecord("the value is empty, not JSON");
+      }
+      return node;
+    } catch (IOException | RefusedNumber e) {
+      throw refused(e);
+    }
+  }
+
+  /** The record as UTF-8 JSON. */
+  public static byte[] write(ObjectNode record) {
+    try {
+      return WRITER.writeValueAsBytes(record);
+    } catch (JsonProcessingException e) {
+      // Tree nodes always serialize; only a broken invariant gets here.
+      throw new IllegalStateException("cannot serialize a record", e);
+    }
+  }
+
+  /** The shared mapper, for callers that map records to other types with the same rules. */
+  public static ObjectMapper mapper() {
+    return MAPPER;
+  }
+
+  private static ObjectNode object(JsonNode node) throws NotARecord {
+    if (node instanceof ObjectNode o) {
+      return o;
+    }
+    if (node == null || node.isMissingNode()) {
+      throw new NotARecord("the value is empty, not a JSON object");
+    }
+    throw new NotARecord(
+        "the value is JSON " + node.getNodeType().name().toLowerCase() + ", not an object");
+  }
+
+  private static NotARecord refused(Exception e) {
+    if (e instanceof RefusedNumber) {
+      return new NotARecord(e.getMessage());
+    }
+    Throwable cause = e.getCause();
+    if (cause instanceof RefusedNumber) {
+      return new NotARecord(cause.getMessage());
+    }
+    if (e instanceof StreamConstraintsException s) {
+      return new NotARecord("the value exceeds a JSON limit: " + s.getOriginalMessage());
+    }
+    if (e instanceof CharConversionException) {
+      return new NotARecord("the value is not valid UTF-8: " + e.getMessage());
+    }
+    if (e instanceof JsonProcessingException j) {
+      String m = j.getOriginalMessage();
+      if (m != null && m.startsWith("Duplicate field ")) {
+        // "Duplicate field 'x'": the name is the record's, not a value, so it may be named.
+        return new NotARecord("the value has the field " + m.substring(16) + " twice");
+      }
+      if (m != null && m.contains("UTF-8")) {
+        return new NotARecord("the value is not valid UTF-8: " + firstLine(m));
+      }
+      return new NotARecord("the value is not JSON: " + firstLine(m));
+    }
+    return new NotARecord("the value cannot be read: " + e.getMessage());
+  }
+
+  private static String firstLine(String m) {
+    if (m == null) {
+      return "unreadable";
+    }
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+}
