@@ -25,7 +25,6 @@ import io.tributary.pipeline.transform.ValidateTransform;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -276,13 +275,10 @@ class FilesToLakeTest {
   void aggregationWindowsLaterThanTheYear9999AreEmittedWhenTheInputEnds() throws Exception {
     Path in = dir.resolve("in/tx.jsonl");
     Files.createDirectories(in.getParent());
-    long year10000 = Instant.parse("+10000-01-01T00:00:00Z").toEpochMilli();
     Files.writeString(
         in,
         "{\"customer\":\"c1\",\"amount\":1,\"ts\":\"2026-11-24T10:00:00Z\"}\n"
-            + "{\"customer\":\"c1\",\"amount\":2,\"ts\":"
-            + year10000
-            + "}\n");
+            + "{\"customer\":\"c1\",\"amount\":2,\"ts\":\"+10000-01-01T10:00:00Z\"}\n");
     BatchPlans p = new BatchPlans();
     p.source = files(in, FileFormat.JSONL);
     p.transforms =
@@ -339,6 +335,70 @@ class FilesToLakeTest {
               assertThat(d.get("reason").asText()).contains("coupon").contains("spec.schema");
               assertThat(d.get("record").get("id").asInt()).isEqualTo(1200);
             });
+  }
+
+  @Test
+  void aNumberTooLargeForADoubleDeadLettersThatRecordOnly() throws Exception {
+    Path in = dir.resolve("in/tx.jsonl");
+    Files.createDirectories(in.getParent());
+    Files.writeString(
+        in,
+        "{\"id\":1,\"amount\":10.5}\n"
+            + "{\"id\":2,\"amount\":1e400}\n"
+            + "{\"id\":3,\"amount\":7}\n");
+    for (FileFormat format : List.of(FileFormat.JSONL, FileFormat.PARQUET)) {
+      BatchPlans p = new BatchPlans();
+      p.runId = "run-" + format;
+      p.source = files(in, FileFormat.JSONL);
+      p.deadLetter = new DeadLetterSpec(null, dir.resolve("dlq").toString(), 0.5);
+      Path out = dir.resolve("lake/" + format);
+      p.sink = lake(out, format);
+
+      BatchPlans.Outcome o = p.run(dir);
+
+      assertThat(o.exitCode()).as(format.name()).isEqualTo(ExitCodes.OK);
+      assertThat(o.summary().recordsRead()).isEqualTo(3);
+      assertThat(o.summary().recordsRejected()).isEqualTo(1);
+      assertThat(BatchPlans.lakeRecords(out))
+          .extracting(r -> r.get("id").asLong())
+          .containsExactlyInAnyOrder(1L, 3L);
+      List<JsonNode> dead = BatchPlans.jsonLines(dir.resolve("dlq/" + p.runId + ".jsonl"));
+      assertThat(dead).hasSize(1);
+      assertThat(dead.get(0).get("step").asText()).isEqualTo("source");
+      assertThat(dead.get(0).get("reason").asText()).contains("line 2").contains("too large");
+      assertThat(dead.get(0).get("raw").asText()).contains("1e400");
+    }
+  }
+
+  @Test
+  void anInvalidUtf8LineInJsonLinesIsDeadLetteredAndTheNextLineIsRead() throws Exception {
+    Path in = dir.resolve("in/events.jsonl");
+    Files.createDirectories(in.getParent());
+    Files.write(
+        in,
+        concat(
+            "{\"id\":1}\n{\"id\":2,\"note\":\"caf".getBytes(StandardCharsets.UTF_8),
+            new byte[] {(byte) 0xE9},
+            "\"}\n{\"id\":3}\n{\"id\":4,\"id\":5}\n".getBytes(StandardCharsets.UTF_8)));
+    BatchPlans p = new BatchPlans();
+    p.source = files(in, FileFormat.JSONL);
+    p.deadLetter = new DeadLetterSpec(null, dir.resolve("dlq").toString(), 0.6);
+    Path out = dir.resolve("lake/events");
+    p.sink = lake(out, FileFormat.JSONL);
+
+    BatchPlans.Outcome o = p.run(dir);
+
+    assertThat(o.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(o.summary().recordsRead()).isEqualTo(4);
+    assertThat(BatchPlans.lakeRecords(out))
+        .extracting(r -> r.get("id").asLong())
+        .containsExactlyInAnyOrder(1L, 3L);
+    List<JsonNode> dead = BatchPlans.jsonLines(dir.resolve("dlq/run-1.jsonl"));
+    assertThat(dead)
+        .extracting(d -> d.get("reason").asText())
+        .satisfiesExactly(
+            r -> assertThat(r).contains("events.jsonl line 2").contains("UTF-8"),
+            r -> assertThat(r).contains("events.jsonl line 4").contains("twice"));
   }
 
   private BatchPlans csvPlan(Path csv) {

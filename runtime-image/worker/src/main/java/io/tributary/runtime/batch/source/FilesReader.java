@@ -1,15 +1,16 @@
 package io.tributary.runtime.batch.source;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.pipeline.SchemaSpec;
 import io.tributary.pipeline.source.FilesSource;
 import io.tributary.runtime.batch.RecordSource;
 import io.tributary.runtime.batch.RunFailure;
-import java.io.BufferedReader;
+import io.tributary.runtime.transform.RecordJson;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,9 @@ import org.slf4j.LoggerFactory;
 public final class FilesReader implements RecordSource {
   private static final Logger LOG = LoggerFactory.getLogger(FilesReader.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A JSON line longer than this is dead-lettered without being held in memory. */
+  static final int MAX_LINE_BYTES = 16 << 20;
 
   private final FilesSource spec;
   private final Map<String, SchemaSpec.Type> types = new HashMap<>();
@@ -100,30 +104,51 @@ public final class FilesReader implements RecordSource {
     return -1;
   }
 
+  /**
+   * Reads JSON Lines as bytes, one record per line, with the strict record reader: a line that is
+   * not a record (not JSON, invalid UTF-8, a number beyond a double, a field twice, longer than
+   * {@value #MAX_LINE_BYTES} bytes) is dead-lettered with its file and line, and reading resumes at
+   * the next line.
+   */
   private void readJsonl(Path f, Handler out) throws Exception {
-    try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
-      String line;
+    String name = f.getFileName().toString();
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(f), 1 << 16)) {
+      LineReader lines = new LineReader(in, MAX_LINE_BYTES);
       long n = 0;
-      while ((line = r.readLine()) != null) {
+      byte[] line;
+      while ((line = lines.next()) != null) {
         n++;
-        if (line.isBlank()) {
-          continue;
-        }
-        JsonNode node;
-        try {
-          node = JSON.readTree(line);
-        } catch (JsonProcessingException e) {
+        if (lines.overlong()) {
           out.reject(
-              f.getFileName() + " line " + n + ": not JSON: " + e.getOriginalMessage(), line);
+              name + " line " + n + ": longer than " + MAX_LINE_BYTES + " bytes",
+              new String(line, 0, Math.min(line.length, 1024), StandardCharsets.UTF_8));
           continue;
         }
-        if (node instanceof ObjectNode o) {
-          out.accept(o);
-        } else {
-          out.reject(f.getFileName() + " line " + n + ": not a JSON object", line);
+        if (blank(line)) {
+          continue;
         }
+        ObjectNode record;
+        try {
+          record = RecordJson.parse(line);
+        } catch (RecordJson.NotARecord e) {
+          out.reject(name + " line " + n + ": " + e.getMessage(), rawText(line));
+          continue;
+        }
+        out.accept(record);
       }
     }
+  }
+
+  private static boolean blank(byte[] line) {
+    for (byte b : line) {
+      if (b != ' ' && b != '\t' && b != '\r') return false;
+    }
+    return true;
+  }
+
+  /** The line for the dead letter: invalid bytes become U+FFFD. */
+  private static String rawText(byte[] line) {
+    return new String(line, StandardCharsets.UTF_8);
   }
 
   private void readCsv(Path f, Handler out) throws Exception {
