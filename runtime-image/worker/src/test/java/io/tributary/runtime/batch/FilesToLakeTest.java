@@ -442,6 +442,31 @@ class FilesToLakeTest {
     assertThat(o.summary().message()).contains("orders.csv").contains("line 3").contains("CSV");
   }
 
+  @Test
+  void aCsvNumberTooLargeForADoubleDeadLettersThatRow() throws Exception {
+    Path csv = dir.resolve("in/orders.csv");
+    Files.createDirectories(csv.getParent());
+    Files.writeString(csv, "id,amount,tags\n1,10.5,[]\n2,1e400,[]\n3,7,[1e999]\n4,8,[2]\n");
+    BatchPlans p = csvPlan(csv);
+    p.schema =
+        new SchemaSpec(
+            List.of(
+                field("id", Type.INTEGER), field("amount", Type.NUMBER), field("tags", Type.ARRAY)),
+            null);
+
+    BatchPlans.Outcome o = p.run(dir);
+
+    assertThat(o.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(BatchPlans.lakeRecords(dir.resolve("lake/csv")))
+        .extracting(r -> r.get("id").asLong())
+        .containsExactlyInAnyOrder(1L, 4L);
+    assertThat(BatchPlans.jsonLines(dir.resolve("dlq/run-1.jsonl")))
+        .extracting(d -> d.get("reason").asText())
+        .satisfiesExactly(
+            r -> assertThat(r).contains("orders.csv line 2: field amount: not a finite number"),
+            r -> assertThat(r).contains("orders.csv line 3: field tags: ").contains("too large"));
+  }
+
   private static byte[] concat(byte[]... parts) {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     for (byte[] p : parts) out.writeBytes(p);

@@ -177,9 +177,16 @@ public final class FilesReader implements RecordSource {
           continue;
         }
         ObjectNode o = JSON.createObjectNode();
-        for (int i = 0; i < row.size(); i++) {
+        String refused = null;
+        for (int i = 0; i < row.size() && refused == null; i++) {
           String name = header ? names.get(i) : "c" + (i + 1);
-          putTyped(o, name, row.get(i));
+          refused = putTyped(o, name, row.get(i));
+        }
+        if (refused != null) {
+          out.reject(
+              f.getFileName() + " line " + row.getRecordNumber() + ": " + refused,
+              String.join(String.valueOf(delimiter), row.toList()));
+          continue;
         }
         out.accept(o);
       }
@@ -238,21 +245,31 @@ public final class FilesReader implements RecordSource {
     return e instanceof UncheckedIOException u ? u : new UncheckedIOException((IOException) e);
   }
 
-  /** CSV values are text; where spec.schema gives a field a type, parse it (else keep the text). */
-  private void putTyped(ObjectNode o, String name, String text) {
+  /**
+   * CSV values are text; where spec.schema gives a field a type, parse it (else keep the text, for
+   * validate to report with the field name). Returns why the row cannot be a record (a number
+   * beyond a double, which would become Infinity; JSON the strict reader refuses), else null.
+   */
+  private String putTyped(ObjectNode o, String name, String text) {
     SchemaSpec.Type t = types.get(name);
     if (t == null || t == SchemaSpec.Type.STRING || t == SchemaSpec.Type.TIMESTAMP) {
       o.put(name, text);
-      return;
+      return null;
     }
     if (text.isEmpty()) {
       o.putNull(name);
-      return;
+      return null;
     }
     try {
       switch (t) {
         case INTEGER -> o.put(name, Long.parseLong(text.trim()));
-        case NUMBER -> o.put(name, Double.parseDouble(text.trim()));
+        case NUMBER -> {
+          double d = Double.parseDouble(text.trim());
+          if (!Double.isFinite(d)) {
+            return "field " + name + ": not a finite number (beyond a double, or NaN)";
+          }
+          o.put(name, d);
+        }
         case BOOLEAN -> {
           String b = text.trim().toLowerCase();
           if (b.equals("true") || b.equals("false")) {
@@ -261,12 +278,20 @@ public final class FilesReader implements RecordSource {
             o.put(name, text);
           }
         }
-        case OBJECT, ARRAY -> o.set(name, JSON.readTree(text));
+        case OBJECT, ARRAY -> {
+          JSON.readTree(text); // not JSON at all: kept as text below, for validate to report
+          try {
+            o.set(name, RecordJson.parseAny(text.getBytes(StandardCharsets.UTF_8)));
+          } catch (RecordJson.NotARecord e) {
+            return "field " + name + ": " + e.getMessage();
+          }
+        }
         default -> o.put(name, text);
       }
     } catch (NumberFormatException | JsonProcessingException e) {
       o.put(name, text); // validate reports it with the field name
     }
+    return null;
   }
 
   private void readParquet(Path f, Handler out) throws Exception {
