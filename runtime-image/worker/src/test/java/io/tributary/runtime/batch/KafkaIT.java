@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -219,6 +220,29 @@ class KafkaIT {
     BatchPlans.Outcome two = second.run(dir);
     assertThat(two.exitCode()).isEqualTo(ExitCodes.OK);
     assertThat(two.summary().recordsRead()).isZero();
+  }
+
+  @Test
+  void aRecordTooLargeForTheOutputTopicIsDeadLetteredNotFailingTheTransaction() throws Exception {
+    kafka.createTopic("big-in", 1);
+    kafka.createTopic("big-out", 1, Map.of("max.message.bytes", "1000"));
+    produce("big-in", 0, 10, "{\"id\":99,\"note\":\"" + "x".repeat(2000) + "\"}");
+    SinkSpec sink = SinkSpec.of(new KafkaSink(kafka.bootstrapServers(), "big-out", "id", null));
+    BatchPlans p = plan("big-in", "g-big", sink);
+    p.deadLetter = new DeadLetterSpec(null, dir.resolve("dlq").toString(), 0.2);
+
+    BatchPlans.Outcome o = p.run(dir);
+
+    assertThat(o.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(o.summary().recordsWritten()).isEqualTo(10);
+    assertThat(ids("big-out")).hasSize(10).doesNotContain(99L);
+    assertThat(BatchPlans.jsonLines(dir.resolve("dlq/run-1.jsonl")))
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.get("step").asText()).isEqualTo("sink");
+              assertThat(d.get("reason").asText()).contains("over the 1000 bytes");
+            });
   }
 
   private static byte[] utf8(String s) {

@@ -6,15 +6,27 @@ import io.tributary.pipeline.plan.RunSummary;
 import io.tributary.pipeline.sink.KafkaSink;
 import io.tributary.plan.KafkaClientSettings;
 import io.tributary.plan.KafkaEndpoint;
+import io.tributary.runtime.batch.BadRecordException;
 import io.tributary.runtime.batch.RecordSink;
 import io.tributary.runtime.batch.SecretFiles;
 import io.tributary.runtime.batch.source.KafkaReader;
+import io.tributary.runtime.transform.RecordJson;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +41,14 @@ import org.slf4j.LoggerFactory;
 public final class KafkaWriter implements RecordSink {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaWriter.class);
 
+  /** Upper bound of a record's framing in a produce request (batch and record headers). */
+  static final int RECORD_OVERHEAD_BYTES = 128;
+
   private final KafkaSink spec;
-  private final KafkaProducer<String, String> producer;
+  private final KafkaProducer<String, byte[]> producer;
+  private final KafkaEndpoint cluster;
+  private final int producerMaxBytes;
+  private int maxRecordBytes;
   private final KafkaReader upstream;
   private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
   private long written;
@@ -43,11 +61,17 @@ public final class KafkaWriter implements RecordSink {
         KafkaEndpoint.of(spec, ref -> secrets.read(ref, "sink.kafka.saslJaasSecretRef"));
     Properties p =
         KafkaClientSettings.properties(KafkaClientSettings.batchWriter(cluster, transactionalId));
-    this.producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+    this.cluster = cluster;
+    this.producerMaxBytes =
+        Integer.parseInt(
+            p.getProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(1024 * 1024)));
+    this.maxRecordBytes = producerMaxBytes;
+    this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
   }
 
   @Override
   public Optional<RunSummary> begin() {
+    maxRecordBytes = Math.min(producerMaxBytes, topicMaxMessageBytes());
     producer.initTransactions(); // fences and aborts a crashed attempt's open transaction
     producer.beginTransaction();
     return Optional.empty();
@@ -66,12 +90,54 @@ public final class KafkaWriter implements RecordSink {
     } else {
       key = upstream != null ? upstream.currentKey() : null; // the input record's key
     }
+    byte[] value = RecordJson.write(record);
+    long size =
+        RECORD_OVERHEAD_BYTES
+            + value.length
+            + (key == null ? 0 : key.getBytes(StandardCharsets.UTF_8).length);
+    if (size > maxRecordBytes) {
+      // Sent, it would fail the whole transaction, and every retry of the run with it.
+      throw new BadRecordException(
+          "sink",
+          "the record is "
+              + size
+              + " bytes, over the "
+              + maxRecordBytes
+              + " bytes topic "
+              + spec.topic()
+              + " takes (its max.message.bytes or the producer's max.request.size)");
+    }
     producer.send(
-        new ProducerRecord<>(spec.topic(), key, record.toString()),
+        new ProducerRecord<>(spec.topic(), key, value),
         (md, e) -> {
           if (e != null) sendFailure.compareAndSet(null, e);
         });
     written++;
+  }
+
+  /**
+   * The topic's {@code max.message.bytes} (its own or the broker's default); the producer's limit
+   * alone when the topic's configs cannot be read (no describe permission).
+   */
+  private int topicMaxMessageBytes() {
+    try (Admin admin =
+        Admin.create(KafkaClientSettings.properties(KafkaClientSettings.admin(cluster)))) {
+      ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, spec.topic());
+      Config c = admin.describeConfigs(List.of(topic)).all().get(30, TimeUnit.SECONDS).get(topic);
+      ConfigEntry e = c == null ? null : c.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+      return e == null || e.value() == null ? Integer.MAX_VALUE : Integer.parseInt(e.value());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Integer.MAX_VALUE;
+    } catch (Exception e) {
+      LOG.warn(
+          "cannot read max.message.bytes of topic {} ({}); records over the producer's {} bytes"
+              + " are rejected",
+          spec.topic(),
+          e.toString(),
+          producerMaxBytes);
+      return Integer.MAX_VALUE;
+    }
   }
 
   @Override
