@@ -467,6 +467,29 @@ class FilesToLakeTest {
             r -> assertThat(r).contains("orders.csv line 3: field tags: ").contains("too large"));
   }
 
+  @Test
+  void aDamagedParquetFileFailsPermanentlyNamingTheFile() throws Exception {
+    BatchPlans first = new BatchPlans();
+    first.source = files(jsonl(500), FileFormat.JSONL);
+    Path lake = dir.resolve("lake/first");
+    first.sink = lake(lake, FileFormat.PARQUET);
+    assertThat(first.run(dir).exitCode()).isEqualTo(ExitCodes.OK);
+    Path whole = BatchPlans.dataFiles(lake).get(0);
+    Path damaged = dir.resolve("in/damaged.parquet");
+    for (int keep : new int[] {Files.readAllBytes(whole).length / 2, 6}) {
+      Files.write(damaged, java.util.Arrays.copyOf(Files.readAllBytes(whole), keep));
+      BatchPlans p = new BatchPlans();
+      p.runId = "run-" + keep;
+      p.source = files(damaged, FileFormat.PARQUET);
+      p.sink = lake(dir.resolve("lake/" + keep), FileFormat.JSONL);
+
+      BatchPlans.Outcome o = p.run(dir);
+
+      assertThat(o.exitCode()).as("%d bytes kept", keep).isEqualTo(ExitCodes.PERMANENT);
+      assertThat(o.summary().message()).contains("damaged.parquet");
+    }
+  }
+
   private static byte[] concat(byte[]... parts) {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     for (byte[] p : parts) out.writeBytes(p);

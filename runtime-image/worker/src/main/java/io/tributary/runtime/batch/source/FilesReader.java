@@ -9,6 +9,7 @@ import io.tributary.runtime.batch.RecordSource;
 import io.tributary.runtime.batch.RunFailure;
 import io.tributary.runtime.transform.RecordJson;
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -294,7 +295,34 @@ public final class FilesReader implements RecordSource {
     return null;
   }
 
+  /**
+   * A Parquet file that cannot be decoded (truncated, not Parquet, a broken page) fails the run
+   * permanently naming the file: the same bytes fail the same way on a retry. What the rest of the
+   * run throws while handling a row passes through unchanged.
+   */
   private void readParquet(Path f, Handler out) throws Exception {
-    ParquetRecords.read(f, out::accept);
+    try {
+      ParquetRecords.read(
+          f,
+          row -> {
+            try {
+              out.accept(row);
+            } catch (Exception e) {
+              throw new Downstream(e);
+            }
+          });
+    } catch (Downstream d) {
+      throw (Exception) d.getCause();
+    } catch (EOFException | RuntimeException e) {
+      throw RunFailure.permanent(
+          "source.files: " + f + " is not a readable Parquet file: " + e.getMessage(), e);
+    }
+  }
+
+  /** An exception of the run's own handling of a row, not of decoding the file. */
+  private static final class Downstream extends Exception {
+    Downstream(Exception cause) {
+      super(cause);
+    }
   }
 }
