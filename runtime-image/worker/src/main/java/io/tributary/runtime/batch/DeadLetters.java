@@ -12,9 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +38,8 @@ public final class DeadLetters implements AutoCloseable {
   private final Path file;
   private final Path tmp;
   private BufferedWriter writer;
-  private final KafkaProducer<String, String> producer;
+  private final KafkaProducer<String, byte[]> producer;
+  private final int maxRecordBytes;
   private final String topic;
   private long count;
   private String first;
@@ -49,13 +52,14 @@ public final class DeadLetters implements AutoCloseable {
     this.tmp = file == null ? null : file.resolveSibling("." + file.getFileName() + ".tmp");
     this.topic = topic;
     if (topic != null) {
-      this.producer =
-          new KafkaProducer<>(
-              KafkaClientSettings.properties(KafkaClientSettings.deadLetterProducer(cluster)),
-              new StringSerializer(),
-              new StringSerializer());
+      Properties props =
+          KafkaClientSettings.properties(KafkaClientSettings.deadLetterProducer(cluster));
+      this.maxRecordBytes =
+          KafkaRecordLimit.maxRecordBytes(cluster, topic, KafkaRecordLimit.producerMaxBytes(props));
+      this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     } else {
       this.producer = null;
+      this.maxRecordBytes = Integer.MAX_VALUE;
     }
   }
 
@@ -107,10 +111,26 @@ public final class DeadLetters implements AutoCloseable {
     if (record != null) entry.set("record", record);
     if (raw != null) entry.put("raw", raw);
     if (producer != null) {
-      ProducerRecord<String, String> r = new ProducerRecord<>(topic, null, entry.toString());
+      ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, null, bytes(entry));
       r.headers().add("tributary.step", step.getBytes(StandardCharsets.UTF_8));
       r.headers().add("tributary.reason", reason.getBytes(StandardCharsets.UTF_8));
       r.headers().add("tributary.run", runId.getBytes(StandardCharsets.UTF_8));
+      long size = KafkaRecordLimit.size(null, r.value(), r.headers().toArray());
+      if (size > maxRecordBytes) {
+        // Sent as it is, it would fail the run at the end, and every retry with it: keep the
+        // step and reason, and say how large the record was.
+        entry.remove("record");
+        entry.remove("raw");
+        entry.put("recordBytes", size);
+        entry.put(
+            "note",
+            "the record is too large for the dead-letter topic ("
+                + size
+                + " bytes, the topic takes "
+                + maxRecordBytes
+                + ")");
+        r = new ProducerRecord<>(topic, null, (String) null, bytes(entry), r.headers());
+      }
       producer.send(
           r,
           (md, e) -> {
@@ -124,6 +144,10 @@ public final class DeadLetters implements AutoCloseable {
     }
     writer.write(entry.toString());
     writer.write('\n');
+  }
+
+  private static byte[] bytes(ObjectNode entry) {
+    return entry.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   public long count() {

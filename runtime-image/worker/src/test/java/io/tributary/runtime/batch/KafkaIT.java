@@ -245,6 +245,28 @@ class KafkaIT {
             });
   }
 
+  @Test
+  void aDeadLetterTooLargeForItsTopicIsKeptWithoutTheRecordInsteadOfFailingTheRun()
+      throws Exception {
+    kafka.createTopic("huge-in", 1);
+    kafka.createTopic("huge-rejects", 1, Map.of("max.message.bytes", "1000"));
+    produce("huge-in", 0, 20, "{not json " + "x".repeat(3000));
+    BatchPlans p = plan("huge-in", "g-huge", lake(dir.resolve("lake/huge"), FileFormat.JSONL));
+    p.deadLetter = new DeadLetterSpec("huge-rejects", null, 0.1);
+
+    BatchPlans.Outcome o = p.run(dir);
+
+    assertThat(o.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(o.summary().recordsRejected()).isEqualTo(1);
+    List<ConsumerRecord<String, String>> dead = kafka.readAll("huge-rejects");
+    assertThat(dead).hasSize(1);
+    JsonNode entry = BatchPlans.JSON.readTree(dead.get(0).value());
+    assertThat(entry.get("step").asText()).isEqualTo("source");
+    assertThat(entry.get("reason").asText()).contains("huge-in-0@20");
+    assertThat(entry.has("raw")).isFalse();
+    assertThat(entry.get("note").asText()).contains("too large for the dead-letter topic");
+  }
+
   private static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }

@@ -7,25 +7,17 @@ import io.tributary.pipeline.sink.KafkaSink;
 import io.tributary.plan.KafkaClientSettings;
 import io.tributary.plan.KafkaEndpoint;
 import io.tributary.runtime.batch.BadRecordException;
+import io.tributary.runtime.batch.KafkaRecordLimit;
 import io.tributary.runtime.batch.RecordSink;
 import io.tributary.runtime.batch.SecretFiles;
 import io.tributary.runtime.batch.source.KafkaReader;
 import io.tributary.runtime.transform.RecordJson;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -40,9 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaWriter implements RecordSink {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaWriter.class);
-
-  /** Upper bound of a record's framing in a produce request (batch and record headers). */
-  static final int RECORD_OVERHEAD_BYTES = 128;
 
   private final KafkaSink spec;
   private final KafkaProducer<String, byte[]> producer;
@@ -62,16 +51,14 @@ public final class KafkaWriter implements RecordSink {
     Properties p =
         KafkaClientSettings.properties(KafkaClientSettings.batchWriter(cluster, transactionalId));
     this.cluster = cluster;
-    this.producerMaxBytes =
-        Integer.parseInt(
-            p.getProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(1024 * 1024)));
+    this.producerMaxBytes = KafkaRecordLimit.producerMaxBytes(p);
     this.maxRecordBytes = producerMaxBytes;
     this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
   }
 
   @Override
   public Optional<RunSummary> begin() {
-    maxRecordBytes = Math.min(producerMaxBytes, topicMaxMessageBytes());
+    maxRecordBytes = KafkaRecordLimit.maxRecordBytes(cluster, spec.topic(), producerMaxBytes);
     producer.initTransactions(); // fences and aborts a crashed attempt's open transaction
     producer.beginTransaction();
     return Optional.empty();
@@ -91,10 +78,7 @@ public final class KafkaWriter implements RecordSink {
       key = upstream != null ? upstream.currentKey() : null; // the input record's key
     }
     byte[] value = RecordJson.write(record);
-    long size =
-        RECORD_OVERHEAD_BYTES
-            + value.length
-            + (key == null ? 0 : key.getBytes(StandardCharsets.UTF_8).length);
+    long size = KafkaRecordLimit.size(key, value);
     if (size > maxRecordBytes) {
       // Sent, it would fail the whole transaction, and every retry of the run with it.
       throw new BadRecordException(
@@ -113,31 +97,6 @@ public final class KafkaWriter implements RecordSink {
           if (e != null) sendFailure.compareAndSet(null, e);
         });
     written++;
-  }
-
-  /**
-   * The topic's {@code max.message.bytes} (its own or the broker's default); the producer's limit
-   * alone when the topic's configs cannot be read (no describe permission).
-   */
-  private int topicMaxMessageBytes() {
-    try (Admin admin =
-        Admin.create(KafkaClientSettings.properties(KafkaClientSettings.admin(cluster)))) {
-      ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, spec.topic());
-      Config c = admin.describeConfigs(List.of(topic)).all().get(30, TimeUnit.SECONDS).get(topic);
-      ConfigEntry e = c == null ? null : c.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-      return e == null || e.value() == null ? Integer.MAX_VALUE : Integer.parseInt(e.value());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Integer.MAX_VALUE;
-    } catch (Exception e) {
-      LOG.warn(
-          "cannot read max.message.bytes of topic {} ({}); records over the producer's {} bytes"
-              + " are rejected",
-          spec.topic(),
-          e.toString(),
-          producerMaxBytes);
-      return Integer.MAX_VALUE;
-    }
   }
 
   @Override
