@@ -205,4 +205,76 @@ class StreamJobStatusE2E {
                 assertThat(Kubectl.jsonpath("deployment", NS, "owned-worker", securityContext))
                     .contains("readOnlyRootFilesystem"));
   }
+
+  @Test
+  void aWorkerHaltedOnARecordShowsWhereAndWhyStaysStoppedAndSkippingTheRecordResumes()
+      throws Exception {
+    String in = Topics.name("e2e.halt");
+    String out = Topics.name("e2e.halt.out");
+    Topics.create(in, 1);
+    Topics.produce(
+        in,
+        java.util.List.of(
+            "{\"id\":1,\"amount\":10}",
+            "{\"id\":2,\"amount\":\"twenty\"}",
+            "{\"id\":3,\"amount\":30}"));
+    Kubectl.apply(
+        """
+        apiVersion: tributary.io/v1alpha1
+        kind: StreamJob
+        metadata: {name: strict, namespace: %1$s}
+        spec:
+          source:
+            kafka: {bootstrapServers: "%2$s", topics: [%3$s], startingOffsets: earliest}
+          schema:
+            fields:
+              - {name: id, type: integer, required: true}
+              - {name: amount, type: number, required: true}
+          transforms:
+            - validate: {onInvalid: fail}
+          sink:
+            kafka: {bootstrapServers: "%2$s", topic: %4$s}
+          replicas: 1
+          compute: {resources: {cpu: 100m, memory: 256Mi}}
+        """
+            .formatted(NS, Cluster.kafkaBootstrap(), in, out));
+    String position = in + "/0@1";
+    await()
+        .atMost(Duration.ofMinutes(4))
+        .untilAsserted(
+            () -> {
+              assertThat(ready("strict", "reason")).isEqualTo("Halted");
+              assertThat(ready("strict", "message"))
+                  .contains("halted at " + position)
+                  .contains("amount")
+                  .contains("tributary.io/skip-record=" + position);
+            });
+    assertThat(ready("strict", "status")).isEqualTo("False");
+    assertThat(Kubectl.jsonpath("streamjob", NS, "strict", ".status.halted.position"))
+        .isEqualTo(position);
+    // Stopped on purpose, not restarting forever: no workers, and the record before is out.
+    await()
+        .atMost(Duration.ofMinutes(2))
+        .untilAsserted(
+            () ->
+                assertThat(Kubectl.jsonpath("deployment", NS, "strict-worker", ".spec.replicas"))
+                    .isEqualTo("0"));
+    assertThat(Topics.readCommitted(out, 1, Duration.ofSeconds(30))).hasSize(1);
+    assertThat(events("strict")).contains("Halted");
+
+    Kubectl.run("annotate", "streamjob", "strict", "-n", NS, "tributary.io/skip-record=" + position)
+        .ok();
+    await()
+        .atMost(Duration.ofMinutes(4))
+        .untilAsserted(
+            () -> {
+              assertThat(ready("strict", "status")).isEqualTo("True");
+              assertThat(Kubectl.jsonpath("streamjob", NS, "strict", ".status.halted")).isEmpty();
+            });
+    java.util.List<String> delivered = Topics.readCommitted(out, 2, Duration.ofMinutes(2));
+    assertThat(delivered).hasSize(2);
+    assertThat(delivered.get(1)).contains("\"id\":3");
+    assertThat(Topics.readCommitted(in + ".dlq", 1, Duration.ofMinutes(1)).get(0))
+        .contains("twenty");
+  }
 }

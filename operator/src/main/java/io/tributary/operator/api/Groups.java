@@ -11,8 +11,8 @@ public final class Groups {
 
   /**
    * On a StreamJob halted by a validate step with onInvalid fail: the halted record's position
-   * ({@code topic/partition@offset}, as its Halted condition says) sends that one record to the dead
-   * letters and resumes the workers.
+   * ({@code topic/partition@offset}, as its Halted condition says) sends that one record to the
+   * dead letters and resumes the workers.
    */
   public static final String SKIP_RECORD_ANNOTATION = "tributary.io/skip-record";
 

@@ -34,7 +34,11 @@ public record StreamJobStatus(
     @JsonPropertyDescription(
             "The lag autoscaler's recent recommendations (at most 10, within the scale-down"
                 + " stabilization window), so scale-down survives an operator restart.")
-        List<ReplicaRecommendation> recommendations) {
+        List<ReplicaRecommendation> recommendations,
+    @JsonPropertyDescription(
+            "Set while the workers are halted on a record that a validate step with onInvalid"
+                + " fail refused; the Ready condition says how to resume.")
+        StreamJobHalt halted) {
 
   /** A builder starting from this status. */
   public Builder toBuilder() {
@@ -59,6 +63,7 @@ public record StreamJobStatus(
     private String deployment;
     private Long workersGeneration;
     private List<ReplicaRecommendation> recommendations;
+    private StreamJobHalt halted;
 
     private Builder(StreamJobStatus s) {
       if (s == null) return;
@@ -74,6 +79,7 @@ public record StreamJobStatus(
       deployment = s.deployment;
       workersGeneration = s.workersGeneration;
       recommendations = s.recommendations;
+      halted = s.halted;
     }
 
     public Builder observedGeneration(Long v) {
@@ -126,6 +132,11 @@ public record StreamJobStatus(
       return this;
     }
 
+    public Builder halted(StreamJobHalt v) {
+      halted = v;
+      return this;
+    }
+
     public StreamJobStatus build() {
       return new StreamJobStatus(
           observedGeneration,
@@ -139,7 +150,8 @@ public record StreamJobStatus(
           guarantee,
           deployment,
           workersGeneration,
-          recommendations);
+          recommendations,
+          halted);
     }
   }
 }

@@ -21,6 +21,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.tributary.operator.api.ComputePoolSpec;
 import io.tributary.operator.api.Groups;
 import io.tributary.operator.api.StreamJob;
+import io.tributary.operator.api.StreamJobHalt;
 import io.tributary.operator.api.StreamJobSpec;
 import io.tributary.operator.api.StreamJobStatus;
 import io.tributary.operator.autoscale.LagSource;
@@ -31,6 +32,7 @@ import io.tributary.operator.render.Labels;
 import io.tributary.operator.render.PlanRenderer;
 import io.tributary.operator.render.StreamJobRenderer;
 import io.tributary.operator.status.Conditions.Reason;
+import io.tributary.operator.status.Halts;
 import io.tributary.operator.status.StreamJobEvents;
 import io.tributary.operator.status.StreamJobStatuses;
 import io.tributary.operator.status.StreamJobStatuses.ScaleCause;
@@ -48,8 +50,14 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** StreamJob: observe (from informer caches), check, render, apply what differs, report. */
-@ControllerConfiguration(name = "streamjob")
+/**
+ * StreamJob: observe (from informer caches), check, render, apply what differs, report.
+ *
+ * <p>Not generation-aware: the tributary.io/skip-record annotation, which resumes a halted job,
+ * changes metadata only. A reconcile caused by our own status write finds nothing to do and writes
+ * nothing.
+ */
+@ControllerConfiguration(name = "streamjob", generationAwareEventProcessing = false)
 public class StreamJobReconciler implements Reconciler<StreamJob> {
   private static final Logger log = LoggerFactory.getLogger(StreamJobReconciler.class);
 
@@ -131,8 +139,8 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
     String poolName = pool(spec);
     ComputePoolSpec pool = poolName == null ? null : Watches.poolSpec(context, poolName);
     Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
-    WorkerPods.Summary pods =
-        WorkerPods.of(WorkerPods.byName(context.getSecondaryResources(Pod.class)));
+    List<Pod> podList = WorkerPods.byName(context.getSecondaryResources(Pod.class));
+    WorkerPods.Summary pods = WorkerPods.of(podList);
     PlanCompiler.Result plan = PlanRenderer.stream(job, config);
     Optional<PipelineChecks.Problem> problem =
         PipelineChecks.check(spec, pool, region).or(() -> PipelineChecks.plan(plan.problems()));
@@ -144,6 +152,18 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
     }
     LagSource.Lag lag = readLag(job, plan.plan(), context);
     WorkerCount.Scale scale = WorkerCount.of(job, lag, deployment, clock.instant());
+    Optional<StreamJobHalt> halt =
+        Halts.next(
+            job.getStatus(),
+            WorkerPods.halt(podList, StreamJobRenderer.planHash(plan.plan())),
+            annotation(job, Groups.SKIP_RECORD_ANNOTATION),
+            generation(job));
+    if (halt.isPresent()) {
+      // A halted worker exits 65; zero replicas keep the kubelet from restarting it forever.
+      scale =
+          new WorkerCount.Scale(
+              0, ScaleCause.HALTED, "halted at " + halt.get().position(), scale.history());
+    }
     ResourceID primary = ResourceID.fromResource(job);
     for (HasMetadata object :
         StreamJobRenderer.render(job, plan.plan(), scale.replicas(), pool, region, config)) {
@@ -161,8 +181,13 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
                 .withRecommendations(
                     scale.history() == null
                         ? null
-                        : StreamJobStatuses.recommendations(scale.history())),
+                        : StreamJobStatuses.recommendations(scale.history()))
+                .withHalt(halt.orElse(null)),
             clock.instant());
+    if (halt.isPresent() && !halt.get().equals(haltOf(job))) {
+      events.warning(
+          job, Reason.Halted.name(), Halts.message(job.getMetadata().getName(), halt.get()));
+    }
     // Lag moves without any Kubernetes event: look again soon.
     return statusUpdate(job, status, null).rescheduleAfter(config.lagPoll());
   }
@@ -296,6 +321,20 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
     patch.getMetadata().setNamespace(job.getMetadata().getNamespace());
     patch.setStatus(status);
     return patch;
+  }
+
+  private static StreamJobHalt haltOf(StreamJob job) {
+    return job.getStatus() == null ? null : job.getStatus().halted();
+  }
+
+  private static String annotation(StreamJob job, String key) {
+    Map<String, String> a = job.getMetadata().getAnnotations();
+    return a == null ? null : a.get(key);
+  }
+
+  private static long generation(StreamJob job) {
+    Long g = job.getMetadata().getGeneration();
+    return g == null ? 0 : g;
   }
 
   private static String pool(StreamJobSpec spec) {

@@ -1,9 +1,9 @@
 package io.tributary.operator.render;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.tributary.operator.api.Groups;
 import io.tributary.operator.api.DataPipeline;
 import io.tributary.operator.api.DataPipelineSpec;
+import io.tributary.operator.api.Groups;
 import io.tributary.operator.api.PipelineSpec;
 import io.tributary.operator.api.StreamJob;
 import io.tributary.operator.api.StreamJobSpec;

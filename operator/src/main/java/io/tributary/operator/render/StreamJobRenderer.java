@@ -51,10 +51,15 @@ public final class StreamJobRenderer {
     return List.of(
         planConfigMap(job, planJson),
         serviceAccount(job),
-        deployment(job, replicas, plan, Names.sha256(planJson), pool, region, config),
+        deployment(job, replicas, plan, planHash(plan), pool, region, config),
         service(job, config),
         podDisruptionBudget(job),
         networkPolicy(job, config));
+  }
+
+  /** The hash on the worker pods of {@code plan}: a pod with another one runs another plan. */
+  public static String planHash(WorkerPlan plan) {
+    return Names.sha256(PlanJson.write(plan));
   }
 
   static ConfigMap planConfigMap(StreamJob job, String planJson) {

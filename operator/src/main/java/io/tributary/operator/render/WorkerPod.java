@@ -40,7 +40,7 @@ import java.util.TreeMap;
 public final class WorkerPod {
   static final String DEFAULT_CPU = "500m";
   static final String DEFAULT_MEMORY = "512Mi";
-  static final String PLAN_ANNOTATION = "tributary.io/plan-sha256";
+  public static final String PLAN_ANNOTATION = "tributary.io/plan-sha256";
 
   /** The ConfigMap key holding the plan. */
   public static final String PLAN_KEY = "plan.json";

@@ -84,6 +84,11 @@ public final class Conditions {
     WorkerFailed,
     /** A worker refused its plan at start-up (exit 78); the message is the worker's. */
     InvalidPlan,
+    /**
+     * A validate step with onInvalid fail refused a record: the workers stopped there, on purpose,
+     * until the spec changes or the record is skipped.
+     */
+    Halted,
     // Progressing
     Deploying,
     RunActive,

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.tributary.operator.api.Condition;
 import io.tributary.operator.api.ReplicaRecommendation;
 import io.tributary.operator.api.StreamJob;
+import io.tributary.operator.api.StreamJobHalt;
 import io.tributary.operator.api.StreamJobStatus;
 import io.tributary.operator.autoscale.LagAutoscaler;
 import io.tributary.operator.policy.PipelineChecks;
@@ -32,7 +33,9 @@ public final class StreamJobStatuses {
   public enum ScaleCause {
     SPEC,
     SUSPEND,
-    AUTOSCALER
+    AUTOSCALER,
+    /** A validate step with onInvalid fail refused a record; see {@link Halts}. */
+    HALTED
   }
 
   /**
@@ -45,6 +48,7 @@ public final class StreamJobStatuses {
    * @param recommendations the autoscaler's history, or null without autoscaling
    * @param workersGeneration the spec generation the running workers were rendered from
    * @param heldBack a problem of the current spec while the last good workers keep running, or null
+   * @param halted where the workers halted, or null
    */
   public record Observed(
       StreamJob job,
@@ -55,33 +59,68 @@ public final class StreamJobStatuses {
       Long lag,
       List<ReplicaRecommendation> recommendations,
       Long workersGeneration,
-      PipelineChecks.Problem heldBack) {
+      PipelineChecks.Problem heldBack,
+      StreamJobHalt halted) {
 
     /** The job with its workers as observed; set the rest with the {@code with} methods. */
     public static Observed of(StreamJob job, Deployment deployment, WorkerPods.Summary pods) {
       return new Observed(
-          job, 0, ScaleCause.SPEC, deployment, pods, null, null, generation(job), null);
+          job, 0, ScaleCause.SPEC, deployment, pods, null, null, generation(job), null, null);
     }
 
     public Observed withDesired(int replicas, ScaleCause why) {
       return new Observed(
-          job, replicas, why, deployment, pods, lag, recommendations, workersGeneration, heldBack);
+          job,
+          replicas,
+          why,
+          deployment,
+          pods,
+          lag,
+          recommendations,
+          workersGeneration,
+          heldBack,
+          halted);
     }
 
     public Observed withLag(Long l) {
       return new Observed(
-          job, desired, cause, deployment, pods, l, recommendations, workersGeneration, heldBack);
+          job,
+          desired,
+          cause,
+          deployment,
+          pods,
+          l,
+          recommendations,
+          workersGeneration,
+          heldBack,
+          halted);
     }
 
     public Observed withRecommendations(List<ReplicaRecommendation> r) {
       return new Observed(
-          job, desired, cause, deployment, pods, lag, r, workersGeneration, heldBack);
+          job, desired, cause, deployment, pods, lag, r, workersGeneration, heldBack, halted);
     }
 
     /** The current spec is invalid; the workers of {@code generation} keep running. */
     public Observed withHeldBack(PipelineChecks.Problem problem, Long generation) {
       return new Observed(
-          job, desired, cause, deployment, pods, lag, recommendations, generation, problem);
+          job, desired, cause, deployment, pods, lag, recommendations, generation, problem, halted);
+    }
+
+    /** The workers halted on a record: none run until the user resumes; null: not halted. */
+    public Observed withHalt(StreamJobHalt h) {
+      if (h == null) return this;
+      return new Observed(
+          job,
+          0,
+          ScaleCause.HALTED,
+          deployment,
+          pods,
+          lag,
+          recommendations,
+          workersGeneration,
+          heldBack,
+          h);
     }
   }
 
@@ -125,18 +164,28 @@ public final class StreamJobStatuses {
         .deployment(Names.worker(name))
         .workersGeneration(o.workersGeneration())
         .recommendations(o.recommendations())
+        .halted(o.halted())
         .build();
   }
 
   private static Condition ready(Observed o, int ready, boolean available, long gen) {
     int desired = o.desired();
     WorkerPods.Summary pods = o.pods();
+    if (o.halted() != null) {
+      return Conditions.of(
+          Conditions.READY,
+          false,
+          Reason.Halted,
+          Halts.message(o.job().getMetadata().getName(), o.halted()),
+          gen);
+    }
     if (desired == 0) {
       String why =
           switch (o.cause()) {
             case SUSPEND -> "spec.suspend is true";
             case AUTOSCALER -> "the autoscaler found no lag and minReplicas is 0";
             case SPEC -> "spec.replicas is 0";
+            case HALTED -> "halted on a record";
           };
       return Conditions.of(
           Conditions.READY, true, Reason.ScaledToZero, why + ": no workers run, on purpose", gen);
@@ -197,6 +246,14 @@ public final class StreamJobStatuses {
           false,
           Reason.Idle,
           "waiting for a corrected spec; the last good workers keep running",
+          gen);
+    }
+    if (o.halted() != null) {
+      return Conditions.of(
+          Conditions.PROGRESSING,
+          false,
+          Reason.Idle,
+          "halted at " + o.halted().position() + "; waiting for a spec change or a skip",
           gen);
     }
     if (rolledOut) {

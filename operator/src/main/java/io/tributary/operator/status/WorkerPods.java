@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
+import io.tributary.operator.render.WorkerPod;
 import io.tributary.pipeline.plan.ExitCodes;
 import io.tributary.pipeline.plan.PlanJson;
 import io.tributary.pipeline.plan.RunSummary;
@@ -156,6 +157,27 @@ public final class WorkerPods {
       message = t.getReason() != null ? t.getReason() : "no termination message";
     }
     return new Failure(e.pod(), t.getExitCode(), cut(message));
+  }
+
+  /**
+   * Where a worker running plan {@code planHash} halted (validate with onInvalid fail), if one did.
+   * Workers of other plans are not asked: their halt was resumed from (a skipped record, a changed
+   * spec) or is about to be replaced.
+   */
+  public static Optional<RunSummary.Halt> halt(List<Pod> pods, String planHash) {
+    for (Pod pod : pods) {
+      if (pod.getMetadata().getDeletionTimestamp() != null) continue;
+      var annotations = pod.getMetadata().getAnnotations();
+      if (annotations == null || !planHash.equals(annotations.get(WorkerPod.PLAN_ANNOTATION)))
+        continue;
+      for (ContainerStatus c : containers(pod)) {
+        Exit exit = errorExit(pod, c);
+        if (exit == null || exit.terminated().getMessage() == null) continue;
+        RunSummary summary = summary(exit.terminated().getMessage().trim());
+        if (summary != null && summary.halt() != null) return Optional.of(summary.halt());
+      }
+    }
+    return Optional.empty();
   }
 
   /** The RunSummary in a termination message, or null when it is a log tail or garbage. */

@@ -113,6 +113,8 @@ class StreamJobReconcilerTest {
   void suspendScalesToZeroAndSaysSo() {
     createFraudJob();
     awaitDeployment();
+    // Stopping is news only against a status that said otherwise: wait for the first one.
+    await().until(() -> job().getStatus() != null && job().getStatus().conditions() != null);
     editJob(j -> withSuspend(j));
     await().untilAsserted(() -> assertThat(awaitDeployment().getSpec().getReplicas()).isZero());
     await().untilAsserted(() -> assertThat(ready().reason()).isEqualTo("ScaledToZero"));

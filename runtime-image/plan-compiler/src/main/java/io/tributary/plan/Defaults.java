@@ -71,6 +71,16 @@ public final class Defaults {
           fixed("source.http.pagination.pageSize", BATCH, JSON.numberNode(100), null),
           computed("transforms[*].name", BOTH, "`<kind>-<index>`, e.g. `mask-2`"),
           fixed("transforms[*].validate.onInvalid", BOTH, JSON.textNode("deadLetter"), null),
+          fixed(
+              "transforms[*].dedupe.maxKeys",
+              BOTH,
+              JSON.numberNode(1_000_000),
+              "per input partition; the oldest key is forgotten first"),
+          fixed(
+              "transforms[*].aggregate.maxWindows",
+              BOTH,
+              JSON.numberNode(100_000),
+              "per input partition; a record that would open one more is a dead letter"),
           computed(
               "transforms[*].consent.bootstrapServers",
               BOTH,

@@ -19,6 +19,7 @@ public final class WorkerMetrics {
   private final String name;
   private final Counter deadLettered;
   private final Counter rebalances;
+  private final Counter stateEvictions;
 
   public final CounterDataPoint recordsIn;
   public final CounterDataPoint recordsOut;
@@ -91,6 +92,14 @@ public final class WorkerMetrics {
         .labelNames(labels)
         .callback(cb -> cb.call(lag.getAsLong(), namespace, name))
         .register(registry);
+    stateEvictions =
+        Counter.builder()
+            .name("tributary_worker_state_evictions_total")
+            .help(
+                "Dedupe keys forgotten early to stay within maxKeys (a later repeat of one"
+                    + " passes).")
+            .labelNames(labels)
+            .register(registry);
     GaugeWithCallback.builder()
         .name("tributary_worker_state_entries")
         .help("Entries held by stateful steps (dedupe keys, open aggregate windows).")
@@ -101,6 +110,10 @@ public final class WorkerMetrics {
 
   public void deadLettered(String step) {
     deadLettered.labelValues(namespace, name, step).inc();
+  }
+
+  public void stateEvicted(long n) {
+    if (n > 0) stateEvictions.labelValues(namespace, name).inc(n);
   }
 
   public void rebalanced() {

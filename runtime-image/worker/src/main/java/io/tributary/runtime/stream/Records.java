@@ -171,7 +171,18 @@ final class Records {
   /** A record made inside the chain (an aggregate window) that cannot go out; big ones cut. */
   ProducerRecord<byte[], byte[]> deadLetter(
       ObjectNode emitted, int stepIndex, String step, String reason) {
-    byte[] value = json(emitted);
+    byte[] value;
+    try {
+      value = json(emitted);
+    } catch (RecordJson.Unwritable e) {
+      return new ProducerRecord<>(
+          deadLetterTopic,
+          null,
+          null,
+          null,
+          null,
+          headers(stepIndex, step, reason + "; " + e.getMessage()));
+    }
     ProducerRecord<byte[], byte[]> full =
         new ProducerRecord<>(
             deadLetterTopic, null, null, null, value, headers(stepIndex, step, reason));

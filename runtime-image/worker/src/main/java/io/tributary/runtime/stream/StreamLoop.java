@@ -217,7 +217,13 @@ final class StreamLoop implements Runnable {
   }
 
   private void emit(ObjectNode out, ConsumerRecord<byte[], byte[]> in) {
-    ProducerRecord<byte[], byte[]> record = records.output(out, in.key(), in.timestamp());
+    ProducerRecord<byte[], byte[]> record;
+    try {
+      record = records.output(out, in.key(), in.timestamp());
+    } catch (RecordJson.Unwritable e) {
+      deadLetter(in, template.stepNames().size(), Records.SINK_STEP, e.getMessage());
+      return;
+    }
     String tooLarge = records.tooLarge(record);
     if (tooLarge != null) {
       deadLetter(in, template.stepNames().size(), Records.SINK_STEP, tooLarge);
@@ -229,8 +235,15 @@ final class StreamLoop implements Runnable {
 
   /** An output made on flush (a closed window), which has no input record of its own. */
   private void emitFlushed(ObjectNode out, Instant now) {
-    ProducerRecord<byte[], byte[]> record = records.output(out, null, now.toEpochMilli());
-    String tooLarge = records.tooLarge(record);
+    ProducerRecord<byte[], byte[]> record;
+    String tooLarge;
+    try {
+      record = records.output(out, null, now.toEpochMilli());
+      tooLarge = records.tooLarge(record);
+    } catch (RecordJson.Unwritable e) {
+      record = null;
+      tooLarge = e.getMessage();
+    }
     if (tooLarge != null) {
       send(records.deadLetter(out, template.stepNames().size(), Records.SINK_STEP, tooLarge));
       metrics.deadLettered(Records.SINK_STEP);
@@ -397,6 +410,7 @@ final class StreamLoop implements Runnable {
     int entries = 0;
     for (TransformChain c : chains.values()) {
       entries += c.stateEntries();
+      metrics.stateEvicted(c.drainEvictions());
     }
     stateEntries = entries;
   }

@@ -91,7 +91,19 @@ final class AggregateStep implements StatefulStep {
       present[i] = true;
     }
     String windowKey = windowKey(start, DedupeStep.key(record, keyFields, true));
-    Acc acc = windows.computeIfAbsent(windowKey, k -> new Acc(values.length));
+    Acc acc = windows.get(windowKey);
+    if (acc == null) {
+      if (windows.size() >= spec.maxWindows()) {
+        throw new StepRejection(
+            "aggregate state is full: "
+                + spec.maxWindows()
+                + " (key, window) pairs are open (maxWindows); raise maxWindows, shorten the"
+                + " window, or check the keys and event times (a far-future time opens a window"
+                + " that stays open)");
+      }
+      acc = new Acc(values.length);
+      windows.put(windowKey, acc);
+    }
     acc.add(values, present);
     changed.add(windowKey);
   }

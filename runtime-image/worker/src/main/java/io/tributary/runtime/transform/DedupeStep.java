@@ -26,15 +26,21 @@ final class DedupeStep implements StatefulStep {
   // Insertion order is first-seen order, so expiry scans from the head.
   private final LinkedHashMap<String, Long> firstSeen = new LinkedHashMap<>();
   private final Set<String> changed = new HashSet<>();
+  private final int maxKeys;
+  private long evicted;
 
-  DedupeStep(List<String> keyFields, Duration window) {
+  /**
+   * @param maxKeys keys remembered at most; the plan compiler always sets it
+   */
+  DedupeStep(List<String> keyFields, Duration window, int maxKeys) {
     this.keyFields = List.copyOf(keyFields);
     this.windowMillis = window.toMillis();
+    this.maxKeys = maxKeys;
   }
 
   @Override
   public Step fresh() {
-    return new DedupeStep(keyFields, Duration.ofMillis(windowMillis));
+    return new DedupeStep(keyFields, Duration.ofMillis(windowMillis), maxKeys);
   }
 
   static String key(ObjectNode record, List<String> fields, boolean nullAllowed) {
@@ -65,7 +71,21 @@ final class DedupeStep implements StatefulStep {
     }
     firstSeen.put(key, t);
     changed.add(key);
+    if (firstSeen.size() > maxKeys) {
+      // The head is the key seen longest ago: the one a repeat is least likely to hit.
+      Iterator<Map.Entry<String, Long>> oldest = firstSeen.entrySet().iterator();
+      changed.add(oldest.next().getKey());
+      oldest.remove();
+      evicted++;
+    }
     out.accept(record);
+  }
+
+  @Override
+  public long drainEvictions() {
+    long n = evicted;
+    evicted = 0;
+    return n;
   }
 
   @Override

@@ -69,11 +69,7 @@ final class NormalizeStep implements Step {
     }
     if (r.toCase() != null) {
       String s = text(field, v, "toCase");
-      v =
-          JSON.textNode(
-              r.toCase() == NormalizeTransform.Case.LOWER
-                  ? s.toLowerCase(Locale.ROOT)
-                  : s.toUpperCase(Locale.ROOT));
+      v = JSON.textNode(changeCase(s, r.toCase() == NormalizeTransform.Case.LOWER));
     }
     if (Boolean.TRUE.equals(r.number())) {
       v = number(toDecimal(field, v));
@@ -99,6 +95,37 @@ final class NormalizeStep implements Step {
       }
     }
     return v;
+  }
+
+  /** Text this long or shorter changes case in one call. */
+  static final int CASE_CHUNK = 256;
+
+  /**
+   * Lower or upper case (root locale) in time linear in the length. The JDK's String case change
+   * reallocates its result each time a character grows ('İ' lowers to two chars, 'ß' uppers to
+   * "SS"), so a 1 MB string of them takes minutes: one record would stall its partition. Long text
+   * is changed a chunk at a time, cut after a non-letter where one is near so that
+   * context-dependent rules (Greek final sigma) see whole words, and never inside a surrogate pair.
+   */
+  static String changeCase(String s, boolean lower) {
+    if (s.length() <= CASE_CHUNK) {
+      return lower ? s.toLowerCase(Locale.ROOT) : s.toUpperCase(Locale.ROOT);
+    }
+    StringBuilder b = new StringBuilder(s.length() + 16);
+    int start = 0;
+    while (start < s.length()) {
+      int end = Math.min(s.length(), start + CASE_CHUNK);
+      if (end < s.length()) {
+        int cut = end;
+        while (cut > start + CASE_CHUNK / 2 && Character.isLetter(s.charAt(cut - 1))) cut--;
+        if (cut > start + CASE_CHUNK / 2) end = cut;
+        if (Character.isHighSurrogate(s.charAt(end - 1))) end--;
+      }
+      String part = s.substring(start, end);
+      b.append(lower ? part.toLowerCase(Locale.ROOT) : part.toUpperCase(Locale.ROOT));
+      start = end;
+    }
+    return b.toString();
   }
 
   private static String text(String field, JsonNode v, String op) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -105,6 +106,8 @@ public final class RecordJson {
                           .build())
                   .build())
           .nodeFactory(new FiniteNodes())
+          // "{...} x" and "{...}{...}" are not one record: never read the first and drop the rest.
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
 
   private static final ObjectReader READER = MAPPER.reader();
@@ -116,6 +119,10 @@ public final class RecordJson {
   public static ObjectNode parse(byte[] value) throws NotARecord {
     if (value == null) {
       throw new NotARecord("the value is null (a tombstone), not a JSON object");
+    }
+    int bad = invalidUtf8At(value);
+    if (bad >= 0) {
+      throw new NotARecord("the value is not valid UTF-8 (at byte " + bad + ")");
     }
     try {
       return object(READER.readTree(value));
@@ -146,19 +153,74 @@ public final class RecordJson {
     }
   }
 
-  /** The record as UTF-8 JSON. */
+  /**
+   * The record as UTF-8 JSON.
+   *
+   * @throws Unwritable when the record holds what UTF-8 JSON cannot carry (a lone surrogate read
+   *     from a {@code \ud800} escape): the caller dead-letters the record
+   */
   public static byte[] write(ObjectNode record) {
     try {
       return WRITER.writeValueAsBytes(record);
-    } catch (JsonProcessingException e) {
-      // Tree nodes always serialize; only a broken invariant gets here.
-      throw new IllegalStateException("cannot serialize a record", e);
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      throw new Unwritable(
+          "the record cannot be written as UTF-8 JSON: " + firstLine(e.getMessage()));
+    }
+  }
+
+  /** A record that cannot be written; unchecked, since it crosses the chain's callbacks. */
+  public static final class Unwritable extends RuntimeException {
+    public Unwritable(String reason) {
+      super(reason, null, false, false);
     }
   }
 
   /** The shared mapper, for callers that map records to other types with the same rules. */
   public static ObjectMapper mapper() {
     return MAPPER;
+  }
+
+  /**
+   * The offset of the first byte that breaks UTF-8 (RFC 3629), or -1. Jackson's decoder accepts
+   * overlong forms ({@code C0 AF} for '/') and encoded surrogates, which let one text hide as
+   * another; this refuses them. ASCII, most of any record, costs one comparison a byte.
+   */
+  static int invalidUtf8At(byte[] b) {
+    int i = 0;
+    int n = b.length;
+    while (i < n) {
+      int c = b[i];
+      if (c >= 0) {
+        i++;
+        continue;
+      }
+      c &= 0xFF;
+      int need;
+      int lo = 0x80;
+      int hi = 0xBF;
+      if (c >= 0xC2 && c <= 0xDF) {
+        need = 1;
+      } else if (c >= 0xE0 && c <= 0xEF) {
+        need = 2;
+        if (c == 0xE0) lo = 0xA0; // no overlong 3-byte forms
+        if (c == 0xED) hi = 0x9F; // no UTF-16 surrogates
+      } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 3;
+        if (c == 0xF0) lo = 0x90; // no overlong 4-byte forms
+        if (c == 0xF4) hi = 0x8F; // nothing past U+10FFFF
+      } else {
+        return i; // C0, C1, F5-FF never appear; 80-BF cannot start a character
+      }
+      if (i + need >= n) return i; // cut short
+      int second = b[i + 1] & 0xFF;
+      if (second < lo || second > hi) return i;
+      for (int k = 2; k <= need; k++) {
+        int next = b[i + k] & 0xFF;
+        if (next < 0x80 || next > 0xBF) return i;
+      }
+      i += need + 1;
+    }
+    return -1;
   }
 
   private static ObjectNode object(JsonNode node) throws NotARecord {

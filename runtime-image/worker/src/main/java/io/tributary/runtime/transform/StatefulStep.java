@@ -15,4 +15,9 @@ interface StatefulStep extends Step {
   void restore(String key, JsonNode value);
 
   int size();
+
+  /** Entries dropped to stay within the step's bound since the last call. */
+  default long drainEvictions() {
+    return 0;
+  }
 }

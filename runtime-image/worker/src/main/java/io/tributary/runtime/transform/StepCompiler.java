@@ -50,7 +50,9 @@ final class StepCompiler {
       case "map" -> derive(index, t.map(), true);
       case "derive" -> derive(index, t.derive(), false);
       case "normalize" -> new NormalizeStep(t.normalize());
-      case "dedupe" -> new DedupeStep(t.dedupe().keyFields(), Durations.parse(t.dedupe().window()));
+      case "dedupe" ->
+          new DedupeStep(
+              t.dedupe().keyFields(), Durations.parse(t.dedupe().window()), t.dedupe().maxKeys());
       case "mask" -> mask(t.mask());
       case "consent" -> consent(t);
       case "aggregate" -> new AggregateStep(t.aggregate(), Durations.parse(t.aggregate().window()));

@@ -238,6 +238,17 @@ public final class TransformChain implements AutoCloseable {
     }
   }
 
+  /** Entries stateful steps dropped to stay within their bounds since the last call. */
+  public long drainEvictions() {
+    long n = 0;
+    for (Step s : steps) {
+      if (s instanceof StatefulStep st) {
+        n += st.drainEvictions();
+      }
+    }
+    return n;
+  }
+
   /** Number of live state entries over all stateful steps. */
   public int stateEntries() {
     int n = 0;

@@ -112,4 +112,21 @@ class AggregateTest {
         .isInstanceOf(PlanException.class)
         .hasMessageContaining("transforms[1]");
   }
+
+  @org.junit.jupiter.api.Test
+  void aRecordThatWouldOpenMoreThanMaxWindowsIsRejected() {
+    TransformChain c =
+        Plans.chain(
+            "[{\"aggregate\":{\"keyFields\":[\"k\"],\"window\":\"1m\",\"maxWindows\":2,"
+                + "\"aggregations\":[{\"function\":\"count\",\"as\":\"n\"}]}}]",
+            null);
+    Plans.run(c, "{\"k\":\"a\"}");
+    Plans.run(c, "{\"k\":\"b\"}");
+    Plans.run(c, "{\"k\":\"a\"}");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Plans.run(c, "{\"k\":\"c\"}"))
+        .isInstanceOf(RejectedRecordException.class)
+        .hasMessageContaining("aggregate state is full")
+        .hasMessageContaining("maxWindows");
+    org.assertj.core.api.Assertions.assertThat(c.stateEntries()).isEqualTo(2);
+  }
 }

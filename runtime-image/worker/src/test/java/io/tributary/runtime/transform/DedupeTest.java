@@ -73,4 +73,16 @@ class DedupeTest {
     c.drainStateChanges(expired::add);
     assertThat(expired).hasSize(2).allMatch(StateEntry::isTombstone);
   }
+
+  @Test
+  void stateIsBoundedByMaxKeysForgettingTheOldestFirst() {
+    TransformChain c =
+        chain("[{\"dedupe\":{\"keyFields\":[\"id\"],\"window\":\"1h\",\"maxKeys\":3}}]", null);
+    for (int i = 0; i < 5; i++) run(c, "{\"id\":" + i + "}", T0.plusSeconds(i));
+    assertThat(c.stateEntries()).isEqualTo(3);
+    assertThat(c.drainEvictions()).isEqualTo(2);
+    assertThat(c.drainEvictions()).isZero();
+    assertThat(run(c, "{\"id\":4}", T0.plusSeconds(9))).as("remembered").isEmpty();
+    assertThat(run(c, "{\"id\":0}", T0.plusSeconds(9))).as("forgotten: passes again").hasSize(1);
+  }
 }

@@ -83,4 +83,16 @@ class NormalizeTest {
         .isInstanceOf(PlanException.class)
         .hasMessageContaining("timestampPattern");
   }
+
+  @org.junit.jupiter.api.Test
+  void longTextChangesCaseLikeTheJdkButInLinearTime() {
+    String mixed =
+        ("ΟΔΟΣ İstanbul STRASSE straße \uD83D\uDE00 Ünïcödé ".repeat(40)
+            + "İ".repeat(3000)
+            + "ΣΑΣ");
+    org.assertj.core.api.Assertions.assertThat(NormalizeStep.changeCase(mixed, true))
+        .isEqualTo(mixed.toLowerCase(java.util.Locale.ROOT));
+    org.assertj.core.api.Assertions.assertThat(NormalizeStep.changeCase(mixed, false))
+        .isEqualTo(mixed.toUpperCase(java.util.Locale.ROOT));
+  }
 }

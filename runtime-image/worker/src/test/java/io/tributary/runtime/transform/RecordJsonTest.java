@@ -53,4 +53,23 @@ class RecordJsonTest {
     String longNumber = "{\"n\":" + "9".repeat(RecordJson.MAX_NUMBER_DIGITS + 1) + "}";
     assertThatThrownBy(() -> RecordJson.parse(utf8(longNumber))).hasMessageContaining("limit");
   }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "ascii, 7B7D, -1",
+    "two-byte é, C3A9, -1",
+    "three-byte €, E282AC, -1",
+    "four-byte emoji, F09F9880, -1",
+    "overlong slash, C0AF, 0",
+    "overlong three-byte, E080AF, 0",
+    "encoded surrogate, EDA080, 0",
+    "past U+10FFFF, F4908080, 0",
+    "lone continuation, 41BF, 1",
+    "cut short, 41E282, 1",
+    "F5 never appears, F5808080, 0",
+  })
+  void utf8IsCheckedStrictly(String what, String hex, int at) {
+    byte[] b = java.util.HexFormat.of().parseHex(hex);
+    assertThat(RecordJson.invalidUtf8At(b)).as(what).isEqualTo(at);
+  }
 }
