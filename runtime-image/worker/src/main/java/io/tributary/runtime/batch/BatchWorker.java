@@ -12,8 +12,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -175,10 +178,7 @@ public final class BatchWorker {
 
   /** The parts of a successful run's message that are there, or null. */
   private static String message(String... parts) {
-    String m =
-        java.util.Arrays.stream(parts)
-            .filter(java.util.Objects::nonNull)
-            .collect(java.util.stream.Collectors.joining("; "));
+    String m = Arrays.stream(parts).filter(Objects::nonNull).collect(Collectors.joining("; "));
     return m.isEmpty() ? null : m;
   }
 

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.plan.KafkaClientSettings;
 import io.tributary.plan.KafkaEndpoint;
-import java.io.BufferedWriter;
+import io.tributary.runtime.transform.RecordJson;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +39,7 @@ public final class DeadLetters implements AutoCloseable {
   private final String runId;
   private final Path file;
   private final Path tmp;
-  private BufferedWriter writer;
+  private OutputStream writer;
   private final KafkaProducer<String, byte[]> producer;
   private final int maxRecordBytes;
   private final String topic;
@@ -140,14 +142,25 @@ public final class DeadLetters implements AutoCloseable {
     }
     if (writer == null) {
       Files.createDirectories(file.getParent());
-      writer = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
+      writer = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
     }
-    writer.write(entry.toString());
+    writer.write(bytes(entry));
     writer.write('\n');
   }
 
+  /**
+   * The entry as UTF-8 JSON with the shared writer (a lone surrogate in a record becomes its escape
+   * instead of failing the encoder); an entry even that cannot write keeps only step and reason.
+   */
   private static byte[] bytes(ObjectNode entry) {
-    return entry.toString().getBytes(StandardCharsets.UTF_8);
+    try {
+      return RecordJson.write(entry);
+    } catch (RecordJson.Unwritable e) {
+      entry.remove("record");
+      entry.remove("raw");
+      entry.put("note", e.getMessage());
+      return RecordJson.write(entry);
+    }
   }
 
   public long count() {

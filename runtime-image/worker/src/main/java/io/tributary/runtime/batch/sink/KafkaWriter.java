@@ -77,7 +77,12 @@ public final class KafkaWriter implements RecordSink {
     } else {
       key = upstream != null ? upstream.currentKey() : null; // the input record's key
     }
-    byte[] value = RecordJson.write(record);
+    byte[] value;
+    try {
+      value = RecordJson.write(record);
+    } catch (RecordJson.Unwritable e) {
+      throw new BadRecordException("sink", e.getMessage());
+    }
     long size = KafkaRecordLimit.size(key, value);
     if (size > maxRecordBytes) {
       // Sent, it would fail the whole transaction, and every retry of the run with it.
