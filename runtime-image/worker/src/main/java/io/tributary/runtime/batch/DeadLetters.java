@@ -16,6 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -91,17 +92,16 @@ public final class DeadLetters implements AutoCloseable {
   public void write(String step, String reason, ObjectNode record, String raw) throws IOException {
     count++;
     if (count == 1) {
-      first = step + ": " + reason;
+      first = step + ": " + shown(reason);
     }
     if (file == null && producer == null) {
-      // Reasons name fields and positions, never values, so they may be logged.
       if (count <= LOGGED_WITHOUT_DESTINATION) {
         LOG.warn(
             "run {}: record rejected by {} and kept nowhere (no deadLetter.path or"
                 + " deadLetter.topic): {}",
             runId,
             step,
-            reason);
+            shown(reason));
       }
       return;
     }
@@ -166,6 +166,17 @@ public final class DeadLetters implements AutoCloseable {
   public long count() {
     return count;
   }
+
+  /**
+   * A reason as logs and the run summary (in the resource's status) show it. Reasons should name
+   * fields and positions only, but a parser's message can quote a piece of the input ("Unrecognized
+   * token 'abc'"): quoted text is masked there; the dead letter itself keeps the whole reason.
+   */
+  static String shown(String reason) {
+    return QUOTED.matcher(reason).replaceAll("'…'");
+  }
+
+  private static final Pattern QUOTED = Pattern.compile("'[^']*'");
 
   /**
    * What the run summary says about this run's rejects, or null when there were none: how many,

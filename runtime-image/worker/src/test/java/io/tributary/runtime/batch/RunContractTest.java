@@ -109,4 +109,16 @@ class RunContractTest {
     assertThat(o.summary().outcome()).isEqualTo(RunSummary.FAILED);
     assertThat(o.summary().message()).contains("a b");
   }
+
+  @Test
+  void reasonsShownInLogsAndTheSummaryMaskWhatAParserQuotedFromTheInput() {
+    assertThat(
+            DeadLetters.shown(
+                "in.jsonl line 3: the value is not JSON: Unrecognized token 'hunter2': was"
+                    + " expecting (JSON String, Number, Array, Object or token 'null')"))
+        .doesNotContain("hunter2")
+        .startsWith("in.jsonl line 3: the value is not JSON: Unrecognized token '…'");
+    assertThat(DeadLetters.shown("invalid: /id: string found, integer expected"))
+        .isEqualTo("invalid: /id: string found, integer expected");
+  }
 }
