@@ -87,6 +87,12 @@ public final class Defaults {
               "the source's Kafka cluster (required when the source is not Kafka)"),
           fixed("sink.jdbc.mode", BATCH, JSON.textNode("append"), null),
           fixed("sink.jdbc.batchSize", BATCH, JSON.numberNode(1000), null),
+          fixed(
+              "sink.lake.maxOpenFiles",
+              BATCH,
+              JSON.numberNode(64),
+              "partition files open at once; records of more partitions are spilled to staging"
+                  + " and written after, one file per partition still"),
           fixed("sink.featureStore.database", BATCH, JSON.numberNode(0), null),
           computed("deadLetter.topic", STREAM, "`<first input topic>.dlq`"),
           computed(

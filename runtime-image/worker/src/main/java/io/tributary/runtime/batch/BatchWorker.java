@@ -12,8 +12,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -55,7 +58,7 @@ public final class BatchWorker {
     Counters counters = new Counters();
     RunSummary summary;
     int code;
-    LineageEmitter lineage = LineageEmitter.create(plan, runId);
+    LineageEmitter lineage = lineageEmitter();
     try {
       summary = execute(counters, started, lineage);
       code = ExitCodes.OK;
@@ -80,9 +83,10 @@ public final class BatchWorker {
               System.currentTimeMillis() - started,
               null,
               counters.steps());
-      lineage.fail(summary);
+      RunSummary failed = summary;
+      lineage(lineage, "FAIL", () -> lineage.fail(failed));
     } finally {
-      lineage.close();
+      lineage(lineage, "close", lineage::close);
     }
     TerminationMessage.write(summary, terminationLog);
     LOG.info("run {} {}: {}", runId, summary.outcome(), TerminationMessage.render(summary));
@@ -103,23 +107,23 @@ public final class BatchWorker {
       Optional<RunSummary> committed = sink.begin();
       if (committed.isPresent()) {
         LOG.info("run {} was already committed by an earlier attempt; reporting it", runId);
-        lineage.complete(committed.get());
+        lineage(lineage, "COMPLETE", () -> lineage.complete(committed.get()));
         return committed.get();
       }
-      lineage.start();
+      lineage(lineage, "START", lineage::start);
       try {
         Flow flow = new Flow(chain, sink, dlq, counters, progressInterval());
         source.read(flow);
         chain.flush(flow::toSink, flow::rejectedInFlush);
         flow.rethrow();
         sink.flush();
-        checkRejections(counters);
+        checkRejections(counters, dlq);
         RunSummary summary =
             new RunSummary(
                 runId,
                 RunSummary.SUCCEEDED,
                 null,
-                null,
+                message(dlq.note(), source.notice()),
                 counters.read,
                 sink.written(),
                 counters.rejected(),
@@ -136,7 +140,7 @@ public final class BatchWorker {
           // run reads these records again instead (at-least-once for this one step).
           LOG.warn("run {}: committing the source position failed: {}", runId, e.toString());
         }
-        lineage.complete(summary);
+        lineage(lineage, "COMPLETE", () -> lineage.complete(summary));
         return summary;
       } catch (Throwable e) {
         sink.abort();
@@ -145,19 +149,48 @@ public final class BatchWorker {
     }
   }
 
+  /**
+   * Runs one lineage call. Lineage is reporting, never part of the run: whatever it throws (an
+   * event that cannot be built, an Error) is logged, so it can neither fail a committed run nor
+   * keep the run summary from being written.
+   */
+  private void lineage(LineageEmitter lineage, String what, Runnable call) {
+    try {
+      call.run();
+    } catch (Throwable e) {
+      LOG.warn("run {}: lineage {} failed, the run is not affected: {}", runId, what, e.toString());
+    }
+  }
+
+  /** The plan's lineage emitter, or none when its transport cannot even be set up. */
+  private LineageEmitter lineageEmitter() {
+    try {
+      return LineageEmitter.create(plan, runId);
+    } catch (RuntimeException e) {
+      LOG.warn("run {}: lineage is off, its transport cannot be set up: {}", runId, e.toString());
+      return LineageEmitter.create(plan.toBuilder().lineage(null).build(), runId);
+    }
+  }
+
   private Duration progressInterval() {
     return Durations.parse(plan.progressInterval());
   }
 
-  private void checkRejections(Counters c) {
+  /** The parts of a successful run's message that are there, or null. */
+  private static String message(String... parts) {
+    String m = Arrays.stream(parts).filter(Objects::nonNull).collect(Collectors.joining("; "));
+    return m.isEmpty() ? null : m;
+  }
+
+  private void checkRejections(Counters c, DeadLetters dlq) {
     double max = plan.deadLetter().maxRejectedRatio();
     long rejected = c.rejected();
     if (c.read > 0 && rejected > max * c.read) {
       throw RunFailure.permanent(
           String.format(
               "%d of %d records rejected (%.2f%%), above deadLetter.maxRejectedRatio %s; nothing"
-                  + " was committed. See the dead-letter records for the reasons",
-              rejected, c.read, 100.0 * rejected / c.read, max),
+                  + " was committed. %s",
+              rejected, c.read, 100.0 * rejected / c.read, max, dlq.note()),
           null);
     }
   }

@@ -5,16 +5,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.plan.KafkaClientSettings;
 import io.tributary.plan.KafkaEndpoint;
-import java.io.BufferedWriter;
+import io.tributary.runtime.transform.RecordJson;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,19 +27,25 @@ import org.slf4j.LoggerFactory;
 /**
  * Where a batch run's rejected records go, each with the reason and the step that rejected it: a
  * JSON Lines file {@code <deadLetter.path>/<runId>.jsonl} (rewritten by a retry of the run, so it
- * never doubles) or a Kafka topic with headers. Without either, rejects are only counted.
+ * never doubles) or a Kafka topic with headers. Without either, rejects are counted, the first ones
+ * logged with their reasons, and the run summary says they were kept nowhere.
  */
 public final class DeadLetters implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Without a destination, the first rejections are logged with their reasons, then counted. */
+  static final int LOGGED_WITHOUT_DESTINATION = 10;
+
   private final String runId;
   private final Path file;
   private final Path tmp;
-  private BufferedWriter writer;
-  private final KafkaProducer<String, String> producer;
+  private OutputStream writer;
+  private final KafkaProducer<String, byte[]> producer;
+  private final int maxRecordBytes;
   private final String topic;
   private long count;
+  private String first;
   private boolean closed;
   private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
 
@@ -44,13 +55,14 @@ public final class DeadLetters implements AutoCloseable {
     this.tmp = file == null ? null : file.resolveSibling("." + file.getFileName() + ".tmp");
     this.topic = topic;
     if (topic != null) {
-      this.producer =
-          new KafkaProducer<>(
-              KafkaClientSettings.properties(KafkaClientSettings.deadLetterProducer(cluster)),
-              new StringSerializer(),
-              new StringSerializer());
+      Properties props =
+          KafkaClientSettings.properties(KafkaClientSettings.deadLetterProducer(cluster));
+      this.maxRecordBytes =
+          KafkaRecordLimit.maxRecordBytes(cluster, topic, KafkaRecordLimit.producerMaxBytes(props));
+      this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     } else {
       this.producer = null;
+      this.maxRecordBytes = Integer.MAX_VALUE;
     }
   }
 
@@ -79,10 +91,17 @@ public final class DeadLetters implements AutoCloseable {
   /** Dead-letters one record (or the raw input it came from). */
   public void write(String step, String reason, ObjectNode record, String raw) throws IOException {
     count++;
+    if (count == 1) {
+      first = step + ": " + shown(reason);
+    }
     if (file == null && producer == null) {
-      if (count == 1) {
+      if (count <= LOGGED_WITHOUT_DESTINATION) {
         LOG.warn(
-            "run {}: rejected records are counted but kept nowhere: set deadLetter.path", runId);
+            "run {}: record rejected by {} and kept nowhere (no deadLetter.path or"
+                + " deadLetter.topic): {}",
+            runId,
+            step,
+            shown(reason));
       }
       return;
     }
@@ -94,10 +113,26 @@ public final class DeadLetters implements AutoCloseable {
     if (record != null) entry.set("record", record);
     if (raw != null) entry.put("raw", raw);
     if (producer != null) {
-      ProducerRecord<String, String> r = new ProducerRecord<>(topic, null, entry.toString());
+      ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, null, bytes(entry));
       r.headers().add("tributary.step", step.getBytes(StandardCharsets.UTF_8));
       r.headers().add("tributary.reason", reason.getBytes(StandardCharsets.UTF_8));
       r.headers().add("tributary.run", runId.getBytes(StandardCharsets.UTF_8));
+      long size = KafkaRecordLimit.size(null, r.value(), r.headers().toArray());
+      if (size > maxRecordBytes) {
+        // Sent as it is, it would fail the run at the end, and every retry with it: keep the
+        // step and reason, and say how large the record was.
+        entry.remove("record");
+        entry.remove("raw");
+        entry.put("recordBytes", size);
+        entry.put(
+            "note",
+            "the record is too large for the dead-letter topic ("
+                + size
+                + " bytes, the topic takes "
+                + maxRecordBytes
+                + ")");
+        r = new ProducerRecord<>(topic, null, (String) null, bytes(entry), r.headers());
+      }
       producer.send(
           r,
           (md, e) -> {
@@ -107,14 +142,63 @@ public final class DeadLetters implements AutoCloseable {
     }
     if (writer == null) {
       Files.createDirectories(file.getParent());
-      writer = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
+      writer = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
     }
-    writer.write(entry.toString());
+    writer.write(bytes(entry));
     writer.write('\n');
+  }
+
+  /**
+   * The entry as UTF-8 JSON with the shared writer (a lone surrogate in a record becomes its escape
+   * instead of failing the encoder); an entry even that cannot write keeps only step and reason.
+   */
+  private static byte[] bytes(ObjectNode entry) {
+    try {
+      return RecordJson.write(entry);
+    } catch (RecordJson.Unwritable e) {
+      entry.remove("record");
+      entry.remove("raw");
+      entry.put("note", e.getMessage());
+      return RecordJson.write(entry);
+    }
   }
 
   public long count() {
     return count;
+  }
+
+  /**
+   * A reason as logs and the run summary (in the resource's status) show it. Reasons should name
+   * fields and positions only, but a parser's message can quote a piece of the input ("Unrecognized
+   * token 'abc'"): quoted text is masked there; the dead letter itself keeps the whole reason.
+   */
+  static String shown(String reason) {
+    return QUOTED.matcher(reason).replaceAll("'…'");
+  }
+
+  private static final Pattern QUOTED = Pattern.compile("'[^']*'");
+
+  /**
+   * What the run summary says about this run's rejects, or null when there were none: how many,
+   * where they went (or that they were kept nowhere, and how to keep them), and the first reason.
+   */
+  public String note() {
+    if (count == 0) {
+      return null;
+    }
+    String where =
+        producer != null
+            ? "dead-lettered to topic " + topic
+            : file != null
+                ? "dead-lettered to " + file
+                : "NOT kept: no dead-letter destination is configured (set deadLetter.path or"
+                    + " deadLetter.topic to keep them)";
+    return count
+        + (count == 1 ? " record" : " records")
+        + " rejected, "
+        + where
+        + "; first: "
+        + first;
   }
 
   /**

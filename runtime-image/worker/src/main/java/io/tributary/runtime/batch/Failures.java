@@ -3,6 +3,7 @@ package io.tributary.runtime.batch;
 import io.tributary.pipeline.plan.ExitCodes;
 import io.tributary.runtime.PlanException;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.sql.SQLException;
 import org.apache.kafka.common.errors.RetriableException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -20,6 +21,8 @@ public final class Failures {
       if (t instanceof RetriableException || t instanceof JedisConnectionException) {
         return ExitCodes.RETRYABLE;
       }
+      // Bytes that do not decode are in the data: reading them again fails the same way.
+      if (t instanceof CharacterCodingException) return ExitCodes.PERMANENT;
       if (t instanceof IOException) return ExitCodes.RETRYABLE;
       if (t instanceof IllegalArgumentException) return ExitCodes.PERMANENT;
     }

@@ -39,6 +39,14 @@ public interface RecordSource extends AutoCloseable {
     return null;
   }
 
+  /**
+   * What the run summary should tell the user about this read beyond the counts (rows it skipped by
+   * design, say), or null.
+   */
+  default String notice() {
+    return null;
+  }
+
   /** Runs once the sink has committed, e.g. to commit Kafka consumer offsets. */
   default void afterCommit() throws Exception {}
 

@@ -13,7 +13,6 @@ import java.util.function.Consumer;
 
 /** The plan's {@link TransformChain} as a {@link RecordProcessor}. */
 final class Transforms implements RecordProcessor {
-  static final Instant END_OF_INPUT = Instant.parse("9999-12-31T23:59:59Z");
   private final TransformChain chain;
   private final boolean forkable;
   private final List<Transforms> forks = new ArrayList<>();
@@ -52,9 +51,9 @@ final class Transforms implements RecordProcessor {
 
   @Override
   public void flush(Consumer<ObjectNode> out, BiConsumer<ObjectNode, BadRecordException> rejected) {
-    // The input has ended, so every aggregation window closes now. Not Instant.MAX: dedupe turns
-    // the time into epoch millis, which overflows for Instant.MAX.
-    chain.flush(END_OF_INPUT, out, (r, e) -> rejected.accept(r, rejected(e)));
+    // The input has ended, so every aggregation window closes now, however late its event time:
+    // the chain saturates Instant.MAX to the largest epoch millis, later than any record.
+    chain.flush(Instant.MAX, out, (r, e) -> rejected.accept(r, rejected(e)));
   }
 
   private static BadRecordException rejected(RejectedRecordException e) {

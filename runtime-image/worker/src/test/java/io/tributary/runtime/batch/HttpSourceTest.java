@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.tributary.pipeline.DeadLetterSpec;
 import io.tributary.pipeline.FileFormat;
 import io.tributary.pipeline.SecretKeyRef;
 import io.tributary.pipeline.SourceSpec;
@@ -109,6 +110,8 @@ class HttpSourceTest {
         String next = at + 10 < TOTAL ? "\"c" + (at + 10) + "\"" : "null";
         body = "{\"items\":" + items(at, at + 10) + ",\"meta\":{\"next\":" + next + "}}";
       }
+      case "bad" -> body = "[{\"id\":0},{\"id\":1,\"amount\":1e400},[2],{\"id\":3}]";
+      case "dup" -> body = "[{\"id\":0},{\"id\":1,\"id\":2}]";
       default -> {
         int at = q.containsKey("at") ? Integer.parseInt(q.get("at")) : 0;
         if (at + 10 < TOTAL) {
@@ -245,5 +248,50 @@ class HttpSourceTest {
     BatchPlans.Outcome o = run("?mode=page", "data.items", null, "Bearer wrong");
     assertThat(o.exitCode()).isEqualTo(ExitCodes.PERMANENT);
     assertThat(o.summary().message()).contains("401").doesNotContain("wrong");
+  }
+
+  private BatchPlans.Outcome runOnePage(String mode) throws Exception {
+    Path secrets = dir.resolve("secrets");
+    Files.createDirectories(secrets.resolve("api"));
+    Files.writeString(secrets.resolve("api/token"), "Bearer s3cret\n");
+    BatchPlans p = new BatchPlans();
+    p.secretsDir = secrets.toString();
+    p.source =
+        SourceSpec.of(
+            new HttpSource(
+                base + "?mode=" + mode,
+                null,
+                null,
+                new SecretKeyRef("api", "token"),
+                "X-Api-Key",
+                1000.0,
+                0));
+    p.deadLetter = new DeadLetterSpec(null, dir.resolve("dlq").toString(), 0.5);
+    p.sink = lake(dir.resolve("lake/" + mode), FileFormat.JSONL);
+    return p.run(dir);
+  }
+
+  @Test
+  void anItemWithANumberBeyondADoubleIsDeadLetteredAndTheOthersAreRead() throws Exception {
+    BatchPlans.Outcome o = runOnePage("bad");
+
+    assertThat(o.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(o.summary().recordsRead()).isEqualTo(4);
+    assertThat(BatchPlans.lakeRecords(dir.resolve("lake/bad")))
+        .extracting(r -> r.get("id").asInt())
+        .containsExactlyInAnyOrder(0, 3);
+    assertThat(BatchPlans.jsonLines(dir.resolve("dlq/run-1.jsonl")))
+        .extracting(d -> d.get("reason").asText())
+        .satisfiesExactly(
+            r -> assertThat(r).contains("/orders: item 1:").contains("too large"),
+            r -> assertThat(r).contains("/orders: item 2:").contains("not a JSON object"));
+  }
+
+  @Test
+  void aPageWithAFieldTwiceFailsPermanentlyNamingTheUrlAndTheReason() throws Exception {
+    BatchPlans.Outcome o = runOnePage("dup");
+
+    assertThat(o.exitCode()).isEqualTo(ExitCodes.PERMANENT);
+    assertThat(o.summary().message()).contains("/orders").contains("twice");
   }
 }

@@ -358,4 +358,81 @@ class JdbcIT {
         .extracting(d -> d.at("/record/id").asLong())
         .containsExactlyInAnyOrder(7L, 700L, 1400L);
   }
+
+  @Test
+  void everyRecordWritesTheColumnsItHasNotOnlyThoseOfTheFirstRecord() throws Exception {
+    sql(
+        "CREATE TABLE wide (id bigint PRIMARY KEY, customer text DEFAULT 'unknown',"
+            + " amount numeric, paid boolean)");
+    Path in = dir.resolve("in/wide.jsonl");
+    Files.createDirectories(in.getParent());
+    Files.writeString(
+        in,
+        "{\"id\":1,\"customer\":\"a\"}\n"
+            + "{\"id\":2,\"customer\":\"b\",\"amount\":2.5,\"paid\":true}\n"
+            + "{\"id\":3,\"amount\":3}\n"
+            + "{\"id\":4,\"customer\":null,\"amount\":4}\n"
+            + "{\"id\":5,\"customer\":\"e\"}\n");
+    BatchPlans p = new BatchPlans();
+    p.secretsDir = secrets.toString();
+    p.source = BatchPlans.files(in, FileFormat.JSONL);
+    p.sink =
+        SinkSpec.of(
+            JdbcSink.of(url, "wide")
+                .withBatchSize(2)
+                .withUserSecretRef(new SecretKeyRef("db", "user")));
+
+    BatchPlans.Outcome o = p.run(dir);
+
+    assertThat(o.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(o.summary().recordsWritten()).isEqualTo(5);
+    // A missing field keeps the column's default; an explicit null writes NULL.
+    assertThat(rows("SELECT id, customer, amount, paid FROM wide ORDER BY id"))
+        .containsExactly(
+            "1|a|null|null", "2|b|2.5|t", "3|unknown|3|null", "4|null|4|null", "5|e|null|null");
+
+    // An upsert updates the columns a record has and leaves the others as they are.
+    Files.writeString(in, "{\"id\":2,\"amount\":9}\n{\"id\":5,\"paid\":false}\n");
+    p.runId = "run-2";
+    p.sink =
+        SinkSpec.of(
+            JdbcSink.of(url, "wide")
+                .withMode(JdbcSink.Mode.UPSERT)
+                .withKeyColumns(List.of("id"))
+                .withUserSecretRef(new SecretKeyRef("db", "user")));
+    assertThat(p.run(dir).exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(rows("SELECT id, customer, amount, paid FROM wide WHERE id IN (2, 5) ORDER BY id"))
+        .containsExactly("2|b|9|t", "5|e|null|f");
+  }
+
+  @Test
+  void rowsWithANullIncrementalColumnAreReadByTheFullRunAndReportedByLaterRuns() throws Exception {
+    insertOrders(1, 10);
+    sql("UPDATE orders SET updated_at = NULL WHERE id IN (3, 4)");
+    JdbcSource src =
+        source("orders", null, "id", 2, new JdbcSource.Incremental("updated_at", null));
+    Path out = dir.resolve("lake/inc");
+
+    BatchPlans first = plan(src, lake(out, FileFormat.JSONL));
+    BatchPlans.Outcome one = first.run(dir);
+
+    assertThat(one.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(one.summary().recordsRead()).isEqualTo(10);
+    assertThat(one.summary().watermark()).isEqualTo("2026-01-01T00:10:00");
+
+    insertOrders(11, 12);
+    BatchPlans second = plan(src, lake(out, FileFormat.JSONL));
+    second.runId = "run-2";
+    second.watermark = one.summary().watermark();
+    BatchPlans.Outcome two = second.run(dir);
+
+    assertThat(two.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(two.summary().recordsRead()).isEqualTo(2);
+    assertThat(two.summary().message())
+        .contains("2 rows")
+        .contains("NULL in the incremental column updated_at")
+        .contains("not read");
+    assertThat(BatchPlans.lakeRecords(out).stream().map(r -> r.get("id").asLong()))
+        .containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L);
+  }
 }

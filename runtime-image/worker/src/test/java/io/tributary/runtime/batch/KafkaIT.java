@@ -13,12 +13,17 @@ import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.pipeline.sink.KafkaSink;
 import io.tributary.pipeline.source.KafkaSource;
 import io.tributary.runtime.testing.KafkaBroker;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -177,5 +182,92 @@ class KafkaIT {
     assertThat(new String(dead.get(0).headers().lastHeader("tributary.reason").value()))
         .contains("not JSON");
     assertThat(ids("dl-out")).hasSize(30);
+  }
+
+  @Test
+  void valuesThatAreNotRecordsAreDeadLetteredAndTheOffsetsMovePastThem() throws Exception {
+    kafka.createTopic("bad-in", 1);
+    Properties props = new Properties();
+    props.put("bootstrap.servers", kafka.bootstrapServers());
+    try (KafkaProducer<String, byte[]> p =
+        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+      p.send(new ProducerRecord<>("bad-in", "k1", utf8("{\"id\":1}")));
+      p.send(new ProducerRecord<>("bad-in", "k2", utf8("{\"id\":2,\"amount\":1e400}")));
+      byte[] latin1 = "{\"id\":3,\"note\":\"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
+      p.send(new ProducerRecord<>("bad-in", "k3", latin1));
+      p.send(new ProducerRecord<>("bad-in", "k4", utf8("{\"id\":4}")));
+      p.flush();
+    }
+    Path out = dir.resolve("lake/bad");
+    BatchPlans first = plan("bad-in", "g-bad", lake(out, FileFormat.JSONL));
+    first.deadLetter = new DeadLetterSpec(null, dir.resolve("dlq").toString(), 0.6);
+
+    BatchPlans.Outcome one = first.run(dir);
+
+    assertThat(one.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(one.summary().recordsRead()).isEqualTo(4);
+    assertThat(BatchPlans.lakeRecords(out))
+        .extracting(r -> r.get("id").asLong())
+        .containsExactlyInAnyOrder(1L, 4L);
+    assertThat(BatchPlans.jsonLines(dir.resolve("dlq/run-1.jsonl")))
+        .extracting(d -> d.get("reason").asText())
+        .satisfiesExactly(
+            r -> assertThat(r).startsWith("bad-in-0@1: ").contains("too large"),
+            r -> assertThat(r).startsWith("bad-in-0@2: ").contains("UTF-8"));
+
+    BatchPlans second = plan("bad-in", "g-bad", lake(out, FileFormat.JSONL));
+    second.runId = "run-2";
+    BatchPlans.Outcome two = second.run(dir);
+    assertThat(two.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(two.summary().recordsRead()).isZero();
+  }
+
+  @Test
+  void aRecordTooLargeForTheOutputTopicIsDeadLetteredNotFailingTheTransaction() throws Exception {
+    kafka.createTopic("big-in", 1);
+    kafka.createTopic("big-out", 1, Map.of("max.message.bytes", "1000"));
+    produce("big-in", 0, 10, "{\"id\":99,\"note\":\"" + "x".repeat(2000) + "\"}");
+    SinkSpec sink = SinkSpec.of(new KafkaSink(kafka.bootstrapServers(), "big-out", "id", null));
+    BatchPlans p = plan("big-in", "g-big", sink);
+    p.deadLetter = new DeadLetterSpec(null, dir.resolve("dlq").toString(), 0.2);
+
+    BatchPlans.Outcome o = p.run(dir);
+
+    assertThat(o.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(o.summary().recordsWritten()).isEqualTo(10);
+    assertThat(ids("big-out")).hasSize(10).doesNotContain(99L);
+    assertThat(BatchPlans.jsonLines(dir.resolve("dlq/run-1.jsonl")))
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.get("step").asText()).isEqualTo("sink");
+              assertThat(d.get("reason").asText()).contains("over the 1000 bytes");
+            });
+  }
+
+  @Test
+  void aDeadLetterTooLargeForItsTopicIsKeptWithoutTheRecordInsteadOfFailingTheRun()
+      throws Exception {
+    kafka.createTopic("huge-in", 1);
+    kafka.createTopic("huge-rejects", 1, Map.of("max.message.bytes", "1000"));
+    produce("huge-in", 0, 20, "{not json " + "x".repeat(3000));
+    BatchPlans p = plan("huge-in", "g-huge", lake(dir.resolve("lake/huge"), FileFormat.JSONL));
+    p.deadLetter = new DeadLetterSpec("huge-rejects", null, 0.1);
+
+    BatchPlans.Outcome o = p.run(dir);
+
+    assertThat(o.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(o.summary().recordsRejected()).isEqualTo(1);
+    List<ConsumerRecord<String, String>> dead = kafka.readAll("huge-rejects");
+    assertThat(dead).hasSize(1);
+    JsonNode entry = BatchPlans.JSON.readTree(dead.get(0).value());
+    assertThat(entry.get("step").asText()).isEqualTo("source");
+    assertThat(entry.get("reason").asText()).contains("huge-in-0@20");
+    assertThat(entry.has("raw")).isFalse();
+    assertThat(entry.get("note").asText()).contains("too large for the dead-letter topic");
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 }

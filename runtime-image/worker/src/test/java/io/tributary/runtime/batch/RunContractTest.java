@@ -8,7 +8,9 @@ import io.tributary.pipeline.plan.RunSummary;
 import io.tributary.runtime.PlanException;
 import io.tributary.runtime.TerminationMessage;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -63,6 +65,8 @@ class RunContractTest {
         .isEqualTo(ExitCodes.RETRYABLE);
     assertThat(Failures.exitCode(new RuntimeException(new ConnectException("refused"))))
         .isEqualTo(ExitCodes.RETRYABLE);
+    assertThat(Failures.exitCode(new UncheckedIOException(new MalformedInputException(1))))
+        .isEqualTo(ExitCodes.PERMANENT);
     assertThat(Failures.exitCode(PlanException.at("sink.lake", "bad")))
         .isEqualTo(ExitCodes.INVALID_PLAN);
     assertThat(Failures.exitCode(new NullPointerException())).isEqualTo(ExitCodes.PERMANENT);
@@ -84,5 +88,37 @@ class RunContractTest {
     assertThat(o.summary().runId()).isEqualTo("from-plan");
     assertThat(o.exitCode()).isEqualTo(ExitCodes.PERMANENT);
     assertThat(o.summary().message()).contains("/nonexistent/in.jsonl");
+  }
+
+  @Test
+  void aLineageEventThatCannotBeBuiltNeitherFailsTheRunNorLosesTheSummary() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("contract");
+    BatchPlans p = new BatchPlans();
+    // A URL the HTTP client and lineage's dataset naming both refuse (a space in the path): the
+    // run fails on it, and building the FAIL event throws too.
+    p.source =
+        io.tributary.pipeline.SourceSpec.of(
+            new io.tributary.pipeline.source.HttpSource(
+                "http://127.0.0.1:9/a b", null, null, null, null, 10.0, 0));
+    p.sink = BatchPlans.lake(dir.resolve("lake"), io.tributary.pipeline.FileFormat.JSONL);
+    p.lineage = io.tributary.pipeline.plan.WorkerPlan.LineageConfig.console();
+
+    BatchPlans.Outcome o = p.run(dir);
+
+    assertThat(o.exitCode()).isEqualTo(ExitCodes.PERMANENT);
+    assertThat(o.summary().outcome()).isEqualTo(RunSummary.FAILED);
+    assertThat(o.summary().message()).contains("a b");
+  }
+
+  @Test
+  void reasonsShownInLogsAndTheSummaryMaskWhatAParserQuotedFromTheInput() {
+    assertThat(
+            DeadLetters.shown(
+                "in.jsonl line 3: the value is not JSON: Unrecognized token 'hunter2': was"
+                    + " expecting (JSON String, Number, Array, Object or token 'null')"))
+        .doesNotContain("hunter2")
+        .startsWith("in.jsonl line 3: the value is not JSON: Unrecognized token '…'");
+    assertThat(DeadLetters.shown("invalid: /id: string found, integer expected"))
+        .isEqualTo("invalid: /id: string found, integer expected");
   }
 }

@@ -152,7 +152,8 @@ public final class KafkaBroker implements AutoCloseable {
         Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
   }
 
-  private void createTopic(String name, int partitions, Map<String, String> configs) {
+  /** A topic with these topic configs, e.g. a small {@code max.message.bytes}. */
+  public void createTopic(String name, int partitions, Map<String, String> configs) {
     try (Admin admin = admin()) {
       admin
           .createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)))

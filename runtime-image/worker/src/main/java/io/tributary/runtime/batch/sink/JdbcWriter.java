@@ -21,6 +21,8 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,9 +31,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes rows into a table in JDBC batches. The columns written are the table's columns that the
- * first record has (so identity and defaulted columns keep their defaults); later records missing
- * one write NULL.
+ * Writes rows into a table in JDBC batches. Each record writes the table's columns it has: a field
+ * that is absent keeps the column's default on insert (identity and defaulted columns) and its
+ * value on an upsert's update; a field that is null writes NULL. Fields that are not columns of the
+ * table are not written.
  *
  * <p>Idempotence per run: {@code append} writes the whole run in one transaction, committed at the
  * end, so a failed attempt leaves nothing and its retry does not double rows. {@code upsert}
@@ -41,14 +44,19 @@ import org.slf4j.LoggerFactory;
 public final class JdbcWriter implements RecordSink {
   private static final Logger LOG = LoggerFactory.getLogger(JdbcWriter.class);
 
+  /** Prepared INSERTs kept, one per combination of fields seen. */
+  static final int MAX_STATEMENTS = 64;
+
   private final JdbcSink spec;
   private final Properties props = new Properties();
   private final boolean upsert;
   private final int batchSize;
   private Connection conn;
   private Map<String, Column> tableColumns;
-  private List<Column> columns;
-  private PreparedStatement insert;
+  private List<Column> allColumns;
+  private final Map<BitSet, Insert> inserts = new HashMap<>();
+  private Insert current;
+  private BitSet currentSet;
   private int pending;
   private long written;
   private long flushed;
@@ -85,6 +93,7 @@ public final class JdbcWriter implements RecordSink {
       }
     }
     conn.rollback();
+    allColumns = List.copyOf(tableColumns.values());
     if (upsert) {
       for (String k : spec.keyColumns()) {
         if (!tableColumns.containsKey(k)) {
@@ -96,17 +105,41 @@ public final class JdbcWriter implements RecordSink {
     return java.util.Optional.empty();
   }
 
-  private void prepareInsert(ObjectNode first) throws SQLException {
-    columns = new ArrayList<>();
-    for (Column c : tableColumns.values()) {
-      if (first.has(c.name()) || (upsert && spec.keyColumns().contains(c.name()))) {
-        columns.add(c);
+  /**
+   * The INSERT for one set of columns. Records with other fields get their own statement, so no
+   * record loses a field because an earlier record lacked it.
+   */
+  private record Insert(List<Column> columns, PreparedStatement statement) {}
+
+  /** The table's columns the record has (key columns always, for an upsert), as indexes. */
+  private BitSet present(ObjectNode record) {
+    BitSet set = new BitSet(allColumns.size());
+    for (int i = 0; i < allColumns.size(); i++) {
+      String name = allColumns.get(i).name();
+      if (record.has(name) || (upsert && spec.keyColumns().contains(name))) {
+        set.set(i);
       }
     }
-    if (columns.isEmpty()) {
-      throw RunFailure.permanent(
-          "sink.jdbc: the records share no field with the columns of " + spec.table(), null);
+    return set;
+  }
+
+  private Insert insertFor(BitSet set) throws SQLException {
+    Insert i = inserts.get(set);
+    if (i == null) {
+      if (inserts.size() >= MAX_STATEMENTS) {
+        // Records with ever new combinations of fields: start over rather than grow without end.
+        for (Insert old : inserts.values()) old.statement().close();
+        inserts.clear();
+      }
+      i = prepareInsert(set);
+      inserts.put(set, i);
     }
+    return i;
+  }
+
+  private Insert prepareInsert(BitSet set) throws SQLException {
+    List<Column> columns = new ArrayList<>();
+    set.stream().forEach(i -> columns.add(allColumns.get(i)));
     List<String> names = columns.stream().map(Column::name).toList();
     StringBuilder sql =
         new StringBuilder("INSERT INTO ")
@@ -126,29 +159,49 @@ public final class JdbcWriter implements RecordSink {
       sql.append(
           updates.isEmpty() ? " DO NOTHING" : " DO UPDATE SET " + String.join(", ", updates));
     }
-    insert = conn.prepareStatement(sql.toString());
-    LOG.info(
-        "writing {} columns into {} ({})",
-        names.size(),
-        spec.table(),
-        upsert ? "upsert" : "append");
+    if (inserts.isEmpty()) {
+      LOG.info("writing {} ({}), columns {}", spec.table(), upsert ? "upsert" : "append", names);
+    } else {
+      LOG.debug("records with other fields: writing columns {} into {}", names, spec.table());
+    }
+    return new Insert(columns, conn.prepareStatement(sql.toString()));
   }
 
   @Override
   public void write(ObjectNode record) throws SQLException, BadRecordException {
-    if (insert == null) {
-      prepareInsert(record);
+    BitSet set = present(record);
+    if (set.isEmpty()) {
+      throw new BadRecordException(
+          "sink", "the record has none of the columns of table " + spec.table());
     }
+    Insert target = current != null && currentSet.equals(set) ? current : null;
+    List<Column> columns = target != null ? target.columns() : null;
+    if (columns == null) {
+      columns = new ArrayList<>();
+      for (int i = set.nextSetBit(0); i >= 0; i = set.nextSetBit(i + 1)) {
+        columns.add(allColumns.get(i));
+      }
+    }
+    // Convert every value first, so a bad one rejects the record before anything is bound.
     Object[] values = new Object[columns.size()];
     for (int i = 0; i < values.length; i++) {
       values[i] = convert(columns.get(i), record.get(columns.get(i).name()));
     }
+    if (target == null) {
+      // Rows run in input order: send what the previous statement holds before switching, so an
+      // upsert of the same key twice ends with the later record.
+      flush();
+      target = insertFor(set);
+      current = target;
+      currentSet = set;
+    }
+    PreparedStatement insert = target.statement();
     for (int i = 0; i < values.length; i++) {
       Column c = columns.get(i);
       if (values[i] == null) {
         insert.setNull(i + 1, c.sqlType());
-      } else if (values[i] instanceof String s && c.sqlType() == Types.OTHER) {
-        insert.setObject(i + 1, s, Types.OTHER); // json, jsonb, uuid: let the server cast
+      } else if (values[i] instanceof String str && c.sqlType() == Types.OTHER) {
+        insert.setObject(i + 1, str, Types.OTHER); // json, jsonb, uuid: let the server cast
       } else {
         insert.setObject(i + 1, values[i]);
       }
@@ -167,7 +220,7 @@ public final class JdbcWriter implements RecordSink {
   @Override
   public void flush() throws SQLException {
     if (pending > 0) {
-      insert.executeBatch();
+      current.statement().executeBatch();
       flushed += pending;
       pending = 0;
     }
@@ -220,9 +273,7 @@ public final class JdbcWriter implements RecordSink {
 
   @Override
   public void commit(RunSummary summary) throws SQLException {
-    if (insert != null) {
-      flush();
-    }
+    flush();
     conn.commit();
     LOG.info("committed {} rows into {}", written, spec.table());
   }

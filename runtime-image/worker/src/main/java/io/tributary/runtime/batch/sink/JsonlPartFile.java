@@ -1,11 +1,11 @@
 package io.tributary.runtime.batch.sink;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedWriter;
+import io.tributary.runtime.batch.BadRecordException;
+import io.tributary.runtime.transform.RecordJson;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -14,24 +14,30 @@ import java.util.Collection;
  * A JSON Lines data file: one record per line, partition columns left out (they are in the path).
  */
 final class JsonlPartFile implements PartFile {
-  private static final ObjectWriter WRITER = new ObjectMapper().writer();
-  private final BufferedWriter out;
+  private final OutputStream out;
   private final Collection<String> partitionColumns;
   private long records;
 
   JsonlPartFile(Path file, Collection<String> partitionColumns) throws IOException {
-    this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+    this.out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
     this.partitionColumns = partitionColumns;
   }
 
   @Override
-  public void write(ObjectNode record) throws IOException {
+  public void write(ObjectNode record) throws IOException, BadRecordException {
     ObjectNode row = record;
     if (!partitionColumns.isEmpty()) {
       row = record.deepCopy();
       row.remove(partitionColumns);
     }
-    out.write(WRITER.writeValueAsString(row));
+    byte[] json;
+    try {
+      // The shared writer: valid UTF-8 always (a lone surrogate is written as its \\u escape).
+      json = RecordJson.write(row);
+    } catch (RecordJson.Unwritable e) {
+      throw new BadRecordException("sink", e.getMessage());
+    }
+    out.write(json);
     out.write('\n');
     records++;
   }

@@ -6,15 +6,19 @@ import io.tributary.pipeline.plan.RunSummary;
 import io.tributary.pipeline.sink.KafkaSink;
 import io.tributary.plan.KafkaClientSettings;
 import io.tributary.plan.KafkaEndpoint;
+import io.tributary.runtime.batch.BadRecordException;
+import io.tributary.runtime.batch.KafkaRecordLimit;
 import io.tributary.runtime.batch.RecordSink;
 import io.tributary.runtime.batch.SecretFiles;
 import io.tributary.runtime.batch.source.KafkaReader;
+import io.tributary.runtime.transform.RecordJson;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +34,10 @@ public final class KafkaWriter implements RecordSink {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaWriter.class);
 
   private final KafkaSink spec;
-  private final KafkaProducer<String, String> producer;
+  private final KafkaProducer<String, byte[]> producer;
+  private final KafkaEndpoint cluster;
+  private final int producerMaxBytes;
+  private int maxRecordBytes;
   private final KafkaReader upstream;
   private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
   private long written;
@@ -43,11 +50,15 @@ public final class KafkaWriter implements RecordSink {
         KafkaEndpoint.of(spec, ref -> secrets.read(ref, "sink.kafka.saslJaasSecretRef"));
     Properties p =
         KafkaClientSettings.properties(KafkaClientSettings.batchWriter(cluster, transactionalId));
-    this.producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+    this.cluster = cluster;
+    this.producerMaxBytes = KafkaRecordLimit.producerMaxBytes(p);
+    this.maxRecordBytes = producerMaxBytes;
+    this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
   }
 
   @Override
   public Optional<RunSummary> begin() {
+    maxRecordBytes = KafkaRecordLimit.maxRecordBytes(cluster, spec.topic(), producerMaxBytes);
     producer.initTransactions(); // fences and aborts a crashed attempt's open transaction
     producer.beginTransaction();
     return Optional.empty();
@@ -66,8 +77,27 @@ public final class KafkaWriter implements RecordSink {
     } else {
       key = upstream != null ? upstream.currentKey() : null; // the input record's key
     }
+    byte[] value;
+    try {
+      value = RecordJson.write(record);
+    } catch (RecordJson.Unwritable e) {
+      throw new BadRecordException("sink", e.getMessage());
+    }
+    long size = KafkaRecordLimit.size(key, value);
+    if (size > maxRecordBytes) {
+      // Sent, it would fail the whole transaction, and every retry of the run with it.
+      throw new BadRecordException(
+          "sink",
+          "the record is "
+              + size
+              + " bytes, over the "
+              + maxRecordBytes
+              + " bytes topic "
+              + spec.topic()
+              + " takes (its max.message.bytes or the producer's max.request.size)");
+    }
     producer.send(
-        new ProducerRecord<>(spec.topic(), key, record.toString()),
+        new ProducerRecord<>(spec.topic(), key, value),
         (md, e) -> {
           if (e != null) sendFailure.compareAndSet(null, e);
         });

@@ -1,6 +1,10 @@
 package io.tributary.runtime.batch.sink;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.pipeline.FileFormat;
 import io.tributary.pipeline.SchemaSpec;
@@ -30,9 +34,24 @@ import org.slf4j.LoggerFactory;
  * <p>A run writes exactly one file per partition it touches, so publishing a partition is one
  * atomic rename: a reader sees all of a run's rows of a partition or none of them, even while a
  * commit is interrupted.
+ *
+ * <p>At most {@code maxOpenFiles} partition files are open at once (each buffers a row group);
+ * records of further partitions are spilled to the staging directory ({@link PartitionSpill}) and
+ * written when the open files are closed, so a partitionBy with 100,000 values runs in a small heap
+ * and still writes one file per partition.
  */
 public final class LakeWriter implements RecordSink {
   private static final Logger LOG = LoggerFactory.getLogger(LakeWriter.class);
+
+  /**
+   * Spilled records are written and read back as JSON: exact for every value a record holds
+   * (doubles round-trip, big numbers stay BigDecimal).
+   */
+  private static final ObjectMapper SPILL_JSON =
+      JsonMapper.builder()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+          .build();
 
   /** Records buffered to infer the Parquet columns when spec.schema lists no fields. */
   static final int INFERENCE_SAMPLE = 1000;
@@ -52,7 +71,14 @@ public final class LakeWriter implements RecordSink {
   private final Set<String> warnedDropped = new HashSet<>();
   private Set<String> columnNames;
   private int fileSeq;
+  private int spillSeq;
   private long written;
+
+  /** Partition files kept open at once (sink.lake.maxOpenFiles). */
+  private final int maxOpenFiles;
+
+  /** Records of partitions that found no open file; null until the first one. */
+  private PartitionSpill spill;
 
   public LakeWriter(LakeSink spec, SchemaSpec schema, String runId) {
     this.spec = spec;
@@ -63,6 +89,7 @@ public final class LakeWriter implements RecordSink {
       this.columns = Columns.fromSchema(schema, partitionBy);
     }
     this.schemaColumns = columns;
+    this.maxOpenFiles = spec.maxOpenFiles();
   }
 
   @Override
@@ -108,14 +135,15 @@ public final class LakeWriter implements RecordSink {
       write((ObjectNode) prepared);
       return;
     }
-    PartFile file = open.get(row.partition());
-    if (file == null) {
-      file = newFile(row.partition());
-    }
     if (written < INFERENCE_SAMPLE || (written & 0xFFFF) == 0) {
       warnDroppedFields(row.record());
     }
-    ((ParquetPartFile) ((Named) file).file).writeValues(row.values());
+    PartFile file = fileFor(row.partition());
+    if (file == null) {
+      spill(row.partition(), row.record());
+    } else {
+      ((ParquetPartFile) ((Named) file).file).writeValues(row.values());
+    }
     written++;
   }
 
@@ -131,16 +159,126 @@ public final class LakeWriter implements RecordSink {
 
   private void writeNow(ObjectNode record) throws IOException, BadRecordException {
     String partition = partitionPath(record, partitionBy);
-    PartFile file = open.get(partition);
-    if (file == null) {
-      file = newFile(partition);
-    }
-    // Checking every record's field names costs more than the write: sample them.
-    if (written < INFERENCE_SAMPLE || (written & 0xFFFF) == 0) {
+    PartFile file = fileFor(partition);
+    if (spec.format() == FileFormat.PARQUET && schemaColumns == null) {
+      rejectFieldsOutsideInferredColumns(record);
+    } else if (written < INFERENCE_SAMPLE || (written & 0xFFFF) == 0) {
+      // spec.schema lists the columns, so it is a projection: a field outside it is left out by
+      // the user's choice. Checking every record's names costs more than the write: sample them.
       warnDroppedFields(record);
     }
-    file.write(record);
+    if (file != null) {
+      file.write(record);
+    } else {
+      if (spec.format() == FileFormat.PARQUET) {
+        // Rejected now, while the run can still dead-letter it, not when the spill is written.
+        for (Columns.Column c : columns) Columns.convert(c, record.get(c.name()));
+      }
+      spill(partition, record);
+    }
     written++;
+  }
+
+  /** The open file of a partition, a new one while fewer than maxOpenFiles are open, else null. */
+  private PartFile fileFor(String partition) throws IOException {
+    PartFile file = open.get(partition);
+    if (file == null && open.size() < maxOpenFiles) {
+      file = newFile(partition);
+    }
+    return file;
+  }
+
+  private void spill(String partition, ObjectNode record) throws IOException {
+    if (spill == null) {
+      spill = newSpill(0);
+      LOG.info(
+          "run {}: more than {} partitions (sink.lake.maxOpenFiles): spilling the records of"
+              + " further partitions to staging; they are written after the open files",
+          runId,
+          maxOpenFiles);
+    }
+    spill.add(partition, SPILL_JSON.writeValueAsBytes(record));
+  }
+
+  private PartitionSpill newSpill(int level) {
+    return new PartitionSpill(commit.staging().resolve("_spill/" + spillSeq++), level);
+  }
+
+  /**
+   * Writes what was spilled, one bucket at a time: each bucket's partitions get files as long as
+   * fewer than maxOpenFiles are open, the rest go one level down; the files are closed when the
+   * bucket is done, so every partition still ends up in exactly one file.
+   */
+  private void writeSpill(PartitionSpill s) throws Exception {
+    for (Path bucket : s.finish()) {
+      PartitionSpill[] next = new PartitionSpill[1];
+      PartitionSpill.read(
+          bucket,
+          line -> {
+            PartFile file = open.get(line.partition());
+            if (file == null && open.size() < maxOpenFiles) {
+              file = newFile(line.partition());
+            }
+            if (file == null) {
+              if (next[0] == null) next[0] = newSpill(s.level() + 1);
+              next[0].add(line.partition(), line.json().getBytes(StandardCharsets.UTF_8));
+            } else {
+              file.write((ObjectNode) SPILL_JSON.readTree(line.json()));
+            }
+          });
+      Files.delete(bucket);
+      closeOpenFiles();
+      if (next[0] != null) {
+        writeSpill(next[0]);
+      }
+    }
+  }
+
+  private void closeOpenFiles() throws IOException {
+    for (String p : new ArrayList<>(open.keySet())) {
+      closeFile(p);
+    }
+  }
+
+  /**
+   * Columns inferred from the first records must not silently lose a field that only later records
+   * have: such a record is rejected, naming the fields. Counting the record's known fields is one
+   * lookup per column; only a record with more fields than that pays for finding their names.
+   */
+  private void rejectFieldsOutsideInferredColumns(ObjectNode record) throws BadRecordException {
+    int known = 0;
+    for (Columns.Column c : columns) {
+      if (record.has(c.name())) known++;
+    }
+    for (String p : partitionBy) {
+      if (record.has(p)) known++;
+    }
+    if (known == record.size()) {
+      return;
+    }
+    List<String> other = new ArrayList<>();
+    Set<String> names = new HashSet<>(partitionBy);
+    columns.forEach(c -> names.add(c.name()));
+    record
+        .fields()
+        .forEachRemaining(
+            e -> {
+              // A null loses nothing: the column is simply absent.
+              if (!names.contains(e.getKey()) && !e.getValue().isNull() && other.size() < 10) {
+                other.add(e.getKey());
+              }
+            });
+    if (other.isEmpty()) {
+      return;
+    }
+    throw new BadRecordException(
+        "sink",
+        "field"
+            + (other.size() == 1 ? " " : "s ")
+            + String.join(", ", other)
+            + " not in the Parquet columns, which were inferred from the first "
+            + INFERENCE_SAMPLE
+            + " records; list every field in spec.schema to write it");
   }
 
   private void warnDroppedFields(ObjectNode record) {
@@ -198,8 +336,16 @@ public final class LakeWriter implements RecordSink {
   @Override
   public void commit(RunSummary summary) throws IOException, BadRecordException {
     flush();
-    for (String p : new ArrayList<>(open.keySet())) {
-      closeFile(p);
+    closeOpenFiles();
+    if (spill != null) {
+      try {
+        writeSpill(spill);
+      } catch (IOException | BadRecordException | RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IOException("run " + runId + ": writing spilled partitions failed", e);
+      }
+      LakeCommit.deleteTree(commit.staging().resolve("_spill"));
     }
     LakeManifest m =
         new LakeManifest(
@@ -239,13 +385,13 @@ public final class LakeWriter implements RecordSink {
   }
 
   /**
-   * Every partition file stays open until the commit and buffers one row group, so the more
-   * partitions a run writes, the smaller their row groups: together they stay within a quarter of
-   * the heap (between 4 and 128 MiB each).
+   * An open partition file buffers one row group, so the more files are open, the smaller their row
+   * groups: together they stay within a quarter of the heap (between 1 and 128 MiB each), and at
+   * most maxOpenFiles are open.
    */
   static long rowGroupBytes(int openFiles) {
     long budget = Runtime.getRuntime().maxMemory() / 4 / Math.max(1, openFiles);
-    return Math.max(4L << 20, Math.min(128L << 20, budget));
+    return Math.max(1L << 20, Math.min(128L << 20, budget));
   }
 
   /** The Hive-style partition path of a record, e.g. {@code country=AE/day=2026-11-25}. */

@@ -1,25 +1,30 @@
 package io.tributary.runtime.batch.source;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.pipeline.SchemaSpec;
 import io.tributary.pipeline.source.FilesSource;
 import io.tributary.runtime.batch.RecordSource;
 import io.tributary.runtime.batch.RunFailure;
-import java.io.BufferedReader;
+import io.tributary.runtime.transform.RecordJson;
+import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -30,6 +35,9 @@ import org.slf4j.LoggerFactory;
 public final class FilesReader implements RecordSource {
   private static final Logger LOG = LoggerFactory.getLogger(FilesReader.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A JSON line longer than this is dead-lettered without being held in memory. */
+  static final int MAX_LINE_BYTES = 16 << 20;
 
   private final FilesSource spec;
   private final Map<String, SchemaSpec.Type> types = new HashMap<>();
@@ -97,30 +105,51 @@ public final class FilesReader implements RecordSource {
     return -1;
   }
 
+  /**
+   * Reads JSON Lines as bytes, one record per line, with the strict record reader: a line that is
+   * not a record (not JSON, invalid UTF-8, a number beyond a double, a field twice, longer than
+   * {@value #MAX_LINE_BYTES} bytes) is dead-lettered with its file and line, and reading resumes at
+   * the next line.
+   */
   private void readJsonl(Path f, Handler out) throws Exception {
-    try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
-      String line;
+    String name = f.getFileName().toString();
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(f), 1 << 16)) {
+      LineReader lines = new LineReader(in, MAX_LINE_BYTES);
       long n = 0;
-      while ((line = r.readLine()) != null) {
+      byte[] line;
+      while ((line = lines.next()) != null) {
         n++;
-        if (line.isBlank()) {
-          continue;
-        }
-        JsonNode node;
-        try {
-          node = JSON.readTree(line);
-        } catch (JsonProcessingException e) {
+        if (lines.overlong()) {
           out.reject(
-              f.getFileName() + " line " + n + ": not JSON: " + e.getOriginalMessage(), line);
+              name + " line " + n + ": longer than " + MAX_LINE_BYTES + " bytes",
+              new String(line, 0, Math.min(line.length, 1024), StandardCharsets.UTF_8));
           continue;
         }
-        if (node instanceof ObjectNode o) {
-          out.accept(o);
-        } else {
-          out.reject(f.getFileName() + " line " + n + ": not a JSON object", line);
+        if (blank(line)) {
+          continue;
         }
+        ObjectNode record;
+        try {
+          record = RecordJson.parse(line);
+        } catch (RecordJson.NotARecord e) {
+          out.reject(name + " line " + n + ": " + e.getMessage(), rawText(line));
+          continue;
+        }
+        out.accept(record);
       }
     }
+  }
+
+  private static boolean blank(byte[] line) {
+    for (byte b : line) {
+      if (b != ' ' && b != '\t' && b != '\r') return false;
+    }
+    return true;
+  }
+
+  /** The line for the dead letter: invalid bytes become U+FFFD. */
+  private static String rawText(byte[] line) {
+    return new String(line, StandardCharsets.UTF_8);
   }
 
   private void readCsv(Path f, Handler out) throws Exception {
@@ -132,10 +161,10 @@ public final class FilesReader implements RecordSource {
     if (header) {
       format.setHeader().setSkipHeaderRecord(true);
     }
-    try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8);
-        CSVParser parser = CSVParser.builder().setReader(r).setFormat(format.get()).get()) {
+    try (Reader r = new StrictUtf8Reader(Files.newInputStream(f));
+        CSVParser parser = parse(f, r, format.get())) {
       List<String> names = header ? parser.getHeaderNames() : null;
-      for (CSVRecord row : parser) {
+      for (CSVRecord row : rows(f, parser)) {
         if (header && row.size() != names.size()) {
           out.reject(
               f.getFileName()
@@ -149,30 +178,99 @@ public final class FilesReader implements RecordSource {
           continue;
         }
         ObjectNode o = JSON.createObjectNode();
-        for (int i = 0; i < row.size(); i++) {
+        String refused = null;
+        for (int i = 0; i < row.size() && refused == null; i++) {
           String name = header ? names.get(i) : "c" + (i + 1);
-          putTyped(o, name, row.get(i));
+          refused = putTyped(o, name, row.get(i));
+        }
+        if (refused != null) {
+          out.reject(
+              f.getFileName() + " line " + row.getRecordNumber() + ": " + refused,
+              String.join(String.valueOf(delimiter), row.toList()));
+          continue;
         }
         out.accept(o);
       }
     }
   }
 
-  /** CSV values are text; where spec.schema gives a field a type, parse it (else keep the text). */
-  private void putTyped(ObjectNode o, String name, String text) {
+  /**
+   * A CSV file's records. Bad bytes and broken quoting fail the run permanently, naming the file
+   * and line: a quoted field may span lines, so after a broken quote there is no line to resume at,
+   * and retrying reads the same bytes.
+   */
+  private static CSVParser parse(Path f, Reader r, CSVFormat format) {
+    try {
+      return CSVParser.builder().setReader(r).setFormat(format).get();
+    } catch (IOException | UncheckedIOException e) {
+      throw malformed(f, 1, e);
+    }
+  }
+
+  private static Iterable<CSVRecord> rows(Path f, CSVParser parser) {
+    Iterator<CSVRecord> it = parser.iterator();
+    return () ->
+        new Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            try {
+              return it.hasNext();
+            } catch (UncheckedIOException e) {
+              throw malformed(f, Math.max(1, parser.getCurrentLineNumber()), e);
+            }
+          }
+
+          @Override
+          public CSVRecord next() {
+            try {
+              return it.next();
+            } catch (UncheckedIOException e) {
+              throw malformed(f, Math.max(1, parser.getCurrentLineNumber()), e);
+            }
+          }
+        };
+  }
+
+  private static RuntimeException malformed(Path f, long parserLine, Exception e) {
+    Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+    if (cause instanceof StrictUtf8Reader.InvalidUtf8 bad) {
+      return RunFailure.permanent(
+          "source.files: " + f + " line " + bad.line() + ": not valid UTF-8", null);
+    }
+    if (cause instanceof CSVException) {
+      return RunFailure.permanent(
+          "source.files: " + f + " line " + parserLine + ": malformed CSV: " + cause.getMessage(),
+          null);
+    }
+    // A read error of the file system: possibly transient, keep the exception's own class.
+    return e instanceof UncheckedIOException u ? u : new UncheckedIOException((IOException) e);
+  }
+
+  /**
+   * CSV values are text; where spec.schema gives a field a type, parse it (else keep the text, for
+   * validate to report with the field name). Returns why the row cannot be a record (a number
+   * beyond a double, which would become Infinity; JSON the strict reader refuses), else null.
+   */
+  private String putTyped(ObjectNode o, String name, String text) {
     SchemaSpec.Type t = types.get(name);
     if (t == null || t == SchemaSpec.Type.STRING || t == SchemaSpec.Type.TIMESTAMP) {
       o.put(name, text);
-      return;
+      return null;
     }
     if (text.isEmpty()) {
       o.putNull(name);
-      return;
+      return null;
     }
     try {
       switch (t) {
         case INTEGER -> o.put(name, Long.parseLong(text.trim()));
-        case NUMBER -> o.put(name, Double.parseDouble(text.trim()));
+        case NUMBER -> {
+          double d = Double.parseDouble(text.trim());
+          if (!Double.isFinite(d)) {
+            return "field " + name + ": not a finite number (beyond a double, or NaN)";
+          }
+          o.put(name, d);
+        }
         case BOOLEAN -> {
           String b = text.trim().toLowerCase();
           if (b.equals("true") || b.equals("false")) {
@@ -181,15 +279,50 @@ public final class FilesReader implements RecordSource {
             o.put(name, text);
           }
         }
-        case OBJECT, ARRAY -> o.set(name, JSON.readTree(text));
+        case OBJECT, ARRAY -> {
+          JSON.readTree(text); // not JSON at all: kept as text below, for validate to report
+          try {
+            o.set(name, RecordJson.parseAny(text.getBytes(StandardCharsets.UTF_8)));
+          } catch (RecordJson.NotARecord e) {
+            return "field " + name + ": " + e.getMessage();
+          }
+        }
         default -> o.put(name, text);
       }
     } catch (NumberFormatException | JsonProcessingException e) {
       o.put(name, text); // validate reports it with the field name
     }
+    return null;
   }
 
+  /**
+   * A Parquet file that cannot be decoded (truncated, not Parquet, a broken page) fails the run
+   * permanently naming the file: the same bytes fail the same way on a retry. What the rest of the
+   * run throws while handling a row passes through unchanged.
+   */
   private void readParquet(Path f, Handler out) throws Exception {
-    ParquetRecords.read(f, out::accept);
+    try {
+      ParquetRecords.read(
+          f,
+          row -> {
+            try {
+              out.accept(row);
+            } catch (Exception e) {
+              throw new Downstream(e);
+            }
+          });
+    } catch (Downstream d) {
+      throw (Exception) d.getCause();
+    } catch (EOFException | RuntimeException e) {
+      throw RunFailure.permanent(
+          "source.files: " + f + " is not a readable Parquet file: " + e.getMessage(), e);
+    }
+  }
+
+  /** An exception of the run's own handling of a row, not of decoding the file. */
+  private static final class Downstream extends Exception {
+    Downstream(Exception cause) {
+      super(cause);
+    }
   }
 }

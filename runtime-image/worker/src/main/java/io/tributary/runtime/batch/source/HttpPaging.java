@@ -75,8 +75,23 @@ final class HttpPaging {
     return n;
   }
 
-  /** Retry-After as seconds or an HTTP date; empty when absent or unreadable. */
+  /**
+   * The longest a Retry-After makes one retry wait: a server (or a proxy in front of it) must not
+   * park a run for days. A longer request is honoured up to this cap; if the server still refuses,
+   * the retries run out and the run fails as retryable, for the operator to retry later.
+   */
+  static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
+
+  /**
+   * Retry-After as seconds or an HTTP date, at most {@link #MAX_RETRY_AFTER}; empty when absent or
+   * unreadable.
+   */
   static Optional<Duration> retryAfter(Optional<String> header, Instant now) {
+    return requestedRetryAfter(header, now)
+        .map(d -> d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d);
+  }
+
+  private static Optional<Duration> requestedRetryAfter(Optional<String> header, Instant now) {
     if (header.isEmpty()) return Optional.empty();
     String v = header.get().trim();
     try {

@@ -1,14 +1,18 @@
 package io.tributary.runtime.batch.source;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.pipeline.source.HttpSource;
 import io.tributary.pipeline.source.HttpSource.Pagination;
 import io.tributary.runtime.batch.RecordSource;
 import io.tributary.runtime.batch.RunFailure;
 import io.tributary.runtime.batch.SecretFiles;
+import io.tributary.runtime.transform.RecordJson;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,7 +32,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpReader implements RecordSource {
   private static final Logger LOG = LoggerFactory.getLogger(HttpReader.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Reads a page the strict reader refused: numbers stay exact (BigDecimal), so an item can be
+   * written back and checked alone; a field twice still fails, as its value would be a guess.
+   */
+  private static final ObjectMapper LENIENT =
+      JsonMapper.builder()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+          .build();
 
   /** Stop after this many pages: a server that never ends pagination must not run forever. */
   static final int MAX_PAGES = 1_000_000;
@@ -69,13 +83,9 @@ public final class HttpReader implements RecordSource {
       url = sized(HttpPaging.withParam(first, param(p, "offset"), "0"), p, pageSize);
     }
     for (int pages = 0; pages < MAX_PAGES; pages++) {
-      HttpResponse<String> response = fetch(url);
-      JsonNode body;
-      try {
-        body = JSON.readTree(response.body());
-      } catch (JsonProcessingException e) {
-        throw RunFailure.permanent(url + ": response is not JSON: " + e.getOriginalMessage(), e);
-      }
+      HttpResponse<byte[]> response = fetch(url);
+      Page read = page(url, response.body());
+      JsonNode body = read.body();
       JsonNode items = HttpPaging.at(body, spec.itemsPath());
       if (!items.isArray()) {
         throw RunFailure.permanent(
@@ -85,9 +95,20 @@ public final class HttpReader implements RecordSource {
                 + " is not a JSON array; set source.http.itemsPath to the array of records",
             null);
       }
+      int index = 0;
       for (JsonNode item : items) {
-        if (item instanceof ObjectNode o) out.accept(o);
-        else out.reject(url + ": item is not a JSON object", item.toString());
+        String where = redact(url) + ": item " + index++;
+        if (!(item instanceof ObjectNode o)) {
+          out.reject(where + ": not a JSON object", item.toString());
+        } else if (read.strict()) {
+          out.accept(o);
+        } else {
+          try {
+            out.accept(RecordJson.parse(LENIENT.writeValueAsBytes(o)));
+          } catch (RecordJson.NotARecord e) {
+            out.reject(where + ": " + e.getMessage(), o.toString());
+          }
+        }
       }
       int n = items.size();
       if (type == null) {
@@ -122,6 +143,33 @@ public final class HttpReader implements RecordSource {
         "source.http: more than " + MAX_PAGES + " pages; check pagination", null);
   }
 
+  /** A response body, and whether the strict reader accepted all of it. */
+  private record Page(JsonNode body, boolean strict) {}
+
+  /**
+   * Reads a page with the strict record reader. When it refuses the page, the page is read again
+   * keeping every number exact, and each item is checked on its own: one item with a number beyond
+   * a double is one dead letter, not a failed run. A page that is not JSON, not UTF-8 or has a
+   * field twice fails the run permanently (a retry gets the same page), naming the URL and the
+   * reason.
+   */
+  private static Page page(URI url, byte[] body) {
+    try {
+      return new Page(RecordJson.parseAny(body), true);
+    } catch (RecordJson.NotARecord strict) {
+      try {
+        return new Page(LENIENT.readTree(body), false);
+      } catch (IOException e) {
+        throw RunFailure.permanent(
+            "source.http: the response of "
+                + redact(url)
+                + " is not a page of records: "
+                + strict.getMessage(),
+            null);
+      }
+    }
+  }
+
   private static String param(Pagination p, String fallback) {
     return p.param() != null ? p.param() : fallback;
   }
@@ -135,7 +183,7 @@ public final class HttpReader implements RecordSource {
   }
 
   /** One GET with the rate limit and retries. */
-  private HttpResponse<String> fetch(URI url) throws InterruptedException {
+  private HttpResponse<byte[]> fetch(URI url) throws InterruptedException {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(url)
             .timeout(Duration.ofSeconds(60))
@@ -149,7 +197,7 @@ public final class HttpReader implements RecordSource {
       Duration wait;
       String problem;
       try {
-        HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<byte[]> r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
         int s = r.statusCode();
         if (s >= 200 && s < 300) {
           return r;

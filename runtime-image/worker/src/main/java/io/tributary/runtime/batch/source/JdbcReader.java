@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Incremental reads fix their upper bound first ({@code max(column)} above the last watermark)
  * and read {@code watermark < column <= upper}; the upper bound becomes the new watermark, reported
- * in the run summary. Rows committed while the run reads are picked up by the next run.
+ * in the run summary. Rows committed while the run reads are picked up by the next run. Rows with a
+ * NULL watermark column are read by a full read only (see {@link #bindIncremental}).
  */
 public final class JdbcReader implements RecordSource {
   private static final Logger LOG = LoggerFactory.getLogger(JdbcReader.class);
@@ -40,6 +41,7 @@ public final class JdbcReader implements RecordSource {
   private final Properties credentials = new Properties();
   private final String lastWatermark;
   private String newWatermark;
+  private long nullRows;
 
   /**
    * @param lastWatermark the watermark of the last successful run (from the plan), or null
@@ -100,7 +102,13 @@ public final class JdbcReader implements RecordSource {
     }
   }
 
-  /** Adds the watermark bounds; false when there is nothing above the last watermark. */
+  /**
+   * Adds the watermark bounds; false when there is nothing to read.
+   *
+   * <p>A row whose incremental column is NULL has no place relative to a watermark. A full read (no
+   * watermark and no initialValue) reads it; a read above a watermark cannot without reading it
+   * again every run, so such rows are counted and reported in the run summary instead.
+   */
   private boolean bindIncremental(Connection c, List<String> where, List<Object> params)
       throws SQLException {
     String col = spec.incremental().column();
@@ -117,19 +125,52 @@ public final class JdbcReader implements RecordSource {
         hi = JdbcValues.text(rs, 1, kind);
       }
     }
-    if (hi == null) {
-      newWatermark = start;
-      return false;
-    }
+    newWatermark = hi != null ? hi : start;
     if (lo != null) {
+      countNulls(c, col);
+      if (hi == null) {
+        return false;
+      }
       where.add(col + " > ?");
       params.add(lo);
+      where.add(col + " <= ?");
+      params.add(JdbcValues.param(hi, kind, col));
+    } else if (hi == null) {
+      where.add(col + " IS NULL"); // a full read of a table whose column is NULL everywhere
+    } else {
+      where.add("(" + col + " <= ? OR " + col + " IS NULL)");
+      params.add(JdbcValues.param(hi, kind, col));
     }
-    where.add(col + " <= ?");
-    params.add(JdbcValues.param(hi, kind, col));
-    newWatermark = hi;
     LOG.info("incremental read of {} in ({}, {}]", col, start == null ? "-inf" : start, hi);
     return true;
+  }
+
+  private void countNulls(Connection c, String col) throws SQLException {
+    try (PreparedStatement ps =
+            c.prepareStatement("SELECT count(*) FROM " + from() + " WHERE " + col + " IS NULL");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      nullRows = rs.getLong(1);
+    }
+    if (nullRows > 0) {
+      LOG.warn(
+          "{} rows have NULL in the incremental column {}; only a full read reads them",
+          nullRows,
+          col);
+    }
+  }
+
+  @Override
+  public String notice() {
+    if (nullRows == 0) {
+      return null;
+    }
+    return nullRows
+        + (nullRows == 1 ? " row has" : " rows have")
+        + " NULL in the incremental column "
+        + spec.incremental().column()
+        + (nullRows == 1 ? " and was" : " and were")
+        + " not read: only a full read (no watermark, no initialValue) reads them";
   }
 
   /** One query, or one per range of the partition column. */

@@ -1,8 +1,5 @@
 package io.tributary.runtime.batch.source;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.pipeline.source.KafkaSource;
 import io.tributary.plan.KafkaClientSettings;
@@ -10,6 +7,8 @@ import io.tributary.plan.KafkaEndpoint;
 import io.tributary.runtime.batch.RecordSource;
 import io.tributary.runtime.batch.RunFailure;
 import io.tributary.runtime.batch.SecretFiles;
+import io.tributary.runtime.transform.RecordJson;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,6 +23,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,11 +36,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaReader implements RecordSource {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaReader.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration STALL_LIMIT = Duration.ofMinutes(2);
 
   private final KafkaSource spec;
-  private final KafkaConsumer<String, String> consumer;
+  private final KafkaConsumer<String, byte[]> consumer;
   private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
   private boolean offsetsCommittedBySink;
   private String currentKey;
@@ -55,7 +54,7 @@ public final class KafkaReader implements RecordSource {
                 cluster,
                 spec.consumerGroup(),
                 spec.startingOffsets().name().toLowerCase(java.util.Locale.ROOT)));
-    this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+    this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
   }
 
   @Override
@@ -80,7 +79,7 @@ public final class KafkaReader implements RecordSource {
     long lastProgress = System.nanoTime();
     while (!remaining.isEmpty()) {
       var batch = consumer.poll(Duration.ofMillis(500));
-      for (ConsumerRecord<String, String> r : batch) {
+      for (ConsumerRecord<String, byte[]> r : batch) {
         TopicPartition tp = new TopicPartition(r.topic(), r.partition());
         if (r.offset() >= end.get(tp)) {
           continue;
@@ -106,28 +105,27 @@ public final class KafkaReader implements RecordSource {
     }
   }
 
-  private void accept(ConsumerRecord<String, String> r, Handler out) throws Exception {
-    String where = r.topic() + "-" + r.partition() + "@" + r.offset();
-    if (r.value() == null) {
-      out.reject(where + ": tombstone (null value)", null);
-      return;
-    }
-    JsonNode node;
+  /**
+   * One record through the strict reader: a value that is not a record (a tombstone, not JSON,
+   * invalid UTF-8, a number beyond a double, a field twice) is dead-lettered with its position and
+   * the reason, so the run goes on and the offset moves past it.
+   */
+  private void accept(ConsumerRecord<String, byte[]> r, Handler out) throws Exception {
+    ObjectNode o;
     try {
-      node = JSON.readTree(r.value());
-    } catch (JsonProcessingException e) {
-      out.reject(where + ": not JSON: " + e.getOriginalMessage(), r.value());
+      o = RecordJson.parse(r.value());
+    } catch (RecordJson.NotARecord e) {
+      String where = r.topic() + "-" + r.partition() + "@" + r.offset();
+      out.reject(
+          where + ": " + e.getMessage(),
+          r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8));
       return;
     }
-    if (node instanceof ObjectNode o) {
-      currentKey = r.key();
-      try {
-        out.accept(o);
-      } finally {
-        currentKey = null;
-      }
-    } else {
-      out.reject(where + ": not a JSON object", r.value());
+    currentKey = r.key();
+    try {
+      out.accept(o);
+    } finally {
+      currentKey = null;
     }
   }
 

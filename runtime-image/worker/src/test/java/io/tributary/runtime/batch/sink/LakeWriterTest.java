@@ -34,7 +34,10 @@ class LakeWriterTest {
     Path ds = dir.resolve("events");
     LakeWriter w =
         new LakeWriter(
-            new LakeSink(ds.toString(), FileFormat.PARQUET, List.of("country")), null, "r1");
+            new LakeSink(ds.toString(), FileFormat.PARQUET, List.of("country"))
+                .withMaxOpenFiles(64),
+            null,
+            "r1");
     assertThat(w.begin()).isEmpty();
     w.write(rec("{\"id\":1,\"country\":\"AE\",\"amount\":1.5,\"ok\":true}"));
     w.write(rec("{\"id\":2,\"country\":\"SA\",\"amount\":2,\"ok\":false}"));
@@ -60,7 +63,7 @@ class LakeWriterTest {
   @Test
   void aRetryOfACommittedRunReturnsItsSummaryAndWritesNothing() throws Exception {
     Path ds = dir.resolve("d");
-    LakeSink spec = new LakeSink(ds.toString(), FileFormat.JSONL, null);
+    LakeSink spec = new LakeSink(ds.toString(), FileFormat.JSONL, null).withMaxOpenFiles(64);
     LakeWriter first = new LakeWriter(spec, null, "r1");
     first.begin();
     first.write(rec("{\"id\":1}"));
@@ -69,6 +72,47 @@ class LakeWriterTest {
     LakeWriter retry = new LakeWriter(spec, null, "r1");
     assertThat(retry.begin()).contains(summary());
     assertThat(visibleDataFiles(ds)).hasSize(1);
+  }
+
+  @Test
+  void pastMaxOpenFilesRecordsAreSpilledAndEveryPartitionStillGetsOneFile() throws Exception {
+    for (FileFormat format : List.of(FileFormat.PARQUET, FileFormat.JSONL)) {
+      Path ds = dir.resolve("spill-" + format);
+      LakeWriter w =
+          new LakeWriter(
+              new LakeSink(ds.toString(), format, List.of("k")).withMaxOpenFiles(2), null, "r1");
+      w.begin();
+      // 300 partitions, records interleaved: 298 of them do not fit the 2 open files and go
+      // through more than one level of spill buckets.
+      for (int round = 0; round < 3; round++) {
+        for (int k = 0; k < 300; k++) {
+          w.write(rec("{\"id\":" + (round * 1000 + k) + ",\"k\":\"p" + k + "\",\"x\":0.1}"));
+        }
+      }
+      w.commit(summary());
+
+      List<Path> files = visibleDataFiles(ds);
+      assertThat(files).as(format.name()).hasSize(300);
+      assertThat(files.stream().map(Path::getParent).distinct()).hasSize(300);
+      List<Long> ids = new ArrayList<>();
+      for (Path f : files) {
+        String k = f.getParent().getFileName().toString().substring(2);
+        List<ObjectNode> rows = new ArrayList<>();
+        if (format == FileFormat.PARQUET) {
+          ParquetRecords.read(f, rows::add);
+        } else {
+          for (String line : Files.readAllLines(f)) rows.add(rec(line));
+        }
+        assertThat(rows).hasSize(3);
+        for (ObjectNode r : rows) {
+          assertThat(r.get("id").asLong() % 1000).isEqualTo(Long.parseLong(k.substring(1)));
+          assertThat(r.get("x").asDouble()).isEqualTo(0.1);
+          ids.add(r.get("id").asLong());
+        }
+      }
+      assertThat(ids).hasSize(900).doesNotHaveDuplicates();
+      assertThat(ds.resolve("_staging")).isEmptyDirectory();
+    }
   }
 
   @Test

@@ -54,4 +54,14 @@ class PureSourceHelpersTest {
     assertThat(HttpPaging.backoff(0)).isEqualTo(Duration.ofMillis(500));
     assertThat(HttpPaging.backoff(20)).isEqualTo(Duration.ofSeconds(30));
   }
+
+  @Test
+  void retryAfterIsCappedSoAServerCannotParkTheRunForDays() {
+    Instant now = Instant.parse("2026-11-25T10:00:00Z");
+    assertThat(HttpPaging.retryAfter(Optional.of("86400"), now)).contains(Duration.ofMinutes(5));
+    assertThat(HttpPaging.retryAfter(Optional.of("99999999999999999"), now))
+        .contains(Duration.ofMinutes(5));
+    assertThat(HttpPaging.retryAfter(Optional.of("Wed, 02 Dec 2026 10:00:00 GMT"), now))
+        .contains(Duration.ofMinutes(5));
+  }
 }
