@@ -58,7 +58,7 @@ public final class BatchWorker {
     Counters counters = new Counters();
     RunSummary summary;
     int code;
-    LineageEmitter lineage = lineageEmitter();
+    LineageEmitter lineage = LineageEmitter.create(plan, runId);
     try {
       summary = execute(counters, started, lineage);
       code = ExitCodes.OK;
@@ -159,16 +159,6 @@ public final class BatchWorker {
       call.run();
     } catch (Throwable e) {
       LOG.warn("run {}: lineage {} failed, the run is not affected: {}", runId, what, e.toString());
-    }
-  }
-
-  /** The plan's lineage emitter, or none when its transport cannot even be set up. */
-  private LineageEmitter lineageEmitter() {
-    try {
-      return LineageEmitter.create(plan, runId);
-    } catch (RuntimeException e) {
-      LOG.warn("run {}: lineage is off, its transport cannot be set up: {}", runId, e.toString());
-      return LineageEmitter.create(plan.toBuilder().lineage(null).build(), runId);
     }
   }
 

@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +66,15 @@ public final class LineageEmitter implements AutoCloseable {
    */
   public static LineageEmitter create(WorkerPlan plan, String runId) {
     WorkerPlan.LineageConfig config = plan.lineage();
-    Transport transport = config == null ? null : transport(config);
+    Transport transport;
+    try {
+      transport = config == null ? null : transport(config);
+    } catch (RuntimeException e) {
+      // Lineage is reporting, never part of the work: a transport that cannot be set up (a URL
+      // that does not parse) turns lineage off instead of keeping the worker from starting.
+      LOG.warn("lineage is off, its transport cannot be set up: {}", e.toString());
+      transport = null;
+    }
     UUID run =
         runId != null
             ? UUID.nameUUIDFromBytes(runId.getBytes(StandardCharsets.UTF_8))
@@ -109,12 +118,12 @@ public final class LineageEmitter implements AutoCloseable {
   }
 
   public void start() {
-    emit(events.event(EventType.START, null, null));
+    emit(() -> events.event(EventType.START, null, null));
   }
 
   /** A RUNNING event; {@code recordsWritten} goes into the output statistics facet. */
   public void running(Long recordsWritten) {
-    emit(events.event(EventType.RUNNING, recordsWritten, null));
+    emit(() -> events.event(EventType.RUNNING, recordsWritten, null));
   }
 
   /**
@@ -151,7 +160,10 @@ public final class LineageEmitter implements AutoCloseable {
 
   /** COMPLETE, with the summary's written count; {@code summary} may be null for streams. */
   public void complete(RunSummary summary) {
-    emit(events.event(EventType.COMPLETE, summary == null ? null : summary.recordsWritten(), null));
+    emit(
+        () ->
+            events.event(
+                EventType.COMPLETE, summary == null ? null : summary.recordsWritten(), null));
   }
 
   /** FAIL, with the summary's message as the error message facet. */
@@ -160,17 +172,21 @@ public final class LineageEmitter implements AutoCloseable {
   }
 
   public void fail(String message) {
-    emit(events.event(EventType.FAIL, null, message == null ? "failed" : message));
+    emit(() -> events.event(EventType.FAIL, null, message == null ? "failed" : message));
   }
 
-  private void emit(OpenLineage.RunEvent event) {
+  /**
+   * Builds and sends one event. Whatever either throws is logged: lineage can neither fail a run,
+   * stop a stream, nor keep a run summary from being written.
+   */
+  private void emit(Supplier<OpenLineage.RunEvent> event) {
     if (client == null) {
       return;
     }
     try {
-      client.emit(event);
-    } catch (RuntimeException e) {
-      LOG.warn("lineage: {} event not delivered: {}", event.getEventType(), e.toString());
+      client.emit(event.get());
+    } catch (RuntimeException | LinkageError e) {
+      LOG.warn("lineage: event not delivered: {}", e.toString());
     }
   }
 

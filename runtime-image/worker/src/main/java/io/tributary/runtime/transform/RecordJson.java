@@ -164,7 +164,7 @@ public final class RecordJson {
       return WRITER.writeValueAsBytes(record);
     } catch (JsonProcessingException | IllegalArgumentException e) {
       throw new Unwritable(
-          "the record cannot be written as UTF-8 JSON: " + firstLine(e.getMessage()));
+          "the record cannot be written as UTF-8 JSON (" + e.getClass().getSimpleName() + ")");
     }
   }
 
@@ -246,7 +246,7 @@ public final class RecordJson {
       return new NotARecord("the value exceeds a JSON limit: " + s.getOriginalMessage());
     }
     if (e instanceof CharConversionException) {
-      return new NotARecord("the value is not valid UTF-8: " + e.getMessage());
+      return new NotARecord("the value is not valid UTF-8" + at(e));
     }
     if (e instanceof JsonProcessingException j) {
       String m = j.getOriginalMessage();
@@ -254,19 +254,39 @@ public final class RecordJson {
         // "Duplicate field 'x'": the name is the record's, not a value, so it may be named.
         return new NotARecord("the value has the field " + m.substring(16) + " twice");
       }
-      if (m != null && m.contains("UTF-8")) {
-        return new NotARecord("the value is not valid UTF-8: " + firstLine(m));
-      }
-      return new NotARecord("the value is not JSON: " + firstLine(m));
+      return new NotARecord("the value is not JSON: " + syntax(m) + at(e));
     }
-    return new NotARecord("the value cannot be read: " + e.getMessage());
+    return new NotARecord("the value cannot be read (" + e.getClass().getSimpleName() + ")");
   }
 
-  private static String firstLine(String m) {
-    if (m == null) {
-      return "unreadable";
+  /**
+   * What kind of syntax error, in words that never quote the input: Jackson's own messages do
+   * ("Unrecognized token 'hunter2'"), and reasons end up in dead-letter headers and logs.
+   */
+  private static String syntax(String m) {
+    if (m == null) return "a syntax error";
+    if (m.contains("UTF-8") || m.contains("Invalid UTF")) return "invalid UTF-8";
+    if (m.startsWith("Unrecognized token")) return "an unrecognized token";
+    if (m.startsWith("Unexpected end-of-input")) return "it ends too early";
+    if (m.startsWith("Unexpected character")) return "an unexpected character";
+    if (m.startsWith("Trailing token")) return "content after the end of the value";
+    if (m.startsWith("Illegal unquoted character")) return "an unescaped control character";
+    if (m.startsWith("Non-standard token")) return "a non-standard number (NaN or Infinity)";
+    if (m.startsWith("Illegal character")) return "an illegal character";
+    if (m.startsWith("Unrecognized character escape")) return "an unknown escape";
+    if (m.startsWith("Invalid numeric value") || m.startsWith("Leading zeroes")) {
+      return "a malformed number";
     }
-    int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
+    return "a syntax error";
+  }
+
+  /** Where in the value, as a byte or character offset. */
+  private static String at(Exception e) {
+    if (e instanceof JsonProcessingException j && j.getLocation() != null) {
+      long offset = j.getLocation().getByteOffset();
+      if (offset < 0) offset = j.getLocation().getCharOffset();
+      if (offset >= 0) return " (at offset " + offset + ")";
+    }
+    return "";
   }
 }

@@ -72,4 +72,21 @@ class RecordJsonTest {
     byte[] b = java.util.HexFormat.of().parseHex(hex);
     assertThat(RecordJson.invalidUtf8At(b)).as(what).isEqualTo(at);
   }
+
+  @Test
+  void reasonsNeverQuoteTheValue() {
+    for (String json :
+        new String[] {
+          "{\"password\":hunter2secret}",
+          "{\"a\":\"hunter2secret\" hunter2secret}",
+          "hunter2secret",
+          "{\"a\":1}hunter2secret",
+          "{\"a\":\"hunter2secret"
+        }) {
+      assertThatThrownBy(() -> RecordJson.parse(utf8(json)))
+          .isInstanceOf(RecordJson.NotARecord.class)
+          .hasMessageStartingWith("the value is not JSON")
+          .hasMessageNotContaining("hunter2");
+    }
+  }
 }
