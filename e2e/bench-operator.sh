@@ -255,8 +255,9 @@ operator_down() {
 # waiting out the rest of the lease duration would be counted as start-up.
 lease_expired() {
   local renewed duration wait
+  # jsonpath prints no newline, so read reports end of input after setting both fields.
   read -r renewed duration < <(kubectl -n "$OPERATOR_NS" get lease "$OPERATOR_LEASE" \
-    -o jsonpath='{.spec.renewTime} {.spec.leaseDurationSeconds}' 2>/dev/null || true)
+    -o jsonpath='{.spec.renewTime} {.spec.leaseDurationSeconds}' 2>/dev/null || true) || true
   [ -n "${renewed:-}" ] || return 0 # no Lease (leader election off): nothing to wait for
   wait=$(( $(date -d "$renewed" +%s) + ${duration:-0} + 1 - $(date +%s) ))
   if (( wait > 0 )); then
