@@ -175,6 +175,36 @@ writes_in() {
     s += $3 } END { print s + 0 }' "$1"
 }
 
+# apiserver_latency: "<VERB> <resource>[/<subresource>] <requests> <seconds>" for the counted
+# resources, from the API server's apiserver_request_duration_seconds (count and sum: the time the
+# server took to answer, whoever asked), to tell which kind of request a phase waited on.
+apiserver_latency() {
+  kubectl get --raw /metrics | awk -v counted=" $COUNTED " '
+    function label(line, name) {
+      if (!match(line, "[{,]" name "=\"[^\"]*\"")) return ""
+      return substr(line, RSTART + length(name) + 3, RLENGTH - length(name) - 4)
+    }
+    /^apiserver_request_duration_seconds_(count|sum)\{/ {
+      res = label($0, "resource")
+      if (index(counted, " " res " ") == 0) next
+      sub_ = label($0, "subresource")
+      k = label($0, "verb") " " res (sub_ == "" ? "" : "/" sub_)
+      if ($1 ~ /^apiserver_request_duration_seconds_count/) n[k] += $NF; else t[k] += $NF
+    }
+    END { for (k in n) print k, n[k], t[k] + 0 }'
+}
+
+# latency_report <before> <after>: per verb and resource, the requests between two
+# apiserver_latency readings and the mean time the server took for them (watches and proxy
+# connections left out: they last as long as the client keeps them open).
+latency_report() {
+  awk 'NR == FNR { n[$1 " " $2] = $3; t[$1 " " $2] = $4; next }
+       $1 != "WATCH" && $1 != "CONNECT" && $3 - n[$1 " " $2] > 0 {
+         c = $3 - n[$1 " " $2]
+         printf "    %-8s %-30s %8d  %8.1f ms on average\n", $1, $2, c, 1000 * ($4 - t[$1 " " $2]) / c
+       }' "$1" "$2" | sort -k2,2 -k1,1 >&2
+}
+
 # requests_in <diff>: all requests in a count_diff output but watches and proxy connections.
 requests_in() {
   awk '$1 != "WATCH" && $1 != "CONNECT" { s += $3 } END { print s + 0 }' "$1"
@@ -455,6 +485,7 @@ round() { # <n> <round>
   log "N=$n: $n StreamJobs applied and stored in ${apply_s}s with the operator at 0 (load $load_apply)"
   lease_expired
   apiserver_counts >"$WORK/c0"
+  apiserver_latency >"$WORK/l0"
   # The operator process does not exist yet: everything it uses from here on counts.
   cpu0=$(cpu_seconds | awk '{ $4 = "0.0"; print }')
   load_op=$(load)
@@ -466,6 +497,7 @@ round() { # <n> <round>
   op_s=$(since "$T_SCALE")
   cpu1=$(cpu_seconds)
   apiserver_counts >"$WORK/c1"
+  apiserver_latency >"$WORK/l1"
   rec1=$(operator_reconciles) # a new process: its counters are this step's
   pods0=$(operator_pods)
   rec_s=$(awk -v a="$op_s" -v b="$FIRST_S" 'BEGIN { printf "%.1f", a - b }')
@@ -475,6 +507,8 @@ round() { # <n> <round>
   count_diff "$WORK/c0" "$WORK/c1" >"$WORK/d1"
   log "  requests from the scale-up until all reconciled: $(requests_in "$WORK/d1") ($(writes_in "$WORK/d1") writes):"
   per_job "$WORK/d1" "$n"
+  log "  the API server's time per request, same span:"
+  latency_report "$WORK/l0" "$WORK/l1"
 
   # Reconciled is not yet settled: the Deployment controller (client-side limit of 20 requests a
   # second in kube-controller-manager) is still creating ReplicaSets and writing Deployment
@@ -525,16 +559,20 @@ round() { # <n> <round>
   new_namespace "$ns_raw"
   load_raw=$(load)
   apiserver_counts >"$WORK/c4"
+  apiserver_latency >"$WORK/l4"
   cpu0=$(cpu_seconds)
   t0=$(now)
   kubectl apply --server-side --field-manager=bench-raw-client -f "$WORK/children.yaml" >/dev/null
   raw_s=$(since "$t0")
   cpu1=$(cpu_seconds)
   apiserver_counts >"$WORK/c5"
+  apiserver_latency >"$WORK/l5"
   count_diff "$WORK/c4" "$WORK/c5" >"$WORK/d5"
   log "N=$n: raw client created $got objects in ${raw_s}s; CPU seconds: $(cpu_delta "$cpu0" "$cpu1")"
   log "  requests: $(requests_in "$WORK/d5") ($(writes_in "$WORK/d5") writes):"
   per_job "$WORK/d5" "$n"
+  log "  the API server's time per request, same span:"
+  latency_report "$WORK/l4" "$WORK/l5"
   delete_namespace "$ns_raw"
   wait_quiet
 
