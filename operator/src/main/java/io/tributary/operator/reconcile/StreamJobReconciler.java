@@ -167,6 +167,7 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
     ResourceID primary = ResourceID.fromResource(job);
     for (HasMetadata object :
         StreamJobRenderer.render(job, plan.plan(), scale.replicas(), pool, region, config)) {
+      if (object instanceof Service) replaceServiceWithAVirtualIp(context);
       Applier.Applied<HasMetadata> applied = applier.apply(object, context, primary);
       if (object instanceof Deployment d && applied.change() != Applier.Change.NONE) {
         announce(job, (Deployment) applied.before(), d, scale.why());
@@ -321,6 +322,18 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
     patch.getMetadata().setNamespace(job.getMetadata().getNamespace());
     patch.setStatus(status);
     return patch;
+  }
+
+  /**
+   * Workers' Services made before they were headless have a cluster IP, which cannot be changed in
+   * place: delete such a Service so the apply creates the headless one.
+   */
+  private void replaceServiceWithAVirtualIp(Context<StreamJob> context) {
+    context
+        .getSecondaryResource(Service.class)
+        .filter(s -> s.getSpec() != null)
+        .filter(s -> !StreamJobRenderer.HEADLESS.equals(s.getSpec().getClusterIP()))
+        .ifPresent(s -> context.getClient().resource(s).delete());
   }
 
   private static StreamJobHalt haltOf(StreamJob job) {

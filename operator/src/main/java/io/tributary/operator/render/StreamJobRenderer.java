@@ -117,11 +117,17 @@ public final class StreamJobRenderer {
         .build();
   }
 
+  /**
+   * The workers' metrics Service, headless: Prometheus scrapes each worker through the endpoints,
+   * never through a virtual IP, and kube-apiserver hands out Service IPs one at a time under one
+   * lock, which made creating a thousand StreamJobs wait on IP allocation.
+   */
   static Service service(StreamJob job, OperatorConfig config) {
     String name = job.getMetadata().getName();
     return new ServiceBuilder()
         .withMetadata(meta(job, Names.worker(name)))
         .withNewSpec()
+        .withClusterIP(HEADLESS)
         .withSelector(Labels.selector(KIND_LABEL, name))
         .addNewPort()
         .withName("metrics")
@@ -132,6 +138,9 @@ public final class StreamJobRenderer {
         .endSpec()
         .build();
   }
+
+  /** {@code spec.clusterIP} of a headless Service. */
+  public static final String HEADLESS = "None";
 
   static PodDisruptionBudget podDisruptionBudget(StreamJob job) {
     String name = job.getMetadata().getName();

@@ -49,6 +49,10 @@ public final class MockCluster implements AutoCloseable {
 
   public MockCluster(Clock clock) {
     this.clock = clock;
+    // The operator runs on its own threads; on a loaded 2-core CI machine a reconcile chain
+    // (a dependsOn run after its upstream) can take longer than Awaitility's 10 s default. A
+    // longer wait changes nothing when the code is right and only delays a real failure.
+    org.awaitility.Awaitility.setDefaultTimeout(java.time.Duration.ofSeconds(30));
     server.init();
     client = server.createClient();
     for (String crd :
