@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Batch benchmark (not a test): one PostgreSQL table read four ways, side by side in one run.
 #   (1) COPY: psql -c "COPY (SELECT * FROM payments) TO STDOUT (FORMAT csv)" > /dev/null (the limit)
-#   (2) Tributary cold: a fresh worker process per run, as in a Job's pod:
+#   (2) Tributary cold: a fresh worker process per run, as in a Job's pod, with the image's flags
+#       and its class-data-sharing archive (made by the same training run as the image build):
 #       java <the image's flags> -jar tributary-worker.jar run --plan plan.json
 #   (3) Tributary warm: the same plan run in-process by a JVM that already ran it (last of N)
 #   (4) Spark: PySpark local[P] in a venv under .cache/bench-venv, the same JDBC read (P
@@ -107,16 +108,20 @@ java -cp "$test_cp" io.tributary.runtime.batch.BatchBenchmark plan "$url" "$work
 plan="$work/plan.json"
 
 # The image's java flags (runtime-image/Dockerfile's ENTRYPOINT), with the heap pinned so that
-# Spark and Tributary get the same; the CDS archive is made once here as the image build makes it.
+# Spark and Tributary get the same, and its class-data-sharing archive, made here by the image
+# build's own training run (runtime-image/cds) on a copy of the image's layout.
 image_flags=(-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError)
 cold_flags=("${image_flags[@]}" "-Xmx$heap")
 if [[ $cds == 1 ]] && wants cold; then
-  jsa="$work/tributary-worker.jsa"
-  echo "making the CDS archive (a training run on the plan, as the image build does)..."
-  rm -rf "$work/lake"
-  TRIBUTARY_TERMINATION_LOG="$work/term-cds.json" java "${cold_flags[@]}" \
-    -XX:ArchiveClassesAtExit="$jsa" -jar "$jar" run --plan "$plan" >"$work/cds.log" 2>&1
-  cold_flags+=("-XX:SharedArchiveFile=$jsa")
+  echo "making the CDS archive as the image build does..."
+  image="$work/image"
+  mkdir -p "$image"
+  cp -r "$worker/target/lib" "$jar" "$root/runtime-image/cds" "$image/"
+  (cd "$image" && TRIBUTARY_TERMINATION_LOG="$work/term-cds.json" \
+    java -XX:ArchiveClassesAtExit="$image/worker.jsa" -jar tributary-worker.jar \
+    run --plan cds/training-plan.json >"$work/cds.log" 2>&1)
+  jar="$image/tributary-worker.jar"
+  cold_flags=(-XX:SharedArchiveFile="$image/worker.jsa" "${cold_flags[@]}")
 fi
 
 venv="$root/.cache/bench-venv"
@@ -184,26 +189,55 @@ if wants spark && wants cold; then
     --check "$work/lake/payments" --rows "$rows" 2>>"$work/spark-check.log"
 fi
 
-median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-echo
-printf '%s rows, %s rounds, %s partitions, heap %s, %s cores, load %s\n' "$rows" "$rounds" \
-  "$partitions" "$heap" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
-printf '| %-58s | %12s | %8s |\n' "path (rows/s, median of $rounds rounds)" "rows/s" "x COPY"
-printf '|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..60})" "$(printf -- '-%.0s' {1..13}):" \
-  "$(printf -- '-%.0s' {1..9}):"
-copy_m=""
-if wants copy; then copy_m=$(median "${r_copy[@]}"); fi
-row() {
-  local name="$1"; shift
-  local m
-  m=$(median "$@")
-  printf '| %-58s | %12s | %8s |\n' "$name" "$m" "$([[ -n $copy_m ]] && ratio "$m" "$copy_m" || echo -)"
+# 1234567.5 -> 1,234,568
+commas() {
+  awk -v n="$1" 'BEGIN { s = sprintf("%.0f", n); o = ""
+    while (length(s) > 3) { o = "," substr(s, length(s) - 2) o; s = substr(s, 1, length(s) - 3) }
+    print s o }'
 }
-if wants copy; then row "(1) COPY (SELECT *) TO STDOUT (FORMAT csv), psql" "${r_copy[@]}"; fi
-if wants cold; then row "(2) Tributary cold: fresh worker process per run" "${r_cold[@]}"; fi
-if wants warm; then row "(3) Tributary warm: run $warm_runs of $warm_runs in one JVM" "${r_warm[@]}"; fi
-if wants spark; then
-  row "(4) Spark local[$partitions] cold: fresh process per run" "${r_spark[@]}"
-  row "(5) Spark local[$partitions] warm: 2nd run in one session" "${r_spark_warm[@]}"
-fi
+# One row per round: rows/s of each column, then the ratios the targets are about, taken per
+# round (the columns of a round ran minutes apart at most) and their medians.
+cols=() names=()
+if wants copy; then cols+=(r_copy); names+=("(1) COPY"); fi
+if wants cold; then cols+=(r_cold); names+=("(2) Tributary cold"); fi
+if wants warm; then cols+=(r_warm); names+=("(3) Tributary warm"); fi
+if wants spark; then cols+=(r_spark r_spark_warm); names+=("(4) Spark cold" "(5) Spark warm"); fi
+pairs=()
+if wants copy && wants cold; then pairs+=("r_cold r_copy (2)/(1)"); fi
+if wants copy && wants warm; then pairs+=("r_warm r_copy (3)/(1)"); fi
+if wants cold && wants spark; then pairs+=("r_cold r_spark (2)/(4)"); fi
+if wants warm && wants spark; then pairs+=("r_warm r_spark_warm (3)/(5)"); fi
+echo
+printf '%s rows, %s rounds, %s partitions, heap %s, %s cores, load at the end %s\n' "$rows" \
+  "$rounds" "$partitions" "$heap" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf '| round |'; printf ' %s |' "${names[@]}"
+for p in "${pairs[@]}"; do printf ' %s |' "${p##* }"; done; echo
+printf '|---|'; printf -- '---:|%.0s' "${names[@]}" "${pairs[@]}"; echo
+declare -A ratios
+for ((i = 0; i < rounds; i++)); do
+  printf '| %d |' $((i + 1))
+  for c in "${cols[@]}"; do
+    declare -n col="$c"
+    printf ' %s |' "$(commas "${col[$i]}")"
+  done
+  for p in "${pairs[@]}"; do
+    read -r a b _ <<<"$p"
+    declare -n ca="$a" cb="$b"
+    r=$(ratio "${ca[$i]}" "${cb[$i]}")
+    ratios[$p]+="$r "
+    printf ' %s |' "$r"
+  done
+  echo
+done
+printf '| median |'
+for c in "${cols[@]}"; do
+  declare -n col="$c"
+  printf ' %s |' "$(commas "$(median "${col[@]}")")"
+done
+for p in "${pairs[@]}"; do
+  # shellcheck disable=SC2086 # the ratios are space-separated numbers
+  printf ' **%.2f** |' "$(median ${ratios[$p]})"
+done
+echo
