@@ -3,7 +3,7 @@
 #   (1) COPY: psql -c "COPY (SELECT * FROM payments) TO STDOUT (FORMAT csv)" > /dev/null (the limit)
 #   (2) Tributary cold: a fresh worker process per run, as in a Job's pod, with the image's flags
 #       and its class-data-sharing archive (made by the same training run as the image build):
-#       java <the image's flags> -jar tributary-worker.jar run --plan plan.json
+#       java <a DataPipeline pod's flags> -jar tributary-worker.jar run --plan plan.json
 #   (3) Tributary warm: the same plan run in-process by a JVM that already ran it (last of N)
 #   (4) Spark: PySpark local[P] in a venv under .cache/bench-venv, the same JDBC read (P
 #       partitions) -> normalize -> mask (HMAC-SHA256) -> Parquet; cold = the process minus its
@@ -107,21 +107,28 @@ psql_ -t -A -c "SELECT 'table: ' || pg_size_pretty(pg_table_size('payments'))"
 java -cp "$test_cp" io.tributary.runtime.batch.BatchBenchmark plan "$url" "$work" "$partitions"
 plan="$work/plan.json"
 
-# The image's java flags (runtime-image/Dockerfile's ENTRYPOINT), with the heap pinned so that
-# Spark and Tributary get the same, and its class-data-sharing archive, made here by the image
+# The java flags of a DataPipeline pod: runtime-image/Dockerfile's ENTRYPOINT and the
+# JAVA_TOOL_OPTIONS the operator sets (WorkerPod.javaOptions), with the heap pinned so that Spark
+# and Tributary get the same; and the image's class-data-sharing archive, made here by the image
 # build's own training run (runtime-image/cds) on a copy of the image's layout.
-image_flags=(-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError)
+image_flags=(-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:+UseParallelGC)
 cold_flags=("${image_flags[@]}" "-Xmx$heap")
 if [[ $cds == 1 ]] && wants cold; then
   echo "making the CDS archive as the image build does..."
   image="$work/image"
   mkdir -p "$image"
   cp -r "$worker/target/lib" "$jar" "$root/runtime-image/cds" "$image/"
-  (cd "$image" && TRIBUTARY_TERMINATION_LOG="$work/term-cds.json" \
-    java -XX:ArchiveClassesAtExit="$image/worker.jsa" -jar tributary-worker.jar \
-    run --plan cds/training-plan.json >"$work/cds.log" 2>&1)
   jar="$image/tributary-worker.jar"
+  # The archive records the class path as written: dump and run with the same absolute jar path.
+  (cd "$image" && TRIBUTARY_TERMINATION_LOG="$work/term-cds.json" \
+    java -XX:ArchiveClassesAtExit="$image/worker.jsa" -jar "$jar" \
+    run --plan cds/training-plan.json >"$work/cds.log" 2>&1)
   cold_flags=(-XX:SharedArchiveFile="$image/worker.jsa" "${cold_flags[@]}")
+  # -Xshare:on fails instead of running without the archive; no plan, so it exits 78 at once.
+  code=0
+  java -Xshare:on "${cold_flags[@]}" -jar "$jar" run --plan /nonexistent >"$work/cds-check.log" 2>&1 ||
+    code=$?
+  [[ $code == 78 ]] || { echo "the CDS archive is not usable; see $work/cds-check.log" >&2; exit 1; }
 fi
 
 venv="$root/.cache/bench-venv"
@@ -159,7 +166,7 @@ for ((round = 1; round <= rounds; round++)); do
     line+=" cold ${t}s"
   fi
   if wants warm; then
-    t=$(java "-Xmx$heap" -cp "$test_cp" io.tributary.runtime.batch.BatchBenchmark warm "$plan" \
+    t=$(java "-Xmx$heap" -XX:+UseParallelGC -cp "$test_cp" io.tributary.runtime.batch.BatchBenchmark warm "$plan" \
       "$warm_runs" "$rows" 2>"$work/warm-$round.log" | awk '/^warm / { s = $2 } END { print s }')
     r_warm+=("$(rate "$t")")
     line+=" warm ${t}s"
