@@ -67,31 +67,10 @@ public final class BatchBenchmark {
                 .withPartitionColumn("id")
                 .withPartitions(partitions)
                 .withFetchSize(10_000));
-    p.schema =
-        new SchemaSpec(
-            List.of(
-                BatchPlans.field("id", Type.INTEGER),
-                BatchPlans.field("customer_id", Type.STRING),
-                BatchPlans.field("email", Type.STRING),
-                BatchPlans.field("phone", Type.STRING),
-                BatchPlans.field("amount", Type.NUMBER),
-                BatchPlans.field("currency", Type.STRING),
-                BatchPlans.field("country", Type.STRING),
-                BatchPlans.field("created_at", Type.TIMESTAMP),
-                BatchPlans.field("status", Type.STRING),
-                BatchPlans.field("note", Type.STRING)),
-            null);
+    p.schema = paymentsSchema();
     p.transforms =
         List.of(
-            TransformSpec.of(
-                new NormalizeTransform(
-                    List.of(
-                        NormalizeTransform.Rule.of("email")
-                            .withTrim(true)
-                            .withCase(NormalizeTransform.Case.LOWER),
-                        NormalizeTransform.Rule.of("country")
-                            .withTrim(true)
-                            .withCase(NormalizeTransform.Case.UPPER)))),
+            normalizeEmailAndCountry(),
             TransformSpec.of(
                 new MaskTransform(
                     new SecretKeyRef("mask", "key"),
@@ -129,5 +108,35 @@ public final class BatchBenchmark {
         Files.delete(p);
       }
     }
+  }
+
+  /** The benchmark table's columns: shared with the image's class-data-sharing training run. */
+  static SchemaSpec paymentsSchema() {
+    return new SchemaSpec(
+        List.of(
+            BatchPlans.field("id", Type.INTEGER),
+            BatchPlans.field("customer_id", Type.STRING),
+            BatchPlans.field("email", Type.STRING),
+            BatchPlans.field("phone", Type.STRING),
+            BatchPlans.field("amount", Type.NUMBER),
+            BatchPlans.field("currency", Type.STRING),
+            BatchPlans.field("country", Type.STRING),
+            BatchPlans.field("created_at", Type.TIMESTAMP),
+            BatchPlans.field("status", Type.STRING),
+            BatchPlans.field("note", Type.STRING)),
+        null);
+  }
+
+  /** Trim and case e-mail and country, as a data engineer would before masking. */
+  static TransformSpec normalizeEmailAndCountry() {
+    return TransformSpec.of(
+        new NormalizeTransform(
+            List.of(
+                NormalizeTransform.Rule.of("email")
+                    .withTrim(true)
+                    .withCase(NormalizeTransform.Case.LOWER),
+                NormalizeTransform.Rule.of("country")
+                    .withTrim(true)
+                    .withCase(NormalizeTransform.Case.UPPER))));
   }
 }

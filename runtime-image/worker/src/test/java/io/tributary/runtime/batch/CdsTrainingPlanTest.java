@@ -2,14 +2,11 @@ package io.tributary.runtime.batch;
 
 import io.tributary.pipeline.DeadLetterSpec;
 import io.tributary.pipeline.FileFormat;
-import io.tributary.pipeline.SchemaSpec;
-import io.tributary.pipeline.SchemaSpec.Type;
 import io.tributary.pipeline.SecretKeyRef;
 import io.tributary.pipeline.TransformSpec;
 import io.tributary.pipeline.plan.PlanJson;
 import io.tributary.pipeline.transform.FilterTransform;
 import io.tributary.pipeline.transform.MaskTransform;
-import io.tributary.pipeline.transform.NormalizeTransform;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,31 +31,10 @@ class CdsTrainingPlanTest {
     p.runId = "cds-training";
     p.secretsDir = "cds/secrets";
     p.source = BatchPlans.files(Path.of("cds/training.jsonl"), FileFormat.JSONL);
-    p.schema =
-        new SchemaSpec(
-            List.of(
-                BatchPlans.field("id", Type.INTEGER),
-                BatchPlans.field("customer_id", Type.STRING),
-                BatchPlans.field("email", Type.STRING),
-                BatchPlans.field("phone", Type.STRING),
-                BatchPlans.field("amount", Type.NUMBER),
-                BatchPlans.field("currency", Type.STRING),
-                BatchPlans.field("country", Type.STRING),
-                BatchPlans.field("created_at", Type.TIMESTAMP),
-                BatchPlans.field("status", Type.STRING),
-                BatchPlans.field("note", Type.STRING)),
-            null);
+    p.schema = BatchBenchmark.paymentsSchema();
     p.transforms =
         List.of(
-            TransformSpec.of(
-                new NormalizeTransform(
-                    List.of(
-                        NormalizeTransform.Rule.of("email")
-                            .withTrim(true)
-                            .withCase(NormalizeTransform.Case.LOWER),
-                        NormalizeTransform.Rule.of("country")
-                            .withTrim(true)
-                            .withCase(NormalizeTransform.Case.UPPER)))),
+            BatchBenchmark.normalizeEmailAndCountry(),
             TransformSpec.of(new FilterTransform("amount >= 0.0")),
             TransformSpec.of(
                 new MaskTransform(
