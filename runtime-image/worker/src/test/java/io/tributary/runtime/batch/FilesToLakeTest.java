@@ -244,22 +244,13 @@ class FilesToLakeTest {
           .append("T10:00:00Z\"}\n");
     }
     Files.writeString(in, sb.toString());
-    BatchPlans p = new BatchPlans();
-    p.source = files(in, FileFormat.JSONL);
-    p.transforms =
-        List.of(
-            TransformSpec.of(
-                new AggregateTransform(
-                    List.of("customer"),
-                    "1d",
-                    "ts",
-                    List.of(
-                        new AggregateTransform.Aggregation(
-                            AggregateTransform.Function.COUNT, null, "n"),
-                        new AggregateTransform.Aggregation(
-                            AggregateTransform.Function.SUM, "amount", "total")))));
     Path out = dir.resolve("lake/daily");
-    p.sink = lake(out, FileFormat.JSONL);
+    BatchPlans p =
+        dailyByCustomer(
+            in,
+            out,
+            new AggregateTransform.Aggregation(AggregateTransform.Function.COUNT, null, "n"),
+            new AggregateTransform.Aggregation(AggregateTransform.Function.SUM, "amount", "total"));
 
     BatchPlans.Outcome o = p.run(dir);
 
@@ -279,20 +270,12 @@ class FilesToLakeTest {
         in,
         "{\"customer\":\"c1\",\"amount\":1,\"ts\":\"2026-11-24T10:00:00Z\"}\n"
             + "{\"customer\":\"c1\",\"amount\":2,\"ts\":\"+10000-01-01T10:00:00Z\"}\n");
-    BatchPlans p = new BatchPlans();
-    p.source = files(in, FileFormat.JSONL);
-    p.transforms =
-        List.of(
-            TransformSpec.of(
-                new AggregateTransform(
-                    List.of("customer"),
-                    "1d",
-                    "ts",
-                    List.of(
-                        new AggregateTransform.Aggregation(
-                            AggregateTransform.Function.SUM, "amount", "total")))));
     Path out = dir.resolve("lake/daily");
-    p.sink = lake(out, FileFormat.JSONL);
+    BatchPlans p =
+        dailyByCustomer(
+            in,
+            out,
+            new AggregateTransform.Aggregation(AggregateTransform.Function.SUM, "amount", "total"));
 
     BatchPlans.Outcome o = p.run(dir);
 
@@ -494,5 +477,18 @@ class FilesToLakeTest {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     for (byte[] p : parts) out.writeBytes(p);
     return out.toByteArray();
+  }
+
+  /** JSON Lines in, daily windows per customer on field ts, JSON Lines lake out. */
+  private static BatchPlans dailyByCustomer(
+      Path in, Path out, AggregateTransform.Aggregation... aggregations) {
+    BatchPlans p = new BatchPlans();
+    p.source = files(in, FileFormat.JSONL);
+    p.transforms =
+        List.of(
+            TransformSpec.of(
+                new AggregateTransform(List.of("customer"), "1d", "ts", List.of(aggregations))));
+    p.sink = lake(out, FileFormat.JSONL);
+    return p;
   }
 }
