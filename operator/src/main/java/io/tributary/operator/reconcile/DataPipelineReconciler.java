@@ -11,7 +11,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -303,31 +302,16 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
             clock.instant()));
   }
 
-  /**
-   * Writes the status once, as intent, and caches the result. JOSDK does not cache a status patch
-   * returned through UpdateControl, so the reconcile that the Job's informer event triggers right
-   * after could see the status from before this one: it would announce a run twice or forget what
-   * triggered it. Server-side apply sends a fresh object with only name, namespace and status; the
-   * mock server in tests cannot apply, so there a JSON patch from the observed object is used.
-   */
   private static void writeStatus(
       DataPipeline p, DataPipelineStatus status, Context<DataPipeline> context) {
-    boolean ssa =
-        context
-            .getControllerConfiguration()
-            .getConfigurationService()
-            .useSSAToPatchPrimaryResource();
-    if (ssa) {
-      PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(p, fresh(p, status), context);
-    } else {
-      PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(
-          p,
-          context,
-          r -> {
-            r.setStatus(status);
-            return r;
-          });
-    }
+    PrimaryStatus.write(
+        p,
+        fresh(p, status),
+        r -> {
+          r.setStatus(status);
+          return r;
+        },
+        context);
   }
 
   /** Status as intent: a fresh object with only what identifies it and the new status. */

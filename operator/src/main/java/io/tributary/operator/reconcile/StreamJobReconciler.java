@@ -190,7 +190,7 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
           job, Reason.Halted.name(), Halts.message(job.getMetadata().getName(), halt.get()));
     }
     // Lag moves without any Kubernetes event: look again soon.
-    return statusUpdate(job, status, null).rescheduleAfter(config.lagPoll());
+    return statusUpdate(job, status, null, context).rescheduleAfter(config.lagPoll());
   }
 
   /**
@@ -219,7 +219,7 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
           StreamJobEvents.Kind.WorkersStopped.name(),
           "deleted the worker Deployment: " + p.message());
     }
-    return statusUpdate(job, StreamJobStatuses.invalid(job, p, clock.instant()), p);
+    return statusUpdate(job, StreamJobStatuses.invalid(job, p, clock.instant()), p, context);
   }
 
   /**
@@ -258,7 +258,7 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
                 .withRecommendations(old == null ? null : old.recommendations())
                 .withHeldBack(p, old == null ? null : old.workersGeneration()),
             clock.instant());
-    return statusUpdate(job, status, p);
+    return statusUpdate(job, status, p, context);
   }
 
   @Override
@@ -305,14 +305,29 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
     }
   }
 
+  /**
+   * Writes the status when it changed, and caches it (see {@link PrimaryStatus}): the next
+   * reconcile must see a halt this one recorded, or it would start the halted workers again.
+   */
   private UpdateControl<StreamJob> statusUpdate(
-      StreamJob job, StreamJobStatus status, PipelineChecks.Problem problem) {
+      StreamJob job,
+      StreamJobStatus status,
+      PipelineChecks.Problem problem,
+      Context<StreamJob> context) {
     if (status.equals(job.getStatus())) return UpdateControl.noUpdate();
     if (problem != null) events.warning(job, problem.reason().name(), problem.message());
     for (StreamJobEvents.Note note : StreamJobEvents.between(job.getStatus(), status)) {
       events.normal(job, note.kind().name(), note.message());
     }
-    return UpdateControl.patchStatus(fresh(job, status));
+    PrimaryStatus.write(
+        job,
+        fresh(job, status),
+        j -> {
+          j.setStatus(status);
+          return j;
+        },
+        context);
+    return UpdateControl.noUpdate();
   }
 
   /** Status as intent: a fresh object with only what identifies it and the new status. */
