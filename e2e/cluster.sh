@@ -259,7 +259,9 @@ teardown_network() {
   local t c rule
   for t in filter nat mangle; do
     while read -r rule; do
-      [ -n "$rule" ] && eval "iptables -w -t $t ${rule/#-A/-D}" 2>/dev/null || true
+      if [ -n "$rule" ]; then
+        eval "iptables -w -t $t ${rule/#-A/-D}" 2>/dev/null || true
+      fi
     done < <(iptables -w -t $t -S 2>/dev/null | grep -E '^-A .* -j KUBE-' || true)
     for c in $(iptables -w -t $t -S 2>/dev/null | awk '/^-N KUBE-/ { print $2 }'); do
       iptables -w -t $t -F "$c" 2>/dev/null || true
@@ -1039,9 +1041,9 @@ kill_our_shims() {
 unmount_state() {
   local m
   # deepest first
-  for m in $(awk -v p="$STATE/" 'index($2, p) == 1 { print $2 }' /proc/self/mounts | sort -r); do
+  while read -r m; do
     umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || log "could not unmount $m"
-  done
+  done < <(awk -v p="$STATE/" 'index($2, p) == 1 { print $2 }' /proc/self/mounts | sort -r)
 }
 
 cmd_down() {
