@@ -65,10 +65,6 @@ final class Records {
     this.maxDeadLetterBytes = maxDeadLetterBytes;
   }
 
-  Records(String outputTopic, String deadLetterTopic, String keyField) {
-    this(outputTopic, deadLetterTopic, keyField, DEFAULT_MAX_BYTES, DEFAULT_MAX_BYTES);
-  }
-
   /**
    * Why the output record cannot be sent, or null when it fits. A record over the limit fails its
    * whole transaction, and the next attempt reads it again: one record would stall the partition.

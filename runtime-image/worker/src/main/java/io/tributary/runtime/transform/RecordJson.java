@@ -175,11 +175,6 @@ public final class RecordJson {
     }
   }
 
-  /** The shared mapper, for callers that map records to other types with the same rules. */
-  public static ObjectMapper mapper() {
-    return MAPPER;
-  }
-
   /**
    * The offset of the first byte that breaks UTF-8 (RFC 3629), or -1. Jackson's decoder accepts
    * overlong forms ({@code C0 AF} for '/') and encoded surrogates, which let one text hide as

@@ -33,7 +33,7 @@ class RecordsTest {
 
   @Test
   void theKeyFieldKeysTheOutputElseTheInputKeyDoes() throws Exception {
-    Records keyed = new Records("out", "dlq", "customer");
+    Records keyed = records("out", "dlq", "customer");
     ObjectNode rec = (ObjectNode) JSON.readTree("{\"customer\":\"c1\",\"n\":2}");
     ProducerRecord<byte[], byte[]> out = keyed.output(rec, utf8("input-key"), 42L);
     assertThat(out.topic()).isEqualTo("out");
@@ -47,8 +47,7 @@ class RecordsTest {
     ObjectNode without = (ObjectNode) JSON.readTree("{\"customer\":null}");
     assertThat(new String(keyed.output(without, utf8("k"), 1L).key(), StandardCharsets.UTF_8))
         .isEqualTo("k");
-    assertThat(new Records("out", "dlq", null).output(rec, utf8("k"), 1L).key())
-        .isEqualTo(utf8("k"));
+    assertThat(records("out", "dlq", null).output(rec, utf8("k"), 1L).key()).isEqualTo(utf8("k"));
     assertThat(keyed.output(rec, null, ConsumerRecord.NO_TIMESTAMP).timestamp())
         .as("an input without a timestamp (-1) leaves it to the producer")
         .isNull();
@@ -59,7 +58,7 @@ class RecordsTest {
     ConsumerRecord<byte[], byte[]> in =
         new ConsumerRecord<>("payments", 2, 1234L, utf8("k"), utf8("not json"));
     ProducerRecord<byte[], byte[]> dl =
-        new Records("out", "payments.dlq", null).deadLetter(in, 3, "pii", "field 'ip' is bad");
+        records("out", "payments.dlq", null).deadLetter(in, 3, "pii", "field 'ip' is bad");
     assertThat(dl.topic()).isEqualTo("payments.dlq");
     assertThat(dl.value()).isEqualTo(utf8("not json"));
     assertThat(dl.key()).isEqualTo(utf8("k"));
@@ -77,12 +76,17 @@ class RecordsTest {
   void aRejectedWindowResultIsDeadLetteredAsItsJson() throws Exception {
     ObjectNode window = (ObjectNode) JSON.readTree("{\"card\":\"c1\",\"n\":3}");
     ProducerRecord<byte[], byte[]> dl =
-        new Records("out", "dlq", null)
+        records("out", "dlq", null)
             .deadLetter(window, new RejectedRecordException(1, "check", "n too high"));
     assertThat(JSON.readTree(dl.value())).isEqualTo(window);
     assertThat(headers(dl))
         .containsEntry(Records.STEP, "check")
         .containsEntry(Records.STEP_INDEX, "1")
         .doesNotContainKey(Records.SOURCE_TOPIC);
+  }
+
+  /** Records with Kafka's default size limits. */
+  private static Records records(String out, String dlq, String keyField) {
+    return new Records(out, dlq, keyField, Records.DEFAULT_MAX_BYTES, Records.DEFAULT_MAX_BYTES);
   }
 }
