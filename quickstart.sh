@@ -20,11 +20,8 @@ say "Building the images (operator, runtime) and loading them onto the node"
 e2e/cluster.sh images
 eval "$(e2e/cluster.sh env)"
 
-say "Installing the CRDs and the operator (kubectl apply -f crds/, kubectl apply -k config/default)"
-kubectl apply -f crds/
-kubectl apply -k config/default
-kubectl -n tributary-system rollout restart deployment/tributary-operator >/dev/null
-kubectl -n tributary-system rollout status deployment/tributary-operator --timeout=5m
+say "Installing the operator with its Helm chart (e2e/install-operator.sh: helm upgrade --install tributary charts/tributary)"
+e2e/install-operator.sh
 
 say "Giving the broker a Service name the samples use: kafka.tributary-system.svc:9092"
 kafka_ip=${KAFKA_BOOTSTRAP%:*}
@@ -91,6 +88,8 @@ timeout 120 java -cp "$kafka_cp" org.apache.kafka.tools.consumer.ConsoleConsumer
 
 say "What runs"
 kubectl get dp,sj,cpool -A
+# The gpu-burst pool's nodes come from this Cluster API MachineDeployment (e2e/lib/machines.sh).
+kubectl get machinedeployments -A
 cat <<TXT
 
 Where to look next:

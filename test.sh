@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Every test: unit and operator tests (*Test), runtime integration tests against a real Kafka
-# broker, PostgreSQL and Redis (*IT), and the end-to-end suite against a real local cluster
-# (*E2E). Installs what it needs, idempotently; warm runs reuse .cache/ and e2e/.state/.
+# broker, PostgreSQL and Redis (*IT), the end-to-end suite against a real local cluster (*E2E),
+# the Argo CD health checks' cases (argocd/), the alerts' promtool tests and the dashboard's
+# checks (monitoring/), and shellcheck over every tracked script. Installs what it needs, idempotently; warm runs reuse
+# .cache/ and e2e/.state/.
 #   ./test.sh            everything
 #   ./test.sh --no-e2e   skip the cluster (for a quick loop; CI always runs everything)
 set -euo pipefail
@@ -14,7 +16,7 @@ e2e=1
 
 say "Host packages for the integration tests"
 missing=()
-for pkg in postgresql redis-server; do
+for pkg in postgresql redis-server shellcheck; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -22,6 +24,23 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 # The packages' own service instances are not used: the tests start private ones.
+
+say "Shell scripts under shellcheck"
+# Every tracked script, so a new one is checked without being listed here.
+git ls-files -z '*.sh' .ci/run | xargs -0 shellcheck
+
+say "Argo CD health checks (argocd/): every case, run by gopher-lua as Argo CD runs them"
+# Go's build cache keeps this step to about a second once it has been built.
+command -v go >/dev/null || { echo "go is needed for the Argo CD health check tests" >&2; exit 1; }
+(cd argocd/health-test && GOFLAGS=-mod=mod go run . -configmap ../argocd-cm.yaml ../resource_customizations)
+
+say "Alerts: promtool check and unit tests, runbooks, the Grafana dashboard's queries (monitoring/)"
+# Builds promtool from the Prometheus Go module into .cache/ the first time (a few minutes).
+monitoring/test.sh
+
+say "PyIceberg, the independent reader of the Iceberg tests (a venv in .cache/, from PyPI)"
+# Installed once; IcebergIT calls the same script, which returns at once when it is there.
+runtime-image/worker/src/test/pyiceberg/install.sh >/dev/null
 
 say "Build, unit tests, operator tests, runtime integration tests (mvn verify)"
 mvn -B -ntp verify
@@ -31,11 +50,11 @@ if [ "$e2e" = 1 ]; then
   e2e/cluster.sh up
   e2e/cluster.sh images
   eval "$(e2e/cluster.sh env)"
-  kubectl apply -f crds/
-  kubectl apply -k config/default
-  kubectl -n tributary-system rollout restart deployment/tributary-operator >/dev/null
-  kubectl -n tributary-system rollout status deployment/tributary-operator --timeout=5m
+  e2e/install-operator.sh   # the Helm chart, as users install it
 
   say "End-to-end suite (*E2E) through kubectl"
   mvn -B -ntp -pl e2e verify -DskipE2E=false
+
+  say "helm uninstall leaves nothing behind (reinstall: e2e/install-operator.sh)"
+  e2e/uninstall-check.sh
 fi

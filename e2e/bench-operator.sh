@@ -87,7 +87,9 @@ case "$server" in
 esac
 kubectl -n "$OPERATOR_NS" rollout status "$OPERATOR_DEPLOY" --timeout=60s >/dev/null \
   || die "the operator is not running (deploy it: see e2e/README.md)"
-# The replica count to restore after step 2 scales the operator to 0.
+# The replica count to restore at the end: step 2 scales the operator to 0 and back to ONE replica
+# (the chart runs two, leader and standby; the benchmark measures one operator, and a standby would
+# share the metrics Service and the process list with it).
 REPLICAS=$(kubectl -n "$OPERATOR_NS" get "$OPERATOR_DEPLOY" -o jsonpath='{.spec.replicas}')
 [ "${REPLICAS:-0}" -ge 1 ] || die "$OPERATOR_DEPLOY has ${REPLICAS:-no} replicas: scale it to 1 first"
 
@@ -99,7 +101,7 @@ cleanup() {
   # The operator first: the cluster is shared, and a run that fails or is interrupted while the
   # operator is scaled to 0 must not leave the next user without one.
   if [ "$OPERATOR_DOWN" = 1 ]; then
-    log "scaling the operator back to $REPLICAS"
+    log "scaling the operator back to $REPLICAS replica(s)"
     if ! { kubectl -n "$OPERATOR_NS" scale "$OPERATOR_DEPLOY" --replicas="$REPLICAS" >/dev/null 2>&1 \
       && kubectl -n "$OPERATOR_NS" rollout status "$OPERATOR_DEPLOY" --timeout=180s >/dev/null 2>&1; }; then
       log "WARNING: could not restore the operator: kubectl -n $OPERATOR_NS scale $OPERATOR_DEPLOY --replicas=$REPLICAS"
@@ -111,6 +113,12 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+if [ "$REPLICAS" != 1 ]; then
+  log "one operator replica for the benchmark (back to $REPLICAS at the end)"
+  OPERATOR_DOWN=1
+  kubectl -n "$OPERATOR_NS" scale "$OPERATOR_DEPLOY" --replicas=1 >/dev/null
+  kubectl -n "$OPERATOR_NS" rollout status "$OPERATOR_DEPLOY" --timeout=180s >/dev/null
+fi
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -296,18 +304,19 @@ lease_expired() {
   fi
 }
 
-# operator_up: scale the operator back; T_SCALE is when.
+# operator_up: scale the operator back to one replica; T_SCALE is when. The cleanup restores
+# the original count.
 operator_up() {
   T_SCALE=$(now)
-  kubectl -n "$OPERATOR_NS" scale "$OPERATOR_DEPLOY" --replicas="$REPLICAS" >/dev/null
-  OPERATOR_DOWN=0
+  kubectl -n "$OPERATOR_NS" scale "$OPERATOR_DEPLOY" --replicas=1 >/dev/null
+  [ "$REPLICAS" != 1 ] || OPERATOR_DOWN=0
 }
 
 # wait_started: after operator_up, poll until an operator pod is Ready and then until the
 # operator has started its first StreamJob reconcile (its own reconciles counter, read through
 # the metrics Service as soon as the pod is an endpoint). Sets READY_S and FIRST_S, seconds from
 # T_SCALE, and LEADER_S, from T_SCALE to the Lease's acquireTime ("?" if the Lease was not taken
-# after T_SCALE). The operator has no readiness probe, so Ready means its container started.
+# after T_SCALE). Ready is the operator's readiness probe (/readyz: started, informers healthy).
 wait_started() {
   local start=$SECONDS rec acquired
   READY_S="" FIRST_S=""

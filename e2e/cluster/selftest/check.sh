@@ -8,9 +8,11 @@ bad() { echo "FAIL $*"; fail=1; }
 tcp() { timeout 5 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null; }
 
 echo "pod $(hostname) ip $(hostname -I)"
-tcp "$KUBERNETES_SERVICE_HOST" "$KUBERNETES_SERVICE_PORT" \
-  && ok "tcp $KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT (kubernetes Service)" \
-  || bad "tcp $KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT (kubernetes Service)"
+if tcp "$KUBERNETES_SERVICE_HOST" "$KUBERNETES_SERVICE_PORT"; then
+  ok "tcp $KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT (kubernetes Service)"
+else
+  bad "tcp $KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT (kubernetes Service)"
+fi
 # A real API call with the pod's service account (in-cluster config), kubectl mounted from the host
 if out=$(/hostbin/kubectl get --raw /version 2>&1); then
   ok "GET /version as $(/hostbin/kubectl auth whoami -o jsonpath='{.status.userInfo.username}' 2>/dev/null): $(echo "$out" | grep gitVersion | tr -d ' ,')"
@@ -35,7 +37,11 @@ if [ -n "${HTTP_SERVICE:-}" ]; then
     *) bad "http://$HTTP_SERVICE/health -> '${reply}'" ;;
   esac
 fi
-tcp "${KAFKA_HOST}" "${KAFKA_PORT}" && ok "tcp $KAFKA_HOST:$KAFKA_PORT (Kafka)" || bad "tcp $KAFKA_HOST:$KAFKA_PORT (Kafka)"
+if tcp "${KAFKA_HOST}" "${KAFKA_PORT}"; then
+  ok "tcp $KAFKA_HOST:$KAFKA_PORT (Kafka)"
+else
+  bad "tcp $KAFKA_HOST:$KAFKA_PORT (Kafka)"
+fi
 # A real Kafka request: ApiVersions via Kafka's own client, jars mounted from the host cache.
 # Up to 3 tries: on a loaded 2-core machine the tool's short internal timeouts can expire.
 kafka_ok=""

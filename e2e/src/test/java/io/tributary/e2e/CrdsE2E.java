@@ -56,6 +56,61 @@ class CrdsE2E {
         .ok();
   }
 
+  /**
+   * One owner of the worker count, on a real API server: kubectl scale (and so an HPA or KEDA)
+   * drives a StreamJob without autoscaling through the scale subresource, and is refused with the
+   * fix on one with autoscaling, instead of writing a spec.replicas nobody reads.
+   */
+  @Test
+  void theScaleSubresourceDrivesAManualJobAndIsRefusedOnAnAutoscaledOne() {
+    String ns = "e2e-scale";
+    Kubectl.run("create", "namespace", ns);
+    try {
+      // Suspended: the operator runs no workers for them; the subresource is what is tested.
+      Kubectl.withInput(streamJob("manual", "  replicas: 1\n"), "apply", "-n", ns, "-f", "-").ok();
+      Kubectl.withInput(
+              streamJob("autoscaled", "  autoscaling: {minReplicas: 1, maxReplicas: 4}\n"),
+              "apply",
+              "-n",
+              ns,
+              "-f",
+              "-")
+          .ok();
+      Kubectl.run("scale", "-n", ns, "streamjob/manual", "--replicas=3").ok();
+      assertThat(
+              Kubectl.run("get", "-n", ns, "streamjob/manual", "-o", "jsonpath={.spec.replicas}")
+                  .ok()
+                  .out())
+          .isEqualTo("3");
+      var refused = Kubectl.run("scale", "-n", ns, "streamjob/autoscaled", "--replicas=3");
+      assertThat(refused.exit()).isNotZero();
+      assertThat(refused.err())
+          .contains("spec.replicas: cannot be set while spec.autoscaling is set")
+          .contains("remove spec.autoscaling");
+      assertThat(
+              Kubectl.run(
+                      "get", "-n", ns, "streamjob/autoscaled", "-o", "jsonpath={.spec.replicas}")
+                  .ok()
+                  .out())
+          .isEmpty();
+    } finally {
+      Kubectl.run("delete", "namespace", ns, "--wait=false");
+    }
+  }
+
+  private static String streamJob(String name, String scaling) {
+    return "apiVersion: tributary.io/v1alpha1\n"
+        + "kind: StreamJob\n"
+        + "metadata: {name: "
+        + name
+        + "}\n"
+        + "spec:\n"
+        + "  source: {kafka: {bootstrapServers: 'kafka.tributary-system.svc:9092', topics: [in]}}\n"
+        + "  sink: {kafka: {bootstrapServers: 'kafka.tributary-system.svc:9092', topic: out}}\n"
+        + "  suspend: true\n"
+        + scaling;
+  }
+
   static Stream<Path> invalidManifests() throws IOException {
     try (Stream<Path> files = Files.list(Path.of("src/test/resources/invalid"))) {
       return files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList().stream();

@@ -74,6 +74,21 @@ class DataPipelineE2E {
                 "orders-clean",
                 ".status.conditions[?(@.type==\"Ready\")].reason"))
         .isEqualTo("RunSucceeded");
+    // Its run pods are fenced like stream workers: scrapes from the monitoring namespace only.
+    assertThat(
+            Kubectl.jsonpath(
+                "networkpolicy",
+                NS,
+                "orders-clean-runs",
+                ".spec.podSelector.matchLabels.tributary\\.io/pipeline"))
+        .isEqualTo("orders-clean");
+    assertThat(
+            Kubectl.jsonpath(
+                "networkpolicy",
+                NS,
+                "orders-clean-runs",
+                ".spec.ingress[0].from[0].namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name"))
+        .isEqualTo("monitoring");
     String jobName =
         Kubectl.jsonpath("datapipeline", NS, "orders-clean", ".status.lastRun.jobName");
     assertThat(Kubectl.jsonpath("job", NS, jobName, ".status.succeeded")).isEqualTo("1");

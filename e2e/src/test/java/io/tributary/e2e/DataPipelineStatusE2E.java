@@ -31,8 +31,8 @@ class DataPipelineStatusE2E {
 
   @Test
   void aRunNoNodeCanHoldIsPendingWithTheSchedulersMessage() {
-    // 64 CPUs: more than the real node (2) or any KWOK node (16) has.
-    Kubectl.apply(pipeline("too-big", "compute: {resources: {cpu: \"64\", memory: 384Mi}}"));
+    // 256 CPUs: more than the real node (2) or any node of e2e/topology.conf (96 at most) has.
+    Kubectl.apply(pipeline("too-big", "compute: {resources: {cpu: \"256\", memory: 384Mi}}"));
     await()
         .atMost(Duration.ofMinutes(2))
         .untilAsserted(

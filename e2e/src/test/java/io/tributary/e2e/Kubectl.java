@@ -98,6 +98,16 @@ public final class Kubectl {
     return r.exit() == 0 ? r.out().trim() : "";
   }
 
+  /**
+   * {@code kubectl get pods -n <namespace> -l <selector> -o <output>}, trimmed; fails the test if
+   * kubectl does.
+   *
+   * @param output e.g. {@code name} or {@code jsonpath={.items[*].spec.nodeName}}
+   */
+  public static String pods(String namespace, String selector, String output) {
+    return run("get", "pods", "-n", namespace, "-l", selector, "-o", output).ok().out().trim();
+  }
+
   /** The repository root (the e2e module runs with e2e/ as working directory). */
   public static Path repo() {
     return Path.of("..").toAbsolutePath().normalize();

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class PlacementE2E {
   private static final String NS = "e2e-placement-" + Topics.RUN;
+  private static final Topology TOPOLOGY = Topology.load();
 
   @BeforeAll
   static void setUp() {
@@ -78,7 +79,10 @@ class PlacementE2E {
               List<String> nodes = nodesOf("embeddings");
               assertThat(nodes)
                   .hasSize(2)
-                  .allSatisfy(n -> assertThat(n).startsWith("kwok-gpu-me-"));
+                  .allSatisfy(
+                      n ->
+                          assertThat(n)
+                              .startsWith(TOPOLOGY.group("gpu-a100").prefix().get() + "-"));
             });
     // The pool reports the GPUs its ready nodes declare (e2e/cluster.sh: nvidia.com/gpu 4 on
     // each KWOK GPU node), not just some number: 0 would mean it found no GPU at all.
@@ -227,7 +231,11 @@ class PlacementE2E {
               () -> {
                 List<String> nodes = nodesOf("uae-spread");
                 assertThat(nodes).hasSize(8);
-                assertThat(nodes).allSatisfy(n -> assertThat(n).startsWith("kwok-cpu-me-"));
+                assertThat(nodes)
+                    .allSatisfy(
+                        n ->
+                            assertThat(n)
+                                .startsWith(TOPOLOGY.group("cpu-standard").prefix().get() + "-"));
               });
     } finally {
       Kubectl.run("delete", "computepool", "e2e-mixed", "--wait=false");
@@ -237,18 +245,7 @@ class PlacementE2E {
   /** Nodes the job's pods were scheduled to (pods not yet scheduled are left out). */
   private static List<String> nodesOf(String job) {
     String out =
-        Kubectl.run(
-                "get",
-                "pods",
-                "-n",
-                NS,
-                "-l",
-                "tributary.io/pipeline=" + job,
-                "-o",
-                "jsonpath={.items[*].spec.nodeName}")
-            .ok()
-            .out()
-            .trim();
+        Kubectl.pods(NS, "tributary.io/pipeline=" + job, "jsonpath={.items[*].spec.nodeName}");
     return out.isEmpty() ? List.of() : Arrays.asList(out.split("\\s+"));
   }
 }

@@ -29,7 +29,7 @@ class StreamJobE2E {
         """
         apiVersion: v1
         kind: Secret
-        metadata: {name: masking-key, namespace: %s}
+        metadata: {name: masking-key, namespace: %s, labels: {tributary.io/pipeline-secret: "true"}}
         stringData: {hmac: e2e-not-a-real-key}
         """
             .formatted(NS));

@@ -25,7 +25,7 @@ class StreamJobStatusE2E {
         """
         apiVersion: v1
         kind: Secret
-        metadata: {name: partial-key, namespace: %s}
+        metadata: {name: partial-key, namespace: %s, labels: {tributary.io/pipeline-secret: "true"}}
         stringData: {other: not-the-key}
         """
             .formatted(NS));
@@ -140,6 +140,9 @@ class StreamJobStatusE2E {
             () -> {
               assertThat(ready("idle", "status")).isEqualTo("True");
               assertThat(ready("idle", "reason")).isEqualTo("ScaledToZero");
+              // The lag arrives from the background poller just after the first status: its
+              // first reading (nothing produced, so 0) is part of reaching the steady state.
+              assertThat(Kubectl.jsonpath("streamjob", NS, "idle", ".status.lag")).isEqualTo("0");
             });
     assertThat(Kubectl.run("get", "sj", "idle", "-n", NS).ok().out()).contains("0/0");
     // A steady state writes nothing: across more than two lag polls (30 s each), neither the

@@ -7,6 +7,7 @@ import io.tributary.operator.autoscale.LagSource;
 import io.tributary.operator.config.OperatorConfig;
 import io.tributary.operator.metrics.OperatorMetrics;
 import io.tributary.operator.reconcile.Applier;
+import io.tributary.operator.reconcile.CloudEventPublisher;
 import io.tributary.operator.reconcile.ComputePoolReconciler;
 import io.tributary.operator.reconcile.DataPipelineReconciler;
 import io.tributary.operator.reconcile.EventRecorder;
@@ -25,28 +26,32 @@ public final class Operators {
       Applier.Mode applyMode,
       Clock clock,
       LagSource lagSource,
+      EventRecorder events,
+      CloudEventPublisher cloudEvents,
       Consumer<ConfigurationServiceOverrider> overrides) {
     Operator operator =
         new Operator(
             o -> {
-              o.withKubernetesClient(client).withMetrics(metrics).withCloseClientOnStop(false);
+              o.withKubernetesClient(client)
+                  .withMetrics(metrics)
+                  .withCloseClientOnStop(false)
+                  .withConcurrentReconciliationThreads(config.reconcileThreads());
               // The mock server cannot do server-side apply; production keeps JOSDK's default.
               o.withUseSSAToPatchPrimaryResource(applyMode == Applier.Mode.SERVER_SIDE_APPLY);
               overrides.accept(o);
             });
     Applier applier = new Applier(client, applyMode);
-    EventRecorder events = new EventRecorder(client, clock);
     operator.register(
-        new StreamJobReconciler(config, applier, events, clock, lagSource),
+        new StreamJobReconciler(config, applier, events, cloudEvents, metrics, clock, lagSource),
         c -> {
           if (!config.namespaces().isEmpty()) c.settingNamespaces(config.namespaces());
         });
     operator.register(
-        new DataPipelineReconciler(config, applier, events, metrics, clock),
+        new DataPipelineReconciler(config, applier, events, cloudEvents, metrics, clock),
         c -> {
           if (!config.namespaces().isEmpty()) c.settingNamespaces(config.namespaces());
         });
-    operator.register(new ComputePoolReconciler(clock));
+    operator.register(new ComputePoolReconciler(config, client, events, metrics, clock));
     return operator;
   }
 }

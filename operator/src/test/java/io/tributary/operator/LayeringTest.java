@@ -10,16 +10,23 @@ import com.tngtech.archunit.lang.ArchRule;
 /**
  * Layering the build enforces on the operator's compiled classes: rendering, policy, status,
  * scheduling and autoscaling code is pure — it may use the Kubernetes model classes but never the
- * Kubernetes client, JOSDK or a Kafka client — so it stays testable without I/O. One rule per
- * package: a rule that matches no class fails (ArchUnit's default; a package-info does not count),
- * so a renamed or emptied package cannot make its rule pass vacuously.
+ * Kubernetes client, JOSDK, a Kafka client or a CloudEvents sender (building a CloudEvent is pure,
+ * sending one is not) — so it stays testable without I/O. One rule per package: a rule that matches
+ * no class fails (ArchUnit's default; a package-info does not count), so a renamed or emptied
+ * package cannot make its rule pass vacuously.
  */
 @AnalyzeClasses(
     packages = "io.tributary.operator",
     importOptions = ImportOption.DoNotIncludeTests.class)
 class LayeringTest {
   private static final String[] CLIENT_CODE = {
-    "io.fabric8.kubernetes.client..", "io.javaoperatorsdk..", "org.apache.kafka.."
+    "io.fabric8.kubernetes.client..",
+    "io.javaoperatorsdk..",
+    "org.apache.kafka..",
+    "io.tributary.events.delivery..",
+    "io.cloudevents.kafka..",
+    "io.cloudevents.http..",
+    "java.net.http.."
   };
 
   @ArchTest static final ArchRule render = pure("render");

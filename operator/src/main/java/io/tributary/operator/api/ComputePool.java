@@ -9,7 +9,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 
 /**
  * A CPU or GPU node pool that pipeline workers run on. The operator places workers with its node
- * selector and tolerations, reports its nodes, and resizes it through scaleTargetRef.
+ * selector and tolerations, reports its nodes, and resizes it through scaleTargetRef: it grows the
+ * pool when workers wait for room on it and shrinks it when nodes stay idle.
  */
 @Group(Groups.GROUP)
 @Version(Groups.VERSION)
@@ -27,6 +28,14 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".status.nodesText",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
+    name = "Desired",
+    jsonPath = ".status.desiredNodes",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Waiting",
+    jsonPath = ".status.pending.workers",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
@@ -42,8 +51,8 @@ public class ComputePool extends CustomResource<ComputePoolSpec, ComputePoolStat
 
   @Override
   @JsonPropertyDescription(
-      "What the operator observed: matching nodes, ready nodes and allocatable capacity."
-          + " Written only by the operator.")
+      "What the operator observed and did: matching nodes, ready nodes, allocatable capacity,"
+          + " waiting workers and the autoscaler's last decision. Written only by the operator.")
   public ComputePoolStatus getStatus() {
     return super.getStatus();
   }

@@ -27,6 +27,21 @@ import java.util.Map;
         "spec.taints: an accelerator pool must taint its nodes with the accelerator type as key"
             + " and effect NoSchedule or NoExecute (e.g. nvidia.com/gpu=present:NoSchedule) so"
             + " CPU work stays off them; add it to spec.taints")
+@ValidationRule(
+    value =
+        "!has(self.scaleTargetRef) || has(self.nodeTemplate) && has(self.nodeTemplate.cpu) &&"
+            + " has(self.nodeTemplate.memory)",
+    fieldPath = ".nodeTemplate",
+    message =
+        "spec.nodeTemplate: a pool with scaleTargetRef needs nodeTemplate.cpu and"
+            + " nodeTemplate.memory (what one node offers) to plan how many nodes waiting workers"
+            + " need; add them")
+@ValidationRule(
+    value = "!has(self.scaleTargetRef) || !has(self.accelerator) || has(self.accelerator.perNode)",
+    fieldPath = ".accelerator",
+    message =
+        "spec.accelerator.perNode: an accelerator pool with scaleTargetRef needs perNode (the"
+            + " accelerators one node offers) to plan how many nodes waiting workers need; add it")
 public record ComputePoolSpec(
     @Required
         @Pattern("^[a-z]{2}-[a-z]+-[0-9]+$")
@@ -45,17 +60,33 @@ public record ComputePoolSpec(
         List<Taint> taints,
     @JsonPropertyDescription("Accelerators each node offers; unset for a CPU pool.")
         Accelerator accelerator,
-    @JsonPropertyDescription("Size of one node, used to plan how many nodes pending workers need.")
+    @JsonPropertyDescription(
+            "Size of one node: the operator packs waiting workers' requests onto nodes of this"
+                + " size to plan how many nodes they need. Required with scaleTargetRef.")
         NodeTemplate nodeTemplate,
-    @Min(0) @Max(10000) @JsonPropertyDescription("Fewest nodes (default 0).") Integer minNodes,
-    @Min(0) @Max(10000) @JsonPropertyDescription("Most nodes (default 10).") Integer maxNodes,
+    @Min(0)
+        @Max(10000)
+        @JsonPropertyDescription(
+            "Fewest nodes (default 0): the operator raises the scale target to it and never"
+                + " removes a node below it.")
+        Integer minNodes,
+    @Min(0)
+        @Max(10000)
+        @JsonPropertyDescription(
+            "Most nodes (default 10, or minNodes when larger): the operator never asks the scale"
+                + " target for more; workers that would need more keep waiting (condition"
+                + " AtMaximum).")
+        Integer maxNodes,
     @JsonPropertyDescription(
             "Resource with a /scale subresource that sets the node count, e.g. a Cluster API"
-                + " MachineDeployment. Without it the operator only reports.")
+                + " MachineDeployment. The operator raises its replicas at once when Tributary"
+                + " workers wait for room on the pool, and lowers them for nodes idle for"
+                + " scaleDownDelay. Without it the operator only reports.")
         ScaleTargetRef scaleTargetRef,
     @Pattern("^([0-9]+(ms|s|m|h|d))+$")
         @JsonPropertyDescription(
-            "How long a node must be idle before the pool shrinks (default 10m).")
+            "How long a node must hold no Tributary worker before it is cordoned and removed"
+                + " (default 10m).")
         String scaleDownDelay) {
 
   /** A pool of the nodes matching {@code nodeSelector} in {@code region}, defaults elsewhere. */
@@ -205,7 +236,11 @@ public record ComputePoolSpec(
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record ScaleTargetRef(
       @Required
-          @JsonPropertyDescription("API version of the resource, e.g. cluster.x-k8s.io/v1beta1.")
+          @Pattern("^[a-z0-9.-]+/[a-z0-9]+$")
+          @JsonPropertyDescription(
+              "API group and version of the resource, e.g. cluster.x-k8s.io/v1beta2. The"
+                  + " operator's RBAC must allow get and update on its /scale subresource (Helm"
+                  + " value poolAutoscaling.scaleTargets).")
           String apiVersion,
       @Required
           @JsonPropertyDescription(

@@ -9,6 +9,7 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.tributary.pipeline.DeadLetterSpec;
+import io.tributary.pipeline.EventsSpec;
 import io.tributary.pipeline.SchemaSpec;
 import io.tributary.pipeline.SinkSpec;
 import io.tributary.pipeline.SourceSpec;
@@ -45,7 +46,9 @@ public record DataPipelineSpec(
         @JsonPropertyDescription(
             "Where to load into: exactly one of lake, jdbc, kafka or featureStore.")
         SinkSpec sink,
-    @JsonPropertyDescription("Record schema for validation, lineage and PII tagging.")
+    @JsonPropertyDescription(
+            "Record schema for validation, lineage and the personal-data policy (fields"
+                + " classified personal or sensitive).")
         SchemaSpec schema,
     @JsonPropertyDescription(
             "Where rejected records go and how many a run tolerates before failing.")
@@ -80,7 +83,14 @@ public record DataPipelineSpec(
     @Min(1)
         @Max(50)
         @JsonPropertyDescription("Finished runs kept in status.runs and as Jobs (default 10).")
-        Integer historyLimit)
+        Integer historyLimit,
+    @JsonPropertyDescription(
+            "Send a CloudEvent when a run starts, succeeds (with its record counts and, for a"
+                + " lake, where it committed) or fails (io.tributary.datapipeline.run.started,"
+                + " .succeeded, .failed) to a Kafka topic or an HTTP endpoint, e.g. to start"
+                + " training on fresh data. The run's worker sends them; a receiver that is down"
+                + " never fails a run. See docs/events.md.")
+        EventsSpec events)
     implements PipelineSpec {
 
   public static Builder builder() {
@@ -103,6 +113,7 @@ public record DataPipelineSpec(
     private ResidencySpec residency;
     private String runTimeout;
     private Integer historyLimit;
+    private EventsSpec events;
 
     private Builder() {}
 
@@ -176,6 +187,11 @@ public record DataPipelineSpec(
       return this;
     }
 
+    public Builder events(EventsSpec v) {
+      events = v;
+      return this;
+    }
+
     public DataPipelineSpec build() {
       return new DataPipelineSpec(
           source,
@@ -191,7 +207,8 @@ public record DataPipelineSpec(
           compute,
           residency,
           runTimeout,
-          historyLimit);
+          historyLimit,
+          events);
     }
   }
 }

@@ -8,4 +8,5 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 public record ReplicaRecommendation(
     @JsonPropertyDescription("When the autoscaler started recommending this size (RFC 3339).")
         String since,
-    @JsonPropertyDescription("Workers recommended from the consumer lag.") Integer replicas) {}
+    @JsonPropertyDescription("Workers recommended from the consumer lag and throughput.")
+        Integer replicas) {}

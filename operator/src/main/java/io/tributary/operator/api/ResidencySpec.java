@@ -11,6 +11,8 @@ public record ResidencySpec(
         @JsonPropertyDescription(
             "Region the data must stay in, e.g. me-central-1 for UAE data. Workers are pinned to"
                 + " nodes labelled topology.kubernetes.io/region=<region>; sources, sinks and the"
-                + " pool must declare the same region. Default: the namespace label"
-                + " tributary.io/residency, else no residency constraint.")
+                + " pool must declare the same region. In a namespace labelled"
+                + " tributary.io/residency the label is authoritative: this field may only repeat"
+                + " it, any other region is refused (ResidencyViolation, and at apply time by the"
+                + " chart's admission policy).")
         String region) {}

@@ -28,8 +28,14 @@ public record RunRecord(
         String retryAt,
     @JsonPropertyDescription("Records read from the source.") Long recordsRead,
     @JsonPropertyDescription("Records written to the sink.") Long recordsWritten,
-    @JsonPropertyDescription("Records rejected (dead-lettered or dropped as invalid).")
+    @JsonPropertyDescription(
+            "Records rejected: dead-lettered, or counted only when no dead-letter destination"
+                + " is set.")
         Long recordsRejected,
+    @JsonPropertyDescription(
+            "Records a validate step with onInvalid drop discarded (not rejected, not"
+                + " dead-lettered); unset when none.")
+        Long recordsDropped,
     @JsonPropertyDescription("High watermark reached by an incremental source.") String watermark,
     @JsonPropertyDescription(
             "Failure class of a failed attempt: retryable, permanent (never retried) or replaced"
@@ -61,6 +67,7 @@ public record RunRecord(
         .recordsRead(recordsRead)
         .recordsWritten(recordsWritten)
         .recordsRejected(recordsRejected)
+        .recordsDropped(recordsDropped)
         .watermark(watermark)
         .failure(failure)
         .message(message)
@@ -81,6 +88,7 @@ public record RunRecord(
     private Long recordsRead;
     private Long recordsWritten;
     private Long recordsRejected;
+    private Long recordsDropped;
     private String watermark;
     private RunFailure failure;
     private String message;
@@ -148,6 +156,11 @@ public record RunRecord(
       return this;
     }
 
+    public Builder recordsDropped(Long v) {
+      recordsDropped = v;
+      return this;
+    }
+
     public Builder watermark(String v) {
       watermark = v;
       return this;
@@ -182,6 +195,7 @@ public record RunRecord(
           recordsRead,
           recordsWritten,
           recordsRejected,
+          recordsDropped,
           watermark,
           failure,
           message,

@@ -32,9 +32,10 @@ public record StreamJobStatus(
                 + " keep running.")
         Long workersGeneration,
     @JsonPropertyDescription(
-            "The lag autoscaler's recent recommendations (at most 10, within the scale-down"
-                + " stabilization window), so scale-down survives an operator restart.")
-        List<ReplicaRecommendation> recommendations,
+            "With spec.autoscaling: the autoscaler's last decision and why, the throughput it"
+                + " measured, and its bounded memory (recommendations, offset readings), so a"
+                + " restarted or newly elected operator continues it.")
+        AutoscalerStatus autoscaler,
     @JsonPropertyDescription(
             "Set while the workers are halted on a record that a validate step with onInvalid"
                 + " fail refused; the Ready condition says how to resume.")
@@ -62,7 +63,7 @@ public record StreamJobStatus(
     private String guarantee;
     private String deployment;
     private Long workersGeneration;
-    private List<ReplicaRecommendation> recommendations;
+    private AutoscalerStatus autoscaler;
     private StreamJobHalt halted;
 
     private Builder(StreamJobStatus s) {
@@ -78,7 +79,7 @@ public record StreamJobStatus(
       guarantee = s.guarantee;
       deployment = s.deployment;
       workersGeneration = s.workersGeneration;
-      recommendations = s.recommendations;
+      autoscaler = s.autoscaler;
       halted = s.halted;
     }
 
@@ -126,9 +127,8 @@ public record StreamJobStatus(
       return this;
     }
 
-    /** The autoscaler's history; an empty list is stored as absent, as the API server would. */
-    public Builder recommendations(List<ReplicaRecommendation> v) {
-      recommendations = v == null || v.isEmpty() ? null : List.copyOf(v);
+    public Builder autoscaler(AutoscalerStatus v) {
+      autoscaler = v;
       return this;
     }
 
@@ -150,7 +150,7 @@ public record StreamJobStatus(
           guarantee,
           deployment,
           workersGeneration,
-          recommendations,
+          autoscaler,
           halted);
     }
   }

@@ -24,9 +24,9 @@ public final class DataPipelineChecks {
       String name,
       DataPipelineSpec spec,
       ComputePoolSpec pool,
-      Optional<String> region,
+      ResidencyPolicy.Residency residency,
       Map<String, List<String>> edges) {
-    Optional<PipelineChecks.Problem> shared = PipelineChecks.check(spec, pool, region);
+    Optional<PipelineChecks.Problem> shared = PipelineChecks.check(spec, pool, residency);
     if (shared.isPresent()) return shared;
     Optional<String> runs = RunPolicy.validate(spec);
     if (runs.isPresent())

@@ -14,8 +14,9 @@ import java.util.Optional;
  * The checks the CRD schema cannot make, shared by both pipeline kinds: the pool exists and fits,
  * data stays in its region ({@link #check}), and the compiled plan has no problem ({@link #plan}):
  * the plan compiler's check is the same one the worker runs at start-up (CEL against the fields
- * each step sees, step settings, durations, the JSON Schema), reported as {@code spec.<path>:
- * <message>} with the worker's words. The first problem wins; each names the field and the fix.
+ * each step sees, step settings, durations, the JSON Schema, classified fields reaching the sink
+ * unmasked), reported as {@code spec.<path>: <message>} with the worker's words. The first problem
+ * wins; each names the field and the fix.
  */
 public final class PipelineChecks {
   private PipelineChecks() {}
@@ -27,34 +28,37 @@ public final class PipelineChecks {
    */
   public record Problem(Reason reason, String message) {}
 
-  /** {@link #check(SourceSpec, SinkSpec, ComputeSpec, ComputePoolSpec, Optional)} of a spec. */
+  /**
+   * {@link #check(SourceSpec, SinkSpec, ComputeSpec, ComputePoolSpec, ResidencyPolicy.Residency)}
+   * of a spec.
+   */
   public static Optional<Problem> check(
-      PipelineSpec spec, ComputePoolSpec pool, Optional<String> region) {
-    return check(spec.source(), spec.sink(), spec.compute(), pool, region);
+      PipelineSpec spec, ComputePoolSpec pool, ResidencyPolicy.Residency residency) {
+    return check(spec.source(), spec.sink(), spec.compute(), pool, residency);
   }
 
-  /** The pool exists and fits, and the data stays in {@code region}. */
+  /** The pool exists and fits, and the data stays in its region ({@link ResidencyPolicy}). */
   public static Optional<Problem> check(
       SourceSpec source,
       SinkSpec sink,
       ComputeSpec compute,
       ComputePoolSpec pool,
-      Optional<String> region) {
+      ResidencyPolicy.Residency residency) {
     Optional<String> poolProblem = PoolPolicy.check(compute, pool);
     if (poolProblem.isPresent()) {
       boolean missing = compute != null && compute.pool() != null && pool == null;
       return Optional.of(
           new Problem(missing ? Reason.UnknownPool : Reason.InvalidSpec, poolProblem.get()));
     }
-    List<String> residency =
+    List<String> violations =
         ResidencyPolicy.violations(
-            region,
+            residency,
             source,
             sink,
             compute != null ? compute.pool() : null,
             pool != null ? pool.region() : null);
-    if (!residency.isEmpty()) {
-      return Optional.of(new Problem(Reason.ResidencyViolation, String.join("; ", residency)));
+    if (!violations.isEmpty()) {
+      return Optional.of(new Problem(Reason.ResidencyViolation, String.join("; ", violations)));
     }
     return Optional.empty();
   }
@@ -67,10 +71,24 @@ public final class PipelineChecks {
     return problems.stream().findFirst().map(p -> new Problem(reason(p.kind()), "spec." + p));
   }
 
+  /**
+   * Whether running workers must stop at once rather than keep running an earlier generation: data
+   * leaving its region, classified data reaching a sink unmasked, or a consumer group of another
+   * namespace (reading or committing its offsets). A spec accepted before a field was classified,
+   * or before this check existed, may be exactly what the workers run.
+   */
+  public static boolean stopsWorkers(Problem problem) {
+    return problem.reason() == Reason.ResidencyViolation
+        || problem.reason() == Reason.UnmaskedPersonalData
+        || problem.reason() == Reason.ConsumerGroupOutsideNamespace;
+  }
+
   private static Reason reason(PlanProblem.Kind kind) {
     return switch (kind) {
       case INVALID_EXPRESSION -> Reason.InvalidExpression;
       case INVALID_SPEC -> Reason.InvalidSpec;
+      case UNMASKED_PERSONAL_DATA -> Reason.UnmaskedPersonalData;
+      case CONSUMER_GROUP_OUTSIDE_NAMESPACE -> Reason.ConsumerGroupOutsideNamespace;
     };
   }
 }

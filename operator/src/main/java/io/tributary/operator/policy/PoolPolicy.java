@@ -2,11 +2,27 @@ package io.tributary.operator.policy;
 
 import io.tributary.operator.api.ComputePoolSpec;
 import io.tributary.operator.api.ComputeSpec;
+import io.tributary.operator.api.Groups;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** Whether a pipeline's compute needs fit the pool it names. */
 public final class PoolPolicy {
   private PoolPolicy() {}
+
+  /** Whether {@code labels} carry every label of {@code selector} (a nodeSelector's rule). */
+  public static boolean selects(Map<String, String> selector, Map<String, String> labels) {
+    if (labels == null) return false;
+    return selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+  }
+
+  /** The labels every node of the pool carries: its nodeSelector and its region. */
+  public static Map<String, String> nodeLabels(ComputePoolSpec pool) {
+    Map<String, String> labels = new TreeMap<>(pool.nodeSelector());
+    labels.put(Groups.REGION_LABEL, pool.region());
+    return labels;
+  }
 
   /**
    * @param pool the named pool's spec, or null when no such pool exists

@@ -1,10 +1,12 @@
 package io.tributary.operator.reconcile;
 
+import io.cloudevents.CloudEvent;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -25,9 +27,10 @@ import io.tributary.operator.api.DataPipelineStatus;
 import io.tributary.operator.api.Groups;
 import io.tributary.operator.config.OperatorConfig;
 import io.tributary.operator.metrics.OperatorMetrics;
-import io.tributary.operator.policy.DataPipelineChecks;
+import io.tributary.operator.policy.Enforcement;
 import io.tributary.operator.policy.PipelineChecks;
 import io.tributary.operator.policy.ResidencyPolicy;
+import io.tributary.operator.policy.SecretPolicy;
 import io.tributary.operator.render.DataPipelineRenderer;
 import io.tributary.operator.render.Names;
 import io.tributary.operator.render.PlanRenderer;
@@ -38,6 +41,11 @@ import io.tributary.operator.schedule.RunScheduler;
 import io.tributary.operator.status.Conditions;
 import io.tributary.operator.status.Conditions.Reason;
 import io.tributary.operator.status.DataPipelineStatuses;
+import io.tributary.operator.status.RunCloudEvents;
+import io.tributary.operator.validate.SpecChecks;
+import io.tributary.pipeline.EventsSpec;
+import io.tributary.pipeline.SecretKeyRef;
+import io.tributary.pipeline.SecretRefs;
 import io.tributary.pipeline.plan.WorkerPlan;
 import java.time.Clock;
 import java.time.Instant;
@@ -70,22 +78,27 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
   private final OperatorConfig config;
   private final Applier applier;
   private final EventRecorder events;
+  private final CloudEventPublisher cloudEvents;
   private final OperatorMetrics metrics;
   private final Clock clock;
   private final RunScheduler scheduler;
+  private final SecretOptIns secretOptIns;
 
   public DataPipelineReconciler(
       OperatorConfig config,
       Applier applier,
       EventRecorder events,
+      CloudEventPublisher cloudEvents,
       OperatorMetrics metrics,
       Clock clock) {
     this.config = config;
     this.applier = applier;
     this.events = events;
+    this.cloudEvents = cloudEvents;
     this.metrics = metrics;
     this.clock = clock;
     this.scheduler = new RunScheduler(clock);
+    this.secretOptIns = new SecretOptIns(clock);
   }
 
   @Override
@@ -118,10 +131,18 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(DataPipeline.class))
                 .build(),
             context);
+    var policies =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(NetworkPolicy.class, DataPipeline.class)
+                .withLabelSelector(Groups.LABEL_KIND + "=" + DataPipelineRenderer.KIND_LABEL)
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(DataPipeline.class))
+                .build(),
+            context);
     return List.of(
         jobs,
         pods,
         plans,
+        policies,
         Upstreams.source(context),
         Watches.pools(context, DataPipeline.class, p -> pool(p.getSpec())),
         Watches.namespaces(context, DataPipeline.class));
@@ -130,19 +151,24 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
   @Override
   public UpdateControl<DataPipeline> reconcile(DataPipeline p, Context<DataPipeline> context) {
     DataPipelineSpec spec = p.getSpec();
-    Optional<String> region =
-        ResidencyPolicy.effectiveRegion(spec.residency(), Watches.namespaceRegion(context, p));
+    ResidencyPolicy.Residency residency =
+        ResidencyPolicy.Residency.of(spec.residency(), Watches.namespaceRegion(context, p));
+    Optional<String> region = residency.region();
     String poolName = pool(spec);
     ComputePoolSpec pool = poolName == null ? null : Watches.poolSpec(context, poolName);
     Optional<PipelineChecks.Problem> problem =
-        DataPipelineChecks.check(
-                p.getMetadata().getName(),
-                spec,
-                pool,
-                region,
-                Upstreams.dependencyEdges(context, p))
-            .or(() -> PipelineChecks.plan(PlanRenderer.batch(p, config, null).problems()));
-    if (problem.isPresent()) return invalid(p, problem.get(), context);
+        SpecChecks.dataPipeline(p, pool, residency, Upstreams.dependencyEdges(context, p), config)
+            .or(() -> secretCheck(p, context));
+    if (problem.isPresent()) {
+      UpdateControl<DataPipeline> refused = invalid(p, problem.get(), context);
+      // A Secret labelled later admits the pipeline without an edit: look again once the answer
+      // expires.
+      return problem.get().reason() == Reason.SecretNotAllowed
+          ? refused.rescheduleAfter(SecretOptIns.TTL)
+          : refused;
+    }
+    Enforcement.of(readyBefore(p), generation(p), problem, false)
+        .ifPresent(d -> EnforcementReports.report(events, p, d));
 
     Map<String, List<Pod>> pods = JobObservations.byJob(context.getSecondaryResources(Pod.class));
     List<ObservedJob> observed =
@@ -162,9 +188,13 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
                 .upstreams(Upstreams.latestRuns(context, p))
                 .build());
     carryOut(p, decision, pool, region, context);
-    DataPipelineStatus status = withConditionTimes(decision.status(), p.getStatus());
-    metrics.phase(p, status.phase().toString());
-    if (!status.equals(p.getStatus())) writeStatus(p, status, context);
+    DataPipelineStatus before = p.getStatus();
+    DataPipelineStatus status = withConditionTimes(decision.status(), before);
+    if (!status.equals(before)) {
+      writeStatus(p, status, context);
+      reportUnreportedFailures(p, before, status, observed);
+    }
+    report(p, before, status, null);
     UpdateControl<DataPipeline> control = UpdateControl.noUpdate();
     return decision.requeueAfter().map(control::rescheduleAfter).orElse(control);
   }
@@ -200,9 +230,12 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
       try (var ignored = MDC.putCloseable("run.id", start.runId())) {
         var run = new WorkerPlan.Run(start.runId(), start.attempt(), watermark);
         WorkerPlan plan = PlanRenderer.batch(p, config, run).plan();
-        // The attempt's plan goes first, so the Job's pod finds it when it starts.
+        // The attempt's plan goes first, so the Job's pod finds it when it starts; the runs'
+        // NetworkPolicy too, so no run pod exists without it.
         applier.apply(
             DataPipelineRenderer.runPlanConfigMap(p, plan), context, ResourceID.fromResource(p));
+        applier.apply(
+            DataPipelineRenderer.networkPolicy(p, config), context, ResourceID.fromResource(p));
         Job job = DataPipelineRenderer.job(p, plan, start.trigger(), pool, region, config);
         create(p, remember(job, start), context);
       }
@@ -213,10 +246,28 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
     }
   }
 
+  /**
+   * {@code run.failed} for attempts whose worker was killed before it could send it
+   * (docs/events.md), once: after the status write that settles them.
+   */
+  private void reportUnreportedFailures(
+      DataPipeline p,
+      DataPipelineStatus before,
+      DataPipelineStatus now,
+      List<ObservedJob> observed) {
+    if (p.getSpec().events() == null) return;
+    List<CloudEvent> failed =
+        RunCloudEvents.failedWithoutTheirWorker(p, before, now, observed, clock.instant());
+    if (failed.isEmpty()) return;
+    EventsSpec destination = PlanRenderer.batch(p, config, null).events();
+    for (CloudEvent e : failed) cloudEvents.publish(p, destination, e);
+  }
+
   @Override
   public ErrorStatusUpdateControl<DataPipeline> updateErrorStatus(
       DataPipeline p, Context<DataPipeline> context, Exception e) {
     DataPipelineStatus status = DataPipelineStatuses.error(p, e, clock.instant());
+    metrics.resources().conditions(p, status.conditions());
     if (status.equals(p.getStatus())) return ErrorStatusUpdateControl.noStatusUpdate();
     return ErrorStatusUpdateControl.patchStatus(fresh(p, status));
   }
@@ -224,26 +275,53 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
   /** A permanent problem: Ready=False with the reason, a Warning Event once, no new Jobs. */
   private UpdateControl<DataPipeline> invalid(
       DataPipeline p, PipelineChecks.Problem problem, Context<DataPipeline> context) {
-    if (problem.reason() == Reason.ResidencyViolation) {
-      // Running workers must not keep moving data across the boundary while someone fixes it.
-      context.getSecondaryResources(Job.class).stream()
-          .filter(j -> !JobObservations.finished(j))
-          .forEach(j -> context.getClient().resource(j).delete());
-    }
-    DataPipelineStatus status = DataPipelineStatuses.invalid(p, problem, clock.instant());
-    metrics.phase(p, status.phase().toString());
-    if (status.equals(p.getStatus())) return UpdateControl.noUpdate();
-    writeStatus(p, status, context);
-    // Once per problem: the status already saying this reason means the user was told.
-    String before =
+    Condition readyBefore =
         Optional.ofNullable(p.getStatus())
             .map(s -> Conditions.find(s.conditions(), Conditions.READY))
-            .map(Condition::reason)
             .orElse(null);
-    if (!problem.reason().name().equals(before)) {
-      events.warning(p, problem.reason().name(), problem.message());
+    if (PipelineChecks.stopsWorkers(problem)) {
+      // Running workers must not keep moving data across the boundary, or unmasked personal
+      // data into a sink, while someone fixes it.
+      List<Job> running =
+          context.getSecondaryResources(Job.class).stream()
+              .filter(j -> !JobObservations.finished(j))
+              .toList();
+      running.forEach(j -> context.getClient().resource(j).delete());
+      if (!running.isEmpty()) {
+        EnforcementReports.report(
+            events, p, Enforcement.of(readyBefore, generation(p), Optional.of(problem), true));
+      }
     }
+    DataPipelineStatus previous = p.getStatus();
+    DataPipelineStatus status = DataPipelineStatuses.invalid(p, problem, clock.instant());
+    if (status.equals(previous)) {
+      report(p, previous, status, problem.reason());
+      return UpdateControl.noUpdate();
+    }
+    writeStatus(p, status, context);
+    report(p, previous, status, problem.reason());
+    // Once per problem: the status already saying this reason means the user was told.
+    EnforcementReports.report(
+        events, p, Enforcement.of(readyBefore, generation(p), Optional.of(problem), false));
     return UpdateControl.noUpdate();
+  }
+
+  /**
+   * Metrics of what the status says now; after the write, so that runs are counted as ended once:
+   * the next reconcile reads them back as ended.
+   *
+   * @param before the status the reconcile started from
+   * @param refusal why the spec is refused, or null
+   */
+  private void report(
+      DataPipeline p,
+      DataPipelineStatus before,
+      DataPipelineStatus now,
+      Conditions.Reason refusal) {
+    metrics.phase(p, now.phase().toString());
+    metrics.resources().conditions(p, now.conditions());
+    metrics.resources().refused(p, refusal);
+    metrics.pipelines().status(p, before, now);
   }
 
   /** The pipeline a run pod belongs to, by its tributary.io/pipeline label. */
@@ -325,6 +403,21 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
 
   static String pool(DataPipelineSpec spec) {
     return spec.compute() != null ? spec.compute().pool() : null;
+  }
+
+  /** Every Secret the pipeline references must be open to pipelines ({@link SecretPolicy}). */
+  private Optional<PipelineChecks.Problem> secretCheck(
+      DataPipeline p, Context<DataPipeline> context) {
+    String ns = p.getMetadata().getNamespace();
+    DataPipelineSpec spec = p.getSpec();
+    List<SecretKeyRef> refs = SecretRefs.collect(spec.source(), spec.transforms(), spec.sink());
+    return SecretPolicy.check(ns, refs, secretOptIns.of(context.getClient(), ns, refs));
+  }
+
+  private static Condition readyBefore(DataPipeline p) {
+    return p.getStatus() == null
+        ? null
+        : Conditions.find(p.getStatus().conditions(), Conditions.READY);
   }
 
   private static long generation(DataPipeline p) {

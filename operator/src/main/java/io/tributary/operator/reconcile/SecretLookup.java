@@ -12,11 +12,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Reads a Secret key the operator itself needs — the source's SASL JAAS line, to read a StreamJob's
- * consumer-group lag with the same credentials the workers use. One GET per key at most every
- * {@link #TTL}, so a steady resync does not read Secrets; a rotated value is picked up within it.
- * Values are turned into text exactly as the worker turns its mounted file ({@link SecretText}) and
- * never logged: errors name the Secret and key only.
+ * Reads a Secret key the operator itself needs — the source's CA, client certificate and SASL
+ * credentials (or its deprecated JAAS line), to read a StreamJob's consumer-group lag with the same
+ * credentials the workers use. One GET per key at most every {@link #TTL}, so a steady resync does
+ * not read Secrets; a rotated value is picked up within it. Values are turned into text exactly as
+ * the worker turns its mounted file ({@link SecretText}) and never logged: errors name the Secret
+ * and key only.
  */
 final class SecretLookup {
   static final Duration TTL = Duration.ofMinutes(1);

@@ -17,36 +17,48 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.tributary.operator.api.ComputePoolSpec;
+import io.tributary.operator.api.Condition;
 import io.tributary.operator.api.Groups;
 import io.tributary.operator.api.StreamJob;
 import io.tributary.operator.api.StreamJobHalt;
 import io.tributary.operator.api.StreamJobSpec;
 import io.tributary.operator.api.StreamJobStatus;
+import io.tributary.operator.autoscale.LagReading;
 import io.tributary.operator.autoscale.LagSource;
 import io.tributary.operator.config.OperatorConfig;
+import io.tributary.operator.metrics.OperatorMetrics;
+import io.tributary.operator.policy.Enforcement;
 import io.tributary.operator.policy.PipelineChecks;
 import io.tributary.operator.policy.ResidencyPolicy;
+import io.tributary.operator.policy.SecretPolicy;
 import io.tributary.operator.render.Labels;
 import io.tributary.operator.render.PlanRenderer;
 import io.tributary.operator.render.StreamJobRenderer;
+import io.tributary.operator.status.Conditions;
 import io.tributary.operator.status.Conditions.Reason;
 import io.tributary.operator.status.Halts;
-import io.tributary.operator.status.StreamJobEvents;
 import io.tributary.operator.status.StreamJobStatuses;
 import io.tributary.operator.status.StreamJobStatuses.ScaleCause;
 import io.tributary.operator.status.WorkerPods;
+import io.tributary.operator.validate.SpecChecks;
+import io.tributary.pipeline.EventsSpec;
+import io.tributary.pipeline.SecretKeyRef;
+import io.tributary.pipeline.SecretRefs;
 import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.pipeline.source.KafkaSource;
 import io.tributary.plan.KafkaEndpoint;
 import io.tributary.plan.PlanCompiler;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,22 +92,39 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
   private final OperatorConfig config;
   private final Applier applier;
   private final EventRecorder events;
+  private final StreamJobAnnouncer announcer;
+  private final OperatorMetrics metrics;
   private final Clock clock;
   private final LagSource lagSource;
   private final SecretLookup secrets;
+  private final SecretOptIns secretOptIns;
+
+  /** What each job last asked the lag source, so a refresh can wake exactly those jobs. */
+  private final Map<ResourceID, LagSource.Query> lagQueries = new ConcurrentHashMap<>();
+
+  /**
+   * How long until a job looks at its lag again without being told: every poll when the lag source
+   * does not say when it refreshed, else a safety net behind its refresh events.
+   */
+  private volatile Duration lagRecheck;
 
   public StreamJobReconciler(
       OperatorConfig config,
       Applier applier,
       EventRecorder events,
+      CloudEventPublisher cloudEvents,
+      OperatorMetrics metrics,
       Clock clock,
       LagSource lagSource) {
     this.config = config;
     this.applier = applier;
     this.events = events;
+    this.announcer = new StreamJobAnnouncer(events, cloudEvents, metrics, clock);
+    this.metrics = metrics;
     this.clock = clock;
     this.lagSource = lagSource;
     this.secrets = new SecretLookup(clock);
+    this.secretOptIns = new SecretOptIns(clock);
   }
 
   @Override
@@ -118,8 +147,30 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
                 .build(),
             context));
     sources.add(Watches.pools(context, StreamJob.class, j -> pool(j.getSpec())));
+    sources.add(lagRefreshes(context));
     sources.add(Watches.namespaces(context, StreamJob.class));
     return sources;
+  }
+
+  /**
+   * Lag readings are refreshed for all jobs of a cluster at once; each refresh reconciles the jobs
+   * that asked, so a decision follows a reading without waiting for the job's own timer.
+   */
+  private SimpleInboundEventSource<StreamJob> lagRefreshes(EventSourceContext<StreamJob> context) {
+    SimpleInboundEventSource<StreamJob> refreshes = new SimpleInboundEventSource<>("lag-refresh");
+    boolean pushed =
+        lagSource.onRefresh(
+            queries ->
+                lagQueries.forEach(
+                    (id, query) -> {
+                      if (context.getPrimaryCache().get(id).isEmpty()) {
+                        lagQueries.remove(id); // the job is gone
+                      } else if (queries.contains(query)) {
+                        refreshes.propagateEvent(id);
+                      }
+                    }));
+    lagRecheck = pushed ? config.lagPoll().multipliedBy(3) : config.lagPoll();
+    return refreshes;
   }
 
   private static <R extends HasMetadata> InformerEventSource<R, StreamJob> owned(
@@ -134,8 +185,9 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
   @Override
   public UpdateControl<StreamJob> reconcile(StreamJob job, Context<StreamJob> context) {
     StreamJobSpec spec = job.getSpec();
-    Optional<String> region =
-        ResidencyPolicy.effectiveRegion(spec.residency(), Watches.namespaceRegion(context, job));
+    ResidencyPolicy.Residency residency =
+        ResidencyPolicy.Residency.of(spec.residency(), Watches.namespaceRegion(context, job));
+    Optional<String> region = residency.region();
     String poolName = pool(spec);
     ComputePoolSpec pool = poolName == null ? null : Watches.poolSpec(context, poolName);
     Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
@@ -143,14 +195,32 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
     WorkerPods.Summary pods = WorkerPods.of(podList);
     PlanCompiler.Result plan = PlanRenderer.stream(job, config);
     Optional<PipelineChecks.Problem> problem =
-        PipelineChecks.check(spec, pool, region).or(() -> PipelineChecks.plan(plan.problems()));
+        SpecChecks.streamJob(spec, plan, pool, residency)
+            .or(
+                () ->
+                    secretCheck(
+                        job,
+                        SecretRefs.collect(spec.source(), spec.transforms(), spec.sink()),
+                        context));
     if (problem.isPresent()) {
-      Optional<PipelineChecks.Problem> residency = residencyViolation(problem.get(), spec, region);
-      if (residency.isPresent()) return stop(job, context, deployment, residency.get());
-      if (deployment == null) return stop(job, context, null, problem.get());
-      return keepLastGoodWorkers(job, context, deployment, pods, problem.get());
+      Optional<PipelineChecks.Problem> stopping =
+          residencyViolation(problem.get(), spec, residency)
+              .or(() -> problem.filter(PipelineChecks::stopsWorkers));
+      EventsSpec destination = StreamJobAnnouncer.destination(plan);
+      UpdateControl<StreamJob> refused;
+      if (stopping.isPresent()) {
+        refused = stop(job, context, deployment, stopping.get(), destination);
+      } else if (deployment == null) {
+        refused = stop(job, context, null, problem.get(), destination);
+      } else {
+        refused = keepLastGoodWorkers(job, context, deployment, pods, problem.get(), destination);
+      }
+      // A Secret labelled later admits the job without an edit: look again once the answer expires.
+      return problem.get().reason() == Reason.SecretNotAllowed
+          ? refused.rescheduleAfter(SecretOptIns.TTL)
+          : refused;
     }
-    LagSource.Lag lag = readLag(job, plan.plan(), context);
+    LagReading lag = readLag(job, plan.plan(), context);
     WorkerCount.Scale scale = WorkerCount.of(job, lag, deployment, clock.instant());
     Optional<StreamJobHalt> halt =
         Halts.next(
@@ -162,7 +232,7 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
       // A halted worker exits 65; zero replicas keep the kubelet from restarting it forever.
       scale =
           new WorkerCount.Scale(
-              0, ScaleCause.HALTED, "halted at " + halt.get().position(), scale.history());
+              0, ScaleCause.HALTED, "halted at " + halt.get().position(), scale.autoscaler());
     }
     ResourceID primary = ResourceID.fromResource(job);
     for (HasMetadata object :
@@ -170,7 +240,8 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
       if (object instanceof Service) replaceServiceWithAVirtualIp(context);
       Applier.Applied<HasMetadata> applied = applier.apply(object, context, primary);
       if (object instanceof Deployment d && applied.change() != Applier.Change.NONE) {
-        announce(job, (Deployment) applied.before(), d, scale.why());
+        announcer.deploymentWritten(
+            job, (Deployment) applied.before(), d, scale.why(), plan.events());
       }
     }
     StreamJobStatus status =
@@ -179,31 +250,29 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
                     job, context.getSecondaryResource(Deployment.class).orElse(null), pods)
                 .withDesired(scale.replicas(), scale.cause())
                 .withLag(lag == null ? null : lag.lag())
-                .withRecommendations(
-                    scale.history() == null
-                        ? null
-                        : StreamJobStatuses.recommendations(scale.history()))
+                .withAutoscaler(scale.autoscaler())
                 .withHalt(halt.orElse(null)),
             clock.instant());
     if (halt.isPresent() && !halt.get().equals(haltOf(job))) {
-      events.warning(
-          job, Reason.Halted.name(), Halts.message(job.getMetadata().getName(), halt.get()));
+      announcer.halted(job, halt.get(), plan.events());
     }
     // Lag moves without any Kubernetes event: look again soon.
-    return statusUpdate(job, status, null, context).rescheduleAfter(config.lagPoll());
+    return statusUpdate(job, status, null, context, plan.events())
+        .rescheduleAfter(lagRecheck == null ? config.lagPoll() : lagRecheck);
   }
 
   /**
-   * Only data leaving its region is worth stopping running workers for. A pool that is briefly
+   * Only data leaving its region (or, see {@link PipelineChecks#stopsWorkers}, classified data
+   * reaching a sink unmasked) is worth stopping running workers for. A pool that is briefly
    * missing, or a bad expression in an edit, must not take a healthy stream down; the same problem
    * with no workers yet simply keeps them from starting.
    */
   private static Optional<PipelineChecks.Problem> residencyViolation(
-      PipelineChecks.Problem p, StreamJobSpec spec, Optional<String> region) {
+      PipelineChecks.Problem p, StreamJobSpec spec, ResidencyPolicy.Residency residency) {
     if (p.reason() == Reason.ResidencyViolation) return Optional.of(p);
     // The pool is checked before residency: make sure a missing one hides no violation.
     List<String> hidden =
-        ResidencyPolicy.violations(region, spec.source(), spec.sink(), pool(spec), null);
+        ResidencyPolicy.violations(residency, spec.source(), spec.sink(), pool(spec), null);
     return hidden.isEmpty()
         ? Optional.empty()
         : Optional.of(
@@ -211,15 +280,19 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
   }
 
   private UpdateControl<StreamJob> stop(
-      StreamJob job, Context<StreamJob> context, Deployment deployment, PipelineChecks.Problem p) {
+      StreamJob job,
+      Context<StreamJob> context,
+      Deployment deployment,
+      PipelineChecks.Problem p,
+      EventsSpec destination) {
     if (deployment != null) {
       context.getClient().resource(deployment).delete();
-      events.normal(
-          job,
-          StreamJobEvents.Kind.WorkersStopped.name(),
-          "deleted the worker Deployment: " + p.message());
+      EnforcementReports.report(
+          events, job, Enforcement.of(readyBefore(job), generation(job), Optional.of(p), true));
+      announcer.workersStopped(job, deployment, p, destination);
     }
-    return statusUpdate(job, StreamJobStatuses.invalid(job, p, clock.instant()), p, context);
+    return statusUpdate(
+        job, StreamJobStatuses.invalid(job, p, clock.instant()), p, context, destination);
   }
 
   /**
@@ -232,7 +305,8 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
       Context<StreamJob> context,
       Deployment deployment,
       WorkerPods.Summary pods,
-      PipelineChecks.Problem p) {
+      PipelineChecks.Problem p,
+      EventsSpec destination) {
     StreamJobStatus old = job.getStatus();
     int replicas =
         deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
@@ -247,6 +321,7 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
             .inNamespace(deployment.getMetadata().getNamespace())
             .withName(deployment.getMetadata().getName())
             .scale(0);
+        announcer.suspended(job, replicas, destination);
         replicas = 0;
       }
     }
@@ -255,50 +330,36 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
             StreamJobStatuses.Observed.of(job, deployment, pods)
                 .withDesired(replicas, cause)
                 .withLag(old == null ? null : old.lag())
-                .withRecommendations(old == null ? null : old.recommendations())
+                .withAutoscaler(old == null ? null : old.autoscaler())
                 .withHeldBack(p, old == null ? null : old.workersGeneration()),
             clock.instant());
-    return statusUpdate(job, status, p, context);
+    return statusUpdate(job, status, p, context, destination);
   }
 
   @Override
   public ErrorStatusUpdateControl<StreamJob> updateErrorStatus(
       StreamJob job, Context<StreamJob> context, Exception e) {
     StreamJobStatus status = StreamJobStatuses.error(job, e, clock.instant());
+    metrics.resources().conditions(job, status.conditions());
     if (status.equals(job.getStatus())) return ErrorStatusUpdateControl.noStatusUpdate();
     return ErrorStatusUpdateControl.patchStatus(fresh(job, status));
   }
 
-  /** Normal Events for what a write of the worker Deployment did. */
-  private void announce(StreamJob job, Deployment before, Deployment desired, String why) {
-    boolean templateChanged =
-        before != null
-            && DesiredMatch.differenceOf(
-                    "spec.template",
-                    desired.getSpec().getTemplate(),
-                    before.getSpec().getTemplate())
-                .isPresent();
-    for (StreamJobEvents.Note note :
-        StreamJobEvents.forDeployment(
-            before == null ? null : before.getSpec().getReplicas(),
-            desired.getSpec().getReplicas(),
-            templateChanged,
-            why)) {
-      events.normal(job, note.kind().name(), note.message());
-    }
-  }
-
   /**
-   * Total consumer-group lag, or null when the brokers cannot be asked right now. The group is the
-   * plan's; the source's credentials come from the Secret it names, as the workers' do.
+   * The latest lag reading, or null when there is none (not read yet, or the brokers cannot be
+   * asked). The group is the plan's; the source's security settings (CA, client certificate, SASL
+   * credentials) come from the Secret keys it names, read through the API, so the lag reader
+   * connects exactly as the workers do.
    */
-  private LagSource.Lag readLag(StreamJob job, WorkerPlan plan, Context<StreamJob> context) {
+  private LagReading readLag(StreamJob job, WorkerPlan plan, Context<StreamJob> context) {
     KafkaSource k = plan.source().kafka();
     String namespace = job.getMetadata().getNamespace();
     try {
       KafkaEndpoint cluster =
-          KafkaEndpoint.of(k, ref -> secrets.read(context.getClient(), namespace, ref));
-      return lagSource.read(cluster, k.consumerGroup(), k.topics());
+          KafkaEndpoint.of(k, (ref, field) -> secrets.read(context.getClient(), namespace, ref));
+      LagSource.Query query = new LagSource.Query(cluster, k.consumerGroup(), k.topics());
+      lagQueries.put(ResourceID.fromResource(job), query);
+      return lagSource.read(query);
     } catch (Exception e) {
       log.debug("cannot read lag of {}: {}", job.getMetadata().getName(), e.toString());
       return null;
@@ -313,12 +374,17 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
       StreamJob job,
       StreamJobStatus status,
       PipelineChecks.Problem problem,
-      Context<StreamJob> context) {
+      Context<StreamJob> context,
+      EventsSpec destination) {
+    metrics.resources().conditions(job, status.conditions());
+    metrics.resources().refused(job, problem == null ? null : problem.reason());
+    metrics.streamJobs().status(job, status);
     if (status.equals(job.getStatus())) return UpdateControl.noUpdate();
-    if (problem != null) events.warning(job, problem.reason().name(), problem.message());
-    for (StreamJobEvents.Note note : StreamJobEvents.between(job.getStatus(), status)) {
-      events.normal(job, note.kind().name(), note.message());
-    }
+    EnforcementReports.report(
+        events,
+        job,
+        Enforcement.of(readyBefore(job), generation(job), Optional.ofNullable(problem), false));
+    announcer.statusChanged(job, status, destination);
     PrimaryStatus.write(
         job,
         fresh(job, status),
@@ -328,6 +394,19 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
         },
         context);
     return UpdateControl.noUpdate();
+  }
+
+  /** Every Secret the job references must be open to pipelines ({@link SecretPolicy}). */
+  private Optional<PipelineChecks.Problem> secretCheck(
+      StreamJob job, List<SecretKeyRef> refs, Context<StreamJob> context) {
+    String ns = job.getMetadata().getNamespace();
+    return SecretPolicy.check(ns, refs, secretOptIns.of(context.getClient(), ns, refs));
+  }
+
+  private static Condition readyBefore(StreamJob job) {
+    return job.getStatus() == null
+        ? null
+        : Conditions.find(job.getStatus().conditions(), Conditions.READY);
   }
 
   /** Status as intent: a fresh object with only what identifies it and the new status. */

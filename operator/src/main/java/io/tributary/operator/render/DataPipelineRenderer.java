@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.tributary.operator.api.ComputePoolSpec;
 import io.tributary.operator.api.DataPipeline;
 import io.tributary.operator.api.Groups;
@@ -64,7 +65,7 @@ public final class DataPipelineRenderer {
             podLabels,
             Names.runPlan(jobName),
             Names.sha256(PlanJson.write(plan)),
-            SecretRefs.names(SecretRefs.collect(plan.source(), plan.transforms(), plan.sink())),
+            SecretRefs.collect(plan.source(), plan.transforms(), plan.sink()),
             p.getSpec().compute(),
             pool,
             region,
@@ -83,6 +84,19 @@ public final class DataPipelineRenderer {
         .withTemplate(WorkerPod.template(input, config))
         .endSpec()
         .build();
+  }
+
+  /**
+   * The NetworkPolicy of the pipeline's run pods (every run and attempt): scrapes of the metrics
+   * port from the monitoring namespace only ({@link NetworkPolicies}).
+   */
+  public static NetworkPolicy networkPolicy(DataPipeline p, OperatorConfig config) {
+    String name = p.getMetadata().getName();
+    return NetworkPolicies.workers(
+        meta(p, Names.runs(name), Map.of()),
+        Labels.selector(KIND_LABEL, name),
+        config.workerMetricsPort(),
+        config.monitoringNamespace());
   }
 
   private static Map<String, String> runLabels(WorkerPlan.Run run) {

@@ -9,7 +9,18 @@ import java.util.Map;
 
 /** Labels and owner references shared by every object the operator creates. */
 public final class Labels {
+  /** app.kubernetes.io/name of every worker pod, stream or batch. */
+  static final String WORKER_NAME = "tributary-worker";
+
   private Labels() {}
+
+  /** Labels every Tributary worker pod carries, of any pipeline kind. */
+  public static Map<String, String> workers() {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put("app.kubernetes.io/name", WORKER_NAME);
+    labels.put(Groups.LABEL_MANAGED_BY, Groups.MANAGED_BY);
+    return labels;
+  }
 
   /**
    * Labels that select a pipeline's pods; never change them (Deployment selectors are immutable).
@@ -24,7 +35,7 @@ public final class Labels {
   /** Selector labels plus the recommended app.kubernetes.io labels. */
   public static Map<String, String> common(String kind, String pipeline) {
     Map<String, String> labels = selector(kind, pipeline);
-    labels.put("app.kubernetes.io/name", "tributary-worker");
+    labels.put("app.kubernetes.io/name", WORKER_NAME);
     labels.put("app.kubernetes.io/instance", pipeline);
     labels.put(Groups.LABEL_MANAGED_BY, Groups.MANAGED_BY);
     return labels;

@@ -19,6 +19,11 @@ public final class Names {
     return fit(pipeline + "-worker");
   }
 
+  /** What all runs of a DataPipeline share, e.g. their NetworkPolicy. */
+  public static String runs(String pipeline) {
+    return fit(pipeline + "-runs");
+  }
+
   /** The plan ConfigMap of one attempt of one run: the Job's name, suffixed. */
   public static String runPlan(String jobName) {
     return jobName + "-plan";

@@ -48,7 +48,7 @@ public final class PlanRenderer {
     return PlanCompiler.compile(definition, context);
   }
 
-  /** What both kinds say about the data path. */
+  /** What both kinds say about the data path, and where their events go. */
   private static PipelineDefinition.Builder dataPath(
       PipelineDefinition.Builder definition, PipelineSpec spec) {
     return definition
@@ -56,7 +56,8 @@ public final class PlanRenderer {
         .transforms(spec.transforms())
         .sink(spec.sink())
         .schema(spec.schema())
-        .deadLetter(spec.deadLetter());
+        .deadLetter(spec.deadLetter())
+        .events(spec.events());
   }
 
   private static PlanContext context(HasMetadata owner, OperatorConfig config) {

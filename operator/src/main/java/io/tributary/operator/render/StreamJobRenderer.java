@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.tributary.operator.api.ComputePoolSpec;
@@ -90,7 +89,7 @@ public final class StreamJobRenderer {
             Labels.common(KIND_LABEL, name),
             Names.plan(name),
             planHash,
-            SecretRefs.names(SecretRefs.collect(plan.source(), plan.transforms(), plan.sink())),
+            SecretRefs.collect(plan.source(), plan.transforms(), plan.sink()),
             job.getSpec().compute(),
             pool,
             region,
@@ -158,21 +157,11 @@ public final class StreamJobRenderer {
   /** Workers accept only metrics scrapes; they dial out to Kafka and the stores. */
   static NetworkPolicy networkPolicy(StreamJob job, OperatorConfig config) {
     String name = job.getMetadata().getName();
-    return new NetworkPolicyBuilder()
-        .withMetadata(meta(job, Names.worker(name)))
-        .withNewSpec()
-        .withNewPodSelector()
-        .withMatchLabels(Labels.selector(KIND_LABEL, name))
-        .endPodSelector()
-        .withPolicyTypes("Ingress")
-        .addNewIngress()
-        .addNewPort()
-        .withPort(new IntOrString(config.workerMetricsPort()))
-        .withProtocol("TCP")
-        .endPort()
-        .endIngress()
-        .endSpec()
-        .build();
+    return NetworkPolicies.workers(
+        meta(job, Names.worker(name)),
+        Labels.selector(KIND_LABEL, name),
+        config.workerMetricsPort(),
+        config.monitoringNamespace());
   }
 
   private static ObjectMeta meta(StreamJob job, String name) {

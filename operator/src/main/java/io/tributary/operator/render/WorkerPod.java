@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.NodeAffinityBuilder;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
 import io.fabric8.kubernetes.api.model.NodeSelectorTermBuilder;
@@ -25,6 +26,8 @@ import io.tributary.operator.api.ComputePoolSpec;
 import io.tributary.operator.api.ComputeSpec;
 import io.tributary.operator.api.Groups;
 import io.tributary.operator.config.OperatorConfig;
+import io.tributary.pipeline.SecretKeyRef;
+import io.tributary.pipeline.SecretRefs;
 import io.tributary.pipeline.plan.WorkerPlan;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,7 +38,8 @@ import java.util.TreeMap;
 
 /**
  * The pod every worker runs in, for streams and batch runs alike: one image, the plan mounted,
- * referenced Secrets mounted read-only, placed on its pool and pinned to its region.
+ * referenced Secret keys (only those) mounted read-only, placed on its pool and pinned to its
+ * region.
  */
 public final class WorkerPod {
   static final String DEFAULT_CPU = "500m";
@@ -51,7 +55,9 @@ public final class WorkerPod {
    * @param labels labels of the pod (selector labels included)
    * @param planConfigMap name of the ConfigMap holding plan.json
    * @param planHash hash of the plan, so a plan change rolls the pods
-   * @param secretNames Secrets to mount under /etc/tributary/secrets
+   * @param secrets the referenced Secret keys; each Secret is mounted under
+   *     /etc/tributary/secrets/&lt;name&gt;/ with exactly these keys (the others stay out of the
+   *     pod)
    * @param pool the pool's spec, or null when the pipeline names none
    * @param region the residency region, if any
    * @param serviceAccount service account, or null for the namespace default
@@ -61,7 +67,7 @@ public final class WorkerPod {
       Map<String, String> labels,
       String planConfigMap,
       String planHash,
-      List<String> secretNames,
+      List<SecretKeyRef> secrets,
       ComputeSpec compute,
       ComputePoolSpec pool,
       Optional<String> region,
@@ -232,16 +238,30 @@ public final class WorkerPod {
             .build());
     // The root filesystem is read-only; the JVM and the batch sinks' staging need a scratch dir.
     volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
-    for (String secret : in.secretNames()) {
-      volumes.add(
-          new VolumeBuilder()
-              .withName("secret-" + secret.replace('.', '-'))
-              .withNewSecret()
-              .withSecretName(secret)
-              .withDefaultMode(0400)
-              .endSecret()
-              .build());
+    Map<String, List<String>> keys = new TreeMap<>();
+    for (SecretKeyRef ref : in.secrets()) {
+      keys.computeIfAbsent(ref.name(), n -> new ArrayList<>()).add(ref.key());
     }
+    keys.forEach(
+        (secret, refs) ->
+            volumes.add(
+                new VolumeBuilder()
+                    .withName("secret-" + secret.replace('.', '-'))
+                    .withNewSecret()
+                    .withSecretName(secret)
+                    .withItems(
+                        refs.stream()
+                            .sorted()
+                            .distinct()
+                            .map(k -> new KeyToPath(k, null, k))
+                            .toList())
+                    .withDefaultMode(0400)
+                    // A key the Secret lacks must not hold the pod in ContainerCreating with a
+                    // kubelet mount error few users find: the worker starts, finds the file
+                    // missing and says so (exit 78, InvalidPlan naming the Secret and key).
+                    .withOptional(true)
+                    .endSecret()
+                    .build()));
     return volumes;
   }
 
@@ -257,7 +277,7 @@ public final class WorkerPod {
             .withReadOnly(true)
             .build());
     mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
-    for (String secret : in.secretNames()) {
+    for (String secret : SecretRefs.names(in.secrets())) {
       mounts.add(
           new VolumeMountBuilder()
               .withName("secret-" + secret.replace('.', '-'))

@@ -69,6 +69,7 @@ final class RunRecords {
         .recordsRead(s.recordsRead())
         .recordsWritten(s.recordsWritten())
         .recordsRejected(s.recordsRejected())
+        .recordsDropped(s.recordsDropped() == 0 ? null : s.recordsDropped())
         .watermark(s.watermark())
         .build();
   }

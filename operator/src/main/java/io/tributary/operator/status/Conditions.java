@@ -14,6 +14,13 @@ public final class Conditions {
   public static final String READY = "Ready";
   public static final String PROGRESSING = "Progressing";
   public static final String DEGRADED = "Degraded";
+
+  /** ComputePool: the pool is being resized (nodes asked for, or idle nodes on their way out). */
+  public static final String SCALING = "Scaling";
+
+  /** ComputePool: waiting workers need more nodes than spec.maxNodes allows. */
+  public static final String AT_MAXIMUM = "AtMaximum";
+
   public static final String TRUE = "True";
   public static final String FALSE = "False";
 
@@ -67,7 +74,22 @@ public final class Conditions {
     Suspended,
     InvalidSpec,
     ResidencyViolation,
+    /**
+     * A classified field (personal or sensitive data) would reach the sink unmasked, and the sink
+     * is not allowed to hold it (sink.allowClassified); the message names the fields and the sink.
+     */
+    UnmaskedPersonalData,
+    /**
+     * spec.source.kafka.consumerGroup does not start with tributary-&lt;namespace&gt;-: the
+     * pipeline would read or commit another namespace's offsets.
+     */
+    ConsumerGroupOutsideNamespace,
     UnknownPool,
+    /**
+     * The pipeline references a Secret that does not exist or is not labelled
+     * tributary.io/pipeline-secret=true; the message names it and the fix.
+     */
+    SecretNotAllowed,
     DependencyCycle,
     InvalidExpression,
     WaitingForUpstream,
@@ -105,6 +127,20 @@ public final class Conditions {
     /** Workers keep restarting; the message has the last exit code and termination message. */
     WorkersCrashLooping,
     /** Matching nodes that are not cordoned report Ready=False or Unknown. */
-    NodesNotReady
+    NodesNotReady,
+    // Scaling (ComputePool)
+    /** The scale target asks for more nodes than the pool has: nodes are on their way. */
+    ScaleUp,
+    /** Idle nodes are cordoned or being removed. */
+    ScaleDown,
+    /** The pool has no spec.scaleTargetRef: it is reported, not resized. */
+    NoScaleTarget,
+    /** The scale target cannot be read or written (missing, no /scale, or RBAC). */
+    ScaleTargetUnavailable,
+    // AtMaximum (ComputePool)
+    /** Waiting workers need more nodes than spec.maxNodes. */
+    MaxNodesReached,
+    /** The pool may still grow. */
+    BelowMaxNodes
   }
 }

@@ -7,6 +7,9 @@ import io.tributary.operator.api.ComputePool;
 import io.tributary.operator.api.ComputePoolSpec;
 import io.tributary.operator.api.ComputePoolStatus;
 import io.tributary.operator.api.Condition;
+import io.tributary.operator.autoscale.PoolAutoscaler;
+import io.tributary.operator.autoscale.Requests;
+import io.tributary.operator.policy.PoolPolicy;
 import io.tributary.operator.status.Conditions.Reason;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -22,12 +25,16 @@ public final class PoolStatuses {
 
   /** Whether a node carries every label of the pool's selector. */
   public static boolean matches(ComputePoolSpec spec, Map<String, String> nodeLabels) {
-    if (nodeLabels == null) return false;
-    return spec.nodeSelector().entrySet().stream()
-        .allMatch(e -> e.getValue().equals(nodeLabels.get(e.getKey())));
+    return PoolPolicy.selects(spec.nodeSelector(), nodeLabels);
   }
 
-  public static ComputePoolStatus of(ComputePool pool, Collection<Node> nodes, Instant now) {
+  /**
+   * The pool's status: its nodes as observed, and what the autoscaler decided about them.
+   *
+   * @param scaling the autoscaler's decision for the pool this time
+   */
+  public static ComputePoolStatus of(
+      ComputePool pool, Collection<Node> nodes, PoolScaling scaling, Instant now) {
     ComputePoolSpec spec = pool.getSpec();
     List<Node> matching =
         nodes.stream().filter(n -> matches(spec, n.getMetadata().getLabels())).toList();
@@ -47,19 +54,21 @@ public final class PoolStatuses {
       }
     }
     long gen = pool.getMetadata().getGeneration() == null ? 0 : pool.getMetadata().getGeneration();
-    Integer desired = pool.getStatus() != null ? pool.getStatus().desiredNodes() : null;
-    List<Condition> conditions = conditions(spec, matching, desired, gen);
-    return new ComputePoolStatus(
-        gen,
-        Conditions.merge(
-            pool.getStatus() == null ? null : pool.getStatus().conditions(), conditions, now),
-        matching.size(),
-        ready.size(),
-        ready.size() + "/" + matching.size(),
-        cpu.stripTrailingZeros().toPlainString(),
-        memoryText(memory),
-        acceleratorType == null ? null : accelerators,
-        desired);
+    List<Condition> conditions =
+        new ArrayList<>(conditions(spec, matching, scaling.desiredNodes(), gen));
+    conditions.addAll(scaling.conditions(gen));
+    return scaling
+        .apply(ComputePoolStatus.builder(), pool.getStatus(), now)
+        .nodes(matching.size(), ready.size())
+        .allocatable(
+            cpu.stripTrailingZeros().toPlainString(),
+            Requests.memoryText(memory.longValue()),
+            acceleratorType == null ? null : accelerators)
+        .conditions(
+            gen,
+            Conditions.merge(
+                pool.getStatus() == null ? null : pool.getStatus().conditions(), conditions, now))
+        .build();
   }
 
   /**
@@ -117,7 +126,9 @@ public final class PoolStatuses {
               Conditions.PROGRESSING,
               true,
               Reason.NodesCordoned,
-              cordoned.size() + " node(s) cordoned, taking no new workers: " + names(cordoned),
+              cordoned.size()
+                  + " node(s) cordoned, taking no new workers: "
+                  + PoolAutoscaler.names(cordoned),
               gen);
     } else {
       progressing =
@@ -136,19 +147,17 @@ public final class PoolStatuses {
                 Conditions.DEGRADED,
                 true,
                 Reason.NodesNotReady,
-                notReady.size() + " of " + matching.size() + " nodes not ready: " + names(notReady),
+                notReady.size()
+                    + " of "
+                    + matching.size()
+                    + " nodes not ready: "
+                    + PoolAutoscaler.names(notReady),
                 gen);
     return List.of(readyCondition, progressing, degraded);
   }
 
-  /** At most five names, so a big pool's condition stays readable. */
-  private static String names(List<String> names) {
-    List<String> sorted = names.stream().sorted().toList();
-    String shown = String.join(", ", sorted.subList(0, Math.min(5, sorted.size())));
-    return sorted.size() > 5 ? shown + " and " + (sorted.size() - 5) + " more" : shown;
-  }
-
-  private static boolean cordoned(Node n) {
+  /** Whether the node is cordoned (takes no new pods). */
+  public static boolean cordoned(Node n) {
     return n.getSpec() != null && Boolean.TRUE.equals(n.getSpec().getUnschedulable());
   }
 
@@ -166,21 +175,12 @@ public final class PoolStatuses {
         .orElse("no Ready condition");
   }
 
-  private static java.util.Optional<NodeCondition> readyCondition(Node n) {
+  /** The node's Ready condition, if the kubelet reported one. */
+  public static java.util.Optional<NodeCondition> readyCondition(Node n) {
     if (n.getStatus() == null || n.getStatus().getConditions() == null)
       return java.util.Optional.empty();
     return n.getStatus().getConditions().stream()
         .filter(c -> "Ready".equals(c.getType()))
         .findFirst();
-  }
-
-  /** Bytes as Gi (or Mi below 1 Gi), the way people read node sizes. */
-  static String memoryText(BigDecimal bytes) {
-    BigDecimal gi = BigDecimal.valueOf(1L << 30);
-    BigDecimal mi = BigDecimal.valueOf(1L << 20);
-    if (bytes.compareTo(gi) >= 0) {
-      return bytes.divide(gi, 0, java.math.RoundingMode.DOWN).toPlainString() + "Gi";
-    }
-    return bytes.divide(mi, 0, java.math.RoundingMode.DOWN).toPlainString() + "Mi";
   }
 }

@@ -16,7 +16,7 @@ public final class StreamJobEvents {
   public enum Kind {
     /** A worker Deployment was created or its pod template changed. */
     RolloutStarted,
-    /** Every worker runs the current pod template. */
+    /** Every worker runs the current pod template (not said when no worker is wanted). */
     RolledOut,
     /** The number of workers wanted changed (spec, kubectl scale, HPA/KEDA or the autoscaler). */
     Scaled,
@@ -71,10 +71,13 @@ public final class StreamJobEvents {
     Condition oldProgressing =
         old == null ? null : Conditions.find(old.conditions(), Conditions.PROGRESSING);
     Condition newProgressing = Conditions.find(now.conditions(), Conditions.PROGRESSING);
+    // With no workers wanted nothing rolled out: the Deployment was only written. Saying so
+    // anyway would double the Events of every job created or kept at zero workers.
     if (oldProgressing != null
         && newProgressing != null
         && reasonIs(oldProgressing, Conditions.Reason.Deploying)
-        && reasonIs(newProgressing, Conditions.Reason.Stable)) {
+        && reasonIs(newProgressing, Conditions.Reason.Stable)
+        && Objects.requireNonNullElse(now.desiredReplicas(), 0) > 0) {
       notes.add(
           new Note(
               Kind.RolledOut,

@@ -2,12 +2,11 @@ package io.tributary.operator.status;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
+import io.tributary.operator.api.AutoscalerStatus;
 import io.tributary.operator.api.Condition;
-import io.tributary.operator.api.ReplicaRecommendation;
 import io.tributary.operator.api.StreamJob;
 import io.tributary.operator.api.StreamJobHalt;
 import io.tributary.operator.api.StreamJobStatus;
-import io.tributary.operator.autoscale.LagAutoscaler;
 import io.tributary.operator.policy.PipelineChecks;
 import io.tributary.operator.render.Labels;
 import io.tributary.operator.render.Names;
@@ -15,8 +14,6 @@ import io.tributary.operator.render.StreamJobRenderer;
 import io.tributary.operator.status.Conditions.Reason;
 import io.tributary.pipeline.Guarantee;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,7 +42,7 @@ public final class StreamJobStatuses {
    * @param deployment the worker Deployment as the cache has it, or null
    * @param pods what the worker pods say
    * @param lag consumer lag, or null when unknown
-   * @param recommendations the autoscaler's history, or null without autoscaling
+   * @param autoscaler the autoscaler's decision and memory, or null without autoscaling
    * @param workersGeneration the spec generation the running workers were rendered from
    * @param heldBack a problem of the current spec while the last good workers keep running, or null
    * @param halted where the workers halted, or null
@@ -57,7 +54,7 @@ public final class StreamJobStatuses {
       Deployment deployment,
       WorkerPods.Summary pods,
       Long lag,
-      List<ReplicaRecommendation> recommendations,
+      AutoscalerStatus autoscaler,
       Long workersGeneration,
       PipelineChecks.Problem heldBack,
       StreamJobHalt halted) {
@@ -76,7 +73,7 @@ public final class StreamJobStatuses {
           deployment,
           pods,
           lag,
-          recommendations,
+          autoscaler,
           workersGeneration,
           heldBack,
           halted);
@@ -90,21 +87,21 @@ public final class StreamJobStatuses {
           deployment,
           pods,
           l,
-          recommendations,
+          autoscaler,
           workersGeneration,
           heldBack,
           halted);
     }
 
-    public Observed withRecommendations(List<ReplicaRecommendation> r) {
+    public Observed withAutoscaler(AutoscalerStatus a) {
       return new Observed(
-          job, desired, cause, deployment, pods, lag, r, workersGeneration, heldBack, halted);
+          job, desired, cause, deployment, pods, lag, a, workersGeneration, heldBack, halted);
     }
 
     /** The current spec is invalid; the workers of {@code generation} keep running. */
     public Observed withHeldBack(PipelineChecks.Problem problem, Long generation) {
       return new Observed(
-          job, desired, cause, deployment, pods, lag, recommendations, generation, problem, halted);
+          job, desired, cause, deployment, pods, lag, autoscaler, generation, problem, halted);
     }
 
     /** The workers halted on a record: none run until the user resumes; null: not halted. */
@@ -117,7 +114,7 @@ public final class StreamJobStatuses {
           deployment,
           pods,
           lag,
-          recommendations,
+          autoscaler,
           workersGeneration,
           heldBack,
           h);
@@ -163,7 +160,7 @@ public final class StreamJobStatuses {
         .guarantee(g.wireName())
         .deployment(Names.worker(name))
         .workersGeneration(o.workersGeneration())
-        .recommendations(o.recommendations())
+        .autoscaler(o.autoscaler())
         .halted(o.halted())
         .build();
   }
@@ -183,7 +180,9 @@ public final class StreamJobStatuses {
       String why =
           switch (o.cause()) {
             case SUSPEND -> "spec.suspend is true";
-            case AUTOSCALER -> "the autoscaler found no lag and minReplicas is 0";
+            case AUTOSCALER ->
+                "the autoscaler found the job idle and minReplicas is 0 (it wakes when the lag"
+                    + " exceeds activationLagThreshold)";
             case SPEC -> "spec.replicas is 0";
             case HALTED -> "halted on a record";
           };
@@ -341,32 +340,6 @@ public final class StreamJobStatuses {
     if (old == null)
       return StreamJobStatus.builder().observedGeneration(gen).conditions(conditions).build();
     return old.toBuilder().conditions(conditions).build();
-  }
-
-  /** The autoscaler's history as status stores it (seconds are precise enough for minutes). */
-  public static List<ReplicaRecommendation> recommendations(
-      List<LagAutoscaler.Recommendation> history) {
-    return history.stream()
-        .map(
-            r ->
-                new ReplicaRecommendation(
-                    r.since().truncatedTo(ChronoUnit.SECONDS).toString(), r.replicas()))
-        .toList();
-  }
-
-  /** The autoscaler's history from the job's status; entries that do not parse are skipped. */
-  public static List<LagAutoscaler.Recommendation> history(StreamJobStatus status) {
-    if (status == null || status.recommendations() == null) return List.of();
-    List<LagAutoscaler.Recommendation> out = new ArrayList<>();
-    for (ReplicaRecommendation r : status.recommendations()) {
-      if (r.since() == null || r.replicas() == null) continue;
-      try {
-        out.add(new LagAutoscaler.Recommendation(Instant.parse(r.since()), r.replicas()));
-      } catch (DateTimeParseException e) {
-        // Someone edited status by hand; a shorter memory only makes scale-down earlier.
-      }
-    }
-    return out;
   }
 
   private static List<Condition> previous(StreamJob job) {

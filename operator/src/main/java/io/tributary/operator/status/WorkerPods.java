@@ -116,7 +116,11 @@ public final class WorkerPods {
         Optional.ofNullable(last).map(WorkerPods::failure));
   }
 
-  private static Optional<PodCondition> unschedulable(Pod pod) {
+  /**
+   * The pod's PodScheduled=False condition with reason Unschedulable: the scheduler found no node
+   * for it. Empty while it is scheduled, not tried yet, or waits for another reason.
+   */
+  public static Optional<PodCondition> unschedulable(Pod pod) {
     if (pod.getStatus() == null || pod.getStatus().getConditions() == null) return Optional.empty();
     return pod.getStatus().getConditions().stream()
         .filter(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()))

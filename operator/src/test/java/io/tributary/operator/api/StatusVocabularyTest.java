@@ -17,7 +17,8 @@ class StatusVocabularyTest {
     return Stream.of(
             List.<Enum<?>>of(RunPhase.values()),
             List.<Enum<?>>of(PipelinePhase.values()),
-            List.<Enum<?>>of(RunFailure.values()))
+            List.<Enum<?>>of(RunFailure.values()),
+            List.<Enum<?>>of(PoolScaleReason.values()))
         .flatMap(List::stream);
   }
 

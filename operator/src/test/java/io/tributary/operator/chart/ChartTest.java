@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * config/manager/operator.yaml.
  */
 class ChartTest {
-  private static final Path CHART = Path.of("../charts/tributary");
+  private static final Path CHART = Chart.DIR;
   private static final Path KUSTOMIZE_COPY = Path.of("../config/manager/operator.yaml");
   private static final Path CRDS = Path.of("../crds");
   private static final List<String> CRD_FILES =
@@ -30,15 +27,6 @@ class ChartTest {
           "computepools.tributary.io-v1.yml",
           "datapipelines.tributary.io-v1.yml",
           "streamjobs.tributary.io-v1.yml");
-
-  private static String template() {
-    return new Helm(CHART)
-        .template()
-        .withName("tributary")
-        .withNamespace("tributary-system")
-        .withKubeVersion("v1.34.0")
-        .call();
-  }
 
   @Test
   void chartLints() {
@@ -76,65 +64,17 @@ class ChartTest {
     }
   }
 
+  /**
+   * config/manager/operator.yaml is the chart rendered with its defaults: the golden file of the
+   * default values (ChartValuesTest has the other combinations).
+   */
   @Test
   void kustomizeCopyIsTheRenderedChart() throws IOException {
-    String rendered = template();
+    String rendered = Chart.template(Map.of());
     if (Boolean.getBoolean("golden.update")) Files.writeString(KUSTOMIZE_COPY, rendered);
     assertThat(Files.readString(KUSTOMIZE_COPY))
         .as(
             "config/manager/operator.yaml is stale: run the operator tests with -Dgolden.update=true")
         .isEqualTo(rendered);
-  }
-
-  @Test
-  void operatorRunsNonRootWithLeaderElectionAndCanWriteWhatItRenders() {
-    List<HasMetadata> objects = Serialization.unmarshal(template());
-    Deployment d =
-        objects.stream()
-            .filter(Deployment.class::isInstance)
-            .map(Deployment.class::cast)
-            .findFirst()
-            .orElseThrow();
-    var c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
-    assertThat(d.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
-    assertThat(c.getEnv())
-        .anySatisfy(
-            e -> {
-              assertThat(e.getName()).isEqualTo("TRIBUTARY_LEADER_ELECTION");
-              assertThat(e.getValue()).isEqualTo("true");
-            });
-    ClusterRole role =
-        objects.stream()
-            .filter(ClusterRole.class::isInstance)
-            .map(ClusterRole.class::cast)
-            .findFirst()
-            .orElseThrow();
-    for (String[] need :
-        new String[][] {
-          {"apps", "deployments", "create"},
-          {"batch", "jobs", "delete"},
-          {"", "configmaps", "patch"},
-          {"policy", "poddisruptionbudgets", "create"},
-          {"networking.k8s.io", "networkpolicies", "create"},
-          {"tributary.io", "streamjobs/status", "patch"},
-          {"coordination.k8s.io", "leases", "update"},
-          {"coordination.k8s.io", "leases", "patch"},
-          {"", "events", "create"},
-          {"", "nodes", "watch"},
-          {"", "secrets", "get"}
-        }) {
-      assertThat(role.getRules())
-          .as("ClusterRole grants %s %s/%s", need[2], need[0], need[1])
-          .anyMatch(r -> grants(r, need[0], need[1], need[2]));
-    }
-    // Secrets are read one by one, by name, for the lag reader: never listed or watched.
-    assertThat(role.getRules())
-        .noneMatch(r -> grants(r, "", "secrets", "list") || grants(r, "", "secrets", "watch"));
-  }
-
-  private static boolean grants(PolicyRule r, String group, String resource, String verb) {
-    return r.getApiGroups().contains(group)
-        && r.getResources().contains(resource)
-        && r.getVerbs().contains(verb);
   }
 }

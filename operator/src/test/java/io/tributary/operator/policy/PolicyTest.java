@@ -41,18 +41,27 @@ class PolicyTest {
           .withNodes(0, 8);
 
   @Test
-  void regionComesFromTheSpecThenTheNamespaceLabel() {
-    assertThat(ResidencyPolicy.effectiveRegion(new ResidencySpec("me-central-1"), "eu-west-1"))
+  void regionComesFromTheNamespaceLabelThenTheSpec() {
+    assertThat(
+            ResidencyPolicy.Residency.of(new ResidencySpec("me-central-1"), "eu-west-1").region())
+        .contains("eu-west-1");
+    assertThat(ResidencyPolicy.Residency.of(new ResidencySpec("me-central-1"), null).region())
         .contains("me-central-1");
-    assertThat(ResidencyPolicy.effectiveRegion(null, "eu-west-1")).contains("eu-west-1");
-    assertThat(ResidencyPolicy.effectiveRegion(null, null)).isEmpty();
+    assertThat(ResidencyPolicy.Residency.of(new ResidencySpec("me-central-1"), " ").region())
+        .contains("me-central-1");
+    assertThat(ResidencyPolicy.Residency.of(null, "eu-west-1").region()).contains("eu-west-1");
+    assertThat(ResidencyPolicy.Residency.of(null, null).region()).isEmpty();
   }
 
   @Test
   void uaeDataMayNotBeWrittenToAnEuSinkNorProcessedOnAnEuPool() {
     List<String> v =
         ResidencyPolicy.violations(
-            Optional.of("me-central-1"), SOURCE_UAE, SINK_EU, "cpu-eu", "eu-west-1");
+            new ResidencyPolicy.Residency(null, "me-central-1"),
+            SOURCE_UAE,
+            SINK_EU,
+            "cpu-eu",
+            "eu-west-1");
     assertThat(v)
         .containsExactly(
             "spec.sink.region is eu-west-1 but the data must stay in me-central-1: write to a sink in me-central-1",
@@ -63,7 +72,7 @@ class PolicyTest {
   void withoutARegionAnythingGoes() {
     assertThat(
             ResidencyPolicy.violations(
-                Optional.empty(), SOURCE_UAE, SINK_EU, "cpu-eu", "eu-west-1"))
+                ResidencyPolicy.Residency.none(), SOURCE_UAE, SINK_EU, "cpu-eu", "eu-west-1"))
         .isEmpty();
   }
 
@@ -152,14 +161,19 @@ class PolicyTest {
   @Test
   void checksReportTheFirstProblemWithItsReason() {
     var problem =
-        PipelineChecks.check(SOURCE_UAE, SINK_EU, null, null, Optional.of("me-central-1"));
+        PipelineChecks.check(
+            SOURCE_UAE, SINK_EU, null, null, ResidencyPolicy.Residency.of(null, "me-central-1"));
     assertThat(problem)
         .get()
         .extracting(PipelineChecks.Problem::reason)
         .isEqualTo(Reason.ResidencyViolation);
     var unknown =
         PipelineChecks.check(
-            SOURCE_UAE, SINK_EU, ComputeSpec.inPool("nope"), null, Optional.empty());
+            SOURCE_UAE,
+            SINK_EU,
+            ComputeSpec.inPool("nope"),
+            null,
+            ResidencyPolicy.Residency.none());
     assertThat(unknown)
         .get()
         .extracting(PipelineChecks.Problem::reason)

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.tributary.operator.api.DataPipeline;
+import io.tributary.operator.api.DataPipelineSpec;
 import io.tributary.operator.api.DataPipelineStatus;
 import io.tributary.operator.api.PipelinePhase;
 import io.tributary.operator.api.RunFailure;
@@ -75,6 +76,16 @@ class DataPipelineReconcilerTest extends DataPipelineTestBase {
                         cluster.client().v1().events().inNamespace(NS).list().getItems().stream()
                             .filter(e -> "RunStarted".equals(e.getReason())))
                     .hasSize(1));
+    // The spec was admitted once, as an Event (and a structured log line, docs/crds.md).
+    assertThat(
+            cluster.client().v1().events().inNamespace(NS).list().getItems().stream()
+                .filter(e -> "Admitted".equals(e.getReason())))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.getMessage())
+                    .isEqualTo(
+                        "generation 1 passed the pool, residency, personal-data and plan checks"));
   }
 
   @Test
@@ -342,6 +353,63 @@ class DataPipelineReconcilerTest extends DataPipelineTestBase {
             () -> assertThat(reason("orders", "Ready")).isEqualTo("False/ResidencyViolation"));
     await().untilAsserted(() -> assertThat(jobs()).isEmpty());
     awaitEvent("ResidencyViolation", "Warning");
+  }
+
+  @Test
+  void aPersonalFieldReachingTheSinkUnmaskedIsRefused() {
+    create(
+        "orders",
+        "schema: {fields: [{name: id, type: integer},"
+            + " {name: email, type: string, classification: personal}]}");
+    expectInvalid(
+        "orders",
+        "UnmaskedPersonalData",
+        "spec.sink: field email (personal) reaches the lake sink /lake/curated/orders unmasked:"
+            + " mask it (a mask step) or drop it before the sink, or, if this sink may hold it, set"
+            + " sink.allowClassified: [email]");
+  }
+
+  @Test
+  void classifyingAFieldStopsTheActiveRunUntilTheFieldIsMasked() {
+    create("orders", "");
+    awaitJob("orders-g1-1");
+    editSpec("orders", "schema: {fields: [{name: email, type: string, pii: true}]}");
+    await()
+        .untilAsserted(
+            () -> assertThat(reason("orders", "Ready")).isEqualTo("False/UnmaskedPersonalData"));
+    await().untilAsserted(() -> assertThat(jobs()).isEmpty());
+    awaitEvent("UnmaskedPersonalData", "Warning");
+    assertThat(status("orders").phase()).isEqualTo(PipelinePhase.INVALID);
+
+    editSpec("orders", "transforms: [{mask: {fields: [{field: email, method: redact}]}}]");
+    // The stopped run's Job is gone: once it counts as lost, the run is retried under the fixed
+    // spec, whose plan masks the field.
+    clock.advance(Duration.ofMinutes(2));
+    poke("orders");
+    await().untilAsserted(() -> assertThat(status("orders").lastRun().retryAt()).isNotNull());
+    clock.set(Instant.parse(status("orders").lastRun().retryAt()));
+    poke("orders");
+    Job retry = awaitJob("orders-g1-2");
+    assertThat(runPlan(retry).transforms()).extracting(t -> t.kind()).containsExactly("mask");
+  }
+
+  @Test
+  void allowingTheSinkToHoldTheFieldLetsARefusedPipelineRun() {
+    create("orders", "schema: {fields: [{name: email, type: string, classification: personal}]}");
+    await()
+        .untilAsserted(
+            () -> assertThat(reason("orders", "Ready")).isEqualTo("False/UnmaskedPersonalData"));
+    edit(
+        "orders",
+        p ->
+            p.setSpec(
+                DataPipelineSpec.builder()
+                    .source(p.getSpec().source())
+                    .sink(p.getSpec().sink().allowingClassified(List.of("email")))
+                    .schema(p.getSpec().schema())
+                    .compute(p.getSpec().compute())
+                    .build()));
+    awaitJob("orders-g" + pipeline("orders").getMetadata().getGeneration() + "-1");
   }
 
   @Test

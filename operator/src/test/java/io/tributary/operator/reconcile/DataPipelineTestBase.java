@@ -212,6 +212,42 @@ abstract class DataPipelineTestBase {
     cluster.client().resource(current).updateStatus();
   }
 
+  /**
+   * Plays the kubelet and the Job controller for a worker killed from outside (out of memory, say):
+   * it exits with {@code exit} and writes no run summary, and the Job fails.
+   */
+  void killed(Job job, int exit, String reason) {
+    String now = clock.instant().toString();
+    setPodStatus(
+        job,
+        new PodStatusBuilder()
+            .withPhase("Failed")
+            .withContainerStatuses(
+                new ContainerStatusBuilder()
+                    .withName("worker")
+                    .withNewState()
+                    .withNewTerminated()
+                    .withExitCode(exit)
+                    .withReason(reason)
+                    .endTerminated()
+                    .endState()
+                    .build())
+            .build());
+    Job current = job(job.getMetadata().getName());
+    current.setStatus(
+        new JobStatusBuilder()
+            .withStartTime(now)
+            .withFailed(1)
+            .withConditions(
+                new JobConditionBuilder()
+                    .withType("Failed")
+                    .withStatus("True")
+                    .withLastTransitionTime(now)
+                    .build())
+            .build());
+    cluster.client().resource(current).updateStatus();
+  }
+
   /** Plays the scheduler and the kubelet: the Job's pod is placed and its worker runs. */
   void podRuns(Job job) {
     setPodStatus(

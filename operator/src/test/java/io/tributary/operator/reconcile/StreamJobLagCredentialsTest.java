@@ -11,6 +11,7 @@ import io.tributary.operator.api.ComputePool;
 import io.tributary.operator.api.StreamJob;
 import io.tributary.operator.testing.MockCluster;
 import io.tributary.operator.testing.MutableClock;
+import io.tributary.pipeline.kafka.KafkaSecurity;
 import io.tributary.plan.KafkaEndpoint;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,7 +62,12 @@ class StreamJobLagCredentialsTest {
         .untilAsserted(
             () ->
                 assertThat(cluster.lag().lastCluster())
-                    .isEqualTo(new KafkaEndpoint("kafka.tributary-system.svc:9092", v1)));
+                    .isEqualTo(
+                        new KafkaEndpoint(
+                            "kafka.tributary-system.svc:9092",
+                            KafkaSecurity.Protocol.SASL_SSL,
+                            null,
+                            new KafkaEndpoint.Sasl("SCRAM-SHA-512", v1))));
     cluster.drainRequests();
     int before = cluster.lag().reads();
     await().until(() -> cluster.lag().reads() >= before + 3);
@@ -70,33 +76,82 @@ class StreamJobLagCredentialsTest {
     // A rotated value is used once the cached one is older than the lookup's TTL.
     putSecret(v2);
     clock.advance(SecretLookup.TTL.plus(Duration.ofSeconds(1)));
-    await().untilAsserted(() -> assertThat(cluster.lag().lastCluster().saslJaas()).isEqualTo(v2));
+    await()
+        .untilAsserted(
+            () -> assertThat(cluster.lag().lastCluster().sasl().jaasConfig()).isEqualTo(v2));
+  }
+
+  @Test
+  void lagIsReadWithTheSourceSecuritySettingsFromTheirSecrets() throws Exception {
+    String ca = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----";
+    putSecret("kafka-ca", Map.of("ca.crt", ca + "\n"));
+    putSecret("kafka-user", Map.of("username", "tributary-payments", "password", "s3cr\"t"));
+    cluster.startOperator();
+    cluster
+        .client()
+        .resource(
+            job(
+                "      security:\n"
+                    + "        protocol: SASL_SSL\n"
+                    + "        tls:\n"
+                    + "          caSecretRef: {name: kafka-ca, key: ca.crt}\n"
+                    + "        sasl:\n"
+                    + "          mechanism: SCRAM-SHA-256\n"
+                    + "          usernameSecretRef: {name: kafka-user, key: username}\n"
+                    + "          passwordSecretRef: {name: kafka-user, key: password}\n"))
+        .create();
+
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(cluster.lag().lastCluster())
+                    .isEqualTo(
+                        new KafkaEndpoint(
+                            "kafka.tributary-system.svc:9092",
+                            KafkaSecurity.Protocol.SASL_SSL,
+                            new KafkaEndpoint.Tls(ca, null, null),
+                            new KafkaEndpoint.Sasl(
+                                "SCRAM-SHA-256",
+                                "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                                    + " username=\"tributary-payments\" password=\"s3cr\\\"t\";"))));
+    // What the operator tells about the cluster (logs, status) names no value.
+    assertThat(cluster.lag().lastCluster().toString()).doesNotContain("s3cr", "MIIB");
   }
 
   private void putSecret(String jaas) {
+    putSecret("kafka-auth", Map.of("jaas", jaas));
+  }
+
+  private void putSecret(String name, Map<String, String> values) {
+    Map<String, String> data = new java.util.TreeMap<>();
+    values.forEach(
+        (k, v) ->
+            data.put(k, Base64.getEncoder().encodeToString(v.getBytes(StandardCharsets.UTF_8))));
     cluster
         .client()
         .resource(
             new SecretBuilder()
                 .withNewMetadata()
-                .withName("kafka-auth")
+                .withName(name)
                 .withNamespace(NS)
+                .addToLabels("tributary.io/pipeline-secret", "true")
                 .endMetadata()
-                .withData(
-                    Map.of(
-                        "jaas",
-                        Base64.getEncoder().encodeToString(jaas.getBytes(StandardCharsets.UTF_8))))
+                .withData(data)
                 .build())
         .createOr(r -> r.update());
   }
 
   private static StreamJob jobWithCredentials() throws Exception {
+    return job("      saslJaasSecretRef: {name: kafka-auth, key: jaas}\n");
+  }
+
+  /** The fraud StreamJob with {@code sourceLines} added to its Kafka source. */
+  private static StreamJob job(String sourceLines) throws Exception {
     String yaml =
         Files.readString(Path.of("src/test/resources/fixtures/fraud-streamjob.yaml"))
             .replace(
                 "      topics: [payments.transactions]\n",
-                "      topics: [payments.transactions]\n"
-                    + "      saslJaasSecretRef: {name: kafka-auth, key: jaas}\n");
+                "      topics: [payments.transactions]\n" + sourceLines);
     StreamJob job = Serialization.unmarshal(yaml, StreamJob.class);
     job.getMetadata().setUid(null);
     job.getMetadata().setGeneration(null);

@@ -5,15 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -23,10 +20,8 @@ import io.tributary.operator.api.Condition;
 import io.tributary.operator.api.StreamJob;
 import io.tributary.operator.status.Conditions;
 import io.tributary.operator.testing.MockCluster;
-import java.time.Clock;
+import io.tributary.operator.testing.Scrape;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -39,14 +34,7 @@ class StreamJobReconcilerTest {
 
   @BeforeEach
   void start() {
-    cluster = new MockCluster(Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC));
-    cluster
-        .client()
-        .namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
-        .create();
-    cluster.client().resource(fixture("cpu-pool.yaml", ComputePool.class)).create();
-    cluster.startOperator();
+    cluster = FraudJob.startCluster();
   }
 
   @AfterEach
@@ -110,6 +98,34 @@ class StreamJobReconcilerTest {
   }
 
   @Test
+  void lagWorkersAndScaleChangesAreMetrics() {
+    cluster.lag().set(4200, 6);
+    createFraudJob();
+    markAvailable(awaitDeployment(), 2);
+    Map<String, String> job = Map.of("namespace", NS, "name", "fraud-scoring");
+    await()
+        .untilAsserted(
+            () -> {
+              Scrape s = cluster.scrape();
+              assertThat(s.value("tributary_streamjob_lag", job)).hasValue(4200);
+              assertThat(s.value("tributary_streamjob_desired_replicas", job)).hasValue(2);
+              assertThat(s.value("tributary_streamjob_ready_replicas", job)).hasValue(2);
+            });
+    editJob(j -> withReplicas(j, 4));
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(
+                        cluster
+                            .scrape()
+                            .value(
+                                "tributary_streamjob_scale_changes_total",
+                                Map.of("name", "fraud-scoring", "direction", "up")))
+                    .hasValue(1));
+    assertThat(cluster.scrape().value("tributary_streamjob_desired_replicas", job)).hasValue(4);
+  }
+
+  @Test
   void suspendScalesToZeroAndSaysSo() {
     createFraudJob();
     awaitDeployment();
@@ -154,6 +170,7 @@ class StreamJobReconcilerTest {
             job.getSpec().checkpointInterval(),
             new io.tributary.operator.api.ComputeSpec("no-such-pool", null, null, null),
             job.getSpec().residency(),
+            null,
             null));
     cluster.client().resource(withBadPool).create();
     await().untilAsserted(() -> assertThat(ready().reason()).isEqualTo("UnknownPool"));
@@ -181,27 +198,112 @@ class StreamJobReconcilerTest {
     createFraudJob();
     awaitDeployment();
     // The namespace now says its data is EU data, but the job reads and writes in me-central-1.
-    cluster
-        .client()
-        .namespaces()
-        .withName(NS)
-        .edit(
-            n ->
-                new NamespaceBuilder(n)
-                    .editMetadata()
-                    .addToLabels("tributary.io/residency", "eu-west-1")
-                    .endMetadata()
-                    .build());
+    FraudJob.labelNamespaceRegion(cluster, "eu-west-1");
     editJob(j -> withoutResidency(j));
     await().untilAsserted(() -> assertThat(ready().reason()).isEqualTo("ResidencyViolation"));
     assertThat(ready().message())
         .contains("spec.source.region is me-central-1")
         .contains("eu-west-1");
+    assertThat(
+            cluster
+                .scrape()
+                .value(
+                    "tributary_resource_refused",
+                    Map.of("kind", "StreamJob", "name", "fraud-scoring")))
+        .hasValue(1);
     await()
         .untilAsserted(
             () ->
                 assertThat(cluster.client().apps().deployments().inNamespace(NS).list().getItems())
                     .isEmpty());
+  }
+
+  @Test
+  void theNamespaceLabelWinsOverTheSpecsRegion() {
+    createFraudJob();
+    awaitDeployment();
+    // The job still says me-central-1, but its namespace is now labelled EU: the label wins.
+    FraudJob.labelNamespaceRegion(cluster, "eu-west-1");
+    await().untilAsserted(() -> assertThat(ready().reason()).isEqualTo("ResidencyViolation"));
+    assertThat(ready().message())
+        .startsWith(
+            "spec.residency.region is me-central-1 but the namespace's label"
+                + " tributary.io/residency is eu-west-1, and the label wins");
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(cluster.client().v1().events().inNamespace(NS).list().getItems())
+                    .anySatisfy(
+                        e -> {
+                          assertThat(e.getType()).isEqualTo("Warning");
+                          assertThat(e.getReason()).isEqualTo("ResidencyViolation");
+                        }));
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(cluster.client().apps().deployments().inNamespace(NS).list().getItems())
+                    .isEmpty());
+  }
+
+  @Test
+  void anEditLettingPersonalDataReachTheSinkUnmaskedStopsTheWorkers() {
+    createFraudJob();
+    markAvailable(awaitDeployment(), 2);
+    await().untilAsserted(() -> assertThat(ready().status()).isEqualTo("True"));
+    // The mask step goes: card_number and customer_email (pii: true) would reach the topic.
+    editJob(
+        j ->
+            withTransforms(
+                j, j.getSpec().transforms().stream().filter(t -> t.mask() == null).toList()));
+    await().untilAsserted(() -> assertThat(ready().reason()).isEqualTo("UnmaskedPersonalData"));
+    assertThat(ready().status()).isEqualTo("False");
+    assertThat(ready().message())
+        .isEqualTo(
+            "spec.sink: fields card_number (personal) and customer_email (personal) reach the"
+                + " kafka sink (topic payments.transactions.scored) unmasked: mask them (a mask"
+                + " step) or drop them before the sink, or, if this sink may hold them, set"
+                + " sink.allowClassified: [card_number, customer_email]");
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(cluster.client().apps().deployments().inNamespace(NS).list().getItems())
+                    .isEmpty());
+    await()
+        .untilAsserted(
+            () -> assertThat(eventReasons()).contains("UnmaskedPersonalData", "WorkersStopped"));
+    assertThat(events())
+        .filteredOn(e -> "UnmaskedPersonalData".equals(e.getReason()))
+        .allSatisfy(e -> assertThat(e.getType()).isEqualTo("Warning"));
+  }
+
+  @Test
+  void anEditJoiningAnotherNamespacesConsumerGroupStopsTheWorkers() {
+    createFraudJob();
+    markAvailable(awaitDeployment(), 2);
+    await().untilAsserted(() -> assertThat(ready().status()).isEqualTo("True"));
+    editJob(j -> withConsumerGroup(j, "tributary-risk-fraud-scoring"));
+    await()
+        .untilAsserted(
+            () -> assertThat(ready().reason()).isEqualTo("ConsumerGroupOutsideNamespace"));
+    assertThat(ready().status()).isEqualTo("False");
+    assertThat(ready().message())
+        .startsWith(
+            "spec.source.kafka.consumerGroup: 'tributary-risk-fraud-scoring' is outside namespace "
+                + NS
+                + ": consumer groups here start with tributary-"
+                + NS
+                + "-;");
+    // Running workers would read and commit the other namespace's offsets: they stop.
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(cluster.client().apps().deployments().inNamespace(NS).list().getItems())
+                    .isEmpty());
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(eventReasons())
+                    .contains("ConsumerGroupOutsideNamespace", "WorkersStopped"));
   }
 
   @Test
@@ -251,11 +353,14 @@ class StreamJobReconcilerTest {
             s.schema(),
             s.deadLetter(),
             s.guarantee(),
-            1,
-            new io.tributary.operator.api.StreamJobSpec.Autoscaling(1, 4, 1000L, "1m"),
+            null,
+            io.tributary.operator.api.StreamJobSpec.Autoscaling.between(1, 4)
+                .withTargetLagPerReplica(1000L)
+                .withScaleDownStabilization("1m"),
             s.checkpointInterval(),
             s.compute(),
             s.residency(),
+            null,
             null));
     cluster.client().resource(job).create();
     await().untilAsserted(() -> assertThat(status().desiredReplicas()).isEqualTo(1));
@@ -277,6 +382,41 @@ class StreamJobReconcilerTest {
     cluster.lag().failing(true);
     await().untilAsserted(() -> assertThat(status().lag()).isNull());
     assertThat(awaitDeployment().getSpec().getReplicas()).isEqualTo(4);
+  }
+
+  /**
+   * Lag is read for all jobs of a cluster at once, on the lag source's own schedule; each refresh
+   * reconciles the jobs that read from it. With a poll of an hour, only the refresh can make the
+   * operator look again.
+   */
+  @Test
+  void aRefreshedLagReadingIsActedOnAtOnceAndTheDecisionIsInStatus() {
+    cluster.stopOperator();
+    cluster.lag().pushRefreshes(true);
+    cluster.startOperator(Map.of("TRIBUTARY_LAG_POLL_SECONDS", "3600"));
+    cluster.lag().set(0, 6);
+    createAutoscaledJob(
+        io.tributary.operator.api.StreamJobSpec.Autoscaling.between(1, 4)
+            .withTargetLagPerReplica(1000L));
+    await().untilAsserted(() -> assertThat(status().autoscaler().reason()).isEqualTo("Steady"));
+    assertThat(awaitDeployment().getSpec().getReplicas()).isEqualTo(1);
+
+    cluster.lag().set(4500, 6);
+    await().untilAsserted(() -> assertThat(awaitDeployment().getSpec().getReplicas()).isEqualTo(4));
+    // Status remembers the scale-up; the reason is the latest decision's (ScaleUp, then Steady).
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(status().autoscaler().lastScaleUp()).isEqualTo("2026-11-25T10:00:00Z"));
+    assertThat(status().autoscaler().reason()).isIn("ScaleUp", "Steady");
+    assertThat(status().autoscaler().message()).contains("lag 4500").contains("capped at 4");
+    assertThat(status().lag()).isEqualTo(4500L);
+
+    // The reader fails: the size is held, and status says why.
+    cluster.lag().failing(true);
+    await().untilAsserted(() -> assertThat(status().autoscaler().reason()).isEqualTo("NoReading"));
+    assertThat(awaitDeployment().getSpec().getReplicas()).isEqualTo(4);
+    assertThat(status().lag()).isNull();
   }
 
   @Test
@@ -339,9 +479,12 @@ class StreamJobReconcilerTest {
   @Test
   void resyncsOfAnAutoscaledJobWithSteadyLagWriteNothing() {
     cluster.lag().set(1500, 6);
-    createAutoscaledJob(new io.tributary.operator.api.StreamJobSpec.Autoscaling(1, 4, 1000L, "1m"));
+    createAutoscaledJob(
+        io.tributary.operator.api.StreamJobSpec.Autoscaling.between(1, 4)
+            .withTargetLagPerReplica(1000L)
+            .withScaleDownStabilization("1m"));
     await().untilAsserted(() -> assertThat(status().desiredReplicas()).isEqualTo(2));
-    assertThat(status().recommendations()).hasSize(1);
+    assertThat(status().autoscaler().recommendations()).hasSize(1);
     assertNoWritesOverSeveralReconciles();
   }
 
@@ -362,8 +505,10 @@ class StreamJobReconcilerTest {
   void theAutoscalersMemoryLivesInStatusAndSurvivesARestart() {
     cluster.lag().set(4500, 6);
     createAutoscaledJob(
-        new io.tributary.operator.api.StreamJobSpec.Autoscaling(1, 4, 1000L, "10m"));
-    await().untilAsserted(() -> assertThat(status().recommendations()).isNotEmpty());
+        io.tributary.operator.api.StreamJobSpec.Autoscaling.between(1, 4)
+            .withTargetLagPerReplica(1000L)
+            .withScaleDownStabilization("10m"));
+    await().untilAsserted(() -> assertThat(status().autoscaler().recommendations()).isNotEmpty());
     assertThat(awaitDeployment().getSpec().getReplicas()).isEqualTo(4);
     cluster.stopOperator();
     // The lag is gone, but within the stabilization window the job keeps its workers: a
@@ -373,7 +518,7 @@ class StreamJobReconcilerTest {
     cluster.startOperator();
     await().until(() -> cluster.lag().reads() >= reads + 3);
     assertThat(awaitDeployment().getSpec().getReplicas()).isEqualTo(4);
-    assertThat(status().recommendations())
+    assertThat(status().autoscaler().recommendations())
         .extracting(io.tributary.operator.api.ReplicaRecommendation::replicas)
         .containsExactly(4, 1);
   }
@@ -539,11 +684,12 @@ class StreamJobReconcilerTest {
             s.schema(),
             s.deadLetter(),
             s.guarantee(),
-            1,
+            null, // the schema refuses spec.replicas beside autoscaling
             a,
             s.checkpointInterval(),
             s.compute(),
             s.residency(),
+            null,
             null));
     return cluster.client().resource(job).create();
   }
@@ -570,31 +716,11 @@ class StreamJobReconcilerTest {
   }
 
   private Deployment awaitDeployment() {
-    return await()
-        .until(
-            () ->
-                cluster
-                    .client()
-                    .apps()
-                    .deployments()
-                    .inNamespace(NS)
-                    .withName("fraud-scoring-worker")
-                    .get(),
-            d -> d != null);
+    return FraudJob.awaitDeployment(cluster);
   }
 
   private void markAvailable(Deployment d, int replicas) {
-    d.setStatus(
-        new DeploymentStatusBuilder()
-            .withObservedGeneration(d.getMetadata().getGeneration())
-            .withReplicas(replicas)
-            .withReadyReplicas(replicas)
-            .withUpdatedReplicas(replicas)
-            .withAvailableReplicas(replicas)
-            .withConditions(
-                new DeploymentConditionBuilder().withType("Available").withStatus("True").build())
-            .build());
-    cluster.client().resource(d).updateStatus();
+    FraudJob.markAvailable(cluster, d, replicas);
   }
 
   private <T extends io.fabric8.kubernetes.api.model.HasMetadata> T get(
@@ -603,12 +729,7 @@ class StreamJobReconcilerTest {
   }
 
   private StreamJob job() {
-    return cluster
-        .client()
-        .resources(StreamJob.class)
-        .inNamespace(NS)
-        .withName("fraud-scoring")
-        .get();
+    return FraudJob.get(cluster);
   }
 
   private io.tributary.operator.api.StreamJobStatus status() {
@@ -628,59 +749,28 @@ class StreamJobReconcilerTest {
   }
 
   private static StreamJob withReplicas(StreamJob j, int replicas) {
-    var s = j.getSpec();
-    j.setSpec(
-        new io.tributary.operator.api.StreamJobSpec(
-            s.source(),
-            s.transforms(),
-            s.sink(),
-            s.schema(),
-            s.deadLetter(),
-            s.guarantee(),
-            replicas,
-            s.autoscaling(),
-            s.checkpointInterval(),
-            s.compute(),
-            s.residency(),
-            s.suspend()));
-    return j;
+    return FraudJob.respec(j, p -> p.replicas = replicas);
   }
 
   private static StreamJob withSuspend(StreamJob j) {
-    var s = j.getSpec();
-    j.setSpec(
-        new io.tributary.operator.api.StreamJobSpec(
-            s.source(),
-            s.transforms(),
-            s.sink(),
-            s.schema(),
-            s.deadLetter(),
-            s.guarantee(),
-            s.replicas(),
-            s.autoscaling(),
-            s.checkpointInterval(),
-            s.compute(),
-            s.residency(),
-            true));
-    return j;
+    return FraudJob.respec(j, p -> p.suspend = true);
   }
 
   private static StreamJob withoutResidency(StreamJob j) {
-    var s = j.getSpec();
-    j.setSpec(
-        new io.tributary.operator.api.StreamJobSpec(
-            s.source(),
-            s.transforms(),
-            s.sink(),
-            s.schema(),
-            s.deadLetter(),
-            s.guarantee(),
-            s.replicas(),
-            s.autoscaling(),
-            s.checkpointInterval(),
-            s.compute(),
-            null,
-            s.suspend()));
-    return j;
+    return FraudJob.respec(j, p -> p.residency = null);
+  }
+
+  private static StreamJob withConsumerGroup(StreamJob j, String group) {
+    return FraudJob.respec(
+        j,
+        p ->
+            p.source =
+                io.tributary.pipeline.SourceSpec.of(p.source.kafka().withConsumerGroup(group))
+                    .inRegion(p.source.region()));
+  }
+
+  private static StreamJob withTransforms(
+      StreamJob j, List<io.tributary.pipeline.TransformSpec> transforms) {
+    return FraudJob.respec(j, p -> p.transforms = transforms);
   }
 }

@@ -28,6 +28,21 @@ class DataPipelineRendererTest {
             p, plan, "schedule", pool.getSpec(), Optional.of("me-central-1"), config);
     Golden.assertMatches(
         "DataPipelineRendererTest.scheduledRunOfCustomerFeatures",
+        List.of(
+            DataPipelineRenderer.runPlanConfigMap(p, plan),
+            DataPipelineRenderer.networkPolicy(p, config),
+            job));
+  }
+
+  /** The catalog's Secret is mounted beside the source's; the plan names only its files. */
+  @Test
+  void runIntoAnIcebergTable() {
+    DataPipeline p = fixture("orders-iceberg.yaml", DataPipeline.class);
+    var run = new WorkerPlan.Run("s202611250300", 1, null);
+    WorkerPlan plan = PlanRenderer.batch(p, config, run).plan();
+    Job job = DataPipelineRenderer.job(p, plan, "schedule", null, Optional.empty(), config);
+    Golden.assertMatches(
+        "DataPipelineRendererTest.runIntoAnIcebergTable",
         List.of(DataPipelineRenderer.runPlanConfigMap(p, plan), job));
   }
 

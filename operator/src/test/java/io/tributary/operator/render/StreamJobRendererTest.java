@@ -40,6 +40,19 @@ class StreamJobRendererTest {
   }
 
   /**
+   * A feature-store sink: the plan carries the Redis address and the password's file path, the pod
+   * mounts the password's Secret, and the dead letters go to the source's cluster.
+   */
+  @Test
+  void aFeatureStoreSinkMountsTheRedisPasswordSecret() {
+    StreamJob job = fixture("features-streamjob.yaml", StreamJob.class);
+    ComputePool pool = fixture("cpu-pool.yaml", ComputePool.class);
+    List<HasMetadata> objects = render(job, 1, pool.getSpec(), Optional.empty(), config);
+    Golden.assertMatches(
+        "StreamJobRendererTest.aFeatureStoreSinkMountsTheRedisPasswordSecret", objects);
+  }
+
+  /**
    * What the operator sees of the same desired state changes all the time: a new resourceVersion
    * and generation, status written, fields managed, a kubectl annotation, a pool whose labels come
    * back in another order. None of it may change a byte of what is rendered, or every resync would

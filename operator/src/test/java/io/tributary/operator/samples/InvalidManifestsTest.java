@@ -50,6 +50,16 @@ class InvalidManifestsTest {
     assertThat(violations).as(file.toString()).anyMatch(v -> v.contains(expected));
   }
 
+  /** The counterpart of sj-feature-store-exactly-once.yaml: the same sink, at-least-once. */
+  @Test
+  void aStreamJobFeatureStoreSinkAtLeastOnceIsAccepted() throws IOException {
+    JsonNode manifest =
+        YAML.readTree(Path.of("src/test/resources/fixtures/features-streamjob.yaml").toFile());
+    CrdSchemaValidator crd = GeneratedCrds.forKind("StreamJob").orElseThrow();
+
+    assertThat(crd.validate(manifest)).isEmpty();
+  }
+
   @Test
   void theCorpusCoversTheMistakesUsersMake() throws IOException {
     assertThat(corpus()).hasSizeGreaterThanOrEqualTo(12);

@@ -37,7 +37,19 @@ class StreamJobEventsTest {
     assertThat(StreamJobEvents.between(zero, zero)).isEmpty();
   }
 
+  @Test
+  void aRolloutOfNoWorkersIsNotAnnounced() {
+    StreamJobStatus deploying = status("True", "ScaledToZero", "Deploying", 0);
+    StreamJobStatus stable = status("True", "ScaledToZero", "Stable", 0);
+    assertThat(StreamJobEvents.between(deploying, stable)).isEmpty();
+  }
+
   private static StreamJobStatus status(String ready, String readyReason, String progressing) {
+    return status(ready, readyReason, progressing, 2);
+  }
+
+  private static StreamJobStatus status(
+      String ready, String readyReason, String progressing, int workers) {
     return StreamJobStatus.builder()
         .conditions(
             List.of(
@@ -50,7 +62,7 @@ class StreamJobEventsTest {
                     "m",
                     1L,
                     "t")))
-        .workers(2, 2, 2)
+        .workers(workers, workers, workers)
         .workersGeneration(1L)
         .build();
   }

@@ -21,9 +21,30 @@ public final class Golden {
   private Golden() {}
 
   public static void assertMatches(String name, List<?> objects) {
-    String actual =
-        objects.stream().map(Serialization::asYaml).collect(Collectors.joining()).trim() + "\n";
-    Path file = DIR.resolve(name + ".yaml");
+    assertText(
+        name,
+        objects.stream().map(Serialization::asYaml).collect(Collectors.joining()).trim() + "\n");
+  }
+
+  /** JSON text (a CloudEvent as a receiver gets it), pretty-printed, in {@code <name>.json}. */
+  public static void assertJson(String name, String json) {
+    try {
+      var mapper =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+      assertFile(
+          DIR.resolve(name + ".json"), mapper.writeValueAsString(mapper.readTree(json)) + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Text that is YAML already, kept as it is (comments too): `helm template` output, say. */
+  public static void assertText(String name, String actual) {
+    assertFile(DIR.resolve(name + ".yaml"), actual);
+  }
+
+  private static void assertFile(Path file, String actual) {
     try {
       if (Boolean.getBoolean("golden.update") || !Files.exists(file)) {
         Files.createDirectories(DIR);

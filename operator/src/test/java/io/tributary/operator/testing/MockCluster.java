@@ -1,20 +1,25 @@
 package io.tributary.operator.testing;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SubjectRulesReviewStatusBuilder;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.tributary.operator.Operators;
 import io.tributary.operator.config.OperatorConfig;
 import io.tributary.operator.metrics.OperatorMetrics;
 import io.tributary.operator.reconcile.Applier;
+import io.tributary.operator.reconcile.EventRecorder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -38,17 +43,20 @@ public final class MockCluster implements AutoCloseable {
           new Context(),
           new MockWebServer(),
           new HashMap<>(),
-          new KubernetesCrudDispatcher(),
+          new LeaseReviewingDispatcher(),
           false);
   private final NamespacedKubernetesClient client;
   private final Clock clock;
-  private final TestingLagSource lag = new TestingLagSource();
+  private final TestingLagSource lag;
+  private final TestingCloudEventPublisher cloudEvents = new TestingCloudEventPublisher();
   private PrometheusRegistry registry = new PrometheusRegistry();
   private Operator operator;
+  private EventRecorder events;
   private final List<RecordedRequest> seen = new ArrayList<>();
 
   public MockCluster(Clock clock) {
     this.clock = clock;
+    this.lag = new TestingLagSource(clock);
     // The operator runs on its own threads; on a loaded 2-core CI machine a reconcile chain
     // (a dependsOn run after its upstream) can take longer than Awaitility's 10 s default. A
     // longer wait changes nothing when the code is right and only delays a real failure.
@@ -69,6 +77,41 @@ public final class MockCluster implements AutoCloseable {
         throw new UncheckedIOException(e);
       }
     }
+    for (String ns : FIXTURE_NAMESPACES) {
+      for (String name : FIXTURE_SECRETS) secret(ns, name, true);
+    }
+  }
+
+  /** The CloudEvents the reconcilers handed over to be sent. */
+  public TestingCloudEventPublisher cloudEvents() {
+    return cloudEvents;
+  }
+
+  /**
+   * The Secrets the test fixtures reference, in the namespaces the tests use, open to pipelines
+   * (labelled tributary.io/pipeline-secret=true), as a platform team would have them. A test of the
+   * refusal uses names outside this list.
+   */
+  private static final List<String> FIXTURE_SECRETS =
+      List.of(
+          "masking-key", "mask", "crm-db", "kafka-auth", "kafka-ca", "kafka-user", "redis-auth");
+
+  private static final List<String> FIXTURE_NAMESPACES =
+      List.of("analytics", "payments", "ml", "default");
+
+  /** Creates Secret {@code name} in {@code namespace}, open to pipelines or not. */
+  public void secret(String namespace, String name, boolean openToPipelines) {
+    var secret =
+        new io.fabric8.kubernetes.api.model.SecretBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withNamespace(namespace)
+            .endMetadata()
+            .build();
+    if (openToPipelines) {
+      secret.getMetadata().setLabels(java.util.Map.of("tributary.io/pipeline-secret", "true"));
+    }
+    client.resource(secret).createOr(r -> r.update());
   }
 
   /** The consumer lag the operator sees. */
@@ -81,23 +124,48 @@ public final class MockCluster implements AutoCloseable {
   }
 
   public MockCluster startOperator() {
+    return startOperator(java.util.Map.of("TRIBUTARY_LAG_POLL_SECONDS", "1"));
+  }
+
+  /** The operator with the settings of {@code env} (see OperatorConfig). */
+  public MockCluster startOperator(java.util.Map<String, String> env) {
+    return startOperator(env, o -> {});
+  }
+
+  /**
+   * The operator with the settings of {@code env} and JOSDK overrides on top (leader election, for
+   * one).
+   */
+  public MockCluster startOperator(
+      java.util.Map<String, String> env,
+      java.util.function.Consumer<ConfigurationServiceOverrider> overrides) {
     registry = new PrometheusRegistry();
+    events = new EventRecorder(client, clock);
     operator =
         Operators.create(
             client,
-            OperatorConfig.fromEnv(java.util.Map.of("TRIBUTARY_LAG_POLL_SECONDS", "1")),
+            OperatorConfig.fromEnv(env),
             new OperatorMetrics(registry),
             Applier.Mode.MERGE_PATCH,
             clock,
             lag,
-            o -> o.checkingCRDAndValidateLocalModel(false));
+            events,
+            cloudEvents,
+            o -> overrides.accept(o.checkingCRDAndValidateLocalModel(false)));
     operator.start();
     return this;
   }
 
+  /** The running operator (null when stopped). */
+  public Operator operator() {
+    return operator;
+  }
+
   public void stopOperator() {
     if (operator != null) operator.stop();
+    if (events != null) events.close();
     operator = null;
+    events = null;
   }
 
   /**
@@ -114,6 +182,11 @@ public final class MockCluster implements AutoCloseable {
         .filter(d -> kind.equals(d.getLabels().get("kind")))
         .mapToLong(d -> d.getCount())
         .sum();
+  }
+
+  /** What the running operator's /metrics would show now. */
+  public Scrape scrape() {
+    return Scrape.of(registry);
   }
 
   /** Requests made since the last call, as "METHOD path". */
@@ -134,6 +207,32 @@ public final class MockCluster implements AutoCloseable {
   /** The write requests among {@code requests}. */
   public static List<String> writes(List<String> requests) {
     return requests.stream().filter(r -> WRITES.contains(r.substring(0, r.indexOf(' ')))).toList();
+  }
+
+  /**
+   * The CRUD dispatcher, plus an answer to the SelfSubjectRulesReview JOSDK posts before it runs
+   * for the Lease: the mock server has no RBAC, so it grants every verb on leases, as the chart's
+   * Role does.
+   */
+  private static final class LeaseReviewingDispatcher extends KubernetesCrudDispatcher {
+    @Override
+    public MockResponse handleCreate(RecordedRequest request) {
+      if (!request.getPath().endsWith("/selfsubjectrulesreviews")) {
+        return super.handleCreate(request);
+      }
+      SelfSubjectRulesReview review =
+          Serialization.unmarshal(request.getUtf8Body(), SelfSubjectRulesReview.class);
+      review.setStatus(
+          new SubjectRulesReviewStatusBuilder()
+              .addNewResourceRule()
+              .withApiGroups("coordination.k8s.io")
+              .withResources("leases")
+              .withVerbs("*")
+              .endResourceRule()
+              .withIncomplete(false)
+              .build());
+      return new MockResponse().setResponseCode(201).setBody(Serialization.asJson(review));
+    }
   }
 
   @Override

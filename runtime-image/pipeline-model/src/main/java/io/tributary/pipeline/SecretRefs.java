@@ -1,5 +1,6 @@
 package io.tributary.pipeline;
 
+import io.tributary.pipeline.kafka.KafkaSecurity;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -23,7 +24,10 @@ public final class SecretRefs {
         add(refs, source.jdbc().passwordSecretRef());
       }
       if (source.http() != null) add(refs, source.http().authSecretRef());
-      if (source.kafka() != null) add(refs, source.kafka().saslJaasSecretRef());
+      if (source.kafka() != null) {
+        add(refs, source.kafka().saslJaasSecretRef());
+        add(refs, source.kafka().security());
+      }
     }
     if (transforms != null) {
       for (TransformSpec t : transforms) {
@@ -35,7 +39,14 @@ public final class SecretRefs {
         add(refs, sink.jdbc().userSecretRef());
         add(refs, sink.jdbc().passwordSecretRef());
       }
-      if (sink.kafka() != null) add(refs, sink.kafka().saslJaasSecretRef());
+      if (sink.lake() != null && sink.lake().iceberg() != null) {
+        add(refs, sink.lake().iceberg().catalog().userSecretRef());
+        add(refs, sink.lake().iceberg().catalog().passwordSecretRef());
+      }
+      if (sink.kafka() != null) {
+        add(refs, sink.kafka().saslJaasSecretRef());
+        add(refs, sink.kafka().security());
+      }
       if (sink.featureStore() != null) add(refs, sink.featureStore().passwordSecretRef());
     }
     List<SecretKeyRef> sorted = new ArrayList<>(refs);
@@ -51,6 +62,19 @@ public final class SecretRefs {
   /** Where the runtime finds a referenced key. */
   public static String path(String secretsDir, SecretKeyRef ref) {
     return secretsDir + "/" + ref.name() + "/" + ref.key();
+  }
+
+  private static void add(Set<SecretKeyRef> refs, KafkaSecurity security) {
+    if (security == null) return;
+    if (security.tls() != null) {
+      add(refs, security.tls().caSecretRef());
+      add(refs, security.tls().certificateSecretRef());
+      add(refs, security.tls().keySecretRef());
+    }
+    if (security.sasl() != null) {
+      add(refs, security.sasl().usernameSecretRef());
+      add(refs, security.sasl().passwordSecretRef());
+    }
   }
 
   private static void add(Set<SecretKeyRef> refs, SecretKeyRef ref) {

@@ -59,6 +59,39 @@ class SecretRefsTest {
   }
 
   @Test
+  void kafkaSecuritySettingsOfSourceAndSinkCount() throws Exception {
+    SourceSpec source =
+        json(
+            """
+            {"kafka": {"bootstrapServers": "kafka:9093", "topics": ["in"],
+                       "security": {"protocol": "SASL_SSL",
+                         "tls": {"caSecretRef": {"name": "kafka-ca", "key": "ca.crt"}},
+                         "sasl": {"mechanism": "SCRAM-SHA-512",
+                                  "usernameSecretRef": {"name": "team-kafka", "key": "user"},
+                                  "passwordSecretRef": {"name": "team-kafka", "key": "pass"}}}}}
+            """,
+            SourceSpec.class);
+    SinkSpec sink =
+        json(
+            """
+            {"kafka": {"bootstrapServers": "other:9093", "topic": "out",
+                       "security": {"protocol": "SSL",
+                         "tls": {"caSecretRef": {"name": "kafka-ca", "key": "ca.crt"},
+                                 "certificateSecretRef": {"name": "client", "key": "tls.crt"},
+                                 "keySecretRef": {"name": "client", "key": "tls.key"}}}}}
+            """,
+            SinkSpec.class);
+
+    assertThat(SecretRefs.collect(source, List.of(), sink))
+        .containsExactly(
+            new SecretKeyRef("client", "tls.crt"),
+            new SecretKeyRef("client", "tls.key"),
+            new SecretKeyRef("kafka-ca", "ca.crt"),
+            new SecretKeyRef("team-kafka", "pass"),
+            new SecretKeyRef("team-kafka", "user"));
+  }
+
+  @Test
   void httpAuthAndJdbcSinkCredentialsCount() throws Exception {
     SourceSpec source =
         json(

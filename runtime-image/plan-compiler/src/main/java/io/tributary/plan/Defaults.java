@@ -58,7 +58,7 @@ public final class Defaults {
               "source.kafka.consumerGroup",
               BOTH,
               "`tributary-<namespace>-<name>`: one group per pipeline, so two never share"
-                  + " offsets"),
+                  + " offsets (a group you set must start with `tributary-<namespace>-`)"),
           fixed("source.kafka.startingOffsets", BOTH, JSON.textNode("earliest"), null),
           fixed("source.jdbc.partitions", BATCH, JSON.numberNode(1), "one sequential read"),
           fixed("source.jdbc.fetchSize", BATCH, JSON.numberNode(10_000), null),
@@ -93,7 +93,12 @@ public final class Defaults {
               JSON.numberNode(64),
               "partition files open at once; records of more partitions are spilled to staging"
                   + " and written after, one file per partition still"),
-          fixed("sink.featureStore.database", BATCH, JSON.numberNode(0), null),
+          fixed(
+              "sink.lake.iceberg.catalog.name",
+              BATCH,
+              JSON.textNode("tributary"),
+              "format iceberg; readers open the catalog by this name"),
+          fixed("sink.featureStore.database", BOTH, JSON.numberNode(0), null),
           computed("deadLetter.topic", STREAM, "`<first input topic>.dlq`"),
           computed(
               "deadLetter.bootstrapServers",
@@ -103,7 +108,17 @@ public final class Defaults {
               "deadLetter.path",
               BATCH,
               "`<lake path>/_rejected` when the sink is a lake and no deadLetter.topic is set"),
-          fixed("deadLetter.maxRejectedRatio", BATCH, JSON.numberNode(0.01), null));
+          fixed("deadLetter.maxRejectedRatio", BATCH, JSON.numberNode(0.01), null),
+          fixed(
+              "events.http.timeout",
+              BOTH,
+              JSON.textNode("5s"),
+              "one attempt to deliver an event, connecting included"),
+          fixed(
+              "events.http.maxAttempts",
+              BOTH,
+              JSON.numberNode(3),
+              "per event; the backoff doubles from 200ms"));
 
   private Defaults() {}
 

@@ -26,6 +26,15 @@ import java.util.Set;
  * window_start}, {@code window_end} and the aggregates, which are numbers except counts); {@code
  * mask} marks fields masked (every method except drop writes text) and {@code drop} removes them;
  * validate, filter, normalize, dedupe and consent keep the fields as they are.
+ *
+ * <p>Classification follows the data, conservatively: a schema field with a classification (or
+ * {@code pii: true}) is classified; a computed field whose expression reads a classified field that
+ * is not masked at that point is classified too, at the strongest level it reads (an expression
+ * that reads only masked or unclassified fields yields an unclassified field, even under the name
+ * of a classified one); an aggregate keeps its keys' classification, and an aggregate (other than
+ * count) or window over a classified, unmasked field is classified. Masking keeps a field
+ * classified but marks it masked; dropping removes it. {@link ClassifiedFields} turns this into the
+ * personal-data policy.
  */
 public final class FieldFlow {
   /** Output fields of an aggregate besides its keys and aggregates. */
@@ -41,18 +50,31 @@ public final class FieldFlow {
    * @param masked fields whose value is the output of a mask step, with the method
    * @param dropped fields known to be gone: removed by a mask drop, or not kept by a map or
    *     aggregate
+   * @param classified fields holding classified data (masked or not: see {@code masked}), with
+   *     their level and the schema field the data comes from
    */
   public record Fields(
       Set<String> visible,
       Map<String, SchemaSpec.Type> types,
       Map<String, MaskTransform.Method> masked,
-      Set<String> dropped) {
+      Set<String> dropped,
+      Map<String, Classified> classified) {
 
     public Fields {
       visible = visible == null ? null : Collections.unmodifiableSet(new LinkedHashSet<>(visible));
       types = Collections.unmodifiableMap(new LinkedHashMap<>(types));
       masked = Collections.unmodifiableMap(new LinkedHashMap<>(masked));
       dropped = Collections.unmodifiableSet(new LinkedHashSet<>(dropped));
+      classified = Collections.unmodifiableMap(new LinkedHashMap<>(classified));
+    }
+
+    /**
+     * The classified data {@code field} holds here unmasked, or null when it holds none (not
+     * classified, masked, or a field the record cannot have).
+     */
+    public Classified exposed(String field) {
+      if (masked.containsKey(field) || dropped.contains(field) || !canHave(field)) return null;
+      return classified.get(field);
     }
 
     /** Whether the visible fields are known. */
@@ -80,19 +102,54 @@ public final class FieldFlow {
      * later expressions see earlier results).
      */
     public Fields withComputed(Collection<String> names) {
+      Map<String, Classified> none = new LinkedHashMap<>();
+      for (String n : names) none.put(n, null);
+      return withComputed(none);
+    }
+
+    /**
+     * These fields after computing the keys of {@code computed}, each holding the classified data
+     * its value is mapped to (null: none).
+     */
+    Fields withComputed(Map<String, Classified> computed) {
       Set<String> v = visible == null ? null : new LinkedHashSet<>(visible);
-      if (v != null) v.addAll(names);
+      if (v != null) v.addAll(computed.keySet());
       Map<String, SchemaSpec.Type> t = new LinkedHashMap<>(types);
       Map<String, MaskTransform.Method> m = new LinkedHashMap<>(masked);
       Set<String> d = new LinkedHashSet<>(dropped);
-      for (String n : names) {
-        t.remove(n);
-        m.remove(n);
-        d.remove(n);
+      Map<String, Classified> c = new LinkedHashMap<>(classified);
+      computed.forEach(
+          (n, level) -> {
+            t.remove(n);
+            m.remove(n);
+            d.remove(n);
+            if (level == null) c.remove(n);
+            else c.put(n, level);
+          });
+      return new Fields(v, t, m, d, c);
+    }
+
+    /**
+     * The classified data an expression reading {@code fields} yields here: the strongest level
+     * among the fields it reads that hold classified data unmasked, or null.
+     */
+    public Classified readBy(Collection<String> fields) {
+      Classified out = null;
+      for (String f : fields) {
+        Classified c = exposed(f);
+        if (c != null && (out == null || c.level().compareTo(out.level()) > 0)) out = c;
       }
-      return new Fields(v, t, m, d);
+      return out;
     }
   }
+
+  /**
+   * Classified data held by a field.
+   *
+   * @param level personal or sensitive
+   * @param source the schema field the data comes from (the field itself for a schema field)
+   */
+  public record Classified(SchemaSpec.Classification level, String source) {}
 
   private final Fields input;
   private final List<Fields> after;
@@ -155,16 +212,21 @@ public final class FieldFlow {
   private static Fields input(SchemaSpec schema) {
     Set<String> visible = null;
     Map<String, SchemaSpec.Type> types = new LinkedHashMap<>();
+    Map<String, Classified> classified = new LinkedHashMap<>();
     if (schema != null && schema.fields() != null) {
       if (schema.jsonSchema() == null && !schema.fields().isEmpty()) {
         visible = new LinkedHashSet<>();
       }
       for (SchemaSpec.Field f : schema.fields()) {
+        if (f == null || f.name() == null) continue;
         if (visible != null) visible.add(f.name());
         if (f.type() != null) types.put(f.name(), f.type());
+        if (f.classifiedAs() != null) {
+          classified.put(f.name(), new Classified(f.classifiedAs(), f.name()));
+        }
       }
     }
-    return new Fields(visible, types, Map.of(), Set.of());
+    return new Fields(visible, types, Map.of(), Set.of(), classified);
   }
 
   private static Fields step(Fields in, TransformSpec t, List<Fields> scopes) {
@@ -182,14 +244,17 @@ public final class FieldFlow {
 
   private static Fields computed(
       Fields in, DeriveTransform spec, boolean projection, List<Fields> scopes) {
-    List<String> names = new ArrayList<>();
+    Map<String, Classified> computed = new LinkedHashMap<>();
     Fields scope = in;
     if (spec != null && spec.fields() != null) {
       for (DeriveTransform.Field f : spec.fields()) {
         scopes.add(scope);
         if (f == null || f.name() == null) continue;
-        names.add(f.name());
-        scope = scope.withComputed(List.of(f.name()));
+        Classified level = scope.readBy(CelEnvironment.fieldsReadBy(f.expression()));
+        Map<String, Classified> one = new LinkedHashMap<>();
+        one.put(f.name(), level);
+        computed.put(f.name(), level);
+        scope = scope.withComputed(one);
       }
     }
     if (!projection) {
@@ -197,8 +262,14 @@ public final class FieldFlow {
     }
     Set<String> dropped = new LinkedHashSet<>(in.dropped());
     if (in.known()) dropped.addAll(in.visible());
-    dropped.removeAll(names);
-    return new Fields(new LinkedHashSet<>(names), Map.of(), Map.of(), dropped);
+    dropped.removeAll(computed.keySet());
+    Map<String, Classified> classified = new LinkedHashMap<>();
+    computed.forEach(
+        (n, level) -> {
+          if (level != null) classified.put(n, level);
+        });
+    return new Fields(
+        new LinkedHashSet<>(computed.keySet()), Map.of(), Map.of(), dropped, classified);
   }
 
   private static Fields mask(Fields in, MaskTransform spec) {
@@ -207,6 +278,7 @@ public final class FieldFlow {
     Map<String, SchemaSpec.Type> types = new LinkedHashMap<>(in.types());
     Map<String, MaskTransform.Method> masked = new LinkedHashMap<>(in.masked());
     Set<String> dropped = new LinkedHashSet<>(in.dropped());
+    Map<String, Classified> classified = new LinkedHashMap<>(in.classified());
     for (MaskTransform.Field f : spec.fields()) {
       if (f == null || f.field() == null || f.method() == null) continue;
       String name = f.field();
@@ -214,6 +286,7 @@ public final class FieldFlow {
         if (visible != null) visible.remove(name);
         types.remove(name);
         masked.remove(name);
+        classified.remove(name);
         dropped.add(name);
       } else if (in.canHave(name)) {
         // A field the record cannot have stays missing: masking leaves missing fields alone.
@@ -221,7 +294,7 @@ public final class FieldFlow {
         masked.put(name, f.method());
       }
     }
-    return new Fields(visible, types, masked, dropped);
+    return new Fields(visible, types, masked, dropped, classified);
   }
 
   private static Fields aggregate(Fields in, AggregateTransform spec) {
@@ -229,15 +302,25 @@ public final class FieldFlow {
     Set<String> visible = new LinkedHashSet<>();
     Map<String, SchemaSpec.Type> types = new LinkedHashMap<>();
     Map<String, MaskTransform.Method> masked = new LinkedHashMap<>();
+    Map<String, Classified> classified = new LinkedHashMap<>();
     if (spec.keyFields() != null) {
       for (String k : spec.keyFields()) {
         visible.add(k);
         if (in.types().containsKey(k)) types.put(k, in.types().get(k));
         if (in.masked().containsKey(k)) masked.put(k, in.masked().get(k));
+        if (in.classified().containsKey(k) && in.canHave(k) && !in.dropped().contains(k)) {
+          classified.put(k, in.classified().get(k));
+        }
       }
     }
     visible.addAll(WINDOW_FIELDS);
-    WINDOW_FIELDS.forEach(w -> types.put(w, SchemaSpec.Type.TIMESTAMP));
+    Classified time = spec.timestampField() == null ? null : in.exposed(spec.timestampField());
+    for (String w : WINDOW_FIELDS) {
+      types.put(w, SchemaSpec.Type.TIMESTAMP);
+      masked.remove(w);
+      if (time != null) classified.put(w, time);
+      else classified.remove(w);
+    }
     if (spec.aggregations() != null) {
       for (AggregateTransform.Aggregation a : spec.aggregations()) {
         if (a == null || a.as() == null) continue;
@@ -248,11 +331,18 @@ public final class FieldFlow {
                 ? SchemaSpec.Type.INTEGER
                 : SchemaSpec.Type.NUMBER);
         masked.remove(a.as());
+        // A count reads no field; min, max, sum and avg of one record are its value.
+        Classified over =
+            a.function() == AggregateTransform.Function.COUNT || a.field() == null
+                ? null
+                : in.exposed(a.field());
+        if (over != null) classified.put(a.as(), over);
+        else classified.remove(a.as());
       }
     }
     Set<String> dropped = new LinkedHashSet<>(in.dropped());
     if (in.known()) dropped.addAll(in.visible());
     dropped.removeAll(visible);
-    return new Fields(visible, types, masked, dropped);
+    return new Fields(visible, types, masked, dropped, classified);
   }
 }

@@ -7,11 +7,10 @@ import java.util.Properties;
 
 /**
  * The Kafka client properties of every client Tributary opens, one method per role, with the
- * security settings applied in one place ({@link #security}): a cluster reached with a SASL JAAS
- * line gets {@code SASL_SSL}, the mechanism implied by the JAAS login module and the line itself; a
- * cluster without one gets none. Property names are plain strings so this module needs no Kafka
- * client; callers pass the map to {@code new KafkaConsumer<>(...)} and friends (see {@link
- * #properties}).
+ * security settings (protocol, TLS trust and client certificate, SASL) applied in one place ({@link
+ * #security}) from the {@link KafkaEndpoint} the spec describes. Property names are plain strings
+ * so this module needs no Kafka client; callers pass the map to {@code new KafkaConsumer<>(...)}
+ * and friends (see {@link #properties}).
  */
 public final class KafkaClientSettings {
   /**
@@ -29,6 +28,11 @@ public final class KafkaClientSettings {
       "org.apache.kafka.common.serialization.ByteArraySerializer";
   private static final String TEXT_IN = "org.apache.kafka.common.serialization.StringDeserializer";
   private static final String TEXT_OUT = "org.apache.kafka.common.serialization.StringSerializer";
+  private static final String CLOUD_EVENT_OUT = "io.cloudevents.kafka.CloudEventSerializer";
+
+  /** How long an event producer tries one event (metadata, send and acknowledgement). */
+  public static final int EVENT_DELIVERY_TIMEOUT_MS = 10_000;
+
   private static final String COOPERATIVE_STICKY =
       "org.apache.kafka.clients.consumer.CooperativeStickyAssignor";
 
@@ -153,6 +157,29 @@ public final class KafkaClientSettings {
   }
 
   /**
+   * The producer of run and rollout CloudEvents (docs/events.md): values are structured-mode JSON
+   * CloudEvents written by the CloudEvents SDK's serializer, keys the event source. Every replica
+   * acknowledges, and a broker that cannot be reached gives up within {@link
+   * #EVENT_DELIVERY_TIMEOUT_MS}: events are reporting, and neither a run's end nor the operator's
+   * shutdown may wait on them for long.
+   */
+  public static Map<String, String> eventProducer(KafkaEndpoint cluster, String clientId) {
+    Map<String, String> p = base(cluster);
+    p.put("client.id", clientId);
+    p.put("key.serializer", TEXT_OUT);
+    p.put("value.serializer", CLOUD_EVENT_OUT);
+    p.put("cloudevents.serializer.encoding", "STRUCTURED");
+    p.put("cloudevents.serializer.event_format", "application/cloudevents+json");
+    p.put("acks", "all");
+    p.put("enable.idempotence", "true");
+    p.put("max.block.ms", String.valueOf(EVENT_DELIVERY_TIMEOUT_MS));
+    p.put("request.timeout.ms", String.valueOf(EVENT_DELIVERY_TIMEOUT_MS / 2));
+    p.put("delivery.timeout.ms", String.valueOf(EVENT_DELIVERY_TIMEOUT_MS));
+    p.put("linger.ms", "0");
+    return done(p);
+  }
+
+  /**
    * The operator's admin client reading consumer-group lag; short timeouts keep reconciles short.
    */
   public static Map<String, String> lagReader(KafkaEndpoint source) {
@@ -164,15 +191,30 @@ public final class KafkaClientSettings {
   }
 
   /**
-   * The security settings of a cluster: none without a JAAS line; otherwise {@code SASL_SSL}, the
-   * mechanism of the login module ({@link #saslMechanism}) and the line.
+   * The security settings of a cluster, the same for every role: {@code security.protocol}; with a
+   * CA, a PEM trust store holding it (else the JVM's); with a client certificate, a PEM key store
+   * holding the chain and the key (mutual TLS); with SASL, the mechanism and the JAAS line. The
+   * values go in as Kafka's password-type settings, which Kafka never logs. A cluster without
+   * settings gets none (PLAINTEXT).
    */
   public static Map<String, String> security(KafkaEndpoint cluster) {
     Map<String, String> p = new LinkedHashMap<>();
-    if (cluster.saslJaas() != null) {
-      p.put("security.protocol", "SASL_SSL");
-      p.put("sasl.mechanism", saslMechanism(cluster.saslJaas()));
-      p.put("sasl.jaas.config", cluster.saslJaas());
+    if (cluster.protocol() != null) {
+      p.put("security.protocol", cluster.protocol().name());
+    }
+    KafkaEndpoint.Tls tls = cluster.tls();
+    if (tls != null && tls.trustedCertificates() != null) {
+      p.put("ssl.truststore.type", "PEM");
+      p.put("ssl.truststore.certificates", tls.trustedCertificates());
+    }
+    if (tls != null && tls.certificateChain() != null) {
+      p.put("ssl.keystore.type", "PEM");
+      p.put("ssl.keystore.certificate.chain", tls.certificateChain());
+      p.put("ssl.keystore.key", tls.privateKey());
+    }
+    if (cluster.sasl() != null) {
+      p.put("sasl.mechanism", cluster.sasl().mechanism());
+      p.put("sasl.jaas.config", cluster.sasl().jaasConfig());
     }
     return done(p);
   }

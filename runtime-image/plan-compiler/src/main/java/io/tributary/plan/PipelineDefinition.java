@@ -1,6 +1,7 @@
 package io.tributary.plan;
 
 import io.tributary.pipeline.DeadLetterSpec;
+import io.tributary.pipeline.EventsSpec;
 import io.tributary.pipeline.Guarantee;
 import io.tributary.pipeline.SchemaSpec;
 import io.tributary.pipeline.SinkSpec;
@@ -15,6 +16,7 @@ import java.util.List;
  *
  * @param commitInterval a StreamJob's spec.checkpointInterval
  * @param parallelism spec.compute.parallelism
+ * @param events spec.events: where run (DataPipeline) or rollout (StreamJob) events go, or null
  */
 public record PipelineDefinition(
     Kind kind,
@@ -25,7 +27,8 @@ public record PipelineDefinition(
     DeadLetterSpec deadLetter,
     Guarantee guarantee,
     String commitInterval,
-    Integer parallelism) {
+    Integer parallelism,
+    EventsSpec events) {
 
   public static Builder stream() {
     return new Builder(Kind.STREAM_JOB);
@@ -46,6 +49,7 @@ public record PipelineDefinition(
     private Guarantee guarantee;
     private String commitInterval;
     private Integer parallelism;
+    private EventsSpec events;
 
     private Builder(Kind kind) {
       this.kind = kind;
@@ -91,6 +95,11 @@ public record PipelineDefinition(
       return this;
     }
 
+    public Builder events(EventsSpec v) {
+      events = v;
+      return this;
+    }
+
     public PipelineDefinition build() {
       return new PipelineDefinition(
           kind,
@@ -101,7 +110,8 @@ public record PipelineDefinition(
           deadLetter,
           guarantee,
           commitInterval,
-          parallelism);
+          parallelism,
+          events);
     }
   }
 }

@@ -1,11 +1,14 @@
 package io.tributary.plan;
 
 import io.tributary.pipeline.Durations;
+import io.tributary.pipeline.FileFormat;
 import io.tributary.pipeline.SchemaSpec;
 import io.tributary.pipeline.SinkSpec;
 import io.tributary.pipeline.SourceSpec;
 import io.tributary.pipeline.TransformSpec;
+import io.tributary.pipeline.sink.IcebergTable;
 import io.tributary.pipeline.sink.JdbcSink;
+import io.tributary.pipeline.sink.LakeSink;
 import io.tributary.pipeline.transform.AggregateTransform;
 import io.tributary.pipeline.transform.ConsentTransform;
 import io.tributary.pipeline.transform.DedupeTransform;
@@ -25,7 +28,8 @@ import java.util.regex.Pattern;
  * Everything about a pipeline that can be checked without I/O: each step has exactly one kind and
  * the settings it needs, CEL expressions compile against the fields they see ({@link
  * CelEnvironment}, {@link FieldFlow}), durations parse, the JSON Schema loads, the source and sink
- * each set one kind. The operator runs it to refuse a spec (reporting {@code spec.<path>:
+ * each set one kind, and no classified field reaches the sink unmasked unless the sink allows it
+ * ({@link ClassifiedFields}). The operator runs it to refuse a spec (reporting {@code spec.<path>:
  * <message>}), the worker runs it at start-up (exiting 78 with {@code plan <file>: <path>:
  * <message>}), so both refuse the same things with the same words. What needs I/O (secret files,
  * brokers, tables) stays with the worker.
@@ -36,6 +40,12 @@ import java.util.regex.Pattern;
  */
 public final class PlanCheck {
   private static final Pattern FIELD_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
+  private static final Pattern URI_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://");
+
+  /** namespace.table, the namespace possibly nested (a.b.table); as the CRD's pattern. */
+  private static final Pattern ICEBERG_TABLE =
+      Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)+$");
+
   private static final String KINDS =
       "validate, filter, map, derive, normalize, dedupe, mask, consent or aggregate";
 
@@ -54,7 +64,9 @@ public final class PlanCheck {
     c.source(source);
     c.schema(schema);
     c.chain(schema, transforms, source);
-    c.sink(sink);
+    c.sink(sink, schema);
+    // Last: the other problems say why the field flow itself may be wrong.
+    c.problems.addAll(ClassifiedFields.problems(schema, transforms, sink));
     return List.copyOf(c.problems);
   }
 
@@ -80,9 +92,17 @@ public final class PlanCheck {
             source.http() != null,
             source.kafka() != null);
     if (kinds != 1) spec("source", "set exactly one of jdbc, files, http or kafka");
+    if (source.kafka() != null) {
+      problems.addAll(
+          KafkaSecurityCheck.problems(
+              "source.kafka", source.kafka().saslJaasSecretRef(), source.kafka().security()));
+    }
+    if (source.files() != null && source.files().format() == FileFormat.ICEBERG) {
+      spec("source.files.format", "use csv, jsonl or parquet (iceberg is a lake sink format only)");
+    }
   }
 
-  private void sink(SinkSpec sink) {
+  private void sink(SinkSpec sink, SchemaSpec schema) {
     if (sink == null) return;
     int kinds =
         count(
@@ -91,6 +111,11 @@ public final class PlanCheck {
             sink.kafka() != null,
             sink.featureStore() != null);
     if (kinds != 1) spec("sink", "set exactly one of lake, jdbc, kafka or featureStore");
+    if (sink.kafka() != null) {
+      problems.addAll(
+          KafkaSecurityCheck.problems(
+              "sink.kafka", sink.kafka().saslJaasSecretRef(), sink.kafka().security()));
+    }
     JdbcSink jdbc = sink.jdbc();
     if (jdbc != null && jdbc.mode() == JdbcSink.Mode.UPSERT) {
       if (jdbc.url() != null && !jdbc.url().startsWith("jdbc:postgresql:")) {
@@ -102,14 +127,105 @@ public final class PlanCheck {
         spec("sink.jdbc.keyColumns", "mode upsert needs keyColumns (the conflict key)");
       }
     }
+    if (sink.lake() != null) lake(sink.lake(), schema);
+  }
+
+  private void lake(LakeSink lake, SchemaSpec schema) {
+    if (lake.path() != null && URI_SCHEME.matcher(lake.path()).find()) {
+      spec(
+          "sink.lake.path",
+          "object storage ("
+              + lake.path().substring(0, lake.path().indexOf("://") + 3)
+              + ") is not supported yet; use a directory on a mounted volume");
+    }
+    if (lake.format() == FileFormat.CSV) {
+      spec("sink.lake.format", "use parquet, jsonl or iceberg (csv is a source format only)");
+    }
+    if (lake.format() != FileFormat.ICEBERG) {
+      if (lake.iceberg() != null) {
+        spec("sink.lake.iceberg", "only for format iceberg; remove it or set format: iceberg");
+      }
+      return;
+    }
+    IcebergTable iceberg = lake.iceberg();
+    if (iceberg == null) {
+      spec(
+          "sink.lake.iceberg",
+          "format iceberg needs iceberg: the table (namespace.table) and its catalog (url)");
+    } else {
+      if (iceberg.table() == null || !ICEBERG_TABLE.matcher(iceberg.table()).matches()) {
+        spec(
+            "sink.lake.iceberg.table",
+            "'"
+                + iceberg.table()
+                + "' is not namespace.table, e.g. analytics.customer_features (letters, digits, _)");
+      }
+      if (iceberg.catalog() == null
+          || iceberg.catalog().url() == null
+          || !iceberg.catalog().url().startsWith("jdbc:postgresql:")) {
+        spec(
+            "sink.lake.iceberg.catalog.url",
+            "the Iceberg catalog is a PostgreSQL database: jdbc:postgresql://host:5432/db");
+      }
+    }
+    List<String> fields = new ArrayList<>();
+    if (schema != null && schema.fields() != null) {
+      for (SchemaSpec.Field f : schema.fields()) {
+        if (f != null && f.name() != null) fields.add(f.name());
+      }
+    }
+    if (fields.isEmpty()) {
+      spec(
+          "schema.fields",
+          "sink.lake format iceberg takes the table's columns from spec.schema.fields: list them");
+      return;
+    }
+    List<String> partitionBy = lake.partitionBy() == null ? List.of() : lake.partitionBy();
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < partitionBy.size(); i++) {
+      String column = partitionBy.get(i);
+      if (!fields.contains(column)) {
+        spec(
+            "sink.lake.partitionBy[" + i + "]",
+            "'"
+                + column
+                + "' is not a field of spec.schema; an Iceberg table partitions by its own"
+                + " columns ("
+                + String.join(", ", fields)
+                + ")");
+      } else if (!seen.add(column)) {
+        spec("sink.lake.partitionBy[" + i + "]", "'" + column + "' is listed twice");
+      }
+    }
   }
 
   private void schema(SchemaSpec schema) {
-    if (schema == null || schema.jsonSchema() == null) return;
+    if (schema == null) return;
+    classifications(schema);
+    if (schema.jsonSchema() == null) return;
     try {
       RecordSchemas.compile(schema);
     } catch (IllegalArgumentException e) {
       spec("schema.jsonSchema", e.getMessage());
+    }
+  }
+
+  /** pii is the old spelling of classification: personal; both set must agree. */
+  private void classifications(SchemaSpec schema) {
+    if (schema.fields() == null) return;
+    for (int i = 0; i < schema.fields().size(); i++) {
+      SchemaSpec.Field f = schema.fields().get(i);
+      if (f == null || !f.classificationConflicts()) continue;
+      spec(
+          "schema.fields[" + i + "].classification",
+          "field "
+              + f.name()
+              + " has pii: "
+              + f.pii()
+              + " and classification: "
+              + f.classification()
+              + ", which disagree (pii: true means classification: personal); keep only"
+              + " classification");
     }
   }
 

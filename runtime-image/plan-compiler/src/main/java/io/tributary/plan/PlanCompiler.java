@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.pipeline.DeadLetterSpec;
 import io.tributary.pipeline.Durations;
+import io.tributary.pipeline.EventsSpec;
 import io.tributary.pipeline.FileFormat;
+import io.tributary.pipeline.Guarantee;
 import io.tributary.pipeline.SinkSpec;
 import io.tributary.pipeline.SourceSpec;
 import io.tributary.pipeline.TransformSpec;
@@ -27,10 +29,24 @@ import java.util.List;
 public final class PlanCompiler {
   private static final ObjectMapper JSON = PlanJson.mapper();
 
+  /** Why a StreamJob feature-store sink is at-least-once, and the fix; the CRD says the same. */
+  public static final String FEATURE_STORE_GUARANTEE =
+      "exactly-once cannot hold with sink.featureStore: Redis writes cannot join the Kafka"
+          + " transaction that commits the input offsets, so after a crash a worker writes again"
+          + " the records since the last commit (idempotent overwrites of the same entities); set"
+          + " guarantee: at-least-once";
+
   private PlanCompiler() {}
 
-  /** The compiled plan, and what is wrong with it; a plan with problems must not run. */
-  public record Result(WorkerPlan plan, List<PlanProblem> problems) {
+  /**
+   * The compiled plan, and what is wrong with it; a plan with problems must not run.
+   *
+   * @param events where the pipeline's events go, every default applied, or null for none. For a
+   *     DataPipeline it is also the plan's ({@link WorkerPlan#events()}): the run's worker sends
+   *     them. A StreamJob's are the operator's to send and stay out of its workers' plan, so
+   *     changing where they go restarts no worker.
+   */
+  public record Result(WorkerPlan plan, List<PlanProblem> problems, EventsSpec events) {
     public boolean ok() {
       return problems.isEmpty();
     }
@@ -39,13 +55,18 @@ public final class PlanCompiler {
   /** Compiles {@code definition} for {@code context}: every default applied, then checked. */
   public static Result compile(PipelineDefinition definition, PlanContext context) {
     List<PlanProblem> problems = new ArrayList<>(shape(definition));
-    if (!problems.isEmpty()) return new Result(null, problems);
+    if (!problems.isEmpty()) return new Result(null, problems, null);
     WorkerPlan plan = withDefaults(resolve(definition, context));
     for (PlanProblem p : problems(plan)) {
       // Checking a DataPipeline's spec needs no run; starting one does.
       if (context.run() != null || !p.path().equals("run")) problems.add(p);
     }
-    return new Result(plan, List.copyOf(problems));
+    EventsSpec events = plan.events();
+    if (definition.kind() == Kind.STREAM_JOB) {
+      events = eventsWithDefaults(definition.events(), definition.kind());
+      problems.addAll(EventsCheck.check(events));
+    }
+    return new Result(plan, List.copyOf(problems), events);
   }
 
   /**
@@ -91,13 +112,43 @@ public final class PlanCompiler {
                   + "' is not topic/partition@offset: copy the position from the StreamJob's"
                   + " Halted condition into the tributary.io/skip-record annotation"));
     }
+    consumerGroup(out, plan);
+    out.addAll(EventsCheck.check(plan.events()));
     duration(out, "commitInterval", plan.commitInterval());
     duration(out, "progressInterval", plan.progressInterval());
     // The steps are checked against a source and sink of the right kind only.
     if (shape.isEmpty()) {
+      out.addAll(guarantee(plan));
       out.addAll(PlanCheck.check(plan.source(), plan.transforms(), plan.sink(), plan.schema()));
     }
     return out;
+  }
+
+  /**
+   * A consumer group the author names stays inside the namespace's prefix; the transactional ids
+   * (the group's, or {@link PlanNames#batchTransactionalId}) and the default group carry it by
+   * construction.
+   */
+  private static void consumerGroup(List<PlanProblem> out, WorkerPlan plan) {
+    KafkaSource in = plan.source() == null ? null : plan.source().kafka();
+    if (plan.pipeline() == null || in == null || in.consumerGroup() == null) return;
+    String prefix = PlanNames.namespacePrefix(plan.pipeline());
+    String group = in.consumerGroup();
+    if (group.startsWith(prefix) && group.length() > prefix.length()) return;
+    out.add(
+        new PlanProblem(
+            "source.kafka.consumerGroup",
+            "'"
+                + group
+                + "' is outside namespace "
+                + plan.pipeline().namespace()
+                + ": consumer groups here start with "
+                + prefix
+                + "; rename it "
+                + prefix
+                + "<name>, or leave consumerGroup out for "
+                + PlanNames.pipeline(plan.pipeline()),
+            PlanProblem.Kind.CONSUMER_GROUP_OUTSIDE_NAMESPACE));
   }
 
   /** The kind-level rules: which sources and sinks each engine has. */
@@ -137,15 +188,29 @@ public final class PlanCompiler {
     }
     if (sink == null || sink.kind().equals("none")) {
       out.add(spec("sink", "missing: set exactly one sink kind"));
-    } else if (kind == Kind.STREAM_JOB && sink.kafka() == null) {
+    } else if (kind == Kind.STREAM_JOB && sink.kafka() == null && sink.featureStore() == null) {
       out.add(
           spec(
               "sink",
-              "a StreamJob writes to Kafka: set sink.kafka (topic); sink."
+              "a StreamJob writes to Kafka or to the feature store: set sink.kafka (topic) or"
+                  + " sink.featureStore; sink."
                   + sink.kind()
                   + " is for DataPipelines"));
     }
     return out;
+  }
+
+  /**
+   * A StreamJob's guarantee is one its sink can keep: Redis writes cannot join the Kafka
+   * transaction that commits the consumed offsets.
+   */
+  private static List<PlanProblem> guarantee(WorkerPlan plan) {
+    if (plan.kind() == Kind.STREAM_JOB
+        && plan.sink().featureStore() != null
+        && plan.guarantee() == Guarantee.EXACTLY_ONCE) {
+      return List.of(spec("guarantee", FEATURE_STORE_GUARANTEE));
+    }
+    return List.of();
   }
 
   private static boolean deadLetterTopicHasNoBrokers(PipelineDefinition d) {
@@ -184,6 +249,7 @@ public final class PlanCompiler {
         .threads(d.kind() == Kind.STREAM_JOB ? d.parallelism() : null)
         .lineage(c.lineage())
         .skipRecord(d.kind() == Kind.STREAM_JOB ? c.skipRecord() : null)
+        .events(d.kind() == Kind.DATA_PIPELINE ? d.events() : null)
         .build();
   }
 
@@ -221,8 +287,13 @@ public final class PlanCompiler {
     Double ratio = spec == null ? null : spec.maxRejectedRatio();
     if (d.kind() == Kind.STREAM_JOB) {
       if (topic == null) topic = d.source().kafka().topics().get(0) + ".dlq";
-      // Dead letters go out in the output transaction, so they live on the sink's cluster.
-      return new WorkerPlan.DeadLetters(topic, d.sink().kafka().bootstrapServers(), null, null);
+      // Dead letters go out in the output transaction, so they live on the sink's cluster; with
+      // a feature-store sink, on the source's cluster.
+      String brokers =
+          d.sink().kafka() != null
+              ? d.sink().kafka().bootstrapServers()
+              : d.source().kafka().bootstrapServers();
+      return new WorkerPlan.DeadLetters(topic, brokers, null, null);
     }
     String brokers = null;
     if (topic != null) {
@@ -244,6 +315,19 @@ public final class PlanCompiler {
       return JSON.treeToValue(tree, WorkerPlan.class);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a default does not fit the plan: " + e.getMessage(), e);
+    }
+  }
+
+  /** A StreamJob's events destination with the defaults of the table, outside any plan. */
+  private static EventsSpec eventsWithDefaults(EventsSpec events, Kind kind) {
+    if (events == null) return null;
+    ObjectNode tree = JSON.createObjectNode();
+    tree.set("events", JSON.valueToTree(events));
+    Defaults.apply(tree, kind);
+    try {
+      return JSON.treeToValue(tree.get("events"), EventsSpec.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a default does not fit events: " + e.getMessage(), e);
     }
   }
 

@@ -11,7 +11,17 @@ public final class PlanNames {
    * pipeline's transactional ids, so two pipelines never share offsets or fence each other.
    */
   public static String pipeline(WorkerPlan.PipelineIdentity who) {
-    return "tributary-" + who.namespace() + "-" + who.name();
+    return namespacePrefix(who) + who.name();
+  }
+
+  /**
+   * {@code tributary-<namespace>-}: every consumer group and transactional id of the namespace's
+   * pipelines starts with it, so a platform team can grant each namespace's credentials exactly
+   * these (Kafka ACLs with {@code --resource-pattern-type prefixed}), and a pipeline cannot join
+   * another namespace's group or fence its producers.
+   */
+  public static String namespacePrefix(WorkerPlan.PipelineIdentity who) {
+    return "tributary-" + who.namespace() + "-";
   }
 
   /**

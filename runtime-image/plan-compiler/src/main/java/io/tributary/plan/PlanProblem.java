@@ -16,11 +16,25 @@ public record PlanProblem(String path, String message, Kind kind) {
     /** A filter, map or derive expression that the CEL environment refuses. */
     INVALID_EXPRESSION,
     /** Anything else: a missing setting, a bad duration, a schema that does not parse. */
-    INVALID_SPEC
+    INVALID_SPEC,
+    /**
+     * A classified field (personal or sensitive data) would reach the sink unmasked, and the sink
+     * is not allowed to hold it ({@link ClassifiedFields}).
+     */
+    UNMASKED_PERSONAL_DATA,
+    /**
+     * A consumer group outside the namespace's prefix ({@link PlanNames#namespacePrefix}): the
+     * pipeline would read or commit another namespace's offsets.
+     */
+    CONSUMER_GROUP_OUTSIDE_NAMESPACE
   }
 
   static PlanProblem expression(String path, String message) {
     return new PlanProblem(path, message, Kind.INVALID_EXPRESSION);
+  }
+
+  static PlanProblem personalData(String path, String message) {
+    return new PlanProblem(path, message, Kind.UNMASKED_PERSONAL_DATA);
   }
 
   static PlanProblem spec(String path, String message) {

@@ -38,7 +38,7 @@ class PlanCheckTest {
       SourceSpec.of(KafkaSource.of("k:9092", List.of("orders")));
   private static final SourceSpec FILES =
       SourceSpec.of(new FilesSource("/data/*.jsonl", io.tributary.pipeline.FileFormat.JSONL, null));
-  private static final SinkSpec KAFKA_OUT = SinkSpec.of(new KafkaSink("k:9092", "out", null, null));
+  private static final SinkSpec KAFKA_OUT = SinkSpec.of(KafkaSink.of("k:9092", "out"));
 
   @Test
   void aPipelineThatCanRunHasNoProblems() {

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.pipeline.DeadLetterSpec;
+import io.tributary.pipeline.EventsSpec;
 import io.tributary.pipeline.FileFormat;
 import io.tributary.pipeline.Guarantee;
 import io.tributary.pipeline.SinkSpec;
 import io.tributary.pipeline.SourceSpec;
 import io.tributary.pipeline.plan.PlanJson;
 import io.tributary.pipeline.plan.WorkerPlan;
+import io.tributary.pipeline.sink.FeatureStoreSink;
 import io.tributary.pipeline.sink.JdbcSink;
 import io.tributary.pipeline.sink.KafkaSink;
 import io.tributary.pipeline.sink.LakeSink;
@@ -25,10 +27,13 @@ class PlanCompilerTest {
   private static final KafkaSource IN =
       KafkaSource.of("kafka:9092", List.of("payments.tx", "payments.refunds"));
   private static final SourceSpec KAFKA_IN = SourceSpec.of(IN);
-  private static final SinkSpec KAFKA_OUT =
-      SinkSpec.of(new KafkaSink("kafka:9092", "payments.out", null, null));
+  private static final SinkSpec KAFKA_OUT = SinkSpec.of(KafkaSink.of("kafka:9092", "payments.out"));
   private static final SinkSpec LAKE =
       SinkSpec.of(new LakeSink("/lake/tx", FileFormat.PARQUET, null));
+  private static final SinkSpec FEATURES =
+      SinkSpec.of(
+          new FeatureStoreSink(
+              "redis:6379", null, null, "customer_features", List.of("customer_id"), null, null));
   private static final PlanContext CONTEXT =
       PlanContext.of("payments", "fraud", "u-1").withMetricsPort(9404);
 
@@ -73,18 +78,15 @@ class PlanCompilerTest {
             PipelineDefinition.stream()
                 .source(
                     SourceSpec.of(
-                        new KafkaSource(
-                            "kafka:9092",
-                            List.of("in"),
-                            "my-group",
-                            KafkaSource.StartingOffsets.LATEST,
-                            null)))
+                        KafkaSource.of("kafka:9092", List.of("in"))
+                            .withConsumerGroup("tributary-payments-my-group")
+                            .withStartingOffsets(KafkaSource.StartingOffsets.LATEST)))
                 .sink(KAFKA_OUT)
                 .deadLetter(new DeadLetterSpec("rejects", null, null))
                 .guarantee(Guarantee.AT_LEAST_ONCE)
                 .commitInterval("250ms")
                 .parallelism(4));
-    assertThat(plan.source().kafka().consumerGroup()).isEqualTo("my-group");
+    assertThat(plan.source().kafka().consumerGroup()).isEqualTo("tributary-payments-my-group");
     assertThat(plan.source().kafka().startingOffsets())
         .isEqualTo(KafkaSource.StartingOffsets.LATEST);
     assertThat(plan.deadLetter().topic()).isEqualTo("rejects");
@@ -183,8 +185,40 @@ class PlanCompilerTest {
     assertThat(r.problems())
         .extracting(PlanProblem::toString)
         .containsExactly(
-            "sink: a StreamJob writes to Kafka: set sink.kafka (topic); sink.lake is for"
-                + " DataPipelines");
+            "sink: a StreamJob writes to Kafka or to the feature store: set sink.kafka (topic) or"
+                + " sink.featureStore; sink.lake is for DataPipelines");
+  }
+
+  @Test
+  void aStreamJobFeatureStoreSinkIsAtLeastOnceWithDeadLettersOnTheSourceCluster() {
+    WorkerPlan plan =
+        stream(
+            PipelineDefinition.stream()
+                .source(SourceSpec.of(KafkaSource.of("source-kafka:9092", List.of("clicks"))))
+                .sink(FEATURES)
+                .guarantee(Guarantee.AT_LEAST_ONCE));
+    assertThat(plan.guarantee()).isEqualTo(Guarantee.AT_LEAST_ONCE);
+    assertThat(plan.sink().featureStore().database()).isZero();
+    assertThat(plan.deadLetter())
+        .isEqualTo(new WorkerPlan.DeadLetters("clicks.dlq", "source-kafka:9092", null, null));
+  }
+
+  @Test
+  void aStreamJobFeatureStoreSinkRefusesExactlyOnceSaidOrDefaulted() {
+    for (Guarantee g : new Guarantee[] {Guarantee.EXACTLY_ONCE, null}) {
+      PlanCompiler.Result r =
+          PlanCompiler.compile(
+              PipelineDefinition.stream().source(KAFKA_IN).sink(FEATURES).guarantee(g).build(),
+              CONTEXT);
+      assertThat(r.problems())
+          .as("guarantee %s", g)
+          .extracting(PlanProblem::toString)
+          .containsExactly(
+              "guarantee: exactly-once cannot hold with sink.featureStore: Redis writes cannot"
+                  + " join the Kafka transaction that commits the input offsets, so after a crash"
+                  + " a worker writes again the records since the last commit (idempotent"
+                  + " overwrites of the same entities); set guarantee: at-least-once");
+    }
   }
 
   @Test
@@ -244,18 +278,86 @@ class PlanCompilerTest {
             PipelineDefinition.stream()
                 .source(
                     SourceSpec.of(
-                        new KafkaSource(
-                            IN.bootstrapServers(),
-                            IN.topics(),
-                            "tributary-payments-fraud",
-                            KafkaSource.StartingOffsets.EARLIEST,
-                            null)))
+                        KafkaSource.of(IN.bootstrapServers(), IN.topics())
+                            .withConsumerGroup("tributary-payments-fraud")
+                            .withStartingOffsets(KafkaSource.StartingOffsets.EARLIEST)))
                 .sink(KAFKA_OUT)
                 .guarantee(Guarantee.EXACTLY_ONCE)
                 .commitInterval("1s")
                 .parallelism(1)
                 .deadLetter(new DeadLetterSpec("payments.tx.dlq", null, null)));
     assertThat(PlanJson.write(explicit)).isEqualTo(PlanJson.write(implicit));
+  }
+
+  @Test
+  void aRunCarriesItsEventsDestinationWithTheDefaults() {
+    PlanCompiler.Result r =
+        PlanCompiler.compile(
+            PipelineDefinition.batch()
+                .source(KAFKA_IN)
+                .sink(LAKE)
+                .events(EventsSpec.http("http://receiver.argo-events:12000/fresh"))
+                .build(),
+            CONTEXT.withRun("r-1", 1, null));
+    assertThat(r.problems()).isEmpty();
+    EventsSpec expected =
+        new EventsSpec(
+            null, new EventsSpec.Http("http://receiver.argo-events:12000/fresh", "5s", 3));
+    assertThat(r.plan().events()).isEqualTo(expected);
+    assertThat(r.events()).isEqualTo(expected);
+  }
+
+  @Test
+  void aStreamJobsEventsAreTheOperatorsAndStayOutOfTheWorkersPlan() {
+    PlanCompiler.Result r =
+        PlanCompiler.compile(
+            PipelineDefinition.stream()
+                .source(KAFKA_IN)
+                .sink(KAFKA_OUT)
+                .events(new EventsSpec(null, new EventsSpec.Http("https://h/x", "2s", null)))
+                .build(),
+            CONTEXT);
+    assertThat(r.problems()).isEmpty();
+    assertThat(r.plan().events()).isNull();
+    assertThat(r.events())
+        .isEqualTo(new EventsSpec(null, new EventsSpec.Http("https://h/x", "2s", 3)));
+  }
+
+  @Test
+  void anEventsDestinationIsCheckedOnBothSidesInTheSameWords() {
+    PlanCompiler.Result r =
+        PlanCompiler.compile(
+            PipelineDefinition.batch()
+                .source(KAFKA_IN)
+                .sink(LAKE)
+                .events(
+                    new EventsSpec(null, new EventsSpec.Http("receiver:12000/fresh", "soon", 11)))
+                .build(),
+            CONTEXT.withRun("r-1", 1, null));
+    assertThat(r.problems())
+        .extracting(PlanProblem::toString)
+        .containsExactly(
+            "events.http.url: 'receiver:12000/fresh' is not an absolute http or https URL with a"
+                + " host, e.g. http://webhook-eventsource-svc.argo-events:12000/fresh-data",
+            "events.http.timeout: 'soon' is not a duration: use e.g. 250ms, 30s, 5m, 1h30m or 7d",
+            "events.http.maxAttempts: 11 is outside 1..10: set how many times one event is"
+                + " tried");
+    // The worker runs the same check on the plan it is given.
+    assertThat(PlanCompiler.problems(r.plan())).containsExactlyElementsOf(r.problems());
+    PlanCompiler.Result both =
+        PlanCompiler.compile(
+            PipelineDefinition.stream()
+                .source(KAFKA_IN)
+                .sink(KAFKA_OUT)
+                .events(
+                    new EventsSpec(
+                        new EventsSpec.Kafka("k:9092", "events"),
+                        EventsSpec.http("http://h").http()))
+                .build(),
+            CONTEXT);
+    assertThat(both.problems())
+        .extracting(PlanProblem::toString)
+        .containsExactly("events: set exactly one of kafka or http");
   }
 
   private static List<io.tributary.pipeline.TransformSpec> steps(ConsentTransform c) {

@@ -16,12 +16,24 @@ import java.util.List;
 final class Specs {
   private Specs() {}
 
-  /** A schema from "name:type" pairs, e.g. {@code schema("amount:number", "email:string")}. */
+  /**
+   * A schema from "name:type" pairs, each optionally classified by a third part ({@code personal},
+   * {@code sensitive}, or {@code pii} for {@code pii: true}), e.g. {@code schema("amount:number",
+   * "email:string:personal")}.
+   */
   static SchemaSpec schema(String... fields) {
     List<SchemaSpec.Field> list = new ArrayList<>();
     for (String f : fields) {
       String[] p = f.split(":");
-      list.add(SchemaSpec.Field.of(p[0], SchemaSpec.Type.valueOf(p[1].toUpperCase())));
+      SchemaSpec.Field field =
+          SchemaSpec.Field.of(p[0], SchemaSpec.Type.valueOf(p[1].toUpperCase()));
+      if (p.length > 2) {
+        field =
+            p[2].equals("pii")
+                ? field.asPii()
+                : field.classified(SchemaSpec.Classification.valueOf(p[2].toUpperCase()));
+      }
+      list.add(field);
     }
     return new SchemaSpec(list, null);
   }
@@ -57,6 +69,22 @@ final class Specs {
     SecretKeyRef key = new SecretKeyRef("mask-key", "key");
     return TransformSpec.of(
         new MaskTransform(key, List.of(new MaskTransform.Field(field, method, 4, null, null))));
+  }
+
+  /** One mask step masking several fields, e.g. {@code masks("email=HMAC", "ssn=DROP")}. */
+  static TransformSpec masks(String... fields) {
+    List<MaskTransform.Field> list = new ArrayList<>();
+    for (String f : fields) {
+      int eq = f.indexOf('=');
+      list.add(
+          new MaskTransform.Field(
+              f.substring(0, eq),
+              MaskTransform.Method.valueOf(f.substring(eq + 1)),
+              4,
+              null,
+              null));
+    }
+    return TransformSpec.of(new MaskTransform(new SecretKeyRef("mask-key", "key"), list));
   }
 
   static TransformSpec normalizeNumber(String field) {

@@ -76,6 +76,7 @@ public final class TerminationMessage {
         s.recordsRead(),
         s.recordsWritten(),
         s.recordsRejected(),
+        s.recordsDropped(),
         s.durationMillis(),
         s.watermark(),
         steps,

@@ -9,6 +9,8 @@ import java.util.List;
  *
  * @param outcome Succeeded or Failed
  * @param failure null on success; {@code retryable} or {@code permanent}
+ * @param recordsDropped records a validate step with onInvalid drop discarded: counted, not
+ *     dead-lettered, and not part of recordsRejected
  * @param watermark the incremental source's new high watermark, if any
  * @param halt where a stream worker stopped on a record it must not pass (validate with onInvalid
  *     fail), or null
@@ -22,6 +24,7 @@ public record RunSummary(
     long recordsRead,
     long recordsWritten,
     long recordsRejected,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) long recordsDropped,
     long durationMillis,
     String watermark,
     List<StepCount> steps,
@@ -52,6 +55,7 @@ public record RunSummary(
         recordsRead,
         recordsWritten,
         recordsRejected,
+        0,
         durationMillis,
         watermark,
         steps,
@@ -81,15 +85,37 @@ public record RunSummary(
 
   /** The same summary with the incremental source's new high watermark. */
   public RunSummary withWatermark(String mark) {
-    return with(mark, halt);
+    return with(recordsDropped, mark, halt);
   }
 
   /** The same summary, saying where the worker halted. */
   public RunSummary withHalt(Halt h) {
-    return with(watermark, h);
+    return with(recordsDropped, watermark, h);
   }
 
-  private RunSummary with(String mark, Halt h) {
+  /** The same summary with {@code text} as its message. */
+  public RunSummary withMessage(String text) {
+    return new RunSummary(
+        runId,
+        outcome,
+        failure,
+        text,
+        recordsRead,
+        recordsWritten,
+        recordsRejected,
+        recordsDropped,
+        durationMillis,
+        watermark,
+        steps,
+        halt);
+  }
+
+  /** The same summary with the count of records validate dropped (onInvalid drop). */
+  public RunSummary withRecordsDropped(long n) {
+    return with(n, watermark, halt);
+  }
+
+  private RunSummary with(long dropped, String mark, Halt h) {
     return new RunSummary(
         runId,
         outcome,
@@ -98,6 +124,7 @@ public record RunSummary(
         recordsRead,
         recordsWritten,
         recordsRejected,
+        dropped,
         durationMillis,
         mark,
         steps,
@@ -119,6 +146,19 @@ public record RunSummary(
     }
   }
 
-  /** Per-step counts. */
-  public record StepCount(String step, long in, long out, long rejected) {}
+  /**
+   * Per-step counts: records into and out of the step, rejected (dead-lettered, or kept nowhere
+   * without a destination) and dropped (a validate step with onInvalid drop; left out when 0).
+   */
+  public record StepCount(
+      String step,
+      long in,
+      long out,
+      long rejected,
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) long dropped) {
+    /** Counts of a step that drops nothing. */
+    public StepCount(String step, long in, long out, long rejected) {
+      this(step, in, out, rejected, 0);
+    }
+  }
 }

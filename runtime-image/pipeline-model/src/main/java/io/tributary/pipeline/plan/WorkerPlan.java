@@ -2,6 +2,7 @@ package io.tributary.pipeline.plan;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.tributary.pipeline.EventsSpec;
 import io.tributary.pipeline.Guarantee;
 import io.tributary.pipeline.SchemaSpec;
 import io.tributary.pipeline.SinkSpec;
@@ -28,6 +29,9 @@ import java.util.List;
  * @param skipRecord StreamJob: the one record ({@code topic/partition@offset}) that goes to the
  *     dead letters instead of halting the worker when a validate step with onInvalid fail refuses
  *     it; from the {@code tributary.io/skip-record} annotation, null when there is none
+ * @param events DataPipeline: where the run's CloudEvents go (started, succeeded, failed), with
+ *     every default applied; null when the pipeline sends none. A StreamJob's events are the
+ *     operator's to send, so its workers' plan never carries them.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record WorkerPlan(
@@ -47,7 +51,8 @@ public record WorkerPlan(
     Integer threads,
     String progressInterval,
     LineageConfig lineage,
-    String skipRecord) {
+    String skipRecord,
+    EventsSpec events) {
 
   public static final int VERSION = 1;
   public static final String MOUNT_PATH = "/etc/tributary/plan.json";
@@ -153,6 +158,7 @@ public record WorkerPlan(
     b.progressInterval = progressInterval;
     b.lineage = lineage;
     b.skipRecord = skipRecord;
+    b.events = events;
     return b;
   }
 
@@ -174,6 +180,7 @@ public record WorkerPlan(
     private String progressInterval;
     private LineageConfig lineage;
     private String skipRecord;
+    private EventsSpec events;
 
     private Builder(Kind kind) {
       this.kind = kind;
@@ -258,6 +265,11 @@ public record WorkerPlan(
       return this;
     }
 
+    public Builder events(EventsSpec v) {
+      events = v;
+      return this;
+    }
+
     public WorkerPlan build() {
       return new WorkerPlan(
           VERSION,
@@ -276,7 +288,8 @@ public record WorkerPlan(
           threads,
           progressInterval,
           lineage,
-          skipRecord);
+          skipRecord,
+          events);
     }
   }
 }

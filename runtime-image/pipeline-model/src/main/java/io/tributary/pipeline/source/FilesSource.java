@@ -10,6 +10,9 @@ import io.tributary.pipeline.FileFormat;
 /** Files on a mounted volume. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
+    value = "self.format != 'iceberg'",
+    message = "source.files.format: use csv, jsonl or parquet (iceberg is a lake sink format only)")
+@ValidationRule(
     value = "!has(self.csv) || self.format == 'csv'",
     fieldPath = ".csv",
     message = "source.files.csv: CSV options apply only to format csv; remove csv or set format")
@@ -19,7 +22,10 @@ public record FilesSource(
             "Path or glob of the files to read, e.g. /lake/raw/events/*.jsonl. A mounted volume is"
                 + " the lake in a cluster.")
         String path,
-    @Required @JsonPropertyDescription("File format: csv, jsonl or parquet.") FileFormat format,
+    @Required
+        @JsonPropertyDescription(
+            "File format: csv, jsonl or parquet (iceberg is a lake sink format only).")
+        FileFormat format,
     @JsonPropertyDescription("CSV options; only for format csv.") Csv csv) {
 
   /** The same files with CSV dialect {@code dialect}. */

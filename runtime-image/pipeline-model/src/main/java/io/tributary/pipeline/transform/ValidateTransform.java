@@ -9,7 +9,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 public record ValidateTransform(
     @JsonPropertyDescription(
             "What to do with an invalid record: deadLetter (default) sends it to the dead-letter"
-                + " destination and counts it; drop discards it; fail stops the run.")
+                + " destination and counts it; drop discards it and counts it as dropped (run"
+                + " summary, tributary_worker_records_dropped_total); fail stops the run.")
         OnInvalid onInvalid) {
 
   /** Invalid record policy. */

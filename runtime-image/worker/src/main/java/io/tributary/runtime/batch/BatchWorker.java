@@ -1,14 +1,15 @@
 package io.tributary.runtime.batch;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.pipeline.Durations;
 import io.tributary.pipeline.plan.ExitCodes;
 import io.tributary.pipeline.plan.RunSummary;
 import io.tributary.pipeline.plan.WorkerPlan;
+import io.tributary.runtime.KafkaRefusal;
 import io.tributary.runtime.TerminationMessage;
+import io.tributary.runtime.events.RunEvents;
 import io.tributary.runtime.lineage.LineageEmitter;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.tributary.runtime.ops.OpsServer;
+import io.tributary.runtime.ops.WorkerMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +33,8 @@ public final class BatchWorker {
   private final WorkerPlan plan;
   private final Path terminationLog;
   private final String runId;
+  private final WorkerMetrics metrics;
+  private volatile OpsServer ops;
 
   /**
    * A worker for the run {@code plan} was compiled for; the summary goes to {@code terminationLog}.
@@ -40,6 +43,7 @@ public final class BatchWorker {
     this.plan = plan;
     this.terminationLog = terminationLog;
     this.runId = plan.run().id();
+    this.metrics = new WorkerMetrics(plan.pipeline().namespace(), plan.pipeline().name());
   }
 
   /** Runs the plan, writes the summary to the termination log and returns the exit code. */
@@ -59,8 +63,12 @@ public final class BatchWorker {
     RunSummary summary;
     int code;
     LineageEmitter lineage = LineageEmitter.create(plan, runId);
+    RunEvents events = RunEvents.create(plan, metrics);
     try {
-      summary = execute(counters, started, lineage);
+      // Served as a StreamJob's are (the pod's liveness probe asks /healthz): the record counters
+      // while the run lasts; the run summary holds the same counts at the end.
+      ops = new OpsServer(plan.metricsPort(), metrics.registry(), () -> true, () -> true);
+      summary = execute(counters, started, lineage, events);
       code = ExitCodes.OK;
     } catch (Throwable e) {
       code = Failures.exitCode(e);
@@ -85,22 +93,40 @@ public final class BatchWorker {
               counters.steps());
       RunSummary failed = summary;
       lineage(lineage, "FAIL", () -> lineage.fail(failed));
+      report("failed event", () -> events.failed(failed));
     } finally {
       lineage(lineage, "close", lineage::close);
     }
     TerminationMessage.write(summary, terminationLog);
     LOG.info("run {} {}: {}", runId, summary.outcome(), TerminationMessage.render(summary));
+    // After the summary is written: waiting on a slow receiver must not risk the run's result.
+    report("events", events::close);
+    if (ops != null) {
+      ops.close();
+      ops = null;
+    }
     MDC.remove("runId");
     return code;
   }
 
-  private RunSummary execute(Counters counters, long started, LineageEmitter lineage)
-      throws Exception {
+  /** The port of /metrics, /healthz and /readyz while the run runs, else -1. */
+  int opsPort() {
+    OpsServer o = ops;
+    return o == null ? -1 : o.port();
+  }
+
+  /** The run's Prometheus metrics ({@code tributary_worker_*}, as a stream worker's). */
+  public WorkerMetrics metrics() {
+    return metrics;
+  }
+
+  private RunSummary execute(
+      Counters counters, long started, LineageEmitter lineage, RunEvents events) throws Exception {
     if (plan.source() == null || plan.sink() == null) {
       throw RunFailure.invalidPlan("plan: a DataPipeline plan needs source and sink");
     }
     SecretFiles secrets = SecretFiles.of(plan);
-    try (RecordProcessor chain = Transforms.compile(plan, secrets);
+    try (RecordProcessor chain = Transforms.compile(plan, secrets, metrics::dropped);
         RecordSource source = Sources.open(plan, secrets, plan.run().watermark());
         RecordSink sink = Sinks.open(plan, secrets, runId, source);
         DeadLetters dlq = DeadLetters.open(plan, secrets, runId)) {
@@ -108,28 +134,37 @@ public final class BatchWorker {
       if (committed.isPresent()) {
         LOG.info("run {} was already committed by an earlier attempt; reporting it", runId);
         lineage(lineage, "COMPLETE", () -> lineage.complete(committed.get()));
+        report(
+            "succeeded event",
+            () -> events.succeeded(committed.get(), sink.committed().orElse(null)));
         return committed.get();
       }
       lineage(lineage, "START", lineage::start);
+      report("started event", events::started);
+      Flow flow = new Flow(chain, sink, dlq, counters, progressInterval(), metrics);
       try {
-        Flow flow = new Flow(chain, sink, dlq, counters, progressInterval());
         source.read(flow);
         chain.flush(flow::toSink, flow::rejectedInFlush);
         flow.rethrow();
         sink.flush();
+        flow.drainSinkRejects();
+        flow.showCounts();
         checkRejections(counters, dlq);
+        List<RunSummary.StepCount> steps = counters.steps(chain, sink.written());
+        long dropped = steps.stream().mapToLong(RunSummary.StepCount::dropped).sum();
         RunSummary summary =
             new RunSummary(
-                runId,
-                RunSummary.SUCCEEDED,
-                null,
-                message(dlq.note(), source.notice()),
-                counters.read,
-                sink.written(),
-                counters.rejected(),
-                System.currentTimeMillis() - started,
-                source.watermark(),
-                counters.steps(chain, sink.written()));
+                    runId,
+                    RunSummary.SUCCEEDED,
+                    null,
+                    message(dlq.note(), dropNote(dropped), source.notice()),
+                    counters.read,
+                    sink.written(),
+                    counters.rejected(),
+                    System.currentTimeMillis() - started,
+                    source.watermark(),
+                    steps)
+                .withRecordsDropped(dropped);
         // Dead letters first: once the sink has committed, nothing may fail the run any more.
         dlq.close();
         sink.commit(summary);
@@ -141,12 +176,24 @@ public final class BatchWorker {
           LOG.warn("run {}: committing the source position failed: {}", runId, e.toString());
         }
         lineage(lineage, "COMPLETE", () -> lineage.complete(summary));
+        report("succeeded event", () -> events.succeeded(summary, sink.committed().orElse(null)));
         return summary;
       } catch (Throwable e) {
+        flow.showCounts();
         sink.abort();
         throw e;
       }
     }
+  }
+
+  /** What the summary message says of records validate dropped, or null when none. */
+  private static String dropNote(long dropped) {
+    if (dropped == 0) {
+      return null;
+    }
+    return dropped
+        + (dropped == 1 ? " record" : " records")
+        + " dropped as invalid (validate onInvalid: drop), not dead-lettered";
   }
 
   /**
@@ -159,6 +206,15 @@ public final class BatchWorker {
       call.run();
     } catch (Throwable e) {
       LOG.warn("run {}: lineage {} failed, the run is not affected: {}", runId, what, e.toString());
+    }
+  }
+
+  /** Runs one call of the run's events: reporting too, so whatever it throws is only logged. */
+  private void report(String what, Runnable call) {
+    try {
+      call.run();
+    } catch (Throwable e) {
+      LOG.warn("run {}: {} failed, the run is not affected: {}", runId, what, e.toString());
     }
   }
 
@@ -186,6 +242,8 @@ public final class BatchWorker {
   }
 
   private static String describe(Throwable e) {
+    Optional<String> refused = KafkaRefusal.describe(e);
+    if (refused.isPresent()) return refused.get();
     Throwable root = e;
     while (root.getCause() != null && !(root instanceof RunFailure)) {
       root = root.getCause();
@@ -216,123 +274,6 @@ public final class BatchWorker {
       out.addAll(chain.steps());
       out.add(new RunSummary.StepCount("sink", sinkIn, written, sinkRejected));
       return out;
-    }
-  }
-
-  /** Moves records from the source through the chain into the sink, dead-lettering rejects. */
-  private final class Flow implements RecordSource.Handler {
-    private final RecordProcessor chain;
-    private final RecordSink sink;
-    private final DeadLetters dlq;
-    private final Counters c;
-    private final Progress progress;
-    private Exception sinkFailure;
-
-    Flow(RecordProcessor chain, RecordSink sink, DeadLetters dlq, Counters c, Duration interval) {
-      this.chain = chain;
-      this.sink = sink;
-      this.dlq = dlq;
-      this.c = c;
-      this.progress = new Progress(interval);
-    }
-
-    @Override
-    public void accept(ObjectNode record) throws Exception {
-      c.read++;
-      try {
-        chain.process(record, this::toSink);
-      } catch (BadRecordException e) {
-        c.transformRejected++;
-        dlq.write(e.step(), e.getMessage(), record, null);
-      }
-      rethrow();
-      progress.tick(c.read, sink.written(), c.rejected());
-    }
-
-    @Override
-    public Lane lane() {
-      RecordProcessor fork = chain.fork();
-      if (fork == null) {
-        return null;
-      }
-      return (record, batch) -> {
-        batch.inputs++;
-        try {
-          fork.process(
-              record,
-              out -> {
-                try {
-                  batch.prepared.add(sink.prepare(out));
-                } catch (BadRecordException e) {
-                  batch.sinkRejected.add(new Lane.Rejected(out, e));
-                }
-              });
-        } catch (BadRecordException e) {
-          batch.rejected.add(new Lane.Rejected(record, e));
-        }
-      };
-    }
-
-    @Override
-    public void acceptProcessed(Lane.Batch batch) throws Exception {
-      c.read += batch.inputs;
-      c.transformRejected += batch.rejected.size();
-      for (Lane.Rejected r : batch.rejected) {
-        dlq.write(r.reason().step(), r.reason().getMessage(), r.record(), null);
-      }
-      for (Lane.Rejected r : batch.sinkRejected) {
-        c.sinkIn++;
-        c.sinkRejected++;
-        dlq.write(r.reason().step(), r.reason().getMessage(), r.record(), null);
-      }
-      for (Object out : batch.prepared) {
-        c.sinkIn++;
-        sink.writePrepared(out);
-      }
-      rethrow();
-      progress.tick(c.read, sink.written(), c.rejected());
-    }
-
-    @Override
-    public void reject(String reason, String raw) throws IOException {
-      c.read++;
-      c.sourceRejected++;
-      dlq.write("source", reason, null, raw);
-    }
-
-    /** The chain's output; a Consumer, so failures are parked and rethrown by the caller. */
-    void toSink(ObjectNode out) {
-      if (sinkFailure != null) {
-        return;
-      }
-      c.sinkIn++;
-      try {
-        sink.write(out);
-      } catch (BadRecordException e) {
-        c.sinkRejected++;
-        try {
-          dlq.write(e.step(), e.getMessage(), out, null);
-        } catch (IOException io) {
-          throw new UncheckedIOException(io);
-        }
-      } catch (Exception e) {
-        sinkFailure = e;
-      }
-    }
-
-    void rejectedInFlush(ObjectNode record, BadRecordException e) {
-      c.transformRejected++;
-      try {
-        dlq.write(e.step(), e.getMessage(), record, null);
-      } catch (IOException io) {
-        throw new UncheckedIOException(io);
-      }
-    }
-
-    void rethrow() throws Exception {
-      if (sinkFailure != null) {
-        throw sinkFailure;
-      }
     }
   }
 }

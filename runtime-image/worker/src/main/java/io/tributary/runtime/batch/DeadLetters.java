@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.plan.KafkaClientSettings;
 import io.tributary.plan.KafkaEndpoint;
+import io.tributary.runtime.transform.DeadLetterMask;
 import io.tributary.runtime.transform.RecordJson;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -29,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * JSON Lines file {@code <deadLetter.path>/<runId>.jsonl} (rewritten by a retry of the run, so it
  * never doubles) or a Kafka topic with headers. Without either, rejects are counted, the first ones
  * logged with their reasons, and the run summary says they were kept nowhere.
+ *
+ * <p>When the plan has classified fields, every dead letter has them hidden ({@link
+ * DeadLetterMask}), listed in the entry's {@code masked}; input the source could not make a record
+ * of is not kept (it cannot be masked field by field): the entry gives its size instead.
  */
 public final class DeadLetters implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
@@ -44,13 +49,16 @@ public final class DeadLetters implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
   private final int maxRecordBytes;
   private final String topic;
+  private final DeadLetterMask mask;
   private long count;
   private String first;
   private boolean closed;
   private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
 
-  private DeadLetters(String runId, Path file, KafkaEndpoint cluster, String topic) {
+  private DeadLetters(
+      String runId, Path file, KafkaEndpoint cluster, String topic, DeadLetterMask mask) {
     this.runId = runId;
+    this.mask = mask;
     this.file = file;
     this.tmp = file == null ? null : file.resolveSibling("." + file.getFileName() + ".tmp");
     this.topic = topic;
@@ -69,27 +77,48 @@ public final class DeadLetters implements AutoCloseable {
   /**
    * The plan's dead-letter destination: a topic, a directory, or (neither set) only counts. A topic
    * lives on the cluster the plan compiler chose (the sink's Kafka cluster, else the source's) and
-   * is written with that cluster's credentials.
+   * is written with that cluster's security settings.
    */
   public static DeadLetters open(WorkerPlan plan, SecretFiles secrets, String runId) {
     WorkerPlan.DeadLetters spec = plan.deadLetter();
+    DeadLetterMask mask = DeadLetterMask.compile(plan, secrets.secrets());
     if (spec.topic() != null) {
-      var sink = plan.sink().kafka();
       KafkaEndpoint cluster =
-          sink != null && sink.bootstrapServers().equals(spec.bootstrapServers())
-              ? KafkaEndpoint.of(sink, ref -> secrets.read(ref, "sink.kafka.saslJaasSecretRef"))
-              : KafkaEndpoint.of(
-                  plan.source().kafka(),
-                  ref -> secrets.read(ref, "source.kafka.saslJaasSecretRef"));
-      return new DeadLetters(runId, null, cluster, spec.topic());
+          KafkaEndpoint.deadLetters(spec, plan.source(), plan.sink(), secrets::read);
+      return new DeadLetters(runId, null, cluster, spec.topic(), mask);
     }
     String path = spec.path();
     return new DeadLetters(
-        runId, path == null ? null : Path.of(path, runId + ".jsonl"), null, null);
+        runId, path == null ? null : Path.of(path, runId + ".jsonl"), null, null, mask);
   }
 
-  /** Dead-letters one record (or the raw input it came from). */
+  /**
+   * Dead-letters one record taken at the source or inside the chain (or the raw input the source
+   * could not make a record of), its classified fields hidden.
+   */
   public void write(String step, String reason, ObjectNode record, String raw) throws IOException {
+    if (!keeps()) {
+      write(step, reason, null, null, raw);
+      return;
+    }
+    write(step, reason, record == null ? null : mask.anywhere(record), record, raw);
+  }
+
+  /**
+   * Dead-letters a record the chain delivered and the sink refused: fields the chain masked stay as
+   * they are, other classified fields (even those the sink may hold) are hidden.
+   */
+  public void writeOutput(String step, String reason, ObjectNode record) throws IOException {
+    if (!keeps()) {
+      write(step, reason, null, null, null);
+      return;
+    }
+    write(step, reason, mask.output(record), record, null);
+  }
+
+  private void write(
+      String step, String reason, DeadLetterMask.Masked masked, ObjectNode record, String raw)
+      throws IOException {
     count++;
     if (count == 1) {
       first = step + ": " + shown(reason);
@@ -110,8 +139,22 @@ public final class DeadLetters implements AutoCloseable {
     entry.put("step", step);
     entry.put("reason", reason);
     entry.put("rejectedAt", Instant.now().toString());
-    if (record != null) entry.set("record", record);
-    if (raw != null) entry.put("raw", raw);
+    if (masked != null) {
+      entry.set("record", masked.record());
+      if (!masked.fields().isEmpty()) {
+        entry.set("masked", JSON.valueToTree(masked.fields()));
+      }
+    } else if (record != null) {
+      entry.set("record", record);
+    }
+    if (raw != null && mask.active()) {
+      entry.put("rawBytes", raw.getBytes(StandardCharsets.UTF_8).length);
+      entry.put(
+          "note",
+          "the input is not kept: it is not a record, so its classified fields cannot be masked");
+    } else if (raw != null) {
+      entry.put("raw", raw);
+    }
     if (producer != null) {
       ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, null, bytes(entry));
       r.headers().add("tributary.step", step.getBytes(StandardCharsets.UTF_8));
@@ -165,6 +208,11 @@ public final class DeadLetters implements AutoCloseable {
 
   public long count() {
     return count;
+  }
+
+  /** Whether rejects are kept (a path or topic is configured), not only counted. */
+  public boolean keeps() {
+    return file != null || producer != null;
   }
 
   /**

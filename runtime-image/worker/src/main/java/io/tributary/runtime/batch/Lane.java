@@ -18,6 +18,11 @@ public interface Lane {
   record Rejected(ObjectNode record, BadRecordException reason) {}
 
   /**
+   * Input the source could not make a record of, and why (see {@link RecordSource.Handler#reject}).
+   */
+  record Unreadable(String reason, String raw) {}
+
+  /**
    * What a lane made of a run of input records: the chain's output already {@linkplain
    * RecordSink#prepare prepared} for the sink, and the records the chain or the sink's preparation
    * rejected. Handed to the sink on the run's thread.
@@ -26,6 +31,12 @@ public interface Lane {
     final List<Object> prepared = new ArrayList<>();
     final List<Rejected> rejected = new ArrayList<>();
     final List<Rejected> sinkRejected = new ArrayList<>();
+    final List<Unreadable> unreadable = new ArrayList<>();
     long inputs;
+
+    /** Input of this batch that is not a record, dead-lettered at step {@code source}. */
+    public void unreadable(String reason, String raw) {
+      unreadable.add(new Unreadable(reason, raw));
+    }
   }
 }

@@ -1,7 +1,9 @@
 package io.tributary.runtime.batch;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.events.TableCommit;
 import io.tributary.pipeline.plan.RunSummary;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -39,10 +41,29 @@ public interface RecordSink extends AutoCloseable {
   default void flush() throws Exception {}
 
   /**
+   * Records the store refused after {@link #write} returned (a pipelined write whose reply came
+   * with a later write or the {@link #flush}), each with why; handed out once. They are not in
+   * {@link #written()}: the run dead-letters them at step {@code sink}.
+   */
+  default List<Lane.Rejected> drainRejected() {
+    return List.of();
+  }
+
+  /**
    * Makes everything written visible, atomically where the store allows; {@code summary} is the
    * run's result so far.
    */
   void commit(RunSummary summary) throws Exception;
+
+  /**
+   * Where the run's output was committed, for the run's succeeded event: known after {@link
+   * #commit}, or after {@link #begin} found the run committed by an earlier attempt. Empty for
+   * sinks that have no such place to name (a table written row by row, a topic). A table format
+   * with snapshots (Iceberg) reports its snapshot id here.
+   */
+  default Optional<TableCommit> committed() {
+    return Optional.empty();
+  }
 
   /** Discards what this attempt wrote and was not committed. Never throws. */
   void abort();

@@ -1,9 +1,11 @@
 package io.tributary.runtime.batch;
 
+import io.tributary.pipeline.FileFormat;
 import io.tributary.pipeline.SinkSpec;
 import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.plan.PlanNames;
 import io.tributary.runtime.batch.sink.FeatureStoreWriter;
+import io.tributary.runtime.batch.sink.IcebergWriter;
 import io.tributary.runtime.batch.sink.JdbcWriter;
 import io.tributary.runtime.batch.sink.KafkaWriter;
 import io.tributary.runtime.batch.sink.LakeWriter;
@@ -17,7 +19,10 @@ final class Sinks {
       throws Exception {
     SinkSpec s = plan.sink();
     return switch (s.kind()) {
-      case "lake" -> new LakeWriter(s.lake(), plan.schema(), runId);
+      case "lake" ->
+          s.lake().format() == FileFormat.ICEBERG
+              ? new IcebergWriter(s.lake(), plan.schema(), plan.run(), secrets)
+              : new LakeWriter(s.lake(), plan.schema(), runId);
       case "jdbc" -> new JdbcWriter(s.jdbc(), secrets);
       case "kafka" ->
           new KafkaWriter(

@@ -22,9 +22,15 @@ final class Transforms implements RecordProcessor {
     this.forkable = forkable;
   }
 
-  /** Compiles the chain; a bad step is a {@code PlanException} (exit 78). */
-  static RecordProcessor compile(WorkerPlan plan, SecretFiles secrets) {
-    TransformChain chain = TransformChain.compile(plan, secrets.secrets());
+  /**
+   * Compiles the chain; a bad step is a {@code PlanException} (exit 78).
+   *
+   * @param drops told the step of every record validate drops (onInvalid drop), on any thread
+   */
+  static RecordProcessor compile(WorkerPlan plan, SecretFiles secrets, Consumer<String> drops) {
+    TransformChain chain =
+        TransformChain.compile(
+            plan, secrets.secrets(), TransformChain.Options.defaults().withDrops(drops));
     boolean consent =
         plan.transforms() != null && plan.transforms().stream().anyMatch(t -> t.consent() != null);
     return new Transforms(chain, !chain.isStateful() && !consent);
@@ -76,7 +82,11 @@ final class Transforms implements RecordProcessor {
         sum.set(
             i,
             new RunSummary.StepCount(
-                a.step(), a.in() + b.in(), a.out() + b.out(), a.rejected() + b.rejected()));
+                a.step(),
+                a.in() + b.in(),
+                a.out() + b.out(),
+                a.rejected() + b.rejected(),
+                a.dropped() + b.dropped()));
       }
     }
     return sum;

@@ -34,7 +34,10 @@ public record DatasetRef(String namespace, String name) {
   /** The dataset a sink writes. */
   public static DatasetRef output(SinkSpec s) {
     return switch (s.kind()) {
-      case "lake" -> new DatasetRef("file", s.lake().path());
+      case "lake" ->
+          s.lake().iceberg() == null
+              ? new DatasetRef("file", s.lake().path())
+              : iceberg(s.lake().path(), s.lake().iceberg().table());
       case "jdbc" -> jdbc(s.jdbc().url(), s.jdbc().table());
       case "kafka" -> kafka(s.kafka().bootstrapServers(), s.kafka().topic());
       case "featureStore" ->
@@ -42,6 +45,16 @@ public record DatasetRef(String namespace, String name) {
               "redis://" + s.featureStore().redisAddress(), s.featureStore().featureView());
       default -> new DatasetRef("unknown", "unknown");
     };
+  }
+
+  /**
+   * An Iceberg table by its location, as OpenLineage names Iceberg datasets: where the JDBC catalog
+   * puts a new table, {@code <warehouse>/<namespace levels>/<table>}.
+   */
+  static DatasetRef iceberg(String warehouse, String table) {
+    String base =
+        warehouse.endsWith("/") ? warehouse.substring(0, warehouse.length() - 1) : warehouse;
+    return new DatasetRef("file", base + "/" + table.replace('.', '/'));
   }
 
   static DatasetRef kafka(String bootstrap, String topic) {

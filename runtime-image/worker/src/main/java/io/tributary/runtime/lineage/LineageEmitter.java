@@ -13,6 +13,7 @@ import io.tributary.pipeline.plan.RunSummary;
 import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.plan.KafkaClientSettings;
 import io.tributary.plan.KafkaEndpoint;
+import io.tributary.runtime.Secrets;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -68,7 +69,7 @@ public final class LineageEmitter implements AutoCloseable {
     WorkerPlan.LineageConfig config = plan.lineage();
     Transport transport;
     try {
-      transport = config == null ? null : transport(config);
+      transport = config == null ? null : transport(config, plan);
     } catch (RuntimeException e) {
       // Lineage is reporting, never part of the work: a transport that cannot be set up (a URL
       // that does not parse) turns lineage off instead of keeping the worker from starting.
@@ -84,7 +85,7 @@ public final class LineageEmitter implements AutoCloseable {
     return new LineageEmitter(client, new LineageEvents(plan, run));
   }
 
-  static Transport transport(WorkerPlan.LineageConfig c) {
+  static Transport transport(WorkerPlan.LineageConfig c, WorkerPlan plan) {
     String kind = c.transport() == null ? "none" : c.transport();
     switch (kind) {
       case "console":
@@ -105,11 +106,14 @@ public final class LineageEmitter implements AutoCloseable {
         }
       case "kafka":
         {
-          // The plan's lineage settings name no Secret: the lineage cluster is reached without
-          // authentication.
+          // The plan's lineage settings name no Secret: on the source's or sink's cluster events go
+          // with that cluster's security settings, elsewhere without (KafkaEndpoint.lineage).
+          Secrets secrets = Secrets.fromPlan(plan);
+          KafkaEndpoint cluster =
+              KafkaEndpoint.lineage(
+                  c, plan.source(), plan.sink(), (ref, field) -> secrets.readString(ref));
           Properties p =
-              KafkaClientSettings.properties(
-                  KafkaClientSettings.lineageProducer(KafkaEndpoint.plain(c.bootstrapServers())));
+              KafkaClientSettings.properties(KafkaClientSettings.lineageProducer(cluster));
           return new KafkaTransport(new KafkaConfig(c.topic(), null, p));
         }
       default:

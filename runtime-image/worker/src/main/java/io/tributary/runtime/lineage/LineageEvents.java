@@ -4,12 +4,30 @@ import io.openlineage.client.OpenLineage;
 import io.openlineage.client.OpenLineage.RunEvent.EventType;
 import io.tributary.pipeline.SchemaSpec;
 import io.tributary.pipeline.plan.WorkerPlan;
+import io.tributary.pipeline.transform.MaskTransform;
+import io.tributary.plan.ClassifiedFields;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
-/** Builds the OpenLineage run events of a plan. Pure apart from the event time. */
+/**
+ * Builds the OpenLineage run events of a plan. Pure apart from the event time.
+ *
+ * <p>Classified fields are tagged (the standard {@code tags} dataset facet, field-level tags with
+ * source {@code tributary}): on the inputs {@code classification} = {@code personal} or {@code
+ * sensitive} for each classified schema field; on the output, for every field that holds classified
+ * data somewhere in the chain, its {@code classification} and {@code masking}: the mask method
+ * ({@code hmac}, {@code redact}, {@code keepLast}, {@code generalize}, {@code tokenize}), {@code
+ * drop} (removed before the sink), {@code replaced} (overwritten with unclassified data), {@code
+ * notWritten} (the sink writes other fields only) or {@code none} (the sink is allowed to hold it
+ * unmasked, {@code sink.allowClassified}).
+ */
 final class LineageEvents {
+  static final String CLASSIFICATION = "classification";
+  static final String MASKING = "masking";
+  private static final String TAG_SOURCE = "tributary";
+
   private final OpenLineage ol = new OpenLineage(LineageEmitter.PRODUCER);
   private final WorkerPlan plan;
   private final UUID runId;
@@ -38,6 +56,36 @@ final class LineageEvents {
         .inputs(inputs())
         .outputs(outputs(recordsWritten))
         .build();
+  }
+
+  private OpenLineage.TagsDatasetFacetFields tag(String key, String value, String field) {
+    return ol.newTagsDatasetFacetFieldsBuilder()
+        .key(key)
+        .value(value)
+        .source(TAG_SOURCE)
+        .field(field)
+        .build();
+  }
+
+  /** How a classified field reaches the sink, as the masking tag says it. */
+  static String masking(ClassifiedFields.AtSink a) {
+    return switch (a.treatment()) {
+      case MASKED -> methodName(a.method());
+      case DROPPED -> "drop";
+      case REPLACED -> "replaced";
+      case NOT_WRITTEN -> "notWritten";
+      case ALLOWED, UNMASKED -> "none";
+    };
+  }
+
+  /** The method as the spec spells it: keepLast, hmac, ... */
+  static String methodName(MaskTransform.Method m) {
+    String[] words = m.name().toLowerCase(Locale.ROOT).split("_");
+    StringBuilder out = new StringBuilder(words[0]);
+    for (int i = 1; i < words.length; i++) {
+      out.append(Character.toUpperCase(words[i].charAt(0))).append(words[i].substring(1));
+    }
+    return out.toString();
   }
 
   private static String version() {
@@ -79,7 +127,7 @@ final class LineageEvents {
         List<OpenLineage.SchemaDatasetFacetFields> fields = new ArrayList<>();
         for (SchemaSpec.Field f : plan.schema().fields()) {
           String desc = f.description();
-          if (Boolean.TRUE.equals(f.pii())) {
+          if (f.classifiedAs() != null) {
             desc = (desc == null ? "" : desc + " ") + "[pii]";
           }
           fields.add(
@@ -90,6 +138,13 @@ final class LineageEvents {
                   .build());
         }
         facets.schema(ol.newSchemaDatasetFacet(fields));
+        List<OpenLineage.TagsDatasetFacetFields> tags = new ArrayList<>();
+        for (SchemaSpec.Field f : plan.schema().fields()) {
+          if (f.classifiedAs() != null) {
+            tags.add(tag(CLASSIFICATION, f.classifiedAs().toString(), f.name()));
+          }
+        }
+        if (!tags.isEmpty()) facets.tags(ol.newTagsDatasetFacet(tags));
       }
       out.add(
           ol.newInputDatasetBuilder()
@@ -141,6 +196,13 @@ final class LineageEvents {
       facets.columnLineage(
           ol.newColumnLineageDatasetFacetBuilder().fields(columns.build()).build());
     }
+    List<OpenLineage.TagsDatasetFacetFields> tags = new ArrayList<>();
+    for (ClassifiedFields.AtSink a :
+        ClassifiedFields.atSink(plan.schema(), plan.transforms(), plan.sink())) {
+      tags.add(tag(CLASSIFICATION, a.level().toString(), a.field()));
+      tags.add(tag(MASKING, masking(a), a.field()));
+    }
+    if (!tags.isEmpty()) facets.tags(ol.newTagsDatasetFacet(tags));
     OpenLineage.OutputDatasetBuilder b =
         ol.newOutputDatasetBuilder().namespace(d.namespace()).name(d.name()).facets(facets.build());
     if (recordsWritten != null) {

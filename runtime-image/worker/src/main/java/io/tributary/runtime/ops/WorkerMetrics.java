@@ -10,22 +10,27 @@ import java.util.function.LongSupplier;
 
 /**
  * The worker's Prometheus metrics, all prefixed {@code tributary_worker_} and labelled with the
- * pipeline's namespace and name. Hot-path data points are bound once, so counting a record costs an
+ * pipeline's namespace and name; one set for both engines (a DataPipeline run serves the record
+ * counters too, while it runs). Hot-path data points are bound once, so counting a record costs an
  * add, not a label lookup.
  */
 public final class WorkerMetrics {
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final String namespace;
   private final String name;
+  private final Counter rejected;
   private final Counter deadLettered;
+  private final Counter dropped;
   private final Counter rebalances;
   private final Counter stateEvictions;
+  private final Counter events;
 
   public final CounterDataPoint recordsIn;
   public final CounterDataPoint recordsOut;
   public final DistributionDataPoint processingLatency;
   public final CounterDataPoint transactionsCommitted;
   public final CounterDataPoint transactionsAborted;
+  public final CounterDataPoint sinkRetries;
 
   private volatile LongSupplier lag = () -> 0;
   private volatile LongSupplier stateEntries = () -> 0;
@@ -48,10 +53,26 @@ public final class WorkerMetrics {
             .labelNames(labels)
             .register(registry)
             .labelValues(namespace, name);
+    rejected =
+        Counter.builder()
+            .name("tributary_worker_records_rejected_total")
+            .help(
+                "Records rejected (reading, a transform, writing), by the step that rejected them"
+                    + " (source, a transform's name, sink).")
+            .labelNames("namespace", "name", "step")
+            .register(registry);
     deadLettered =
         Counter.builder()
             .name("tributary_worker_records_dead_lettered_total")
-            .help("Records sent to the dead-letter topic, by the step that rejected them.")
+            .help(
+                "Rejected records written to the dead-letter destination, by the step that"
+                    + " rejected them.")
+            .labelNames("namespace", "name", "step")
+            .register(registry);
+    dropped =
+        Counter.builder()
+            .name("tributary_worker_records_dropped_total")
+            .help("Records a validate step with onInvalid drop discarded, by step.")
             .labelNames("namespace", "name", "step")
             .register(registry);
     processingLatency =
@@ -80,6 +101,15 @@ public final class WorkerMetrics {
             .labelNames(labels)
             .register(registry)
             .labelValues(namespace, name);
+    sinkRetries =
+        Counter.builder()
+            .name("tributary_worker_sink_retries_total")
+            .help(
+                "Times the feature store could not take writes: the stream rewound to its last"
+                    + " commit, backed off and wrote again.")
+            .labelNames(labels)
+            .register(registry)
+            .labelValues(namespace, name);
     rebalances =
         Counter.builder()
             .name("tributary_worker_rebalances_total")
@@ -100,6 +130,15 @@ public final class WorkerMetrics {
                     + " passes).")
             .labelNames(labels)
             .register(registry);
+    events =
+        Counter.builder()
+            .name("tributary_worker_events_total")
+            .help(
+                "Run CloudEvents (spec.events) by type (started, succeeded, failed) and outcome"
+                    + " (delivered, failed: given up after every attempt; the run is not"
+                    + " affected).")
+            .labelNames("namespace", "name", "type", "outcome")
+            .register(registry);
     GaugeWithCallback.builder()
         .name("tributary_worker_state_entries")
         .help("Entries held by stateful steps (dedupe keys, open aggregate windows).")
@@ -108,8 +147,40 @@ public final class WorkerMetrics {
         .register(registry);
   }
 
-  public void deadLettered(String step) {
-    deadLettered.labelValues(namespace, name, step).inc();
+  /**
+   * A record rejected by {@code step}; {@code deadLettered} when it was written to the dead-letter
+   * destination (a DataPipeline without one counts it as rejected only).
+   */
+  public void rejected(String step, boolean deadLettered) {
+    rejected.labelValues(namespace, name, step).inc();
+    if (deadLettered) {
+      this.deadLettered.labelValues(namespace, name, step).inc();
+    }
+  }
+
+  /** A record a validate step with onInvalid drop discarded. */
+  public void dropped(String step) {
+    dropped.labelValues(namespace, name, step).inc();
+  }
+
+  /** Records rejected by {@code step} so far. */
+  public long rejectedCount(String step) {
+    return (long) rejected.labelValues(namespace, name, step).get();
+  }
+
+  /** Records {@code step} dropped so far. */
+  public long droppedCount(String step) {
+    return (long) dropped.labelValues(namespace, name, step).get();
+  }
+
+  /** One run event sent, of type {@code type} (e.g. succeeded); false when it never arrived. */
+  public void event(String type, boolean delivered) {
+    events.labelValues(namespace, name, type, delivered ? "delivered" : "failed").inc();
+  }
+
+  /** Events of {@code type} with {@code outcome} (delivered or failed) so far. */
+  public long eventCount(String type, String outcome) {
+    return (long) events.labelValues(namespace, name, type, outcome).get();
   }
 
   public void stateEvicted(long n) {

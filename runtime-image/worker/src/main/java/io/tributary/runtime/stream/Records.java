@@ -2,9 +2,11 @@ package io.tributary.runtime.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.runtime.transform.DeadLetterMask;
 import io.tributary.runtime.transform.RecordJson;
 import io.tributary.runtime.transform.RejectedRecordException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -13,6 +15,11 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * The Kafka records a stream worker reads and writes: JSON objects in, output records keyed by the
  * sink's key field (else the input key), dead letters carrying the input bytes and headers that say
  * why, where in the chain, and where in the source. Pure: no client, no clock.
+ *
+ * <p>When the plan has classified fields, a dead letter carries the input re-written with them
+ * hidden ({@link DeadLetterMask}) and names them in the {@code tributary.masked} header; an input
+ * that is not a record cannot be masked field by field and is left out, like one too large. The
+ * Kafka key is copied as it is: it is not a schema field.
  */
 final class Records {
   static final String REASON = "tributary.reason";
@@ -30,6 +37,9 @@ final class Records {
 
   static final String SIZE = "tributary.size";
 
+  /** The fields hidden in a dead letter, comma-separated. */
+  static final String MASKED = "tributary.masked";
+
   /** Kafka's default max.request.size and (almost) max.message.bytes. */
   static final int DEFAULT_MAX_BYTES = 1024 * 1024;
 
@@ -46,18 +56,22 @@ final class Records {
   private final String keyField;
   private final int maxOutputBytes;
   private final int maxDeadLetterBytes;
+  private final DeadLetterMask mask;
 
   /**
    * @param maxOutputBytes the largest record the output topic takes (the smaller of the producer's
    *     max.request.size and the topic's max.message.bytes)
    * @param maxDeadLetterBytes the same for the dead-letter topic
+   * @param mask hides the classified fields of dead letters
    */
   Records(
       String outputTopic,
       String deadLetterTopic,
       String keyField,
       int maxOutputBytes,
-      int maxDeadLetterBytes) {
+      int maxDeadLetterBytes,
+      DeadLetterMask mask) {
+    this.mask = mask;
     this.outputTopic = outputTopic;
     this.deadLetterTopic = deadLetterTopic;
     this.keyField = keyField;
@@ -122,8 +136,32 @@ final class Records {
    */
   ProducerRecord<byte[], byte[]> deadLetter(
       ConsumerRecord<byte[], byte[]> in, int stepIndex, String step, String reason) {
-    ProducerRecord<byte[], byte[]> full =
-        deadLetter(in, stepIndex, step, reason, in.key(), in.value());
+    byte[] value = in.value();
+    List<String> hidden = List.of();
+    if (mask.active() && value != null) {
+      DeadLetterMask.Masked masked;
+      try {
+        masked = mask.anywhere(parse(value));
+        value = json(masked.record());
+      } catch (RecordJson.NotARecord | RecordJson.Unwritable e) {
+        return stub(
+            in,
+            in.key(),
+            stepIndex,
+            step,
+            reason
+                + "; the value is not kept: it is not a record, so its classified fields cannot"
+                + " be masked: read it at "
+                + in.topic()
+                + "/"
+                + in.partition()
+                + "@"
+                + in.offset());
+      }
+      hidden = masked.fields();
+    }
+    ProducerRecord<byte[], byte[]> full = deadLetter(in, stepIndex, step, reason, in.key(), value);
+    if (!hidden.isEmpty()) full.headers().add(MASKED, utf8(String.join(",", hidden)));
     if (size(full) <= maxDeadLetterBytes) {
       return full;
     }
@@ -139,7 +177,15 @@ final class Records {
             + in.partition()
             + "@"
             + in.offset();
-    ProducerRecord<byte[], byte[]> stub = deadLetter(in, stepIndex, step, why, null, null);
+    return stub(in, null, stepIndex, step, why);
+  }
+
+  /** A dead letter without the input's value (and {@code key}), naming its position and size. */
+  private ProducerRecord<byte[], byte[]> stub(
+      ConsumerRecord<byte[], byte[]> in, byte[] key, int stepIndex, String step, String why) {
+    int inputSize =
+        (in.key() == null ? 0 : in.key().length) + (in.value() == null ? 0 : in.value().length);
+    ProducerRecord<byte[], byte[]> stub = deadLetter(in, stepIndex, step, why, key, null);
     stub.headers().add(SIZE, utf8(String.valueOf(inputSize)));
     return stub;
   }
@@ -161,15 +207,20 @@ final class Records {
 
   /** A record a step emitted on flush (an aggregate window) that a later step rejected. */
   ProducerRecord<byte[], byte[]> deadLetter(ObjectNode emitted, RejectedRecordException e) {
-    return deadLetter(emitted, e.step(), e.stepName(), e.reason());
+    return deadLetter(mask.anywhere(emitted), e.step(), e.stepName(), e.reason());
   }
 
-  /** A record made inside the chain (an aggregate window) that cannot go out; big ones cut. */
-  ProducerRecord<byte[], byte[]> deadLetter(
-      ObjectNode emitted, int stepIndex, String step, String reason) {
+  /** An output made on flush (an aggregate window) that cannot go out; big ones cut. */
+  ProducerRecord<byte[], byte[]> deadLetterOutput(
+      ObjectNode output, int stepIndex, String step, String reason) {
+    return deadLetter(mask.output(output), stepIndex, step, reason);
+  }
+
+  private ProducerRecord<byte[], byte[]> deadLetter(
+      DeadLetterMask.Masked emitted, int stepIndex, String step, String reason) {
     byte[] value;
     try {
-      value = json(emitted);
+      value = json(emitted.record());
     } catch (RecordJson.Unwritable e) {
       return new ProducerRecord<>(
           deadLetterTopic,
@@ -182,6 +233,9 @@ final class Records {
     ProducerRecord<byte[], byte[]> full =
         new ProducerRecord<>(
             deadLetterTopic, null, null, null, value, headers(stepIndex, step, reason));
+    if (!emitted.fields().isEmpty()) {
+      full.headers().add(MASKED, utf8(String.join(",", emitted.fields())));
+    }
     if (size(full) <= maxDeadLetterBytes) {
       return full;
     }

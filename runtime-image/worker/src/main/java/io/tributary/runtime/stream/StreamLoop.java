@@ -2,6 +2,7 @@ package io.tributary.runtime.stream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.pipeline.plan.RunSummary;
+import io.tributary.runtime.featurestore.FeatureStore;
 import io.tributary.runtime.ops.WorkerMetrics;
 import io.tributary.runtime.transform.RecordJson;
 import io.tributary.runtime.transform.RejectedRecordException;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -42,10 +44,24 @@ import org.slf4j.MDC;
  * any failure the transaction aborts and the loop rewinds every owned partition to its committed
  * offset and restores its state from the changelog — the state of the last commit. At-least-once:
  * the same, with a producer flush and an offset commit instead of a transaction.
+ *
+ * <p>With a feature-store sink (at-least-once only): the outputs of each polled batch are written
+ * to Redis in one pipeline and the loop waits for every reply; offsets commit, at the commit
+ * interval, only for records Redis acknowledged (or that went to the dead letters). When Redis
+ * cannot take writes the loop rewinds to the committed offsets, backs off and writes again; every
+ * write is an overwrite of its entity, so writing a record twice leaves the same state.
  */
 final class StreamLoop implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamLoop.class);
   private static final int MAX_CONSECUTIVE_FAILURES = 5;
+  private static final long FIRST_BACKOFF_MS = 100;
+  private static final long MAX_BACKOFF_MS = 5_000;
+
+  /** The dead letter of an output the feature store refused, for the refusal's reason. */
+  @FunctionalInterface
+  interface DeadLetterFor {
+    ProducerRecord<byte[], byte[]> apply(String reason);
+  }
 
   private final StreamSettings settings;
   private final TransformChain template;
@@ -56,6 +72,7 @@ final class StreamLoop implements Runnable {
   private final String transactionalId;
   private final boolean stateful;
   private final long commitNanos;
+  private final FeatureStore<DeadLetterFor> features;
 
   private final Map<TopicPartition, TransformChain> chains = new HashMap<>();
   private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -68,6 +85,7 @@ final class StreamLoop implements Runnable {
   private int failuresSinceCommit;
   private long lastCommit = System.nanoTime();
   private long lastGauges;
+  private long backoffMs = FIRST_BACKOFF_MS;
 
   private volatile boolean running = true;
   private volatile boolean ready;
@@ -81,7 +99,8 @@ final class StreamLoop implements Runnable {
       WorkerMetrics metrics,
       StateChangelog changelog,
       Records records,
-      String instanceId) {
+      String instanceId,
+      FeatureStore<DeadLetterFor> features) {
     this.settings = settings;
     this.template = template;
     this.metrics = metrics;
@@ -91,6 +110,7 @@ final class StreamLoop implements Runnable {
     this.transactionalId = settings.exactlyOnce() ? clientId : null;
     this.stateful = template.isStateful();
     this.commitNanos = settings.commitInterval().toNanos();
+    this.features = features;
   }
 
   @Override
@@ -133,10 +153,13 @@ final class StreamLoop implements Runnable {
             }
             List<ConsumerRecord<byte[], byte[]>> records = batch.records(tp);
             long start = System.nanoTime();
-            for (ConsumerRecord<byte[], byte[]> r : records) {
+            for (int i = 0; i < records.size(); i++) {
+              ConsumerRecord<byte[], byte[]> r = records.get(i);
               try {
                 handle(chain, r, now);
               } catch (HaltException h) {
+                // The records before it were processed and commit with the halt; it was not.
+                metrics.recordsIn.inc(i);
                 halt(tp, r, h);
               }
             }
@@ -147,6 +170,7 @@ final class StreamLoop implements Runnable {
             offsets.put(tp, new OffsetAndMetadata(last.offset() + 1, last.leaderEpoch(), ""));
             metrics.recordsIn.inc(records.size());
           }
+          syncFeatures();
         }
         if (System.nanoTime() - lastCommit >= commitNanos) {
           commit();
@@ -162,15 +186,35 @@ final class StreamLoop implements Runnable {
         }
         LOG.warn("transaction failed, rewinding to the last commit: {}", e.toString());
         abortAndRewind();
+      } catch (FeatureStore.StoreFailure e) {
+        if (e.refusal() == FeatureStore.Refusal.PERMANENT) {
+          throw e;
+        }
+        // Not committed, so not lost: the records since the last commit are read and written
+        // again once Redis takes writes, as overwrites of the same entities.
+        metrics.sinkRetries.inc();
+        LOG.warn(
+            "{}; rewinding to the last commit, writing again in {} ms", e.getMessage(), backoffMs);
+        abortAndRewind();
+        backOff();
       }
     }
     // Graceful stop: finish the open transaction so nothing is redone by the next owner.
     try {
       commit();
-    } catch (KafkaException e) {
+    } catch (KafkaException | FeatureStore.StoreFailure e) {
       LOG.warn("final commit failed, aborting: {}", e.toString());
       abortQuietly();
     }
+  }
+
+  /** Waits before writing again, longer each time Redis is still unavailable; ends on stop(). */
+  private void backOff() {
+    long until = System.nanoTime() + backoffMs * 1_000_000L;
+    while (running && System.nanoTime() < until) {
+      LockSupport.parkNanos(10_000_000L);
+    }
+    backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
   }
 
   private static boolean fatal(KafkaException e) {
@@ -217,6 +261,12 @@ final class StreamLoop implements Runnable {
   }
 
   private void emit(ObjectNode out, ConsumerRecord<byte[], byte[]> in) {
+    if (features != null) {
+      store(
+          out,
+          reason -> records.deadLetter(in, template.stepNames().size(), Records.SINK_STEP, reason));
+      return;
+    }
     ProducerRecord<byte[], byte[]> record;
     try {
       record = records.output(out, in.key(), in.timestamp());
@@ -235,6 +285,14 @@ final class StreamLoop implements Runnable {
 
   /** An output made on flush (a closed window), which has no input record of its own. */
   private void emitFlushed(ObjectNode out, Instant now) {
+    if (features != null) {
+      store(
+          out,
+          reason ->
+              records.deadLetterOutput(
+                  out, template.stepNames().size(), Records.SINK_STEP, reason));
+      return;
+    }
     ProducerRecord<byte[], byte[]> record;
     String tooLarge;
     try {
@@ -245,12 +303,50 @@ final class StreamLoop implements Runnable {
       tooLarge = e.getMessage();
     }
     if (tooLarge != null) {
-      send(records.deadLetter(out, template.stepNames().size(), Records.SINK_STEP, tooLarge));
-      metrics.deadLettered(Records.SINK_STEP);
+      send(records.deadLetterOutput(out, template.stepNames().size(), Records.SINK_STEP, tooLarge));
+      metrics.rejected(Records.SINK_STEP, true);
       return;
     }
     send(record);
     metrics.recordsOut.inc();
+  }
+
+  /**
+   * Pipelines the write of one output to the feature store; an output that cannot become one (no
+   * entity key) is a dead letter at once. The write counts once {@link #syncFeatures} saw its
+   * reply.
+   */
+  private void store(ObjectNode out, DeadLetterFor deadLetter) {
+    FeatureStore.Write write;
+    try {
+      write = features.toWrite(out);
+    } catch (FeatureStore.Unstorable e) {
+      send(deadLetter.apply(e.getMessage()));
+      metrics.rejected(Records.SINK_STEP, true);
+      return;
+    }
+    features.send(write, deadLetter);
+  }
+
+  /**
+   * Waits for Redis to acknowledge the writes sent; the ones it refused for their record (a key
+   * holding something other than a hash) become dead letters.
+   *
+   * @throws FeatureStore.StoreFailure when Redis cannot take writes: nothing since the last commit
+   *     may commit
+   */
+  private void syncFeatures() {
+    if (features == null || features.pending() == 0) {
+      return;
+    }
+    int sent = features.pending();
+    List<FeatureStore.Refused<DeadLetterFor>> refused = features.sync();
+    metrics.recordsOut.inc(sent - refused.size());
+    for (FeatureStore.Refused<DeadLetterFor> r : refused) {
+      send(r.tag().apply(r.reason()));
+      metrics.rejected(Records.SINK_STEP, true);
+    }
+    backoffMs = FIRST_BACKOFF_MS;
   }
 
   /**
@@ -273,12 +369,12 @@ final class StreamLoop implements Runnable {
   private void deadLetter(
       ConsumerRecord<byte[], byte[]> r, int stepIndex, String step, String reason) {
     send(records.deadLetter(r, stepIndex, step, reason));
-    metrics.deadLettered(step);
+    metrics.rejected(step, true);
   }
 
   private void deadLetterEmitted(ObjectNode emitted, RejectedRecordException e) {
     send(records.deadLetter(emitted, e));
-    metrics.deadLettered(e.stepName());
+    metrics.rejected(e.stepName(), true);
   }
 
   private void send(ProducerRecord<byte[], byte[]> record) {
@@ -312,6 +408,8 @@ final class StreamLoop implements Runnable {
         chain.drainStateChanges(entry -> send(changelog.record(tp, entry)));
       }
     }
+    // What was written to Redis is acknowledged before any offset past it commits.
+    syncFeatures();
     if (offsets.isEmpty() && !inTransaction && !sentSinceCommit) {
       return;
     }
@@ -340,6 +438,9 @@ final class StreamLoop implements Runnable {
 
   private void abortQuietly() {
     offsets.clear();
+    if (features != null) {
+      features.close(); // writes in flight are forgotten; the next write reconnects
+    }
     sendError.set(null);
     sentSinceCommit = false;
     if (inTransaction) {
@@ -434,6 +535,9 @@ final class StreamLoop implements Runnable {
     if (restoreReader != null) {
       restoreReader.close(t);
     }
+    if (features != null) {
+      features.close();
+    }
   }
 
   void stop() {
@@ -469,7 +573,7 @@ final class StreamLoop implements Runnable {
       }
       try {
         commit();
-      } catch (KafkaException e) {
+      } catch (KafkaException | FeatureStore.StoreFailure e) {
         LOG.warn("commit before revocation failed: {}", e.toString());
         abortQuietly();
         Set<TopicPartition> kept = new HashSet<>(consumer.assignment());

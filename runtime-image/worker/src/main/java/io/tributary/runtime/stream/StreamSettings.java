@@ -2,10 +2,13 @@ package io.tributary.runtime.stream;
 
 import io.tributary.pipeline.Durations;
 import io.tributary.pipeline.Guarantee;
+import io.tributary.pipeline.SecretKeyRef;
 import io.tributary.pipeline.plan.RecordPosition;
 import io.tributary.pipeline.plan.WorkerPlan;
+import io.tributary.pipeline.sink.FeatureStoreSink;
 import io.tributary.pipeline.sink.KafkaSink;
 import io.tributary.pipeline.source.KafkaSource;
+import io.tributary.plan.KafkaEndpoint;
 import io.tributary.runtime.PlanException;
 import io.tributary.runtime.Secrets;
 import java.time.Duration;
@@ -14,22 +17,28 @@ import java.util.List;
 /**
  * What a stream worker needs from the plan, read once at start-up. Every value comes from the plan
  * as compiled (the plan compiler owns the defaults and has checked the plan is complete); only the
- * JAAS lines are read from the mounted Secret files.
+ * security settings' values are read from the mounted Secret files, into the two endpoints (and the
+ * feature store's password, when the loops connect).
  *
+ * @param input the source's cluster, with its security settings
+ * @param output the cluster the producer writes to: the sink's, or with a feature-store sink the
+ *     source's (dead letters and the state changelog live there)
  * @param group consumer group, also the prefix of the transactional id and the changelog topic
  * @param changelogTopic compacted topic holding the state of dedupe and aggregate steps
  * @param threads independent consume → transform → produce loops in this process, each its own
  *     group member with its own transactional producer (like Kafka Streams' num.stream.threads)
  * @param skipRecord the record that goes to the dead letters instead of halting the worker, or null
+ * @param outputTopic the Kafka sink's topic; null with a feature-store sink
+ * @param featureStore the feature-store sink, or null with a Kafka sink
  */
 public record StreamSettings(
     String pipelineNamespace,
     String pipelineName,
-    String bootstrapServers,
+    KafkaEndpoint input,
     List<String> inputTopics,
     String group,
     String startingOffsets,
-    String outputBootstrapServers,
+    KafkaEndpoint output,
     String outputTopic,
     String keyField,
     String deadLetterTopic,
@@ -37,10 +46,9 @@ public record StreamSettings(
     Guarantee guarantee,
     Duration commitInterval,
     int metricsPort,
-    String sourceSaslJaas,
-    String sinkSaslJaas,
     int threads,
-    RecordPosition skipRecord) {
+    RecordPosition skipRecord,
+    FeatureStoreSink featureStore) {
 
   /**
    * @throws PlanException naming the field and the fix
@@ -48,7 +56,9 @@ public record StreamSettings(
   public static StreamSettings from(WorkerPlan plan, Secrets secrets) {
     KafkaSource in = plan.source().kafka();
     KafkaSink out = plan.sink().kafka();
-    if (plan.guarantee() == Guarantee.EXACTLY_ONCE
+    FeatureStoreSink features = plan.sink().featureStore();
+    if (out != null
+        && plan.guarantee() == Guarantee.EXACTLY_ONCE
         && !out.bootstrapServers().equals(in.bootstrapServers())) {
       throw PlanException.at(
           "sink.kafka.bootstrapServers",
@@ -56,31 +66,30 @@ public record StreamSettings(
               + " on the source's Kafka cluster; use the same bootstrapServers or guarantee"
               + " at-least-once");
     }
-    String inJaas = readJaas(secrets, in.saslJaasSecretRef(), "source.kafka.saslJaasSecretRef");
-    String outJaas = readJaas(secrets, out.saslJaasSecretRef(), "sink.kafka.saslJaasSecretRef");
+    KafkaEndpoint.SecretReader reader = (ref, field) -> readSecret(secrets, ref, field);
+    KafkaEndpoint source = KafkaEndpoint.of(in, reader);
     return new StreamSettings(
         plan.pipeline().namespace(),
         plan.pipeline().name(),
-        in.bootstrapServers(),
+        source,
         List.copyOf(in.topics()),
         in.consumerGroup(),
         in.startingOffsets().name().toLowerCase(java.util.Locale.ROOT),
-        out.bootstrapServers(),
-        out.topic(),
-        out.keyField(),
+        // A feature-store sink: dead letters and state changes stay on the source's cluster.
+        out == null ? source : KafkaEndpoint.of(out, reader),
+        out == null ? null : out.topic(),
+        out == null ? null : out.keyField(),
         plan.deadLetter().topic(),
         in.consumerGroup() + "-state-changelog",
         plan.guarantee(),
         Durations.parse(plan.commitInterval()),
         plan.metricsPort(),
-        inJaas,
-        outJaas,
         plan.threads(),
-        RecordPosition.parse(plan.skipRecord()).orElse(null));
+        RecordPosition.parse(plan.skipRecord()).orElse(null),
+        features);
   }
 
-  private static String readJaas(
-      Secrets secrets, io.tributary.pipeline.SecretKeyRef ref, String where) {
+  private static String readSecret(Secrets secrets, SecretKeyRef ref, String where) {
     if (ref == null) {
       return null;
     }
@@ -89,6 +98,21 @@ public record StreamSettings(
     } catch (IllegalArgumentException e) {
       throw PlanException.at(where, e.getMessage());
     }
+  }
+
+  /** The feature store's AUTH password from its mounted Secret, or null when it has none. */
+  String featureStorePassword(Secrets secrets) {
+    return featureStore == null
+        ? null
+        : readSecret(
+            secrets, featureStore.passwordSecretRef(), "sink.featureStore.passwordSecretRef");
+  }
+
+  /** Where the records go, for the logs. */
+  String sinkName() {
+    return featureStore != null
+        ? "feature store " + featureStore.featureView() + " at " + featureStore.redisAddress()
+        : outputTopic;
   }
 
   public boolean exactlyOnce() {

@@ -2,11 +2,14 @@ package io.tributary.runtime.stream;
 
 import io.tributary.pipeline.plan.ExitCodes;
 import io.tributary.pipeline.plan.WorkerPlan;
+import io.tributary.runtime.KafkaRefusal;
 import io.tributary.runtime.Secrets;
 import io.tributary.runtime.TerminationMessage;
+import io.tributary.runtime.featurestore.FeatureStore;
 import io.tributary.runtime.lineage.LineageEmitter;
 import io.tributary.runtime.ops.OpsServer;
 import io.tributary.runtime.ops.WorkerMetrics;
+import io.tributary.runtime.transform.DeadLetterMask;
 import io.tributary.runtime.transform.TransformChain;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -66,8 +69,12 @@ public final class StreamWorker {
   public int runUntilStopped() {
     MDC.put("pipeline.namespace", settings.pipelineNamespace());
     MDC.put("pipeline.name", settings.pipelineName());
-    metrics = new WorkerMetrics(settings.pipelineNamespace(), settings.pipelineName());
-    TransformChain template = TransformChain.compile(plan, secrets);
+    WorkerMetrics m = new WorkerMetrics(settings.pipelineNamespace(), settings.pipelineName());
+    metrics = m;
+    TransformChain template =
+        TransformChain.compile(
+            plan, secrets, TransformChain.Options.defaults().withDrops(m::dropped));
+    DeadLetterMask deadLetterMask = DeadLetterMask.compile(plan, secrets);
     try (OpsServer ops =
         new OpsServer(
             settings.metricsPort(),
@@ -78,7 +85,7 @@ public final class StreamWorker {
       LOG.info(
           "stream worker starting: {} -> {} ({}), metrics on port {}",
           settings.inputTopics(),
-          settings.outputTopic(),
+          settings.sinkName(),
           settings.guarantee().wireName(),
           ops.port());
       int partitions = StateChangelog.partitionsNeeded(Topics.inputPartitions(settings));
@@ -86,7 +93,7 @@ public final class StreamWorker {
           Topics.ensureOutputTopics(settings, partitions, template.isStateful());
       template.awaitReady(Duration.ofSeconds(120));
       StateChangelog changelog = new StateChangelog(settings.changelogTopic(), changelogPartitions);
-      Records records = records(settings);
+      Records records = records(settings, deadLetterMask);
       metrics.lagSource(() -> loops.stream().mapToLong(StreamLoop::lag).sum());
       metrics.stateEntriesSource(() -> loops.stream().mapToLong(StreamLoop::stateEntries).sum());
 
@@ -94,7 +101,14 @@ public final class StreamWorker {
       List<Thread> threadList = new ArrayList<>();
       for (int i = 0; i < threads; i++) {
         StreamLoop loop =
-            new StreamLoop(settings, template, metrics, changelog, records, instanceId + "-" + i);
+            new StreamLoop(
+                settings,
+                template,
+                metrics,
+                changelog,
+                records,
+                instanceId + "-" + i,
+                featureStore(settings, secrets));
         loops.add(loop);
         if (stopping) {
           loop.stop(); // SIGTERM during start-up: start, find nothing to do, leave
@@ -136,8 +150,13 @@ public final class StreamWorker {
               TerminationMessage.path());
           return ExitCodes.PERMANENT;
         }
+        if (failure instanceof FeatureStore.StoreFailure f
+            && f.refusal() == FeatureStore.Refusal.PERMANENT) {
+          // Redis refuses every write the same way (no permission, an unknown command).
+          return stopped(false, failure.getMessage());
+        }
         if (failure != null) {
-          return stopped(true, failure.getMessage());
+          return stopped(true, KafkaRefusal.describe(failure).orElse(failure.getMessage()));
         }
       }
       LOG.info("stream worker stopped");
@@ -147,24 +166,36 @@ public final class StreamWorker {
       return ExitCodes.RETRYABLE;
     } catch (Exception e) {
       LOG.error("stream worker cannot start: {}", e.toString());
-      return stopped(true, "cannot start: " + e.getMessage());
+      return stopped(
+          true, "cannot start: " + KafkaRefusal.describe(e).orElse(String.valueOf(e.getMessage())));
     } finally {
       template.close();
       stopped.countDown();
     }
   }
 
+  /** Each loop's own connection to the feature store, or null with a Kafka sink. */
+  private static FeatureStore<StreamLoop.DeadLetterFor> featureStore(
+      StreamSettings s, Secrets secrets) {
+    return s.featureStore() == null
+        ? null
+        : new FeatureStore<>(s.featureStore(), s.featureStorePassword(secrets));
+  }
+
   /**
    * What the producer may send to the output and dead-letter topics: the smaller of its own
    * max.request.size and each topic's max.message.bytes.
    */
-  private static Records records(StreamSettings s) throws Exception {
+  private static Records records(StreamSettings s, DeadLetterMask mask) throws Exception {
     Object configured =
         KafkaClients.producer(s, "limits", null).get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
     int request =
         configured == null ? Records.DEFAULT_MAX_BYTES : Integer.parseInt(configured.toString());
-    Map<String, Integer> topics =
-        Topics.maxMessageBytes(s, List.of(s.outputTopic(), s.deadLetterTopic()));
+    List<String> written =
+        s.outputTopic() == null
+            ? List.of(s.deadLetterTopic())
+            : List.of(s.outputTopic(), s.deadLetterTopic());
+    Map<String, Integer> topics = Topics.maxMessageBytes(s, written);
     int out = Math.min(request, topics.getOrDefault(s.outputTopic(), request));
     int dlq = Math.min(request, topics.getOrDefault(s.deadLetterTopic(), request));
     LOG.info(
@@ -173,7 +204,7 @@ public final class StreamWorker {
         s.outputTopic(),
         dlq,
         s.deadLetterTopic());
-    return new Records(s.outputTopic(), s.deadLetterTopic(), s.keyField(), out, dlq);
+    return new Records(s.outputTopic(), s.deadLetterTopic(), s.keyField(), out, dlq, mask);
   }
 
   /**

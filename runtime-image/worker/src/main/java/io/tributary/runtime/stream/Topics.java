@@ -21,9 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes sure the topics a stream worker writes exist: the output and dead-letter topics (with the
- * input's partition count) and the compacted state changelog. Existing topics are left as they are;
- * the replication factor is the broker's default.
+ * Makes sure the topics a stream worker writes exist: the output (with a Kafka sink) and
+ * dead-letter topics (with the input's partition count) and the compacted state changelog. Existing
+ * topics are left as they are; the replication factor is the broker's default.
  */
 final class Topics {
   private static final Logger LOG = LoggerFactory.getLogger(Topics.class);
@@ -59,7 +59,9 @@ final class Topics {
       throws Exception {
     try (Admin admin = Admin.create(KafkaClients.outputAdmin(s))) {
       List<NewTopic> wanted = new ArrayList<>();
-      wanted.add(new NewTopic(s.outputTopic(), Optional.of(partitions), Optional.empty()));
+      if (s.outputTopic() != null) {
+        wanted.add(new NewTopic(s.outputTopic(), Optional.of(partitions), Optional.empty()));
+      }
       wanted.add(new NewTopic(s.deadLetterTopic(), Optional.of(partitions), Optional.empty()));
       if (stateful) {
         wanted.add(
@@ -83,13 +85,40 @@ final class Topics {
       if (!stateful) {
         return partitions;
       }
-      return admin
-          .describeTopics(List.of(s.changelogTopic()))
-          .allTopicNames()
-          .get(TIMEOUT_S, TimeUnit.SECONDS)
-          .get(s.changelogTopic())
-          .partitions()
-          .size();
+      return onceKnown(
+          () ->
+              admin
+                  .describeTopics(List.of(s.changelogTopic()))
+                  .allTopicNames()
+                  .get(TIMEOUT_S, TimeUnit.SECONDS)
+                  .get(s.changelogTopic())
+                  .partitions()
+                  .size());
+    }
+  }
+
+  /** An admin call about topics. */
+  interface TopicCall<T> {
+    T call() throws Exception;
+  }
+
+  /**
+   * Runs {@code call} until the topics it asks about are known: a topic created a moment ago is
+   * created on the controller first, and the broker that answers may not have its metadata yet
+   * (UnknownTopicOrPartition for a few milliseconds, longer on a busy cluster).
+   */
+  static <T> T onceKnown(TopicCall<T> call) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+    while (true) {
+      try {
+        return call.call();
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(100);
+      }
     }
   }
 
@@ -103,7 +132,7 @@ final class Topics {
       List<ConfigResource> resources =
           topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
       Map<ConfigResource, Config> configs =
-          admin.describeConfigs(resources).all().get(TIMEOUT_S, TimeUnit.SECONDS);
+          onceKnown(() -> admin.describeConfigs(resources).all().get(TIMEOUT_S, TimeUnit.SECONDS));
       Map<String, Integer> out = new HashMap<>();
       configs.forEach(
           (r, c) -> {

@@ -134,6 +134,17 @@ final class AggregateStep implements StatefulStep {
 
   @Override
   public void flush(Instant now, Consumer<ObjectNode> out) {
+    flush(
+        now,
+        out,
+        (r, e) -> {
+          throw e;
+        });
+  }
+
+  @Override
+  public void flush(
+      Instant now, Consumer<ObjectNode> out, BiConsumer<ObjectNode, StepRejection> refused) {
     long t = Timestamps.millis(now);
     Iterator<Map.Entry<String, Acc>> it = windows.entrySet().iterator();
     while (it.hasNext()) {
@@ -144,7 +155,13 @@ final class AggregateStep implements StatefulStep {
       }
       it.remove();
       changed.add(e.getKey());
-      out.accept(result(e.getKey(), start, e.getValue()));
+      ObjectNode result = result(e.getKey(), start, e.getValue());
+      String overflow = overflow(result);
+      if (overflow == null) {
+        out.accept(result);
+      } else {
+        refused.accept(result, new StepRejection(overflow));
+      }
     }
     if (spec.timestampField() != null && t > closedUntil) {
       closedUntil = t;
@@ -166,6 +183,26 @@ final class AggregateStep implements StatefulStep {
       o.set(a.as(), acc.value(i, a.function()));
     }
     return o;
+  }
+
+  /**
+   * Why a window's result must not leave (a sum or average of finite values that overflowed a
+   * double: JSON has no Infinity), or null.
+   */
+  private String overflow(ObjectNode result) {
+    for (Aggregation a : spec.aggregations()) {
+      JsonNode v = result.get(a.as());
+      if (v.isNumber() && !Double.isFinite(v.doubleValue())) {
+        return "aggregate '"
+            + a.as()
+            + "' ("
+            + a.function().name().toLowerCase()
+            + ") is "
+            + v.doubleValue()
+            + ", not a finite number";
+      }
+    }
+    return null;
   }
 
   private static ArrayNode parseKey(String windowKey) {

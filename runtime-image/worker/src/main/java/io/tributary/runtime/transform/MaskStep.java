@@ -71,7 +71,12 @@ final class MaskStep implements Step {
     out.accept(record);
   }
 
-  private JsonNode mask(Field f, JsonNode v) {
+  /**
+   * {@code v} masked as {@code f} says (not drop).
+   *
+   * @throws StepRejection when the method cannot apply to the value (a container, not a date)
+   */
+  JsonNode mask(Field f, JsonNode v) {
     if (v.isContainerNode()) {
       if (f.method() == Method.REDACT) {
         return JSON.textNode(REDACTED);

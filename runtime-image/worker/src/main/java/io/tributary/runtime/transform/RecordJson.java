@@ -115,6 +115,32 @@ public final class RecordJson {
 
   private RecordJson() {}
 
+  /**
+   * Why a typed value (a JDBC {@code double precision}, a Parquet {@code DOUBLE}, a CSV field typed
+   * {@code number}) cannot be a number of a record, or null when it can: the same rule as for JSON
+   * text, so a value gets the same verdict whichever source it comes from. NaN and ±Infinity have
+   * no JSON form and would leave as the string {@code "NaN"}.
+   */
+  public static String refusal(double v) {
+    return Double.isFinite(v) ? null : v + " is not a finite number (JSON has no NaN or Infinity)";
+  }
+
+  /**
+   * Why a typed decimal (a JDBC {@code numeric}) cannot be a number of a record, or null: beyond a
+   * double's range ({@code 1e400}, which consumers read as Infinity), or more digits or a larger
+   * exponent than the JSON reader accepts.
+   */
+  public static String refusal(BigDecimal v) {
+    // Below 10^308 a decimal always fits a double; only past it is the conversion needed.
+    if ((long) v.precision() - v.scale() > 308 && !Double.isFinite(v.doubleValue())) {
+      return "a number too large for a double (it would be Infinity)";
+    }
+    if (v.precision() > MAX_NUMBER_DIGITS || Math.abs(v.scale()) > MAX_EXPONENT) {
+      return "a number with more digits or a larger exponent than " + MAX_NUMBER_DIGITS;
+    }
+    return null;
+  }
+
   /** Reads one record from UTF-8 bytes (a Kafka value, a JSON line). */
   public static ObjectNode parse(byte[] value) throws NotARecord {
     if (value == null) {
@@ -180,7 +206,7 @@ public final class RecordJson {
    * overlong forms ({@code C0 AF} for '/') and encoded surrogates, which let one text hide as
    * another; this refuses them. ASCII, most of any record, costs one comparison a byte.
    */
-  static int invalidUtf8At(byte[] b) {
+  public static int invalidUtf8At(byte[] b) {
     int i = 0;
     int n = b.length;
     while (i < n) {

@@ -84,7 +84,8 @@ final class StepCompiler {
   }
 
   private Step consent(TransformSpec t) {
-    KafkaEndpoint cluster = KafkaEndpoint.consent(t.consent(), plan.source(), secrets::readString);
+    KafkaEndpoint cluster =
+        KafkaEndpoint.consent(t.consent(), plan.source(), (ref, field) -> secrets.readString(ref));
     ConsentView view = consentViews.open(cluster, t.consent().topic());
     opened.add(view);
     return new ConsentStep(t.consent().purpose(), t.consent().subjectField(), view);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.pipeline.TransformSpec;
 import io.tributary.pipeline.plan.RunSummary;
 import io.tributary.pipeline.plan.WorkerPlan;
+import io.tributary.pipeline.transform.ValidateTransform.OnInvalid;
 import io.tributary.plan.PlanCheck;
 import io.tributary.plan.PlanProblem;
 import io.tributary.runtime.PlanException;
@@ -36,18 +37,24 @@ public final class TransformChain implements AutoCloseable {
   /**
    * @param clock processing time of {@link #process(ObjectNode, Consumer)}
    * @param consentViews opens the consent topic of a consent step
+   * @param drops told the step name of every record a validate step with onInvalid drop discards,
+   *     as it happens (a metric); forks share it, so it must be thread-safe
    */
-  public record Options(Clock clock, ConsentView.Factory consentViews) {
+  public record Options(Clock clock, ConsentView.Factory consentViews, Consumer<String> drops) {
     public static Options defaults() {
-      return new Options(Clock.systemUTC(), KafkaConsentView::new);
+      return new Options(Clock.systemUTC(), KafkaConsentView::new, step -> {});
     }
 
     public Options withClock(Clock c) {
-      return new Options(c, consentViews);
+      return new Options(c, consentViews, drops);
     }
 
     public Options withConsentViews(ConsentView.Factory f) {
-      return new Options(clock, f);
+      return new Options(clock, f, drops);
+    }
+
+    public Options withDrops(Consumer<String> d) {
+      return new Options(clock, consentViews, d);
     }
   }
 
@@ -55,23 +62,32 @@ public final class TransformChain implements AutoCloseable {
   private final String[] names;
   private final Clock clock;
   private final List<ConsentView> views;
+  private final Consumer<String> drops;
   private final boolean owner;
   private final long[] in;
   private final long[] rejected;
+  private final long[] dropped;
   private final Stage[] stages;
   private long delivered;
   private Instant now = Instant.EPOCH;
   private Consumer<ObjectNode> sink = r -> {};
 
   private TransformChain(
-      Step[] steps, String[] names, Clock clock, List<ConsentView> views, boolean owner) {
+      Step[] steps,
+      String[] names,
+      Clock clock,
+      List<ConsentView> views,
+      Consumer<String> drops,
+      boolean owner) {
     this.steps = steps;
     this.names = names;
     this.clock = clock;
     this.views = views;
+    this.drops = drops;
     this.owner = owner;
     this.in = new long[steps.length];
     this.rejected = new long[steps.length];
+    this.dropped = new long[steps.length];
     this.stages = new Stage[steps.length + 1];
     for (int i = 0; i <= steps.length; i++) {
       stages[i] = new Stage(i);
@@ -120,7 +136,8 @@ public final class TransformChain implements AutoCloseable {
       views.forEach(ConsentView::close);
       throw e;
     }
-    return new TransformChain(steps, names, options.clock(), List.copyOf(views), true);
+    return new TransformChain(
+        steps, names, options.clock(), List.copyOf(views), options.drops(), true);
   }
 
   /** The same compiled steps with empty state and zero counts; closing a fork closes nothing. */
@@ -129,7 +146,7 @@ public final class TransformChain implements AutoCloseable {
     for (int i = 0; i < steps.length; i++) {
       fresh[i] = steps[i].fresh();
     }
-    return new TransformChain(fresh, names, clock, views, false);
+    return new TransformChain(fresh, names, clock, views, drops, false);
   }
 
   /** Runs one record through the chain at the clock's time. */
@@ -176,6 +193,7 @@ public final class TransformChain implements AutoCloseable {
     this.sink = out;
     for (int i = 0; i < steps.length; i++) {
       Stage next = stages[i + 1];
+      int index = i;
       steps[i].flush(
           now,
           r -> {
@@ -188,6 +206,11 @@ public final class TransformChain implements AutoCloseable {
             } catch (SinkFailure e) {
               throw e.unwrap();
             }
+          },
+          (r, refusal) -> {
+            rejected[index]++;
+            rejectedHandler.accept(
+                r, new RejectedRecordException(index, names[index], refusal.getMessage(), false));
           });
     }
   }
@@ -264,12 +287,12 @@ public final class TransformChain implements AutoCloseable {
     return List.of(names);
   }
 
-  /** Records into, out of, and rejected by each step since this chain was made. */
+  /** Records into, out of, rejected and dropped by each step since this chain was made. */
   public List<RunSummary.StepCount> stepCounts() {
     List<RunSummary.StepCount> counts = new ArrayList<>();
     for (int i = 0; i < steps.length; i++) {
       long out = i + 1 < steps.length ? in[i + 1] : delivered;
-      counts.add(new RunSummary.StepCount(names[i], in[i], out, rejected[i]));
+      counts.add(new RunSummary.StepCount(names[i], in[i], out, rejected[i], dropped[i]));
     }
     return counts;
   }
@@ -304,8 +327,16 @@ public final class TransformChain implements AutoCloseable {
       try {
         steps[index].process(record, now, stages[index + 1]);
       } catch (StepRejection e) {
+        if (e.onInvalid == OnInvalid.DROP) {
+          // Gone like a filtered record, but counted where a user looks: the run summary's
+          // per-step counts and tributary_worker_records_dropped_total.
+          dropped[index]++;
+          drops.accept(names[index]);
+          return;
+        }
         rejected[index]++;
-        throw new RejectedRecordException(index, names[index], e.getMessage(), e.failsRun);
+        throw new RejectedRecordException(
+            index, names[index], e.getMessage(), e.onInvalid == OnInvalid.FAIL);
       } catch (RejectedRecordException | SinkFailure e) {
         throw e; // from a later step or the caller's sink: already said where
       } catch (RuntimeException e) {

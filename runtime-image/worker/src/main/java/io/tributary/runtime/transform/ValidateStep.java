@@ -34,7 +34,7 @@ final class ValidateStep implements Step {
       return;
     }
     if (onInvalid == OnInvalid.DROP) {
-      return;
+      throw StepRejection.DROP; // the chain counts it: a drop is never silent
     }
     String reason =
         "invalid: "
@@ -43,6 +43,6 @@ final class ValidateStep implements Step {
                 .sorted()
                 .limit(5)
                 .collect(Collectors.joining("; "));
-    throw new StepRejection(reason, onInvalid == OnInvalid.FAIL);
+    throw new StepRejection(reason, onInvalid);
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.pipeline.DeadLetterSpec;
+import io.tributary.pipeline.EventsSpec;
 import io.tributary.pipeline.FileFormat;
 import io.tributary.pipeline.SchemaSpec;
 import io.tributary.pipeline.SinkSpec;
@@ -39,6 +40,7 @@ final class BatchPlans {
   String watermark;
   String secretsDir;
   WorkerPlan.LineageConfig lineage;
+  EventsSpec events;
 
   /** The plan of this run, compiled as the operator compiles it. */
   WorkerPlan build() {
@@ -50,9 +52,10 @@ final class BatchPlans {
                 .sink(sink)
                 .schema(schema)
                 .deadLetter(deadLetter)
+                .events(events)
                 .build(),
             PlanContext.of("team-a", "orders-daily", "uid-1")
-                .withMetricsPort(9090)
+                .withMetricsPort(0) // an ephemeral port: tests run side by side
                 .withLineage(lineage)
                 .withRun(runId, 1, watermark));
     if (!r.ok()) throw new IllegalArgumentException("not a runnable plan: " + r.problems());

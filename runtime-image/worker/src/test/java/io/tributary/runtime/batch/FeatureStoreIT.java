@@ -76,4 +76,90 @@ class FeatureStoreIT {
         .singleElement()
         .satisfies(d -> assertThat(d.get("reason").asText()).contains("customer_id"));
   }
+
+  /** Five customers, 1 to 5, to the feature store at {@code address}, database 4. */
+  private BatchPlans.Outcome loadFiveCustomers(String address) throws Exception {
+    Path in = dir.resolve("customers.jsonl");
+    StringBuilder sb = new StringBuilder();
+    for (int i = 1; i <= 5; i++) {
+      sb.append("{\"customer_id\":").append(i).append(",\"score\":").append(i * 10).append("}\n");
+    }
+    Files.writeString(in, sb.toString());
+    BatchPlans p = new BatchPlans();
+    p.source = files(in, FileFormat.JSONL);
+    p.deadLetter = new DeadLetterSpec(null, dir.resolve("dlq").toString(), 0.5);
+    p.sink =
+        SinkSpec.of(
+            new FeatureStoreSink(address, null, 4, "scores", List.of("customer_id"), null, "1h"));
+    return p.run(dir);
+  }
+
+  @Test
+  void aKeyHoldingSomethingElseRejectsThatRecordAndIsLeftUntouched() throws Exception {
+    Redis redis = Redis.shared();
+    try (Jedis j = new Jedis("127.0.0.1", redis.port())) {
+      j.select(4);
+      j.flushDB();
+      j.set("scores:2", "someone else's");
+    }
+
+    BatchPlans.Outcome o = loadFiveCustomers(redis.address());
+
+    assertThat(o.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(o.summary().recordsWritten()).as("a refused write is not loaded").isEqualTo(4);
+    assertThat(o.summary().recordsRejected()).isEqualTo(1);
+    assertThat(o.summary().steps())
+        .contains(new io.tributary.pipeline.plan.RunSummary.StepCount("sink", 5, 4, 1));
+    assertThat(BatchPlans.jsonLines(dir.resolve("dlq/run-1.jsonl")))
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.get("step").asText()).isEqualTo("sink");
+              assertThat(d.get("reason").asText())
+                  .isEqualTo(
+                      "Redis refused the write: WRONGTYPE the key holds a string, not a hash of"
+                          + " features");
+              assertThat(d.get("record").get("customer_id").asInt()).isEqualTo(2);
+            });
+    try (Jedis j = new Jedis("127.0.0.1", redis.port())) {
+      j.select(4);
+      assertThat(j.get("scores:2")).isEqualTo("someone else's");
+      assertThat(j.pttl("scores:2")).as("no TTL on a key that is not ours").isEqualTo(-1);
+      assertThat(j.hget("scores:5", "score")).isEqualTo("50");
+    }
+  }
+
+  @Test
+  void aServerOutOfMemoryFailsTheRunAsRetryableAndLoadsNothing() throws Exception {
+    Redis full = Redis.startPrivate("--maxmemory-policy", "noeviction");
+    try {
+      try (Jedis j = new Jedis("127.0.0.1", full.port())) {
+        j.configSet("maxmemory", "1"); // below what it uses already: every write is refused
+      }
+
+      BatchPlans.Outcome o = loadFiveCustomers(full.address());
+
+      assertThat(o.exitCode()).isEqualTo(ExitCodes.RETRYABLE);
+      assertThat(o.summary().failure()).isEqualTo(io.tributary.pipeline.plan.RunSummary.RETRYABLE);
+      assertThat(o.summary().message())
+          .startsWith("sink.featureStore: Redis at " + full.address() + " refused a write: OOM");
+      assertThat(o.summary().recordsWritten()).isZero();
+    } finally {
+      full.stop();
+    }
+  }
+
+  @Test
+  void aReadOnlyReplicaFailsTheRunAsRetryable() throws Exception {
+    Redis replica =
+        Redis.startPrivate("--replicaof", "127.0.0.1", Integer.toString(Redis.shared().port()));
+    try {
+      BatchPlans.Outcome o = loadFiveCustomers(replica.address());
+
+      assertThat(o.exitCode()).isEqualTo(ExitCodes.RETRYABLE);
+      assertThat(o.summary().message()).contains("refused a write: READONLY");
+    } finally {
+      replica.stop();
+    }
+  }
 }

@@ -103,12 +103,15 @@ class FilesToLakeTest {
         new SchemaSpec(
             List.of(
                 SchemaSpec.Field.of("id", Type.INTEGER).asRequired(),
-                new SchemaSpec.Field("email", Type.STRING, true, true, null),
+                new SchemaSpec.Field("email", Type.STRING, true, true, null, null),
                 field("country", Type.STRING)),
             null);
     p.transforms = List.of(TransformSpec.of(new ValidateTransform(null)));
     p.deadLetter = new DeadLetterSpec(null, dir.resolve("dlq").toString(), maxRatio);
-    p.sink = lake(dir.resolve("lake/events"), FileFormat.PARQUET, "country");
+    // The lake holds the address on purpose; dead letters hide it all the same.
+    p.sink =
+        lake(dir.resolve("lake/events"), FileFormat.PARQUET, "country")
+            .allowingClassified(List.of("email"));
     return p;
   }
 
@@ -129,6 +132,13 @@ class FilesToLakeTest {
         .extracting(d -> d.get("step").asText())
         .containsExactlyInAnyOrder("source", "validate-0");
     assertThat(dead).allSatisfy(d -> assertThat(d.get("reason").asText()).isNotBlank());
+    // email is personal: the lake may hold it, its dead letters may not.
+    JsonNode invalid = dead.stream().filter(d -> d.has("record")).findFirst().orElseThrow();
+    assertThat(invalid.at("/record/email").asText()).isEqualTo("***");
+    assertThat(invalid.at("/record/id").asText()).isEqualTo("x");
+    JsonNode unreadable = dead.stream().filter(d -> !d.has("record")).findFirst().orElseThrow();
+    assertThat(unreadable.has("raw")).isFalse();
+    assertThat(unreadable.get("rawBytes").asInt()).isEqualTo("{not json".length());
     assertThat(BatchPlans.lakeRecords(dir.resolve("lake/events"))).hasSize(198);
     assertThat(o.summary().message())
         .startsWith("2 records rejected, dead-lettered to " + dir.resolve("dlq/run-1.jsonl"));

@@ -36,15 +36,8 @@ class HostileCorpusBatchTest {
     for (HostileCorpus.Case c : cases) {
       Path runDir = Files.createDirectories(dir.resolve("runs").resolve(c.name()));
       Path in = Files.write(runDir.resolve("in.jsonl"), c.value());
-      BatchPlans p = new BatchPlans();
+      BatchPlans p = corpusPlan(runDir, secrets);
       p.source = BatchPlans.files(in, FileFormat.JSONL);
-      p.schema = BatchPlans.JSON.readValue(HostileCorpus.SCHEMA, SchemaSpec.class);
-      p.transforms =
-          List.of(BatchPlans.JSON.readValue(HostileCorpus.TRANSFORMS, TransformSpec[].class));
-      p.sink = BatchPlans.lake(runDir.resolve("lake"), FileFormat.JSONL);
-      // One record per run: a rejected one is the whole run, which must still succeed.
-      p.deadLetter = new DeadLetterSpec(null, runDir.resolve("dlq").toString(), 1.0);
-      p.secretsDir = secrets.toString();
       BatchPlans.Outcome o = p.run(runDir);
       if (o.exitCode() != ExitCodes.OK) {
         mismatches.add(c.name() + ": the run ended " + o.exitCode() + ": " + o.summary().message());
@@ -55,7 +48,24 @@ class HostileCorpusBatchTest {
     assertThat(mismatches).isEmpty();
   }
 
-  private static Seen seen(Path runDir) throws Exception {
+  /**
+   * The corpus's schema and transforms into a JSON Lines lake and dead letters under {@code
+   * runDir}; the caller sets the source.
+   */
+  static BatchPlans corpusPlan(Path runDir, Path secrets) throws Exception {
+    BatchPlans p = new BatchPlans();
+    p.schema = BatchPlans.JSON.readValue(HostileCorpus.SCHEMA, SchemaSpec.class);
+    p.transforms =
+        List.of(BatchPlans.JSON.readValue(HostileCorpus.TRANSFORMS, TransformSpec[].class));
+    p.sink = BatchPlans.lake(runDir.resolve("lake"), FileFormat.JSONL);
+    // One record per run: a rejected one is the whole run, which must still succeed.
+    p.deadLetter = new DeadLetterSpec(null, runDir.resolve("dlq").toString(), 1.0);
+    p.secretsDir = secrets.toString();
+    return p;
+  }
+
+  /** What a one-record run in {@code runDir} made of its record. */
+  static Seen seen(Path runDir) throws Exception {
     Path dlq = runDir.resolve("dlq/run-1.jsonl");
     if (Files.exists(dlq)) {
       List<JsonNode> dead = BatchPlans.jsonLines(dlq);

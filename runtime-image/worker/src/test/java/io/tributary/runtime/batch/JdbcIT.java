@@ -22,11 +22,6 @@ import io.tributary.pipeline.transform.ValidateTransform;
 import io.tributary.runtime.testing.Postgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,34 +36,18 @@ class JdbcIT {
   @BeforeEach
   void database() throws Exception {
     url = Postgres.shared().newDatabase();
-    secrets = dir.resolve("secrets");
-    Files.createDirectories(secrets.resolve("db"));
-    Files.writeString(secrets.resolve("db/user"), "postgres\n");
-    Files.writeString(secrets.resolve("db/password"), "unused-with-trust-auth\n");
+    secrets = Postgres.writeSecrets(dir.resolve("secrets"));
     sql(
         "CREATE TABLE orders (id bigint PRIMARY KEY, customer text, amount numeric(10,2),"
             + " paid boolean, updated_at timestamp, placed timestamptz, tags jsonb)");
   }
 
   void sql(String... statements) throws Exception {
-    try (Connection c = DriverManager.getConnection(url, "postgres", "");
-        Statement s = c.createStatement()) {
-      for (String q : statements) s.execute(q);
-    }
+    Postgres.sql(url, statements);
   }
 
   List<String> rows(String query) throws Exception {
-    List<String> out = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection(url, "postgres", "");
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(query)) {
-      while (rs.next()) {
-        List<String> cols = new ArrayList<>();
-        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) cols.add(rs.getString(i));
-        out.add(String.join("|", cols));
-      }
-    }
-    return out;
+    return Postgres.rows(url, query);
   }
 
   void insertOrders(int from, int to) throws Exception {
@@ -258,13 +237,16 @@ class JdbcIT {
               assertThat(d.get("record").get("id").asText()).isEqualTo("2");
             });
 
-    // A duplicate key fails the insert: the whole run rolls back, nothing half-written stays.
+    // A duplicate key is a refused row, one dead letter; with no deadLetter set, one reject in
+    // three is above the default maxRejectedRatio: the whole run rolls back, nothing half-written
+    // stays.
     sql("DELETE FROM typed", "INSERT INTO typed VALUES (3, 0)");
     p.runId = "run-2";
     p.deadLetter = null;
     sql("UPDATE raw SET amount = '20' WHERE id = '2'");
     BatchPlans.Outcome failed = p.run(dir);
     assertThat(failed.exitCode()).isEqualTo(ExitCodes.PERMANENT);
+    assertThat(failed.summary().message()).contains("1 of 3 records rejected").contains("23505");
     assertThat(rows("SELECT id, amount FROM typed ORDER BY id")).containsExactly("3|0");
   }
 

@@ -6,14 +6,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.pipeline.DeadLetterSpec;
 import io.tributary.pipeline.FileFormat;
+import io.tributary.pipeline.SchemaSpec;
+import io.tributary.pipeline.SecretKeyRef;
 import io.tributary.pipeline.SinkSpec;
 import io.tributary.pipeline.SourceSpec;
+import io.tributary.pipeline.TransformSpec;
 import io.tributary.pipeline.plan.ExitCodes;
 import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.pipeline.sink.KafkaSink;
 import io.tributary.pipeline.source.KafkaSource;
+import io.tributary.pipeline.transform.MaskTransform;
+import io.tributary.pipeline.transform.ValidateTransform;
 import io.tributary.runtime.testing.KafkaBroker;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,7 +73,9 @@ class KafkaIT {
   BatchPlans plan(String in, String group, SinkSpec sink) {
     BatchPlans p = new BatchPlans();
     p.source =
-        SourceSpec.of(new KafkaSource(kafka.bootstrapServers(), List.of(in), group, null, null));
+        SourceSpec.of(
+            KafkaSource.of(kafka.bootstrapServers(), List.of(in))
+                .withConsumerGroup("tributary-team-a-" + group));
     p.sink = sink;
     return p;
   }
@@ -77,7 +85,8 @@ class KafkaIT {
     kafka.createTopic("orders-in", 3);
     kafka.createTopic("orders-out", 3);
     produce("orders-in", 0, 50, "not json");
-    SinkSpec sink = SinkSpec.of(new KafkaSink(kafka.bootstrapServers(), "orders-out", "id", null));
+    SinkSpec sink =
+        SinkSpec.of(KafkaSink.of(kafka.bootstrapServers(), "orders-out").withKeyField("id"));
 
     BatchPlans first = plan("orders-in", "g-orders", sink);
     first.deadLetter = new DeadLetterSpec(null, dir.resolve("dlq").toString(), 0.05);
@@ -101,7 +110,7 @@ class KafkaIT {
     kafka.createTopic("pay-in", 2);
     kafka.createTopic("pay-out", 2);
     produce("pay-in", 0, 40, "[1]", "[2]");
-    SinkSpec sink = SinkSpec.of(new KafkaSink(kafka.bootstrapServers(), "pay-out", null, null));
+    SinkSpec sink = SinkSpec.of(KafkaSink.of(kafka.bootstrapServers(), "pay-out"));
 
     BatchPlans strict = plan("pay-in", "g-pay", sink);
     strict.deadLetter = new DeadLetterSpec(null, dir.resolve("dlq").toString(), 0.01);
@@ -166,10 +175,7 @@ class KafkaIT {
     kafka.createTopic("dl-in.dlq", 1);
     produce("dl-in", 0, 30, "{broken");
     BatchPlans p =
-        plan(
-            "dl-in",
-            "g-dl",
-            SinkSpec.of(new KafkaSink(kafka.bootstrapServers(), "dl-out", null, null)));
+        plan("dl-in", "g-dl", SinkSpec.of(KafkaSink.of(kafka.bootstrapServers(), "dl-out")));
     p.deadLetter = new DeadLetterSpec("dl-in.dlq", null, 0.1);
 
     assertThat(p.run(dir).exitCode()).isEqualTo(ExitCodes.OK);
@@ -182,6 +188,64 @@ class KafkaIT {
     assertThat(new String(dead.get(0).headers().lastHeader("tributary.reason").value()))
         .contains("not JSON");
     assertThat(ids("dl-out")).hasSize(30);
+  }
+
+  @Test
+  void deadLettersCarryPersonalDataMaskedAsTheChainMasksItAndNeverTheRawInput() throws Exception {
+    kafka.createTopic("pii-in", 1);
+    kafka.createTopic("pii-out", 1);
+    kafka.createTopic("pii-in.dlq", 1);
+    produce(
+        "pii-in",
+        0,
+        0,
+        "{\"id\":1,\"email\":\"ada@x.io\"}",
+        "{\"id\":\"one\",\"email\":\"ada@x.io\"}",
+        "{broken ada@x.io");
+    Path secrets = dir.resolve("secrets");
+    Files.createDirectories(secrets.resolve("mask-key"));
+    Files.writeString(secrets.resolve("mask-key/key"), "k3y\n");
+    BatchPlans p =
+        plan("pii-in", "g-pii", SinkSpec.of(KafkaSink.of(kafka.bootstrapServers(), "pii-out")));
+    p.secretsDir = secrets.toString();
+    p.schema =
+        new SchemaSpec(
+            List.of(
+                SchemaSpec.Field.of("id", SchemaSpec.Type.INTEGER).asRequired(),
+                SchemaSpec.Field.of("email", SchemaSpec.Type.STRING)
+                    .classified(SchemaSpec.Classification.PERSONAL)),
+            null);
+    p.transforms =
+        List.of(
+            TransformSpec.of(new ValidateTransform(null)),
+            TransformSpec.of(
+                new MaskTransform(
+                    new SecretKeyRef("mask-key", "key"),
+                    List.of(MaskTransform.Field.of("email", MaskTransform.Method.HMAC)))));
+    p.deadLetter = new DeadLetterSpec("pii-in.dlq", null, 0.9);
+
+    assertThat(p.run(dir).exitCode()).isEqualTo(ExitCodes.OK);
+
+    List<ConsumerRecord<String, String>> out = kafka.readAll("pii-out");
+    assertThat(out).hasSize(1);
+    String hmac = BatchPlans.JSON.readTree(out.get(0).value()).get("email").asText();
+    assertThat(hmac).matches("[0-9a-f]{64}");
+    List<ConsumerRecord<String, String>> dead = kafka.readAll("pii-in.dlq");
+    assertThat(dead).hasSize(2).noneSatisfy(d -> assertThat(d.value()).contains("ada@x.io"));
+    Map<String, JsonNode> byStep = new java.util.HashMap<>();
+    for (ConsumerRecord<String, String> d : dead) {
+      JsonNode entry = BatchPlans.JSON.readTree(d.value());
+      byStep.put(entry.get("step").asText(), entry);
+    }
+    assertThat(byStep).containsOnlyKeys("validate-0", "source");
+    JsonNode invalid = byStep.get("validate-0");
+    assertThat(invalid.at("/record/email").asText())
+        .as("the same hmac, with the same key, as the output")
+        .isEqualTo(hmac);
+    assertThat(invalid.get("masked").toString()).isEqualTo("[\"email\"]");
+    JsonNode unreadable = byStep.get("source");
+    assertThat(unreadable.has("raw")).isFalse();
+    assertThat(unreadable.get("rawBytes").asInt()).isEqualTo(16);
   }
 
   @Test
@@ -227,7 +291,8 @@ class KafkaIT {
     kafka.createTopic("big-in", 1);
     kafka.createTopic("big-out", 1, Map.of("max.message.bytes", "1000"));
     produce("big-in", 0, 10, "{\"id\":99,\"note\":\"" + "x".repeat(2000) + "\"}");
-    SinkSpec sink = SinkSpec.of(new KafkaSink(kafka.bootstrapServers(), "big-out", "id", null));
+    SinkSpec sink =
+        SinkSpec.of(KafkaSink.of(kafka.bootstrapServers(), "big-out").withKeyField("id"));
     BatchPlans p = plan("big-in", "g-big", sink);
     p.deadLetter = new DeadLetterSpec(null, dir.resolve("dlq").toString(), 0.2);
 

@@ -55,9 +55,9 @@ class LineageHttpTest {
     SchemaSpec schema =
         new SchemaSpec(
             List.of(
-                new SchemaSpec.Field("id", SchemaSpec.Type.INTEGER, true, null, null),
-                new SchemaSpec.Field("email", SchemaSpec.Type.STRING, null, true, "contact"),
-                new SchemaSpec.Field("phone", SchemaSpec.Type.STRING, null, true, null)),
+                SchemaSpec.Field.of("id", SchemaSpec.Type.INTEGER).asRequired(),
+                SchemaSpec.Field.of("email", SchemaSpec.Type.STRING).asPii().describedAs("contact"),
+                SchemaSpec.Field.of("phone", SchemaSpec.Type.STRING).asPii()),
             null);
     TransformSpec mask =
         TransformSpec.of(
@@ -112,6 +112,14 @@ class LineageHttpTest {
     assertThat(columns.at("/email/inputFields/0/transformations/0/masking").asBoolean()).isTrue();
     assertThat(columns.at("/id/inputFields/0/transformations/0/masking").asBoolean()).isFalse();
     assertThat(columns.has("phone")).isFalse();
+    assertThat(tags(input))
+        .containsExactly("email classification=personal", "phone classification=personal");
+    assertThat(tags(output))
+        .containsExactly(
+            "email classification=personal",
+            "email masking=hmac",
+            "phone classification=personal",
+            "phone masking=drop");
     assertThat(output.at("/outputFacets/outputStatistics/rowCount").asLong()).isEqualTo(9);
   }
 
@@ -153,5 +161,16 @@ class LineageHttpTest {
     assertThat(fail.at("/run/facets/errorMessage/message").asText()).isEqualTo("sink unreachable");
     assertThat(fail.at("/job/namespace").asText()).isEqualTo("prod");
     assertThat(fail.at("/inputs/0/name").asText()).isEqualTo("crm.public.customers");
+  }
+
+  /** The dataset's tags facet as "field key=value" lines, all from source tributary. */
+  private static List<String> tags(JsonNode dataset) {
+    List<String> out = new java.util.ArrayList<>();
+    for (JsonNode t : dataset.at("/facets/tags/tags")) {
+      assertThat(t.get("source").asText()).isEqualTo("tributary");
+      out.add(
+          t.get("field").asText() + " " + t.get("key").asText() + "=" + t.get("value").asText());
+    }
+    return out;
   }
 }

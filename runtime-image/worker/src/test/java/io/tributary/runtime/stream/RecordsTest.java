@@ -5,8 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.pipeline.SchemaSpec;
+import io.tributary.pipeline.SinkSpec;
+import io.tributary.pipeline.TransformSpec;
+import io.tributary.pipeline.plan.WorkerPlan;
+import io.tributary.pipeline.sink.KafkaSink;
+import io.tributary.pipeline.transform.MaskTransform;
+import io.tributary.runtime.Secrets;
+import io.tributary.runtime.transform.DeadLetterMask;
 import io.tributary.runtime.transform.RejectedRecordException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -85,8 +95,96 @@ class RecordsTest {
         .doesNotContainKey(Records.SOURCE_TOPIC);
   }
 
-  /** Records with Kafka's default size limits. */
+  /**
+   * email and card are personal; the chain keeps the last 4 digits of card, and the sink may hold
+   * email unmasked.
+   */
+  private static Records classified() {
+    WorkerPlan plan =
+        WorkerPlan.builder(WorkerPlan.Kind.STREAM_JOB)
+            .schema(
+                new SchemaSpec(
+                    List.of(
+                        SchemaSpec.Field.of("email", SchemaSpec.Type.STRING).asPii(),
+                        SchemaSpec.Field.of("card", SchemaSpec.Type.STRING)
+                            .classified(SchemaSpec.Classification.PERSONAL),
+                        SchemaSpec.Field.of("n", SchemaSpec.Type.INTEGER)),
+                    null))
+            .transforms(
+                List.of(
+                    TransformSpec.of(
+                        new MaskTransform(
+                            null,
+                            List.of(
+                                MaskTransform.Field.of("card", MaskTransform.Method.KEEP_LAST)
+                                    .withKeep(4))))))
+            .sink(SinkSpec.of(KafkaSink.of("k:9092", "out")).allowingClassified(List.of("email")))
+            .build();
+    return new Records(
+        "out",
+        "dlq",
+        null,
+        Records.DEFAULT_MAX_BYTES,
+        Records.DEFAULT_MAX_BYTES,
+        DeadLetterMask.compile(plan, Secrets.fromDir(Path.of("/nonexistent"))));
+  }
+
+  @Test
+  void aDeadLetterOfAPlanWithClassifiedFieldsCarriesThemMasked() throws Exception {
+    ConsumerRecord<byte[], byte[]> in =
+        new ConsumerRecord<>(
+            "payments",
+            0,
+            7L,
+            utf8("k"),
+            utf8("{\"email\":\"ada@x.io\",\"card\":\"4111111111111111\",\"n\":1}"));
+    ProducerRecord<byte[], byte[]> dl = classified().deadLetter(in, 1, "check", "n too low");
+    assertThat(JSON.readTree(dl.value()))
+        .isEqualTo(JSON.readTree("{\"email\":\"***\",\"card\":\"************1111\",\"n\":1}"));
+    assertThat(new String(dl.value(), StandardCharsets.UTF_8))
+        .doesNotContain("ada@x.io")
+        .doesNotContain("4111111111111111");
+    assertThat(dl.key()).isEqualTo(utf8("k"));
+    assertThat(headers(dl))
+        .containsEntry(Records.MASKED, "email,card")
+        .containsEntry(Records.REASON, "n too low")
+        .containsEntry(Records.SOURCE_OFFSET, "7");
+  }
+
+  @Test
+  void inputThatIsNotARecordIsNotKeptWhenThePlanHasClassifiedFields() {
+    ConsumerRecord<byte[], byte[]> in =
+        new ConsumerRecord<>("payments", 0, 8L, utf8("k"), utf8("email=ada@x.io"));
+    ProducerRecord<byte[], byte[]> dl = classified().deadLetter(in, -1, "source", "not JSON");
+    assertThat(dl.key()).as("the key is not a schema field").isEqualTo(utf8("k"));
+    assertThat(dl.value()).isNull();
+    assertThat(headers(dl).get(Records.REASON))
+        .startsWith("not JSON; the value is not kept: it is not a record")
+        .endsWith("read it at payments/0@8");
+    assertThat(headers(dl)).containsEntry(Records.SIZE, "15");
+  }
+
+  @Test
+  void anOutputTheSinkRefusedKeepsWhatTheChainMaskedAndHidesWhatTheSinkMayHold() throws Exception {
+    ObjectNode out =
+        (ObjectNode) JSON.readTree("{\"email\":\"ada@x.io\",\"card\":\"************1111\"}");
+    ProducerRecord<byte[], byte[]> dl = classified().deadLetterOutput(out, 1, "sink", "too large");
+    assertThat(JSON.readTree(dl.value()))
+        .isEqualTo(JSON.readTree("{\"email\":\"***\",\"card\":\"************1111\"}"));
+    assertThat(headers(dl)).containsEntry(Records.MASKED, "email");
+    assertThat(out.get("email").asText())
+        .as("the caller's record is left alone")
+        .isEqualTo("ada@x.io");
+  }
+
+  /** Records with Kafka's default size limits, for a plan without classified fields. */
   private static Records records(String out, String dlq, String keyField) {
-    return new Records(out, dlq, keyField, Records.DEFAULT_MAX_BYTES, Records.DEFAULT_MAX_BYTES);
+    return new Records(
+        out,
+        dlq,
+        keyField,
+        Records.DEFAULT_MAX_BYTES,
+        Records.DEFAULT_MAX_BYTES,
+        DeadLetterMask.none());
   }
 }

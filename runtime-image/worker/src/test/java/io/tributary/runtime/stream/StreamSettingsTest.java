@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tributary.pipeline.Guarantee;
 import io.tributary.pipeline.plan.PlanJson;
+import io.tributary.plan.KafkaEndpoint;
 import io.tributary.runtime.PlanException;
 import io.tributary.runtime.Secrets;
 import java.nio.file.Path;
@@ -27,8 +28,22 @@ class StreamSettingsTest {
     assertThat(s.startingOffsets()).isEqualTo("earliest");
     assertThat(s.guarantee()).isEqualTo(Guarantee.EXACTLY_ONCE);
     assertThat(s.commitInterval()).isEqualTo(Duration.ofMillis(200));
-    assertThat(s.outputBootstrapServers()).isEqualTo("127.0.0.1:9092");
+    assertThat(s.output()).isEqualTo(KafkaEndpoint.plain("127.0.0.1:9092"));
     assertThat(s.threads()).isEqualTo(1);
+  }
+
+  @Test
+  void aFeatureStoreSinkWritesDeadLettersAndStateOnTheSourceCluster() throws Exception {
+    StreamSettings s =
+        settings(
+            "\"guarantee\":\"at-least-once\",\"sink\":{\"featureStore\":{\"redisAddress\":"
+                + "\"redis:6379\",\"featureView\":\"f\",\"entityKeys\":[\"id\"]}}");
+    assertThat(s.featureStore().redisAddress()).isEqualTo("redis:6379");
+    assertThat(s.outputTopic()).isNull();
+    assertThat(s.output()).isEqualTo(s.input());
+    assertThat(s.deadLetterTopic()).isEqualTo("orders.dlq");
+    assertThat(s.exactlyOnce()).isFalse();
+    assertThat(s.featureStorePassword(Secrets.fromDir(Path.of("/nonexistent")))).isNull();
   }
 
   @Test

@@ -30,6 +30,12 @@ import java.util.Map;
  * expectBatch}: the batch engine's outcome where its transport reads the bytes otherwise (a blank
  * JSON Lines line holds no record); {@code only}: the engine a case applies to, when it is about
  * one engine's transport (a Kafka tombstone, the Kafka record size limit).
+ *
+ * <p>Cases with {@code only: "typed"} are values JSON text cannot hold (NaN, Infinity, an infinite
+ * timestamp), read from typed sources: {@code typed} names the {@code field} whose value is given
+ * as {@code text} in each of the column types {@code as} lists (a PostgreSQL type such as {@code
+ * float8} or {@code numeric}, or {@code parquet double} / {@code parquet float}); the other fields
+ * of {@code value} keep their JSON types (see {@code HostileTypedCorpusIT}).
  */
 public final class HostileCorpus {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -77,7 +83,8 @@ public final class HostileCorpus {
       String reason,
       JsonNode fields,
       Map<String, Integer> lengths,
-      String only) {
+      String only,
+      JsonNode typed) {
     public boolean appliesTo(String engine) {
       return only == null || only.equals(engine);
     }
@@ -99,6 +106,11 @@ public final class HostileCorpus {
   /** The cases that apply to {@code engine} ("stream" or "batch"), with its own expectations. */
   public static List<Case> cases(String engine) {
     return load(engine).stream().filter(c -> c.appliesTo(engine)).toList();
+  }
+
+  /** The cases of typed values ({@code only: "typed"}), which only typed sources can carry. */
+  public static List<Case> typed() {
+    return load("batch").stream().filter(c -> "typed".equals(c.only())).toList();
   }
 
   /** Every case, with the stream engine's (the transport-neutral) expectations. */
@@ -151,7 +163,8 @@ public final class HostileCorpus {
         expect.path("reason").asText(null),
         expect.get("fields"),
         lengths,
-        c.path("only").asText(null));
+        c.path("only").asText(null),
+        c.get("typed"));
   }
 
   private static String expand(String value, JsonNode expand) {

@@ -23,6 +23,9 @@ import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -37,10 +40,16 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Time;
+import org.awaitility.Awaitility;
 
 /**
  * A real single-node KRaft Kafka broker (combined broker + controller) in this JVM, on free
  * loopback ports, with a throw-away log directory. Settings make transactions work on one node.
+ *
+ * <p>{@link #startSecured} adds two listeners beside the plaintext one (which the test helpers
+ * below keep using): {@code SSL} requiring a client certificate signed by the given CA (mutual
+ * TLS), and {@code SASL_SSL} accepting PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 for user {@link
+ * #USER}. Both present a broker certificate for 127.0.0.1 issued by that CA.
  *
  * <pre>{@code
  * try (KafkaBroker kafka = KafkaBroker.start()) {
@@ -50,19 +59,46 @@ import org.apache.kafka.common.utils.Time;
  * }</pre>
  */
 public final class KafkaBroker implements AutoCloseable {
+  /** The SASL user of a secured broker, for every mechanism. */
+  public static final String USER = "tributaryit";
+
+  /** {@link #USER}'s password for SCRAM-SHA-256 and SCRAM-SHA-512. */
+  public static final String SCRAM_PASSWORD = "scram-pw-\"quoted\"\\end";
+
+  /** {@link #USER}'s password for PLAIN. */
+  public static final String PLAIN_PASSWORD = "plain-pw";
+
   private final Path dir;
   private final KafkaRaftServer server;
   private final int port;
+  private final int sslPort;
+  private final int saslSslPort;
 
-  private KafkaBroker(Path dir, KafkaRaftServer server, int port) {
+  private KafkaBroker(Path dir, KafkaRaftServer server, int port, int sslPort, int saslSslPort) {
     this.dir = dir;
     this.server = server;
     this.port = port;
+    this.sslPort = sslPort;
+    this.saslSslPort = saslSslPort;
   }
 
   public static KafkaBroker start() throws IOException {
+    return start(null);
+  }
+
+  /**
+   * A broker with an mTLS listener ({@link #sslBootstrapServers}) and a SASL_SSL listener ({@link
+   * #saslSslBootstrapServers}) whose certificates {@code ca} issued.
+   */
+  public static KafkaBroker startSecured(TestPki ca) throws IOException {
+    return start(ca);
+  }
+
+  private static KafkaBroker start(TestPki ca) throws IOException {
     int port = freePort();
     int controllerPort = freePort();
+    int sslPort = ca == null ? -1 : freePort();
+    int saslSslPort = ca == null ? -1 : freePort();
     Path dir = Files.createTempDirectory("kafka-it-");
     Properties p = new Properties();
     p.put("process.roles", "broker,controller");
@@ -87,6 +123,9 @@ public final class KafkaBroker implements AutoCloseable {
     p.put("share.coordinator.state.topic.min.isr", "1");
     p.put("group.initial.rebalance.delay.ms", "0");
     p.put("log.cleaner.backoff.ms", "1000");
+    if (ca != null) {
+      secure(p, ca, port, sslPort, saslSslPort, controllerPort);
+    }
     Path config = dir.resolve("server.properties");
     try (var out = Files.newOutputStream(config)) {
       p.store(out, "test broker");
@@ -108,9 +147,94 @@ public final class KafkaBroker implements AutoCloseable {
     }
     KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(p), Time.SYSTEM);
     server.startup();
-    KafkaBroker broker = new KafkaBroker(dir, server, port);
+    KafkaBroker broker = new KafkaBroker(dir, server, port, sslPort, saslSslPort);
     broker.awaitReady();
+    if (ca != null) broker.addScramUser();
     return broker;
+  }
+
+  /**
+   * {@link #USER} with {@link #SCRAM_PASSWORD} for both SCRAM mechanisms, through the admin API
+   * (any password, quotes included), waiting until the broker describes both.
+   */
+  private void addScramUser() {
+    try (Admin admin = admin()) {
+      // One request per credential: the broker refuses two changes of one user in a request.
+      for (ScramMechanism mechanism :
+          List.of(ScramMechanism.SCRAM_SHA_256, ScramMechanism.SCRAM_SHA_512)) {
+        admin
+            .alterUserScramCredentials(
+                List.of(
+                    new UserScramCredentialUpsertion(
+                        USER, new ScramCredentialInfo(mechanism, 4096), SCRAM_PASSWORD)))
+            .all()
+            .get(30, TimeUnit.SECONDS);
+      }
+      Awaitility.await("SCRAM credentials of " + USER)
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  admin
+                          .describeUserScramCredentials(List.of(USER))
+                          .all()
+                          .get(10, TimeUnit.SECONDS)
+                          .get(USER)
+                          .credentialInfos()
+                          .size()
+                      == 2);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("cannot add the SCRAM user", e);
+    }
+  }
+
+  private static void secure(
+      Properties p, TestPki ca, int port, int sslPort, int saslSslPort, int controllerPort) {
+    TestPki.Issued cert = ca.server("kafka-it-broker");
+    p.put(
+        "listeners",
+        "PLAINTEXT://127.0.0.1:"
+            + port
+            + ",SSL://127.0.0.1:"
+            + sslPort
+            + ",SASL_SSL://127.0.0.1:"
+            + saslSslPort
+            + ",CONTROLLER://127.0.0.1:"
+            + controllerPort);
+    p.put(
+        "advertised.listeners",
+        "PLAINTEXT://127.0.0.1:"
+            + port
+            + ",SSL://127.0.0.1:"
+            + sslPort
+            + ",SASL_SSL://127.0.0.1:"
+            + saslSslPort);
+    p.put(
+        "listener.security.protocol.map",
+        "PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT");
+    p.put("ssl.keystore.type", "PEM");
+    p.put("ssl.keystore.certificate.chain", cert.certificateChainPem());
+    p.put("ssl.keystore.key", cert.privateKeyPem());
+    p.put("ssl.truststore.type", "PEM");
+    p.put("ssl.truststore.certificates", ca.caPem());
+    // Mutual TLS on the SSL listener only; SASL_SSL clients authenticate with SASL.
+    p.put("listener.name.ssl.ssl.client.auth", "required");
+    p.put("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512");
+    p.put(
+        "listener.name.sasl_ssl.plain.sasl.jaas.config",
+        "org.apache.kafka.common.security.plain.PlainLoginModule required user_"
+            + USER
+            + "=\""
+            + PLAIN_PASSWORD
+            + "\";");
+    for (String mechanism : List.of("scram-sha-256", "scram-sha-512")) {
+      p.put(
+          "listener.name.sasl_ssl." + mechanism + ".sasl.jaas.config",
+          "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    }
   }
 
   private void awaitReady() {
@@ -133,8 +257,21 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
+  /** The plaintext listener, which the helpers of this class use. */
   public String bootstrapServers() {
     return "127.0.0.1:" + port;
+  }
+
+  /** The mutual-TLS listener of a {@link #startSecured} broker. */
+  public String sslBootstrapServers() {
+    if (sslPort < 0) throw new IllegalStateException("not a secured broker: use startSecured");
+    return "127.0.0.1:" + sslPort;
+  }
+
+  /** The SASL_SSL listener (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512) of a {@link #startSecured} one. */
+  public String saslSslBootstrapServers() {
+    if (saslSslPort < 0) throw new IllegalStateException("not a secured broker: use startSecured");
+    return "127.0.0.1:" + saslSslPort;
   }
 
   public Admin admin() {

@@ -40,18 +40,35 @@ public final class PlanParityCases {
   public static final SinkSpec SINK =
       read("{\"kafka\":{\"bootstrapServers\":\"127.0.0.1:1\",\"topic\":\"out\"}}", SinkSpec.class);
 
+  /** The schema of the personal-data cases: {@link #SCHEMA} with name classified personal. */
+  public static final SchemaSpec PERSONAL_SCHEMA =
+      read(
+          "{\"fields\":[{\"name\":\"name\",\"type\":\"string\",\"classification\":\"personal\"},"
+              + "{\"name\":\"amount\",\"type\":\"number\"},"
+              + "{\"name\":\"country\",\"type\":\"string\"}]}",
+          SchemaSpec.class);
+
   /** The condition reasons a refusal maps to in the operator. */
   public enum Reason {
     InvalidExpression,
-    InvalidSpec
+    InvalidSpec,
+    UnmaskedPersonalData
   }
 
   /**
+   * @param schema the record schema
    * @param transforms the steps
+   * @param sink where the records go
    * @param refusal {@code <path>: <message>}, or null when both sides accept the pipeline
    * @param reason the operator's reason for the refusal; null when accepted
    */
-  public record Case(String name, List<TransformSpec> transforms, String refusal, Reason reason) {
+  public record Case(
+      String name,
+      SchemaSpec schema,
+      List<TransformSpec> transforms,
+      SinkSpec sink,
+      String refusal,
+      Reason reason) {
     @Override
     public String toString() {
       return name;
@@ -65,8 +82,8 @@ public final class PlanParityCases {
     return PipelineDefinition.stream()
         .source(SOURCE)
         .transforms(c.transforms())
-        .sink(SINK)
-        .schema(SCHEMA)
+        .sink(c.sink())
+        .schema(c.schema())
         .build();
   }
 
@@ -131,15 +148,62 @@ public final class PlanParityCases {
             "[{\"mask\":{\"fields\":[{\"field\":\"name\",\"method\":\"hmac\"}]}}]",
             "transforms[0].mask.fields[0].method: hmac needs mask.keySecretRef (a Secret with the"
                 + " masking key)",
-            Reason.InvalidSpec));
+            Reason.InvalidSpec),
+        new Case(
+            "a personal field reaching the sink unmasked",
+            PERSONAL_SCHEMA,
+            steps("[{\"filter\":{\"expression\":\"amount > 1\"}}]"),
+            SINK,
+            "sink: field name (personal) reaches the kafka sink (topic out) unmasked: mask it (a"
+                + " mask step) or drop it before the sink, or, if this sink may hold it, set"
+                + " sink.allowClassified: [name]",
+            Reason.UnmaskedPersonalData),
+        new Case(
+            "a copy of a personal field reaching the sink unmasked",
+            PERSONAL_SCHEMA,
+            steps(
+                "[{\"derive\":{\"fields\":[{\"name\":\"who\",\"expression\":\"name.upperAscii()\"}]}},"
+                    + "{\"mask\":{\"fields\":[{\"field\":\"name\",\"method\":\"redact\"}]}}]"),
+            SINK,
+            "sink: field who (personal, computed from name) reaches the kafka sink (topic out)"
+                + " unmasked: mask it (a mask step) or drop it before the sink, or, if this sink may"
+                + " hold it, set sink.allowClassified: [who]",
+            Reason.UnmaskedPersonalData),
+        new Case(
+            "a personal field masked before the sink",
+            PERSONAL_SCHEMA,
+            steps("[{\"mask\":{\"fields\":[{\"field\":\"name\",\"method\":\"redact\"}]}}]"),
+            SINK,
+            null,
+            null),
+        new Case(
+            "a feature-store sink with the default guarantee, exactly-once",
+            SCHEMA,
+            List.of(),
+            read(
+                "{\"featureStore\":{\"redisAddress\":\"127.0.0.1:1\",\"featureView\":\"f\","
+                    + "\"entityKeys\":[\"name\"]}}",
+                SinkSpec.class),
+            "guarantee: exactly-once cannot hold with sink.featureStore: Redis writes cannot join"
+                + " the Kafka transaction that commits the input offsets, so after a crash a worker"
+                + " writes again the records since the last commit (idempotent overwrites of the"
+                + " same entities); set guarantee: at-least-once",
+            Reason.InvalidSpec),
+        new Case(
+            "a personal field the sink is allowed to hold",
+            PERSONAL_SCHEMA,
+            List.of(),
+            SINK.allowingClassified(List.of("name")),
+            null,
+            null));
   }
 
   private static Case accepted(String name, String transforms) {
-    return new Case(name, steps(transforms), null, null);
+    return new Case(name, SCHEMA, steps(transforms), SINK, null, null);
   }
 
   private static Case refused(String name, String transforms, String refusal, Reason reason) {
-    return new Case(name, steps(transforms), refusal, reason);
+    return new Case(name, SCHEMA, steps(transforms), SINK, refusal, reason);
   }
 
   private static List<TransformSpec> steps(String json) {

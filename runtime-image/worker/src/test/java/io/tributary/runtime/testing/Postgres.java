@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -99,6 +100,40 @@ public final class Postgres {
       throw new IllegalStateException("cannot create database " + name, e);
     }
     return url(name);
+  }
+
+  /**
+   * Writes the secret files a jdbc source or sink of a test names, {@code db/user} (postgres) and
+   * {@code db/password} (unused: the server trusts loopback connections), under {@code dir}.
+   */
+  public static Path writeSecrets(Path dir) throws IOException {
+    Files.createDirectories(dir.resolve("db"));
+    Files.writeString(dir.resolve("db/user"), "postgres\n");
+    Files.writeString(dir.resolve("db/password"), "unused-with-trust-auth\n");
+    return dir;
+  }
+
+  /** Runs {@code statements} on the database at {@code url}, as user postgres. */
+  public static void sql(String url, String... statements) throws SQLException {
+    try (Connection c = DriverManager.getConnection(url, "postgres", "");
+        Statement s = c.createStatement()) {
+      for (String q : statements) s.execute(q);
+    }
+  }
+
+  /** The rows of {@code query}, each as its columns' text joined by '|'. */
+  public static List<String> rows(String url, String query) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection(url, "postgres", "");
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(query)) {
+      while (rs.next()) {
+        List<String> cols = new ArrayList<>();
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) cols.add(rs.getString(i));
+        out.add(String.join("|", cols));
+      }
+    }
+    return out;
   }
 
   public String url(String database) {

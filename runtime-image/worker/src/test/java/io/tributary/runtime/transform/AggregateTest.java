@@ -129,4 +129,26 @@ class AggregateTest {
         .hasMessageContaining("maxWindows");
     org.assertj.core.api.Assertions.assertThat(c.stateEntries()).isEqualTo(2);
   }
+
+  @Test
+  void aWindowWhoseSumOverflowsADoubleIsRejectedNotEmittedAsInfinity() {
+    TransformChain c = chain(AGG, null);
+    run(c, "{\"card\":\"c1\",\"amount\":1.5e308,\"at\":\"2024-05-01T10:00:05Z\"}");
+    run(c, "{\"card\":\"c1\",\"amount\":1.5e308,\"at\":\"2024-05-01T10:00:06Z\"}");
+    run(c, "{\"card\":\"c2\",\"amount\":1,\"at\":\"2024-05-01T10:00:07Z\"}");
+    List<ObjectNode> out = new ArrayList<>();
+    List<RejectedRecordException> rejected = new ArrayList<>();
+    c.flush(Instant.MAX, out::add, (r, e) -> rejected.add(e));
+
+    assertThat(out).extracting(o -> o.get("card").asText()).containsExactly("c2");
+    assertThat(rejected)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.stepName()).isEqualTo("aggregate-0");
+              assertThat(e.reason())
+                  .isEqualTo("aggregate 'total' (sum) is Infinity, not a finite number");
+            });
+    assertThat(c.stepCounts().get(0).rejected()).isEqualTo(1);
+  }
 }

@@ -5,6 +5,7 @@ import static io.tributary.runtime.transform.Plans.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tributary.pipeline.kafka.KafkaSecurity;
 import io.tributary.pipeline.plan.PlanJson;
 import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.plan.KafkaEndpoint;
@@ -113,6 +114,12 @@ class ConsentTest {
                       return new KafkaConsentView(b, t);
                     }))
         .close();
-    assertThat(cluster[0]).isEqualTo(new KafkaEndpoint("10.0.0.1:9093", jaas));
+    assertThat(cluster[0])
+        .isEqualTo(
+            new KafkaEndpoint(
+                "10.0.0.1:9093",
+                KafkaSecurity.Protocol.SASL_SSL,
+                null,
+                new KafkaEndpoint.Sasl("PLAIN", jaas)));
   }
 }

@@ -7,6 +7,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tributary.pipeline.plan.RunSummary;
 import io.tributary.runtime.PlanException;
+import io.tributary.runtime.Secrets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TransformChainTest {
@@ -54,5 +58,32 @@ class TransformChainTest {
   void anEmptyChainPassesRecordsThrough() {
     TransformChain c = chain("[]", null);
     assertThat(run(c, "{\"a\":1}")).hasSize(1);
+  }
+
+  @Test
+  void recordsValidateDropsAreCountedAndReportedNeverSilentlyGone() {
+    List<String> drops = new ArrayList<>();
+    TransformChain c =
+        TransformChain.compile(
+            Plans.plan(
+                "[{\"validate\":{\"onInvalid\":\"drop\"}},"
+                    + "{\"filter\":{\"expression\":\"n > 1\"}}]",
+                "{\"fields\":[{\"name\":\"n\",\"type\":\"integer\",\"required\":true}]}"),
+            Secrets.fromDir(Path.of("/nonexistent")),
+            TransformChain.Options.defaults().withDrops(drops::add));
+    TransformChain fork = c.fork();
+
+    assertThat(run(c, "{\"n\":5}")).hasSize(1);
+    assertThat(run(c, "{\"n\":\"five\"}")).isEmpty();
+    assertThat(run(c, "{}")).isEmpty();
+    assertThat(run(c, "{\"n\":1}")).isEmpty(); // filtered: not a drop
+    assertThat(run(fork, "{\"n\":null}")).isEmpty();
+
+    assertThat(c.stepCounts())
+        .containsExactly(
+            new RunSummary.StepCount("validate-0", 4, 2, 0, 2),
+            new RunSummary.StepCount("filter-1", 2, 1, 0, 0));
+    assertThat(fork.stepCounts().get(0).dropped()).isEqualTo(1);
+    assertThat(drops).containsExactly("validate-0", "validate-0", "validate-0");
   }
 }

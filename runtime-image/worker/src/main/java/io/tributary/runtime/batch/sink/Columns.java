@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.pipeline.SchemaSpec;
 import io.tributary.runtime.batch.BadRecordException;
+import io.tributary.runtime.transform.RecordJson;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -129,15 +130,24 @@ public final class Columns {
         }
         throw bad(c, v, "an integer");
       case DOUBLE:
-        if (v.isNumber()) return v.doubleValue();
-        if (v.isTextual()) {
+        double d;
+        if (v.isNumber()) {
+          d = v.doubleValue();
+        } else if (v.isTextual()) {
           try {
-            return Double.parseDouble(v.textValue().trim());
+            d = Double.parseDouble(v.textValue().trim());
           } catch (NumberFormatException e) {
-            // fall through
+            throw bad(c, v, "a number");
           }
+        } else {
+          throw bad(c, v, "a number");
         }
-        throw bad(c, v, "a number");
+        // "NaN" and "Infinity" parse, and a Parquet DOUBLE would hold them; readers expect numbers.
+        String refused = RecordJson.refusal(d);
+        if (refused != null) {
+          throw new BadRecordException("sink", "field " + c.name() + ": " + refused);
+        }
+        return d;
       case BOOLEAN:
         if (v.isBoolean()) return v.booleanValue();
         if (v.isTextual() && ("true".equals(v.textValue()) || "false".equals(v.textValue()))) {

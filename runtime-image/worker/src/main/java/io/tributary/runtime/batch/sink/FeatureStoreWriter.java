@@ -1,111 +1,110 @@
 package io.tributary.runtime.batch.sink;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.pipeline.Durations;
 import io.tributary.pipeline.plan.RunSummary;
 import io.tributary.pipeline.sink.FeatureStoreSink;
 import io.tributary.runtime.batch.BadRecordException;
+import io.tributary.runtime.batch.Lane;
 import io.tributary.runtime.batch.RecordSink;
+import io.tributary.runtime.batch.RunFailure;
 import io.tributary.runtime.batch.SecretFiles;
+import io.tributary.runtime.featurestore.FeatureStore;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Pipeline;
+import java.util.Optional;
 
 /**
- * Writes features to the online store, Redis. Layout, for model servers:
+ * A DataPipeline's writes to the online feature store ({@link FeatureStore} owns the layout and
+ * what each refusal means), pipelined {@value #PIPELINE} to a round trip.
  *
- * <ul>
- *   <li>key {@code <featureView>:<entity key values joined by ':'>}, e.g. {@code
- *       customer_features:42} or {@code store_item:7:1234};
- *   <li>value: a hash of feature name → value as text (numbers in decimal, booleans {@code
- *       true}/{@code false}, objects and arrays as JSON); a null feature is removed from the hash;
- *   <li>TTL: {@code ttl}, refreshed on every write; no TTL when unset.
- * </ul>
- *
- * A model server reads an entity with one {@code HGETALL customer_features:42}. Writes are
- * pipelined ({@value #PIPELINE} commands per round trip). Each write is an idempotent overwrite, so
- * a retried run converges to the same values.
+ * <p>A record refused for itself (no entity key, a key holding something other than a hash) is
+ * dead-lettered at step {@code sink}. A server that cannot take writes now fails the run as
+ * retryable; any other refusal fails it as permanent. Writes are overwrites, so a retried run
+ * converges to the same values.
  */
 public final class FeatureStoreWriter implements RecordSink {
   static final int PIPELINE = 1000;
 
-  private final FeatureStoreSink spec;
-  private final Jedis jedis;
-  private final long ttlMillis;
-  private Pipeline pipeline;
-  private int pending;
+  private final FeatureStore<ObjectNode> store;
+  private final List<Lane.Rejected> rejected = new ArrayList<>();
   private long written;
 
   public FeatureStoreWriter(FeatureStoreSink spec, SecretFiles secrets) {
-    this.spec = spec;
-    String[] hostPort = spec.redisAddress().split(":");
-    DefaultJedisClientConfig.Builder config =
-        DefaultJedisClientConfig.builder().database(spec.database()).timeoutMillis(10_000);
-    String password = secrets.read(spec.passwordSecretRef(), "sink.featureStore.passwordSecretRef");
-    if (password != null) {
-      config.password(password);
-    }
-    this.jedis = new Jedis(hostPort[0], Integer.parseInt(hostPort[1]), config.build());
-    this.ttlMillis = spec.ttl() == null ? 0 : Durations.parse(spec.ttl()).toMillis();
+    this.store =
+        new FeatureStore<>(
+            spec, secrets.read(spec.passwordSecretRef(), "sink.featureStore.passwordSecretRef"));
   }
 
-  /** The Redis key of a record's entity. */
-  static String key(FeatureStoreSink spec, ObjectNode record) throws BadRecordException {
-    StringBuilder sb = new StringBuilder(spec.featureView());
-    for (String k : spec.entityKeys()) {
-      JsonNode v = record.get(k);
-      if (v == null || v.isNull() || v.asText().isEmpty()) {
-        throw new BadRecordException("sink", "entity key field " + k + " is missing or null");
-      }
-      sb.append(':').append(v.asText());
+  @Override
+  public Optional<RunSummary> begin() {
+    try {
+      store.connect();
+    } catch (FeatureStore.StoreFailure e) {
+      throw runFailure(e);
     }
-    return sb.toString();
+    return Optional.empty();
   }
 
   @Override
   public void write(ObjectNode record) throws BadRecordException {
-    String key = key(spec, record);
-    Map<String, String> values = new HashMap<>();
-    List<String> nulls = new ArrayList<>();
-    Iterator<String> names =
-        spec.features() != null ? spec.features().iterator() : record.fieldNames();
-    while (names.hasNext()) {
-      String f = names.next();
-      if (spec.features() == null && spec.entityKeys().contains(f)) {
-        continue;
-      }
-      JsonNode v = record.get(f);
-      if (v == null || v.isNull()) {
-        nulls.add(f);
-      } else {
-        values.put(f, v.isContainerNode() ? v.toString() : v.asText());
-      }
+    FeatureStore.Write w;
+    try {
+      w = store.toWrite(record);
+    } catch (FeatureStore.Unstorable e) {
+      throw new BadRecordException("sink", e.getMessage());
     }
-    if (pipeline == null) {
-      pipeline = jedis.pipelined();
+    try {
+      store.send(w, record);
+    } catch (FeatureStore.StoreFailure e) {
+      throw runFailure(e);
     }
-    if (!values.isEmpty()) pipeline.hset(key, values);
-    if (!nulls.isEmpty()) pipeline.hdel(key, nulls.toArray(String[]::new));
-    if (ttlMillis > 0) pipeline.pexpire(key, ttlMillis);
-    written++;
-    if (++pending >= PIPELINE) {
-      pipeline.sync();
-      pending = 0;
+    if (store.pending() >= PIPELINE) {
+      sync();
     }
+  }
+
+  /**
+   * Reads the replies of the writes sent: counts the done ones, keeps the refused records for
+   * {@link #drainRejected}, and fails the run when the server refuses writes as such.
+   */
+  private void sync() {
+    int sent = store.pending();
+    List<FeatureStore.Refused<ObjectNode>> refused;
+    try {
+      refused = store.sync();
+    } catch (FeatureStore.StoreFailure e) {
+      throw runFailure(e);
+    }
+    written += sent - refused.size();
+    for (FeatureStore.Refused<ObjectNode> r : refused) {
+      rejected.add(new Lane.Rejected(r.tag(), new BadRecordException("sink", r.reason())));
+    }
+  }
+
+  private static RunFailure runFailure(FeatureStore.StoreFailure e) {
+    return e.refusal() == FeatureStore.Refusal.RETRYABLE
+        ? RunFailure.retryable(e.getMessage(), null)
+        : RunFailure.permanent(e.getMessage(), null);
+  }
+
+  @Override
+  public void flush() {
+    sync();
+  }
+
+  @Override
+  public List<Lane.Rejected> drainRejected() {
+    if (rejected.isEmpty()) {
+      return List.of();
+    }
+    List<Lane.Rejected> out = List.copyOf(rejected);
+    rejected.clear();
+    return out;
   }
 
   @Override
   public void commit(RunSummary summary) {
-    if (pipeline != null) {
-      pipeline.sync();
-      pending = 0;
-    }
+    // Every write was confirmed by flush(); entities are visible as they are written.
   }
 
   @Override
@@ -121,6 +120,6 @@ public final class FeatureStoreWriter implements RecordSink {
 
   @Override
   public void close() {
-    jedis.close();
+    store.close();
   }
 }

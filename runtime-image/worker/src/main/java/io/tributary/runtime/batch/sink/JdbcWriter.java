@@ -5,16 +5,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.pipeline.plan.RunSummary;
 import io.tributary.pipeline.sink.JdbcSink;
 import io.tributary.runtime.batch.BadRecordException;
+import io.tributary.runtime.batch.Lane;
 import io.tributary.runtime.batch.RecordSink;
 import io.tributary.runtime.batch.RunFailure;
 import io.tributary.runtime.batch.SecretFiles;
+import io.tributary.runtime.transform.RecordJson;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -40,6 +44,11 @@ import org.slf4j.LoggerFactory;
  * end, so a failed attempt leaves nothing and its retry does not double rows. {@code upsert}
  * commits every {@code batchSize} rows ({@code INSERT ... ON CONFLICT (keys) DO UPDATE},
  * PostgreSQL) because re-applying a batch is harmless.
+ *
+ * <p>A row the database refuses for its content (SQLSTATE class 22 or 23, {@link JdbcRefusals}) is
+ * a dead letter, not the end of the run: each batch runs inside a savepoint, and a refused batch is
+ * rolled back to it and split in halves until the refused rows stand alone. The other rows are
+ * written in input order in the same transaction, so both guarantees above hold.
  */
 public final class JdbcWriter implements RecordSink {
   private static final Logger LOG = LoggerFactory.getLogger(JdbcWriter.class);
@@ -57,11 +66,18 @@ public final class JdbcWriter implements RecordSink {
   private final Map<BitSet, Insert> inserts = new HashMap<>();
   private Insert current;
   private BitSet currentSet;
-  private int pending;
-  private long written;
-  private long flushed;
 
-  private record Column(String name, int sqlType, String typeName) {}
+  /** The rows of the current statement not sent yet, kept to be sent again in parts if refused. */
+  private final List<Row> pending = new ArrayList<>();
+
+  private final List<Lane.Rejected> rejected = new ArrayList<>();
+  private long written;
+
+  /** A column; {@code precision} and {@code scale} as the driver reports them (0 when none). */
+  private record Column(String name, int sqlType, String typeName, int precision, int scale) {}
+
+  /** A record and its values converted for the statement's columns. */
+  private record Row(ObjectNode record, Object[] values) {}
 
   public JdbcWriter(JdbcSink spec, SecretFiles secrets) {
     this.spec = spec;
@@ -89,7 +105,12 @@ public final class JdbcWriter implements RecordSink {
       for (int i = 1; i <= md.getColumnCount(); i++) {
         tableColumns.put(
             md.getColumnName(i),
-            new Column(md.getColumnName(i), md.getColumnType(i), md.getColumnTypeName(i)));
+            new Column(
+                md.getColumnName(i),
+                md.getColumnType(i),
+                md.getColumnTypeName(i),
+                md.getPrecision(i),
+                md.getScale(i)));
       }
     }
     conn.rollback();
@@ -195,9 +216,68 @@ public final class JdbcWriter implements RecordSink {
       current = target;
       currentSet = set;
     }
+    pending.add(new Row(record, values));
+    if (pending.size() >= batchSize) {
+      flush();
+      if (upsert) {
+        conn.commit();
+      }
+    }
+  }
+
+  /**
+   * Sends the pending rows; they are committed with the run (append) or the next batch (upsert).
+   * Rows the database refused are handed out by {@link #drainRejected}.
+   */
+  @Override
+  public void flush() throws SQLException {
+    if (!pending.isEmpty()) {
+      send(current, pending);
+      pending.clear();
+    }
+  }
+
+  /**
+   * Sends {@code rows} as one batch inside a savepoint. When the database refuses the content of a
+   * row, the batch is rolled back to the savepoint and each half is sent on its own, down to the
+   * single rows it refuses, which become rejects; any other error fails the write.
+   */
+  private void send(Insert target, List<Row> rows) throws SQLException {
+    Savepoint savepoint = conn.setSavepoint();
     PreparedStatement insert = target.statement();
+    try {
+      for (Row row : rows) {
+        bind(target, row);
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    } catch (SQLException e) {
+      if (!JdbcRefusals.refusesRow(e)) {
+        throw e;
+      }
+      insert.clearBatch();
+      conn.rollback(savepoint);
+      if (rows.size() == 1) {
+        Row row = rows.get(0);
+        String reason = JdbcRefusals.reason(e, suspects(target, row, JdbcRefusals.state(e)));
+        LOG.debug("{} refused a row: {}", spec.table(), reason);
+        rejected.add(new Lane.Rejected(row.record(), new BadRecordException("sink", reason)));
+        return;
+      }
+      int half = rows.size() / 2;
+      send(target, rows.subList(0, half));
+      send(target, rows.subList(half, rows.size()));
+      return;
+    }
+    conn.releaseSavepoint(savepoint);
+    written += rows.size();
+  }
+
+  private static void bind(Insert target, Row row) throws SQLException {
+    PreparedStatement insert = target.statement();
+    Object[] values = row.values();
     for (int i = 0; i < values.length; i++) {
-      Column c = columns.get(i);
+      Column c = target.columns().get(i);
       if (values[i] == null) {
         insert.setNull(i + 1, c.sqlType());
       } else if (values[i] instanceof String str && c.sqlType() == Types.OTHER) {
@@ -206,24 +286,61 @@ public final class JdbcWriter implements RecordSink {
         insert.setObject(i + 1, values[i]);
       }
     }
-    insert.addBatch();
-    written++;
-    if (++pending >= batchSize) {
-      flush();
-      if (upsert) {
-        conn.commit();
-      }
-    }
   }
 
-  /** Sends the pending batch; it is committed with the run (append) or the next batch (upsert). */
-  @Override
-  public void flush() throws SQLException {
-    if (pending > 0) {
-      current.statement().executeBatch();
-      flushed += pending;
-      pending = 0;
+  /**
+   * The columns whose value alone explains a refusal the server names no column for: text longer
+   * than a {@code varchar(n)}/{@code char(n)} (22001), a number beyond a {@code numeric(p,s)} or an
+   * integer type (22003).
+   */
+  private static List<String> suspects(Insert target, Row row, String state) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < row.values().length; i++) {
+      Column c = target.columns().get(i);
+      Object v = row.values()[i];
+      boolean suspect =
+          switch (state) {
+            case "22001" ->
+                v instanceof String s
+                    && (c.sqlType() == Types.VARCHAR || c.sqlType() == Types.CHAR)
+                    && c.precision() > 0
+                    && s.codePointCount(0, s.length()) > c.precision();
+            case "22003" -> outOfRange(c, v);
+            default -> false;
+          };
+      if (suspect) {
+        out.add(c.name());
+      }
     }
+    return out;
+  }
+
+  private static boolean outOfRange(Column c, Object v) {
+    if (v instanceof Long l) {
+      return switch (c.sqlType()) {
+        case Types.SMALLINT, Types.TINYINT -> l < Short.MIN_VALUE || l > Short.MAX_VALUE;
+        case Types.INTEGER -> l < Integer.MIN_VALUE || l > Integer.MAX_VALUE;
+        default -> false;
+      };
+    }
+    if (v instanceof BigDecimal d
+        && (c.sqlType() == Types.NUMERIC || c.sqlType() == Types.DECIMAL)
+        && c.precision() > 0
+        && c.precision() < 1000) {
+      BigDecimal rounded = d.setScale(c.scale(), RoundingMode.HALF_UP);
+      return rounded.precision() - rounded.scale() > c.precision() - c.scale();
+    }
+    return false;
+  }
+
+  @Override
+  public List<Lane.Rejected> drainRejected() {
+    if (rejected.isEmpty()) {
+      return List.of();
+    }
+    List<Lane.Rejected> out = List.copyOf(rejected);
+    rejected.clear();
+    return out;
   }
 
   static Object convert(Column c, JsonNode v) throws BadRecordException {
@@ -238,7 +355,13 @@ public final class JdbcWriter implements RecordSink {
         case Types.NUMERIC, Types.DECIMAL:
           return v.isNumber() ? v.decimalValue() : new BigDecimal(v.asText().trim());
         case Types.REAL, Types.FLOAT, Types.DOUBLE:
-          return v.isNumber() ? v.doubleValue() : Double.parseDouble(v.asText().trim());
+          double d = v.isNumber() ? v.doubleValue() : Double.parseDouble(v.asText().trim());
+          // "NaN" and "Infinity" parse, and PostgreSQL would store them: refuse as the readers do.
+          if (RecordJson.refusal(d) != null) {
+            throw new BadRecordException(
+                "sink", "field " + c.name() + ": " + RecordJson.refusal(d));
+          }
+          return d;
         case Types.BOOLEAN, Types.BIT:
           if (v.isBoolean()) return v.booleanValue();
           String b = v.asText().trim();

@@ -46,8 +46,7 @@ public final class KafkaWriter implements RecordSink {
       KafkaSink spec, SecretFiles secrets, String transactionalId, KafkaReader upstream) {
     this.spec = spec;
     this.upstream = upstream;
-    KafkaEndpoint cluster =
-        KafkaEndpoint.of(spec, ref -> secrets.read(ref, "sink.kafka.saslJaasSecretRef"));
+    KafkaEndpoint cluster = KafkaEndpoint.of(spec, secrets::read);
     Properties p =
         KafkaClientSettings.properties(KafkaClientSettings.batchWriter(cluster, transactionalId));
     this.cluster = cluster;

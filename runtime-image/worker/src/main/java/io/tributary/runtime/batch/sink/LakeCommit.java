@@ -56,7 +56,7 @@ final class LakeCommit {
    * committed (finishing an interrupted commit), else deletes leftovers of a crashed attempt.
    */
   Optional<LakeManifest> recover() throws IOException {
-    Path done = dataset.resolve(RUNS).resolve(runId + ".json");
+    Path done = manifest();
     if (Files.exists(done)) {
       return Optional.of(JSON.readValue(done.toFile(), LakeManifest.class));
     }
@@ -97,9 +97,14 @@ final class LakeCommit {
         Files.delete(from);
       }
     }
-    writeAtomically(dataset.resolve(RUNS).resolve(runId + ".json"), m);
+    writeAtomically(manifest(), m);
     writeAtomically(dataset.resolve(SUCCESS), m);
     deleteTree(staging());
+  }
+
+  /** The committed run's manifest, {@code _runs/<runId>.json}: its files and its summary. */
+  Path manifest() {
+    return dataset.resolve(RUNS).resolve(runId + ".json");
   }
 
   /** Deletes this attempt's staging directory; the dataset is untouched. */

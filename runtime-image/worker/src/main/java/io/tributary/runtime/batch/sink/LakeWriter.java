@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.events.TableCommit;
 import io.tributary.pipeline.FileFormat;
 import io.tributary.pipeline.SchemaSpec;
 import io.tributary.pipeline.plan.RunSummary;
@@ -80,6 +81,9 @@ public final class LakeWriter implements RecordSink {
   /** Records of partitions that found no open file; null until the first one. */
   private PartitionSpill spill;
 
+  /** The manifest this run committed (or an earlier attempt did); null before. */
+  private LakeManifest committed;
+
   public LakeWriter(LakeSink spec, SchemaSpec schema, String runId) {
     this.spec = spec;
     this.partitionBy = spec.partitionBy() == null ? List.of() : spec.partitionBy();
@@ -94,7 +98,9 @@ public final class LakeWriter implements RecordSink {
 
   @Override
   public Optional<RunSummary> begin() throws IOException {
-    return commit.recover().map(LakeManifest::summary);
+    Optional<LakeManifest> earlier = commit.recover();
+    committed = earlier.orElse(null);
+    return earlier.map(LakeManifest::summary);
   }
 
   @Override
@@ -358,12 +364,24 @@ public final class LakeWriter implements RecordSink {
             columns,
             summary);
     commit.commit(m);
+    committed = m;
     LOG.info(
         "run {}: committed {} records in {} files to {}",
         runId,
         written,
         closed.size(),
         spec.path());
+  }
+
+  /**
+   * The dataset directory, the run's manifest ({@code _runs/<run id>.json}) and its file count.
+   * Plain files have no snapshot id.
+   */
+  @Override
+  public Optional<TableCommit> committed() {
+    if (committed == null) return Optional.empty();
+    return Optional.of(
+        TableCommit.files(spec.path(), commit.manifest().toString(), committed.files().size()));
   }
 
   @Override

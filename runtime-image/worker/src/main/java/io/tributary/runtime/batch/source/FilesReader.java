@@ -61,6 +61,11 @@ public final class FilesReader implements RecordSource {
         case CSV -> readCsv(f, out);
         case JSONL -> readJsonl(f, out);
         case PARQUET -> readParquet(f, out);
+        // The plan check refuses it first; an Iceberg table is read through its catalog.
+        case ICEBERG ->
+            throw RunFailure.invalidPlan(
+                "source.files.format: iceberg is a lake sink format only; use csv, jsonl or"
+                    + " parquet");
       }
     }
   }
@@ -297,18 +302,32 @@ public final class FilesReader implements RecordSource {
 
   /**
    * A Parquet file that cannot be decoded (truncated, not Parquet, a broken page) fails the run
-   * permanently naming the file: the same bytes fail the same way on a retry. What the rest of the
-   * run throws while handling a row passes through unchanged.
+   * permanently naming the file: the same bytes fail the same way on a retry. A row holding NaN or
+   * Infinity is dead-lettered naming the file, row and field. What the rest of the run throws while
+   * handling a row passes through unchanged.
    */
   private void readParquet(Path f, Handler out) throws Exception {
+    String name = f.getFileName().toString();
     try {
       ParquetRecords.read(
           f,
-          row -> {
-            try {
-              out.accept(row);
-            } catch (Exception e) {
-              throw new Downstream(e);
+          new ParquetRecords.Rows() {
+            @Override
+            public void accept(ObjectNode row) throws Downstream {
+              try {
+                out.accept(row);
+              } catch (Exception e) {
+                throw new Downstream(e);
+              }
+            }
+
+            @Override
+            public void reject(String reason, String raw) throws Downstream {
+              try {
+                out.reject(name + " " + reason, raw);
+              } catch (Exception e) {
+                throw new Downstream(e);
+              }
             }
           });
     } catch (Downstream d) {

@@ -1,6 +1,5 @@
 package io.tributary.runtime.batch.source;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.pipeline.source.JdbcSource;
 import io.tributary.runtime.batch.Lane;
@@ -11,6 +10,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -19,6 +19,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +54,10 @@ public final class JdbcReader implements RecordSource {
     String password = secrets.read(spec.passwordSecretRef(), "source.jdbc.passwordSecretRef");
     if (user != null) credentials.setProperty("user", user);
     if (password != null) credentials.setProperty("password", password);
+    if (spec.url().startsWith("jdbc:postgresql:")) {
+      // Lets connectToRead switch a SQL_ASCII database's connection to unconverted bytes.
+      credentials.setProperty("allowEncodingChanges", "true");
+    }
   }
 
   private Connection connect() throws SQLException {
@@ -60,6 +65,36 @@ public final class JdbcReader implements RecordSource {
     c.setAutoCommit(false); // PostgreSQL streams with a cursor only inside a transaction
     c.setReadOnly(true);
     return c;
+  }
+
+  /**
+   * A connection to read rows on, and whether its text columns arrive as the server's own bytes. A
+   * PostgreSQL database in {@code SQL_ASCII} stores bytes unchecked, and the server refuses to send
+   * a UTF-8 client a row whose text is not UTF-8 — the query fails there, with every row after it.
+   * Such a connection asks for the bytes unconverted instead ({@code client_encoding SQL_ASCII}),
+   * and the reader decodes them as strict UTF-8 column by column, so one bad row is one dead
+   * letter.
+   */
+  private Reading connectToRead() throws SQLException {
+    Connection c = connect();
+    boolean rawText = false;
+    if (c.isWrapperFor(PGConnection.class)) {
+      String encoding = c.unwrap(PGConnection.class).getParameterStatus("server_encoding");
+      if ("SQL_ASCII".equalsIgnoreCase(encoding)) {
+        try (Statement s = c.createStatement()) {
+          s.execute("SET client_encoding TO 'SQL_ASCII'");
+        }
+        rawText = true;
+      }
+    }
+    return new Reading(c, rawText);
+  }
+
+  private record Reading(Connection connection, boolean rawText) implements AutoCloseable {
+    @Override
+    public void close() throws SQLException {
+      connection.close();
+    }
   }
 
   private String from() {
@@ -87,15 +122,8 @@ public final class JdbcReader implements RecordSource {
       c.commit();
     }
     if (queries.size() == 1) {
-      Query q = queries.get(0);
-      try (Connection c = connect()) {
-        stream(
-            c,
-            q,
-            batch -> {
-              for (ObjectNode r : batch) out.accept(r);
-            },
-            new AtomicBoolean());
+      try (Reading c = connectToRead()) {
+        stream(c, queries.get(0), "row ", batch -> handOver(batch, out), new AtomicBoolean());
       }
     } else {
       readParallel(queries, out);
@@ -240,23 +268,38 @@ public final class JdbcReader implements RecordSource {
 
   @FunctionalInterface
   private interface Batches {
-    void accept(List<ObjectNode> batch) throws Exception;
+    /** Records ({@link ObjectNode}) and rows that are not ({@link JdbcRows.Undecodable}). */
+    void accept(List<Object> batch) throws Exception;
   }
 
-  private void stream(Connection c, Query q, Batches out, AtomicBoolean stop) throws Exception {
+  private static void handOver(List<Object> batch, Handler out) throws Exception {
+    for (Object r : batch) {
+      if (r instanceof ObjectNode o) {
+        out.accept(o);
+      } else {
+        JdbcRows.Undecodable u = (JdbcRows.Undecodable) r;
+        out.reject(u.reason(), u.raw());
+      }
+    }
+  }
+
+  /**
+   * @param position what a dead letter's reason starts with, before the row's number in this query
+   */
+  private void stream(Reading c, Query q, String position, Batches out, AtomicBoolean stop)
+      throws Exception {
     try (PreparedStatement ps =
-        c.prepareStatement(q.sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+        c.connection()
+            .prepareStatement(q.sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
       ps.setFetchSize(fetchSize());
       bind(ps, q.params());
       try (ResultSet rs = ps.executeQuery()) {
-        JdbcValues.ColumnReader[] readers = JdbcValues.readers(rs.getMetaData());
-        List<ObjectNode> batch = new ArrayList<>(BATCH);
+        JdbcRows rows = new JdbcRows(rs.getMetaData(), c.rawText());
+        List<Object> batch = new ArrayList<>(BATCH);
+        long n = 0;
         while (!stop.get() && rs.next()) {
-          ObjectNode o = JsonNodeFactory.instance.objectNode();
-          for (JdbcValues.ColumnReader r : readers) {
-            r.read(rs, o);
-          }
-          batch.add(o);
+          n++;
+          batch.add(rows.read(rs, position + n));
           if (batch.size() == BATCH) {
             out.accept(batch);
             batch = new ArrayList<>(BATCH);
@@ -266,7 +309,7 @@ public final class JdbcReader implements RecordSource {
           out.accept(batch);
         }
       }
-      c.commit();
+      c.connection().commit();
     }
   }
 
@@ -280,23 +323,30 @@ public final class JdbcReader implements RecordSource {
     AtomicBoolean stop = new AtomicBoolean();
     ExecutorService pool = Executors.newFixedThreadPool(queries.size());
     try {
-      for (Query q : queries) {
+      for (int i = 0; i < queries.size(); i++) {
+        Query q = queries.get(i);
+        String position = "partition " + (i + 1) + " of " + queries.size() + ", row ";
         Lane lane = out.lane(); // the chain runs on the reading thread too, when it can
         Batches toQueue =
             lane == null
                 ? queue::put
                 : rows -> {
                   Lane.Batch b = new Lane.Batch();
-                  for (ObjectNode r : rows) {
-                    lane.process(r, b);
+                  for (Object r : rows) {
+                    if (r instanceof ObjectNode o) {
+                      lane.process(o, b);
+                    } else {
+                      JdbcRows.Undecodable u = (JdbcRows.Undecodable) r;
+                      b.unreadable(u.reason(), u.raw());
+                    }
                   }
                   queue.put(b);
                 };
         pool.execute(
             () -> {
               Object last = DONE;
-              try (Connection c = connect()) {
-                stream(c, q, toQueue, stop);
+              try (Reading c = connectToRead()) {
+                stream(c, q, position, toQueue, stop);
               } catch (Throwable e) {
                 last = e;
               }
@@ -318,10 +368,8 @@ public final class JdbcReader implements RecordSource {
           out.acceptProcessed(b);
         } else {
           @SuppressWarnings("unchecked")
-          List<ObjectNode> batch = (List<ObjectNode>) item;
-          for (ObjectNode r : batch) {
-            out.accept(r);
-          }
+          List<Object> batch = (List<Object>) item;
+          handOver(batch, out);
         }
       }
     } finally {

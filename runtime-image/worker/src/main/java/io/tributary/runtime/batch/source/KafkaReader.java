@@ -46,8 +46,7 @@ public final class KafkaReader implements RecordSource {
 
   public KafkaReader(KafkaSource spec, SecretFiles secrets) {
     this.spec = spec;
-    KafkaEndpoint cluster =
-        KafkaEndpoint.of(spec, ref -> secrets.read(ref, "source.kafka.saslJaasSecretRef"));
+    KafkaEndpoint cluster = KafkaEndpoint.of(spec, secrets::read);
     Properties p =
         KafkaClientSettings.properties(
             KafkaClientSettings.batchReader(

@@ -3,8 +3,12 @@ package io.tributary.runtime.batch.source;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.runtime.transform.RecordJson;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.Base64;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.page.PageReadStore;
@@ -32,6 +36,15 @@ public final class ParquetRecords {
   @FunctionalInterface
   public interface Rows {
     void accept(ObjectNode row) throws Exception;
+
+    /**
+     * A row that is not a record (a NaN or infinite DOUBLE or FLOAT); {@code reason} names the
+     * row's number in the file and the field, {@code raw} is the row as text. By default it fails
+     * the read.
+     */
+    default void reject(String reason, String raw) throws Exception {
+      throw new IllegalStateException(reason);
+    }
   }
 
   /** Calls {@code out} with each row of {@code file} as a JSON object. */
@@ -43,16 +56,33 @@ public final class ParquetRecords {
       MessageType schema = reader.getFooter().getFileMetaData().getSchema();
       MessageColumnIO io = new ColumnIOFactory().getColumnIO(schema);
       PageReadStore rowGroup;
+      long row = 0;
       while ((rowGroup = reader.readNextRowGroup()) != null) {
         RecordReader<Group> rows = io.getRecordReader(rowGroup, new GroupRecordConverter(schema));
         for (long i = 0, n = rowGroup.getRowCount(); i < n; i++) {
-          out.accept(toJson(rows.read()));
+          row++;
+          Group g = rows.read();
+          ObjectNode o;
+          try {
+            o = toJson(g);
+          } catch (NotFinite e) {
+            out.reject("row " + row + ": field " + e.getMessage(), g.toString());
+            continue;
+          }
+          out.accept(o);
         }
       }
     }
   }
 
-  static ObjectNode toJson(Group g) {
+  /** A value with no JSON form; the message is the field's name and why. */
+  private static final class NotFinite extends Exception {
+    NotFinite(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+
+  static ObjectNode toJson(Group g) throws NotFinite {
     GroupType type = g.getType();
     ObjectNode o = NODES.objectNode();
     for (int i = 0; i < type.getFieldCount(); i++) {
@@ -74,15 +104,30 @@ public final class ParquetRecords {
     return o;
   }
 
-  private static void value(ArrayNode into, Group g, int field, int index, Type f) {
+  private static void value(ArrayNode into, Group g, int field, int index, Type f)
+      throws NotFinite {
     if (!f.isPrimitive()) {
       into.add(toJson(g.getGroup(field, index)));
       return;
     }
     PrimitiveType p = f.asPrimitiveType();
     LogicalTypeAnnotation logical = p.getLogicalTypeAnnotation();
+    // A DECIMAL holds its unscaled digits in any of four physical types: read as they are, 12.34
+    // would arrive as 1234 (or as base64 bytes).
+    if (logical instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation d) {
+      into.add(decimal(g, field, index, p, d.getScale()));
+      return;
+    }
     switch (p.getPrimitiveTypeName()) {
-      case INT32 -> into.add(g.getInteger(field, index));
+      case INT32 -> {
+        int v = g.getInteger(field, index);
+        // A DATE counts days since 1970-01-01; the record says the date, as the jdbc source does.
+        if (logical instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation) {
+          into.add(LocalDate.ofEpochDay(v).toString());
+        } else {
+          into.add(v);
+        }
+      }
       case INT64 -> {
         long v = g.getLong(field, index);
         if (logical instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation ts) {
@@ -91,8 +136,8 @@ public final class ParquetRecords {
           into.add(v);
         }
       }
-      case DOUBLE -> into.add(g.getDouble(field, index));
-      case FLOAT -> into.add(g.getFloat(field, index));
+      case DOUBLE -> into.add(finite(f, g.getDouble(field, index)));
+      case FLOAT -> into.add(finite(f, g.getFloat(field, index)));
       case BOOLEAN -> into.add(g.getBoolean(field, index));
       case BINARY, FIXED_LEN_BYTE_ARRAY -> {
         if (logical instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
@@ -105,6 +150,26 @@ public final class ParquetRecords {
       }
       default -> into.add(g.getValueToString(field, index));
     }
+  }
+
+  private static BigDecimal decimal(Group g, int field, int index, PrimitiveType p, int scale) {
+    BigInteger unscaled =
+        switch (p.getPrimitiveTypeName()) {
+          case INT32 -> BigInteger.valueOf(g.getInteger(field, index));
+          case INT64 -> BigInteger.valueOf(g.getLong(field, index));
+          // Big-endian two's complement, as the Parquet format specifies for DECIMAL bytes.
+          default -> new BigInteger(g.getBinary(field, index).getBytes());
+        };
+    return new BigDecimal(unscaled, scale);
+  }
+
+  /** Parquet floats may hold NaN and Infinity, which JSON cannot (see RecordJson.refusal). */
+  private static double finite(Type f, double v) throws NotFinite {
+    String refused = RecordJson.refusal(v);
+    if (refused != null) {
+      throw new NotFinite(f.getName() + ": " + refused);
+    }
+    return v;
   }
 
   private static Instant timestamp(long v, LogicalTypeAnnotation.TimeUnit unit) {

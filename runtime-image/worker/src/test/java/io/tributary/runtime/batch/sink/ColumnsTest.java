@@ -51,4 +51,22 @@ class ColumnsTest {
         .isInstanceOf(BadRecordException.class)
         .hasMessageContaining("field n");
   }
+
+  @Test
+  void aDoubleColumnRefusesNanAndInfinityAsTextOrNumber() throws Exception {
+    Columns.Column d = new Columns.Column("d", Columns.Type.DOUBLE);
+    assertThat(Columns.convert(d, new TextNode(" 2.5 "))).isEqualTo(2.5);
+    for (var v :
+        List.of(
+            new TextNode("NaN"),
+            new TextNode("Infinity"),
+            new TextNode("-Infinity"),
+            com.fasterxml.jackson.databind.node.DoubleNode.valueOf(Double.NaN))) {
+      assertThatThrownBy(() -> Columns.convert(d, v))
+          .as(v.toString())
+          .isInstanceOf(BadRecordException.class)
+          .hasMessageContaining("field d: ")
+          .hasMessageContaining("is not a finite number");
+    }
+  }
 }

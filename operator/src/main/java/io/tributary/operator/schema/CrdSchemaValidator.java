@@ -59,13 +59,25 @@ public final class CrdSchemaValidator {
   /** Loads a CRD YAML file such as {@code target/crds/streamjobs.tributary.io-v1.yml}. */
   public static CrdSchemaValidator load(Path crdYaml) {
     try {
-      JsonNode crd = YAML.readTree(Files.readString(crdYaml));
+      return parse(crdYaml.toString(), Files.readString(crdYaml));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Reads a CRD from its YAML text.
+   *
+   * @param source where the text came from, for error messages
+   */
+  public static CrdSchemaValidator parse(String source, String crdYaml) {
+    try {
+      JsonNode crd = YAML.readTree(crdYaml);
       JsonNode spec = crd.path("spec");
       JsonNode version = spec.path("versions").path(0);
       JsonNode schema = version.path("schema").path("openAPIV3Schema");
       if (!schema.isObject()) {
-        throw new IllegalArgumentException(
-            crdYaml + ": no spec.versions[0].schema.openAPIV3Schema");
+        throw new IllegalArgumentException(source + ": no spec.versions[0].schema.openAPIV3Schema");
       }
       SchemaKeywords.requireSupported(schema, "");
       return new CrdSchemaValidator(

@@ -1,0 +1,95 @@
+package io.tributary.runtime.batch.sink;
+
+import io.tributary.pipeline.sink.IcebergTable;
+import io.tributary.pipeline.sink.LakeSink;
+import io.tributary.runtime.batch.SecretFiles;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.iceberg.CatalogProperties;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.jdbc.JdbcCatalog;
+import org.apache.iceberg.util.SnapshotUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The catalog side of the Iceberg sink: opening the catalog, the table, a run's snapshot. */
+final class IcebergTables {
+  private static final Logger LOG = LoggerFactory.getLogger(IcebergTables.class);
+
+  private IcebergTables() {}
+
+  /** Opens Iceberg's JDBC catalog of {@code spec}, its warehouse the sink's path. */
+  static JdbcCatalog openCatalog(LakeSink spec, SecretFiles secrets) {
+    IcebergTable.Catalog c = spec.iceberg().catalog();
+    Map<String, String> props = new HashMap<>();
+    props.put(CatalogProperties.URI, c.url());
+    props.put(CatalogProperties.WAREHOUSE_LOCATION, warehouse(spec.path()));
+    String user = secrets.read(c.userSecretRef(), "sink.lake.iceberg.catalog.userSecretRef");
+    String password =
+        secrets.read(c.passwordSecretRef(), "sink.lake.iceberg.catalog.passwordSecretRef");
+    if (user != null) props.put(JdbcCatalog.PROPERTY_PREFIX + "user", user);
+    if (password != null) props.put(JdbcCatalog.PROPERTY_PREFIX + "password", password);
+    JdbcCatalog catalog = new JdbcCatalog(p -> new LocalFileIO(), null, true);
+    catalog.initialize(c.name(), props);
+    return catalog;
+  }
+
+  /** The warehouse location: the sink's path as written, without a trailing slash. */
+  static String warehouse(String path) {
+    String p = path;
+    while (p.length() > 1 && p.endsWith("/")) p = p.substring(0, p.length() - 1);
+    return p;
+  }
+
+  /**
+   * The table, created with {@code schema} and {@code partitioning} (and the namespace) when it
+   * does not exist; a table another run created meanwhile is loaded.
+   */
+  static Table loadOrCreate(
+      JdbcCatalog catalog, TableIdentifier id, Schema schema, PartitionSpec partitioning) {
+    try {
+      return catalog.loadTable(id);
+    } catch (NoSuchTableException e) {
+      // created below
+    }
+    Namespace ns = id.namespace();
+    if (!catalog.namespaceExists(ns)) {
+      try {
+        catalog.createNamespace(ns);
+      } catch (AlreadyExistsException e) {
+        // another run created it meanwhile
+      }
+    }
+    try {
+      Table created =
+          catalog
+              .buildTable(id, schema)
+              .withPartitionSpec(partitioning)
+              // Snappy, as the parquet lake format: its codec ships with parquet-hadoop.
+              .withProperty(TableProperties.PARQUET_COMPRESSION, "snappy")
+              .create();
+      LOG.info("created Iceberg table {} at {}", id, created.location());
+      return created;
+    } catch (AlreadyExistsException e) {
+      return catalog.loadTable(id);
+    }
+  }
+
+  /** The snapshot of the table's current history that committed {@code runId}, if any. */
+  static Optional<Snapshot> committedSnapshot(Table table, String runId) {
+    if (table.currentSnapshot() == null) return Optional.empty();
+    for (Snapshot s : SnapshotUtil.currentAncestors(table)) {
+      if (runId.equals(s.summary().get(IcebergWriter.RUN_ID))) return Optional.of(s);
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,376 @@
+package io.tributary.runtime.batch.sink;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.pipeline.SchemaSpec;
+import io.tributary.pipeline.plan.PlanJson;
+import io.tributary.pipeline.plan.RunSummary;
+import io.tributary.pipeline.plan.WorkerPlan;
+import io.tributary.pipeline.sink.IcebergTable;
+import io.tributary.pipeline.sink.LakeSink;
+import io.tributary.runtime.batch.BadRecordException;
+import io.tributary.runtime.batch.RecordSink;
+import io.tributary.runtime.batch.RunFailure;
+import io.tributary.runtime.batch.SecretFiles;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.PartitionKey;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.Transaction;
+import org.apache.iceberg.UpdatePartitionSpec;
+import org.apache.iceberg.UpdateSchema;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.InternalRecordWrapper;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetWriter;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.CommitStateUnknownException;
+import org.apache.iceberg.io.DataWriter;
+import org.apache.iceberg.io.OutputFile;
+import org.apache.iceberg.jdbc.JdbcCatalog;
+import org.apache.iceberg.parquet.Parquet;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
+import org.apache.iceberg.util.DateTimeUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Appends a run to an Apache Iceberg table through Iceberg's JDBC catalog on PostgreSQL.
+ *
+ * <p>{@link #begin} opens the catalog, creates the namespace and table when missing (columns from
+ * spec.schema, identity partitions from partitionBy), and looks for this run id in the snapshot
+ * summaries of the table's current history: a run an earlier attempt committed is reported, not
+ * written again. Otherwise it decides the schema and partition changes ({@link IcebergEvolution});
+ * an incompatible schema fails the run before a byte is written. Records become Parquet data files
+ * under the table's {@code data/} directory; {@link #commit} adds them, with the schema changes, in
+ * one catalog transaction whose snapshot summary carries {@code tributary.run-id}, {@code
+ * tributary.run-attempt} and the run summary. A concurrent commit by another writer makes Iceberg
+ * refresh and re-apply ours (optimistic concurrency, {@code commit.retry.num-retries}).
+ *
+ * <p>At most {@code maxOpenFiles} data files are open at once (each buffers a row group); a record
+ * of one more partition closes the least recently written file, so a partition may get several
+ * files in one run — one commit publishes them all.
+ */
+public final class IcebergWriter implements RecordSink {
+  private static final Logger LOG = LoggerFactory.getLogger(IcebergWriter.class);
+
+  /** Snapshot summary properties of a run's commit. */
+  static final String RUN_ID = "tributary.run-id";
+
+  static final String RUN_ATTEMPT = "tributary.run-attempt";
+  static final String RUN_SUMMARY = "tributary.run-summary";
+
+  private final LakeSink spec;
+
+  private final IcebergTable target;
+  private final SchemaSpec schemaSpec;
+  private final WorkerPlan.Run run;
+  private final SecretFiles secrets;
+  private final List<String> partitionBy;
+  private final int maxOpenFiles;
+
+  private JdbcCatalog catalog;
+  private Table table;
+  private Transaction tx;
+  private Schema schema;
+  private PartitionSpec partitionSpec;
+  private PartitionKey key;
+  private InternalRecordWrapper wrapper;
+  private Map<String, String> writeProperties;
+
+  /** spec.schema's fields, each with its column's Iceberg type and whether it is required. */
+  private List<Target> columns;
+
+  private final LinkedHashMap<PartitionKey, DataWriter<Record>> open =
+      new LinkedHashMap<>(16, 0.75f, true);
+  private final List<DataFile> closed = new ArrayList<>();
+  private final List<String> locations = new ArrayList<>();
+  private int fileSeq;
+  private long written;
+
+  /** A spec.schema field and how its values are converted. */
+  private record Target(Columns.Column column, Type type, boolean required) {}
+
+  public IcebergWriter(LakeSink spec, SchemaSpec schema, WorkerPlan.Run run, SecretFiles secrets) {
+    this.spec = spec;
+    this.target = spec.iceberg();
+    this.schemaSpec = schema;
+    this.run = run;
+    this.secrets = secrets;
+    this.partitionBy = spec.partitionBy() == null ? List.of() : spec.partitionBy();
+    this.maxOpenFiles = spec.maxOpenFiles();
+  }
+
+  @Override
+  public Optional<RunSummary> begin() {
+    catalog = IcebergTables.openCatalog(spec, secrets);
+    TableIdentifier id = TableIdentifier.parse(target.table());
+    Schema wanted = IcebergSchemas.schema(schemaSpec);
+    table =
+        IcebergTables.loadOrCreate(catalog, id, wanted, IcebergSchemas.spec(wanted, partitionBy));
+    Optional<Snapshot> done = IcebergTables.committedSnapshot(table, run.id());
+    if (done.isPresent()) {
+      return Optional.of(reported(done.get()));
+    }
+    IcebergEvolution.Result evolution = IcebergEvolution.compare(table.schema(), wanted);
+    if (evolution.refused()) {
+      throw RunFailure.permanent(
+          "sink.lake.iceberg: table "
+              + target.table()
+              + " cannot take spec.schema, nothing was written: "
+              + String.join("; ", evolution.refusals()),
+          null);
+    }
+    tx = table.newTransaction();
+    if (!evolution.changes().isEmpty()) {
+      UpdateSchema update = tx.updateSchema();
+      evolution.changes().forEach(c -> c.apply(update));
+      update.commit();
+      LOG.info(
+          "run {}: table {} schema evolves with this run's commit: {}",
+          run.id(),
+          target.table(),
+          evolution.changes());
+    }
+    IcebergSchemas.SpecChange specChange =
+        IcebergSchemas.specChange(tx.table().spec(), tx.table().schema(), partitionBy);
+    if (!specChange.isEmpty()) {
+      UpdatePartitionSpec specUpdate = tx.updateSpec();
+      specChange.apply(specUpdate);
+      specUpdate.commit();
+      LOG.info(
+          "run {}: table {} partition spec becomes identity({}) with this run's commit",
+          run.id(),
+          target.table(),
+          String.join(", ", partitionBy));
+    }
+    Table view = tx.table();
+    schema = view.schema();
+    partitionSpec = view.spec();
+    key = new PartitionKey(partitionSpec, schema);
+    wrapper = new InternalRecordWrapper(schema.asStruct());
+    writeProperties = new HashMap<>(view.properties());
+    writeProperties.put(
+        TableProperties.PARQUET_ROW_GROUP_SIZE_BYTES,
+        Long.toString(LakeWriter.rowGroupBytes(maxOpenFiles)));
+    columns = new ArrayList<>();
+    for (Columns.Column c : Columns.fromSchema(schemaSpec, List.of())) {
+      Types.NestedField f = schema.findField(c.name());
+      columns.add(new Target(c, f.type(), f.isRequired()));
+    }
+    return Optional.empty();
+  }
+
+  private RunSummary reported(Snapshot s) {
+    String note =
+        "already committed by attempt "
+            + s.summary().getOrDefault(RUN_ATTEMPT, "?")
+            + " as snapshot "
+            + s.snapshotId()
+            + " of Iceberg table "
+            + target.table()
+            + "; nothing written again";
+    LOG.info("run {}: {}", run.id(), note);
+    String json = s.summary().get(RUN_SUMMARY);
+    RunSummary stored;
+    try {
+      stored = json == null ? null : PlanJson.readSummary(json);
+    } catch (JsonProcessingException e) {
+      stored = null;
+    }
+    if (stored == null) {
+      long added = Long.parseLong(s.summary().getOrDefault("added-records", "0"));
+      stored = RunSummary.succeeded(run.id(), added, added, 0, 0, List.of());
+    }
+    return stored.withMessage(stored.message() == null ? note : stored.message() + "; " + note);
+  }
+
+  @Override
+  public void write(ObjectNode record) throws IOException, BadRecordException {
+    writePrepared(prepare(record));
+  }
+
+  /** Converts a record to a row of the table; thread-safe (reads only what begin fixed). */
+  @Override
+  public Object prepare(ObjectNode record) throws BadRecordException {
+    GenericRecord row = GenericRecord.create(schema);
+    for (Target t : columns) {
+      JsonNode v = record.get(t.column().name());
+      Object value = Columns.convert(t.column(), v);
+      if (value == null) {
+        if (t.required()) {
+          throw new BadRecordException(
+              "sink",
+              "field "
+                  + t.column().name()
+                  + ": missing or null, and the Iceberg column is required");
+        }
+        continue;
+      }
+      row.setField(t.column().name(), icebergValue(t.type(), value));
+    }
+    return row;
+  }
+
+  /** The value Iceberg's generic writer takes for a value {@link Columns#convert} returned. */
+  private static Object icebergValue(Type type, Object value) {
+    if (type.typeId() == Type.TypeID.TIMESTAMP) {
+      return DateTimeUtil.timestamptzFromMicros((Long) value);
+    }
+    return value;
+  }
+
+  @Override
+  public void writePrepared(Object prepared) throws IOException {
+    Record row = (Record) prepared;
+    key.partition(wrapper.wrap(row));
+    DataWriter<Record> file = open.get(key);
+    if (file == null) {
+      if (open.size() >= maxOpenFiles) {
+        Iterator<Map.Entry<PartitionKey, DataWriter<Record>>> eldest = open.entrySet().iterator();
+        DataWriter<Record> lru = eldest.next().getValue();
+        eldest.remove();
+        close(lru);
+      }
+      file = newFile(key.copy());
+    }
+    file.write(row);
+    written++;
+  }
+
+  private DataWriter<Record> newFile(PartitionKey partition) throws IOException {
+    String name = String.format("%s-%d-%05d.parquet", safe(run.id()), run.attempt(), fileSeq++);
+    String location =
+        partitionSpec.isUnpartitioned()
+            ? tx.table().locationProvider().newDataLocation(name)
+            : tx.table().locationProvider().newDataLocation(partitionSpec, partition, name);
+    OutputFile out = tx.table().io().newOutputFile(location);
+    locations.add(location);
+    DataWriter<Record> w =
+        Parquet.writeData(out)
+            .schema(schema)
+            .withSpec(partitionSpec)
+            .withPartition(partitionSpec.isUnpartitioned() ? null : partition)
+            .setAll(writeProperties)
+            .createWriterFunc(GenericParquetWriter::create)
+            .overwrite()
+            .build();
+    open.put(partition, w);
+    return w;
+  }
+
+  private void close(DataWriter<Record> w) throws IOException {
+    w.close();
+    closed.add(w.toDataFile());
+  }
+
+  /** A run id as a file name part: letters, digits, '-', '_' and '.'. */
+  static String safe(String runId) {
+    return runId.replaceAll("[^A-Za-z0-9._-]", "_");
+  }
+
+  @Override
+  public void commit(RunSummary summary) throws IOException {
+    for (DataWriter<Record> w : open.values()) close(w);
+    open.clear();
+    table.refresh();
+    Optional<Snapshot> meanwhile = IcebergTables.committedSnapshot(table, run.id());
+    if (meanwhile.isPresent()) {
+      // Another attempt of this run committed while this one wrote: keep its snapshot only.
+      LOG.warn(
+          "run {}: committed meanwhile as snapshot {}; discarding this attempt's files",
+          run.id(),
+          meanwhile.get().snapshotId());
+      deleteWritten();
+      return;
+    }
+    AppendFiles append = tx.newAppend();
+    closed.forEach(append::appendFile);
+    append.set(RUN_ID, run.id());
+    append.set(RUN_ATTEMPT, Integer.toString(run.attempt()));
+    append.set(RUN_SUMMARY, compact(summary));
+    try {
+      append.commit();
+      tx.commitTransaction();
+    } catch (CommitStateUnknownException e) {
+      // The catalog may hold the commit: a retry finds the run id and reports it, or writes anew.
+      throw RunFailure.retryable(
+          "run " + run.id() + ": the Iceberg catalog did not confirm the commit: " + e.getMessage(),
+          e);
+    } catch (CommitFailedException e) {
+      deleteWritten();
+      throw RunFailure.retryable(
+          "run "
+              + run.id()
+              + ": the Iceberg commit kept conflicting with other writers: "
+              + e.getMessage(),
+          e);
+    }
+    table.refresh();
+    LOG.info(
+        "run {}: committed {} records in {} files to Iceberg table {} as snapshot {}",
+        run.id(),
+        written,
+        closed.size(),
+        target.table(),
+        IcebergTables.committedSnapshot(table, run.id()).map(Snapshot::snapshotId).orElse(null));
+  }
+
+  /** The summary as one line of JSON: snapshot summaries are kept in every metadata file. */
+  private static String compact(RunSummary summary) throws IOException {
+    return PlanJson.mapper()
+        .writer()
+        .without(SerializationFeature.INDENT_OUTPUT)
+        .writeValueAsString(summary);
+  }
+
+  @Override
+  public void abort() {
+    for (DataWriter<Record> w : open.values()) {
+      try {
+        w.close();
+      } catch (IOException | RuntimeException e) {
+        // deleted next; a half-closed file does not matter
+      }
+    }
+    open.clear();
+    if (tx != null) deleteWritten();
+  }
+
+  /** Deletes this attempt's data files, which no snapshot references. */
+  private void deleteWritten() {
+    for (String location : locations) {
+      try {
+        tx.table().io().deleteFile(location);
+      } catch (RuntimeException e) {
+        LOG.warn("run {}: cannot delete uncommitted file {}: {}", run.id(), location, e.toString());
+      }
+    }
+  }
+
+  @Override
+  public long written() {
+    return written;
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (catalog != null) catalog.close();
+  }
+}
