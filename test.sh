@@ -57,4 +57,7 @@ if [ "$e2e" = 1 ]; then
 
   say "helm uninstall leaves nothing behind (reinstall: e2e/install-operator.sh)"
   e2e/uninstall-check.sh
+
+  say "A namespace-scoped install reconciles its namespaces and cannot touch others"
+  e2e/namespace-scoped-check.sh
 fi
