@@ -23,32 +23,12 @@ eval "$(e2e/cluster.sh env)"
 say "Installing the operator with its Helm chart (e2e/install-operator.sh: helm upgrade --install tributary charts/tributary)"
 e2e/install-operator.sh
 
-say "Giving the broker a Service name the samples use: kafka.tributary-system.svc:9092"
-kafka_ip=${KAFKA_BOOTSTRAP%:*}
-kubectl apply -f - <<YAML
-apiVersion: v1
-kind: Service
-metadata: {name: kafka, namespace: tributary-system}
-spec:
-  # Headless: the name resolves straight to the broker, which advertises that address anyway.
-  clusterIP: None
-  ports: [{name: kafka, port: 9092, targetPort: 9092}]
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata:
-  name: kafka-broker
-  namespace: tributary-system
-  labels: {kubernetes.io/service-name: kafka}
-addressType: IPv4
-ports: [{name: kafka, port: 9092, protocol: TCP}]
-endpoints: [{addresses: ["$kafka_ip"]}]
-YAML
-
+# e2e/cluster.sh also runs PostgreSQL (seeded: databases crm and ledger) and Redis for the
+# samples, and publishes kafka, postgres and redis as Services in tributary-system.
 # The broker's own jars (resolved by e2e/cluster.sh) carry the console tools.
 kafka_cp="${TRIBUTARY_E2E_CACHE:-$ROOT/.cache}/kafka/4.4.0/libs/*"
 say "Creating the topics the samples read (workers refuse to start on a missing input topic)"
-for spec in payments.transactions:6 uae-banking.transfers:3 media.images.uploaded:3; do
+for spec in payments.transactions:6 uae-banking.transfers:3 uae-banking.consent:1 media.images.uploaded:3; do
   java -cp "$kafka_cp" org.apache.kafka.tools.TopicCommand --bootstrap-server "$KAFKA_BOOTSTRAP" \
     --create --if-not-exists --topic "${spec%:*}" --partitions "${spec#*:}" --replication-factor 1 2>/dev/null
 done
@@ -78,6 +58,28 @@ PY
 java -cp "$kafka_cp" org.apache.kafka.tools.ConsoleProducer --bootstrap-server "$KAFKA_BOOTSTRAP" \
   --topic payments.transactions < /tmp/tributary-demo-transactions.jsonl
 
+say "Consent of 200 of the ledger's 300 customers to spend analytics (the compacted topic uae-banking.consent)"
+for i in $(seq 0 199); do
+  printf 'cust-%04d\t{"purposes":["spend-analytics"]}\n' "$i"
+done | java -cp "$kafka_cp" org.apache.kafka.tools.ConsoleProducer --bootstrap-server "$KAFKA_BOOTSTRAP" \
+  --topic uae-banking.consent --property parse.key=true --property key.separator=$'\t'
+
+say "Producing 200 transfers into uae-banking.transfers (a few of AED 55,000 or more)"
+python3 - >/tmp/tributary-demo-transfers.jsonl <<'PY'
+import json, random
+random.seed(11)
+for i in range(200):
+    print(json.dumps({
+        "transfer_id": f"tr-{i:05d}",
+        "sender_name": random.choice(["Aisha Al Mansoori", "Omar Haddad", "Priya Nair", "Wei Chen"]),
+        "sender_iban": "AE07033%016d" % random.randrange(10**16),
+        "beneficiary_iban": "AE46026%016d" % random.randrange(10**16),
+        "amount_aed": round(random.choice([random.uniform(10, 20000)] * 9 + [random.uniform(55000, 250000)]), 2),
+    }))
+PY
+java -cp "$kafka_cp" org.apache.kafka.tools.ConsoleProducer --bootstrap-server "$KAFKA_BOOTSTRAP" \
+  --topic uae-banking.transfers < /tmp/tributary-demo-transfers.jsonl
+
 say "Waiting for the fraud-detection StreamJob to be Ready"
 kubectl -n payments wait streamjob/fraud-detection --for=condition=Ready --timeout=5m || true
 
@@ -85,6 +87,11 @@ say "Five scored, masked records from payments.transactions.scored (read_committ
 timeout 120 java -cp "$kafka_cp" org.apache.kafka.tools.consumer.ConsoleConsumer \
   --bootstrap-server "$KAFKA_BOOTSTRAP" --topic payments.transactions.scored --from-beginning \
   --isolation-level read_committed --max-messages 5 2>/dev/null || echo "(no output yet: see kubectl -n payments logs deploy/fraud-detection-worker)"
+
+say "Large transfers flagged by aml-screening into uae-banking.aml-alerts (IBANs tokenized, names redacted)"
+timeout 120 java -cp "$kafka_cp" org.apache.kafka.tools.consumer.ConsoleConsumer \
+  --bootstrap-server "$KAFKA_BOOTSTRAP" --topic uae-banking.aml-alerts --from-beginning \
+  --isolation-level read_committed --max-messages 3 2>/dev/null || echo "(no output yet: see kubectl -n uae-banking describe sj aml-screening)"
 
 say "What runs"
 kubectl get dp,sj,cpool -A

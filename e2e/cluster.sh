@@ -66,6 +66,8 @@ API_PORT=6443
 KAFKA_PORT=9092
 KAFKA_CONTROLLER_PORT=19093   # on $NODE_IP: stays clear of a test broker on localhost
 KAFKA_BOOTSTRAP=$NODE_IP:$KAFKA_PORT
+POSTGRES_PORT=5432            # on $NODE_IP: the samples' databases (lib/databases.sh)
+REDIS_PORT=6379               # on $NODE_IP: the samples' online feature store
 SANDBOX_IMAGE=docker.io/tributary/pause:1
 JRE_BASE_IMAGE=tributary/jre-base:17
 CONTAINERD_SOCK=$RUN/containerd.sock
@@ -94,6 +96,8 @@ FWD_CHAIN=TRIBUTARY-E2E-FWD
 . "$E2E_DIR/lib/netpol.sh"
 # shellcheck source=lib/kafka.sh
 . "$E2E_DIR/lib/kafka.sh"
+# shellcheck source=lib/databases.sh
+. "$E2E_DIR/lib/databases.sh"
 # shellcheck source=lib/images.sh
 . "$E2E_DIR/lib/images.sh"
 # shellcheck source=lib/selftest.sh
@@ -148,6 +152,8 @@ cmd_up() {
   start_kubelet
   wait "$bg_kafka" || die "Kafka jars failed"
   start_kafka
+  start_postgres
+  start_redis
   start_kwok
   wait_for "node $NODE_NAME to register" 120 kubectl_ get node "$NODE_NAME"
   start_kube_proxy
@@ -155,11 +161,15 @@ cmd_up() {
   start_netpol
   wait_for "NetworkPolicy enforcement (kube-router)" 60 netpol_ready
   wait_for "Kafka at $KAFKA_BOOTSTRAP" 120 kafka_ready
+  wait_for "PostgreSQL at $NODE_IP:$POSTGRES_PORT" 60 postgres_ready
+  seed_demo_data
+  wait_for "Redis at $NODE_IP:$REDIS_PORT" 30 redis_ready
   wait_for "$(kwok_static_node_count) KWOK nodes of $TOPOLOGY to be Ready" 120 kwok_static_nodes_ready
   setup_machines
   start_prometheus
   wait_for "Prometheus at $PROMETHEUS_ADDR" 60 prometheus_ready
   wait_for "the default ServiceAccount" 60 kubectl_ get serviceaccount default -n default
+  platform_services
   wait_for "CoreDNS" 60 curl -sf http://127.0.0.1:18181/ready
   ensure_jre_base_image
   log "cluster up in $((SECONDS - t0))s"
@@ -204,7 +214,7 @@ cmd_down() {
   local purge=${1:-}
   mkdir -p "$LOGS" "$PIDS"
   stop_procs 10 machines prometheus
-  stop_procs 30 kwok kafka kubelet kube-proxy kube-router coredns
+  stop_procs 30 kwok kafka postgres redis kubelet kube-proxy kube-router coredns
   cleanup_pods
   stop_proc containerd 15
   kill_our_shims
@@ -217,7 +227,7 @@ cmd_down() {
   # the kubelet's /var/log/containers symlinks into our pod log folder
   find /var/log/containers -maxdepth 1 -type l -lname "$STATE/*" -delete 2>/dev/null || true
   # per-run state goes; caches stay (binaries in .cache, containerd's image store, PKI)
-  rm -rf "$STATE/etcd" "$STATE/kubelet" "$STATE/kafka" "$STATE/prometheus" "$STATE/cni/ipam" "$STATE/containerd/state" "$STATE/pod-logs" "$RUN"
+  rm -rf "$STATE/etcd" "$STATE/kubelet" "$STATE/kafka" "$STATE/postgres" "$STATE/redis" "$STATE/prometheus" "$STATE/cni/ipam" "$STATE/containerd/state" "$STATE/pod-logs" "$RUN"
   if [ "$purge" = --purge ]; then
     log "purging $STATE"
     rm -rf "$STATE"
@@ -228,7 +238,7 @@ cmd_down() {
 cmd_status() {
   local n rc=0
   printf '%-24s %s\n' COMPONENT STATE
-  for n in etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet kube-proxy kube-router coredns kwok machines prometheus kafka dockerd; do
+  for n in etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet kube-proxy kube-router coredns kwok machines prometheus kafka postgres redis dockerd; do
     if pid_alive "$n"; then
       printf '%-24s running (pid %s)\n' "$n" "$(pid_of "$n")"
     else
@@ -245,6 +255,8 @@ cmd_status() {
   echo "KUBECONFIG:      $KUBECONFIG_ADMIN"
   echo "API server:      https://127.0.0.1:$API_PORT (pods: https://$KUBERNETES_SVC_IP:443)"
   echo "Kafka bootstrap: $KAFKA_BOOTSTRAP"
+  echo "PostgreSQL:      $NODE_IP:$POSTGRES_PORT (databases crm, ledger, iceberg; pods: postgres.tributary-system.svc)"
+  echo "Redis:           $NODE_IP:$REDIS_PORT (pods: redis.tributary-system.svc)"
   echo "Prometheus:      http://$PROMETHEUS_ADDR (scrapes annotated pods on the real node)"
   echo "Cluster DNS:     $CLUSTER_DNS_IP (kube-system/kube-dns -> CoreDNS on $NODE_IP:53), domain $CLUSTER_DOMAIN"
   echo "Logs:            $LOGS/"
@@ -258,6 +270,8 @@ cmd_status() {
 cmd_env() {
   echo "export KUBECONFIG=$KUBECONFIG_ADMIN"
   echo "export KAFKA_BOOTSTRAP=$KAFKA_BOOTSTRAP"
+  echo "export TRIBUTARY_POSTGRES=$NODE_IP:$POSTGRES_PORT"
+  echo "export TRIBUTARY_REDIS=$NODE_IP:$REDIS_PORT"
   echo "export PROMETHEUS_URL=http://$PROMETHEUS_ADDR"
   echo "export CRI_CONFIG_FILE=$CONF/crictl.yaml"
   echo "export PATH=$BIN:$CRICTL_BIN:$HELM_BIN:\$PATH"

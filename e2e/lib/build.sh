@@ -9,7 +9,8 @@ ensure_packages() {
   for pair in containerd:containerd runc:runc /usr/lib/cni/bridge:containernetworking-plugins \
     iptables:iptables ipset:ipset conntrack:conntrack dockerd:docker.io debootstrap:debootstrap \
     socat:socat ethtool:ethtool openssl:openssl gcc:gcc /usr/lib/x86_64-linux-gnu/libc.a:libc6-dev \
-    java:openjdk-17-jre-headless mvn:maven ip:iproute2 ss:iproute2 sysctl:procps curl:curl; do
+    java:openjdk-17-jre-headless mvn:maven ip:iproute2 ss:iproute2 sysctl:procps curl:curl \
+    /usr/lib/postgresql:postgresql psql:postgresql-client redis-server:redis-server redis-cli:redis-tools; do
     cmd=${pair%%:*} pkg=${pair#*:}
     if [[ $cmd == /* ]]; then [ -e "$cmd" ] && continue; else command -v "$cmd" >/dev/null 2>&1 && continue; fi
     missing+=("$pkg")
