@@ -132,6 +132,7 @@ class EndpointCatalogReconcileTest {
         .untilAsserted(
             () -> {
               NetworkPolicyEgressRule rule = policy().getSpec().getEgress().get(1);
+              assertThat(rule.getTo().get(0).getIpBlock()).isNotNull();
               assertThat(rule.getTo().get(0).getIpBlock().getCidr()).isEqualTo("10.244.0.1/32");
               assertThat(rule.getPorts().get(0).getPort().getIntVal()).isEqualTo(19092);
             });
