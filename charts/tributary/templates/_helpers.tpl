@@ -31,6 +31,9 @@ Combinations values.schema.json cannot say, failed at install with the fix in th
 {{- if and (has "Deny" .Values.admissionPolicies.validationActions) (has "Warn" .Values.admissionPolicies.validationActions) -}}
 {{- fail "admissionPolicies.validationActions: Deny and Warn cannot be combined (Kubernetes refuses the binding); use [Deny], [Deny, Audit], [Warn] or [Warn, Audit]" -}}
 {{- end -}}
+{{- if and .Values.networkPolicy.operatorEgress.enabled (empty .Values.networkPolicy.operatorEgress.apiServer.cidrs) -}}
+{{- fail "networkPolicy.operatorEgress.enabled=true needs networkPolicy.operatorEgress.apiServer.cidrs: the API server's addresses as the operator's pods reach them (kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes), e.g. --set 'networkPolicy.operatorEgress.apiServer.cidrs={10.0.0.5/32}'" -}}
+{{- end -}}
 {{- if and .Values.priorityClass.create (empty .Values.priorityClass.name) -}}
 {{- fail "priorityClass.create=true needs priorityClass.name" -}}
 {{- end -}}

@@ -1,5 +1,9 @@
 package io.tributary.operator.config;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.tributary.pipeline.plan.WorkerPlan;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +23,10 @@ import java.util.Set;
  * @param reconcileThreads reconciles run at once, across all kinds
  * @param monitoringNamespace the namespace whose pods may scrape the workers' metrics port (the
  *     workers' NetworkPolicy admits nothing else)
+ * @param endpointCatalog whether every address a pipeline names must be covered by a DataEndpoint,
+ *     and workers' egress is limited to the DataEndpoints they use (docs/security.md)
+ * @param dnsEgress the egress rule that lets workers resolve names, added to every restricted
+ *     egress policy
  */
 public record OperatorConfig(
     Set<String> namespaces,
@@ -31,7 +39,9 @@ public record OperatorConfig(
     WorkerPlan.LineageConfig lineage,
     java.time.Duration lagPoll,
     int reconcileThreads,
-    String monitoringNamespace) {
+    String monitoringNamespace,
+    boolean endpointCatalog,
+    NetworkPolicyEgressRule dnsEgress) {
 
   public static final String DEFAULT_RUNTIME_IMAGE = "tributary/runtime:dev";
   public static final int DEFAULT_WORKER_METRICS_PORT = 9404;
@@ -71,7 +81,51 @@ public record OperatorConfig(
         java.time.Duration.ofSeconds(
             Long.parseLong(env.getOrDefault("TRIBUTARY_LAG_POLL_SECONDS", "30"))),
         positive(env, "TRIBUTARY_RECONCILE_THREADS", DEFAULT_RECONCILE_THREADS),
-        env.getOrDefault("TRIBUTARY_MONITORING_NAMESPACE", "monitoring"));
+        env.getOrDefault("TRIBUTARY_MONITORING_NAMESPACE", "monitoring"),
+        endpointCatalog(env.getOrDefault("TRIBUTARY_ENDPOINT_CATALOG", "enforce")),
+        dnsEgress(env.get("TRIBUTARY_NETWORK_POLICY_DNS")));
+  }
+
+  /**
+   * Kubernetes' usual DNS: the kube-dns (CoreDNS) pods of kube-system, port 53 over UDP and TCP.
+   */
+  public static final String DEFAULT_DNS_EGRESS =
+      "{\"to\":[{\"namespaceSelector\":{\"matchLabels\":{\"kubernetes.io/metadata.name\":"
+          + "\"kube-system\"}},\"podSelector\":{\"matchLabels\":{\"k8s-app\":\"kube-dns\"}}}],"
+          + "\"ports\":[{\"port\":53,\"protocol\":\"UDP\"},{\"port\":53,\"protocol\":\"TCP\"}]}";
+
+  private static boolean endpointCatalog(String value) {
+    return switch (value.trim()) {
+      case "enforce", "" -> true;
+      case "off" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              "TRIBUTARY_ENDPOINT_CATALOG="
+                  + value
+                  + " is neither enforce nor off: set it to enforce (the default) or off");
+    };
+  }
+
+  /** A NetworkPolicy egress rule as JSON ({@code {"to": [...], "ports": [...]}}). */
+  private static NetworkPolicyEgressRule dnsEgress(String json) {
+    String text = json == null || json.isBlank() ? DEFAULT_DNS_EGRESS : json;
+    try {
+      NetworkPolicyEgressRule rule =
+          new ObjectMapper()
+              .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+              .readValue(text, NetworkPolicyEgressRule.class);
+      if (rule.getPorts() == null || rule.getPorts().isEmpty()) {
+        throw new IllegalArgumentException("it names no ports");
+      }
+      return rule;
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "TRIBUTARY_NETWORK_POLICY_DNS is not a NetworkPolicy egress rule with ports ("
+              + e.getMessage().lines().findFirst().orElse("")
+              + "): set it to JSON such as "
+              + DEFAULT_DNS_EGRESS,
+          e);
+    }
   }
 
   private static int positive(Map<String, String> env, String name, int otherwise) {

@@ -37,6 +37,8 @@ public final class Enforcement {
   static final Set<Reason> REFUSALS =
       EnumSet.of(
           Reason.ResidencyViolation,
+          Reason.EndpointNotInCatalog,
+          Reason.EndpointRequiresTls,
           Reason.UnmaskedPersonalData,
           Reason.ConsumerGroupOutsideNamespace,
           Reason.UnknownPool,

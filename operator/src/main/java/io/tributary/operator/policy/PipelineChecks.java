@@ -73,12 +73,15 @@ public final class PipelineChecks {
 
   /**
    * Whether running workers must stop at once rather than keep running an earlier generation: data
-   * leaving its region, classified data reaching a sink unmasked, or a consumer group of another
+   * leaving its region, an endpoint the catalog does not vouch for (or reached in plaintext when it
+   * requires TLS), classified data reaching a sink unmasked, or a consumer group of another
    * namespace (reading or committing its offsets). A spec accepted before a field was classified,
    * or before this check existed, may be exactly what the workers run.
    */
   public static boolean stopsWorkers(Problem problem) {
     return problem.reason() == Reason.ResidencyViolation
+        || problem.reason() == Reason.EndpointNotInCatalog
+        || problem.reason() == Reason.EndpointRequiresTls
         || problem.reason() == Reason.UnmaskedPersonalData
         || problem.reason() == Reason.ConsumerGroupOutsideNamespace;
   }

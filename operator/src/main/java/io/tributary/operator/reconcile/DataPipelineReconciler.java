@@ -27,12 +27,14 @@ import io.tributary.operator.api.DataPipelineStatus;
 import io.tributary.operator.api.Groups;
 import io.tributary.operator.config.OperatorConfig;
 import io.tributary.operator.metrics.OperatorMetrics;
+import io.tributary.operator.policy.EndpointCatalog;
 import io.tributary.operator.policy.Enforcement;
 import io.tributary.operator.policy.PipelineChecks;
 import io.tributary.operator.policy.ResidencyPolicy;
 import io.tributary.operator.policy.SecretPolicy;
 import io.tributary.operator.render.DataPipelineRenderer;
 import io.tributary.operator.render.Names;
+import io.tributary.operator.render.NetworkPolicies;
 import io.tributary.operator.render.PlanRenderer;
 import io.tributary.operator.schedule.ObservedJob;
 import io.tributary.operator.schedule.RunDecision;
@@ -47,8 +49,10 @@ import io.tributary.pipeline.EventsSpec;
 import io.tributary.pipeline.SecretKeyRef;
 import io.tributary.pipeline.SecretRefs;
 import io.tributary.pipeline.plan.WorkerPlan;
+import io.tributary.plan.PlanCompiler;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -138,14 +142,18 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(DataPipeline.class))
                 .build(),
             context);
-    return List.of(
-        jobs,
-        pods,
-        plans,
-        policies,
-        Upstreams.source(context),
-        Watches.pools(context, DataPipeline.class, p -> pool(p.getSpec())),
-        Watches.namespaces(context, DataPipeline.class));
+    List<EventSource<?, DataPipeline>> sources =
+        new ArrayList<>(
+            List.of(
+                jobs,
+                pods,
+                plans,
+                policies,
+                Upstreams.source(context),
+                Watches.pools(context, DataPipeline.class, p -> pool(p.getSpec())),
+                Watches.namespaces(context, DataPipeline.class)));
+    if (config.endpointCatalog()) sources.add(Watches.endpoints(context, DataPipeline.class));
+    return sources;
   }
 
   @Override
@@ -156,8 +164,12 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
     Optional<String> region = residency.region();
     String poolName = pool(spec);
     ComputePoolSpec pool = poolName == null ? null : Watches.poolSpec(context, poolName);
+    PlanCompiler.Result checkPlan = PlanRenderer.batch(p, config, null);
+    EndpointCatalog.Resolution endpoints =
+        SpecChecks.endpoints(Watches.catalog(context, config), checkPlan, residency, spec);
     Optional<PipelineChecks.Problem> problem =
-        SpecChecks.dataPipeline(p, pool, residency, Upstreams.dependencyEdges(context, p), config)
+        SpecChecks.dataPipeline(
+                p, checkPlan, pool, residency, Upstreams.dependencyEdges(context, p), endpoints)
             .or(() -> secretCheck(p, context));
     if (problem.isPresent()) {
       UpdateControl<DataPipeline> refused = invalid(p, problem.get(), context);
@@ -187,7 +199,15 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
                 .jobs(observed)
                 .upstreams(Upstreams.latestRuns(context, p))
                 .build());
-    carryOut(p, decision, pool, region, context);
+    NetworkPolicies.Egress egress = NetworkPolicies.Egress.of(endpoints, config.dnsEgress());
+    // Once the runs' policy exists, it follows the catalog (an unchanged one is not written).
+    if (context.getSecondaryResource(NetworkPolicy.class).isPresent()) {
+      applier.apply(
+          DataPipelineRenderer.networkPolicy(p, config, egress),
+          context,
+          ResourceID.fromResource(p));
+    }
+    carryOut(p, decision, pool, region, egress, context);
     DataPipelineStatus before = p.getStatus();
     DataPipelineStatus status = withConditionTimes(decision.status(), before);
     if (!status.equals(before)) {
@@ -205,6 +225,7 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
       RunDecision decision,
       ComputePoolSpec pool,
       Optional<String> region,
+      NetworkPolicies.Egress egress,
       Context<DataPipeline> context) {
     for (String name : decision.delete()) {
       log.info("deleting Job {}/{}", p.getMetadata().getNamespace(), name);
@@ -235,7 +256,9 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
         applier.apply(
             DataPipelineRenderer.runPlanConfigMap(p, plan), context, ResourceID.fromResource(p));
         applier.apply(
-            DataPipelineRenderer.networkPolicy(p, config), context, ResourceID.fromResource(p));
+            DataPipelineRenderer.networkPolicy(p, config, egress),
+            context,
+            ResourceID.fromResource(p));
         Job job = DataPipelineRenderer.job(p, plan, start.trigger(), pool, region, config);
         create(p, remember(job, start), context);
       }

@@ -30,11 +30,13 @@ import io.tributary.operator.autoscale.LagReading;
 import io.tributary.operator.autoscale.LagSource;
 import io.tributary.operator.config.OperatorConfig;
 import io.tributary.operator.metrics.OperatorMetrics;
+import io.tributary.operator.policy.EndpointCatalog;
 import io.tributary.operator.policy.Enforcement;
 import io.tributary.operator.policy.PipelineChecks;
 import io.tributary.operator.policy.ResidencyPolicy;
 import io.tributary.operator.policy.SecretPolicy;
 import io.tributary.operator.render.Labels;
+import io.tributary.operator.render.NetworkPolicies;
 import io.tributary.operator.render.PlanRenderer;
 import io.tributary.operator.render.StreamJobRenderer;
 import io.tributary.operator.status.Conditions;
@@ -149,6 +151,7 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
     sources.add(Watches.pools(context, StreamJob.class, j -> pool(j.getSpec())));
     sources.add(lagRefreshes(context));
     sources.add(Watches.namespaces(context, StreamJob.class));
+    if (config.endpointCatalog()) sources.add(Watches.endpoints(context, StreamJob.class));
     return sources;
   }
 
@@ -194,8 +197,10 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
     List<Pod> podList = WorkerPods.byName(context.getSecondaryResources(Pod.class));
     WorkerPods.Summary pods = WorkerPods.of(podList);
     PlanCompiler.Result plan = PlanRenderer.stream(job, config);
+    EndpointCatalog.Resolution endpoints =
+        SpecChecks.endpoints(Watches.catalog(context, config), plan, residency, spec);
     Optional<PipelineChecks.Problem> problem =
-        SpecChecks.streamJob(spec, plan, pool, residency)
+        SpecChecks.streamJob(spec, plan, pool, residency, endpoints)
             .or(
                 () ->
                     secretCheck(
@@ -236,7 +241,14 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
     }
     ResourceID primary = ResourceID.fromResource(job);
     for (HasMetadata object :
-        StreamJobRenderer.render(job, plan.plan(), scale.replicas(), pool, region, config)) {
+        StreamJobRenderer.render(
+            job,
+            plan.plan(),
+            scale.replicas(),
+            pool,
+            region,
+            config,
+            NetworkPolicies.Egress.of(endpoints, config.dnsEgress()))) {
       if (object instanceof Service) replaceServiceWithAVirtualIp(context);
       Applier.Applied<HasMetadata> applied = applier.apply(object, context, primary);
       if (object instanceof Deployment d && applied.change() != Applier.Change.NONE) {

@@ -9,18 +9,23 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.tributary.operator.api.ComputePool;
 import io.tributary.operator.api.ComputePoolSpec;
+import io.tributary.operator.api.DataEndpoint;
 import io.tributary.operator.api.Groups;
+import io.tributary.operator.config.OperatorConfig;
+import io.tributary.operator.policy.EndpointCatalog;
+import java.util.Comparator;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * Event sources shared by the pipeline reconcilers: a pipeline is reconciled again when the pool it
- * names changes, or when its namespace's residency label does.
+ * names changes, when its namespace's residency label does, or when the endpoint catalog does.
  */
 public final class Watches {
   static final String POOLS = "computepools";
   static final String NAMESPACES = "namespaces";
+  static final String ENDPOINTS = "dataendpoints";
 
   private Watches() {}
 
@@ -59,6 +64,47 @@ public final class Watches {
                         .collect(Collectors.toSet()))
             .build(),
         context);
+  }
+
+  /**
+   * DataEndpoints (the endpoint catalog); an event maps to every pipeline. The catalog changes
+   * rarely and a change can admit, refuse or re-fence any pipeline, so all of them look again: a
+   * reconcile that finds nothing to do writes nothing.
+   */
+  public static <P extends HasMetadata> InformerEventSource<DataEndpoint, P> endpoints(
+      EventSourceContext<P> context, Class<P> primary) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(DataEndpoint.class, primary)
+            .withName(ENDPOINTS)
+            .withWatchAllNamespaces()
+            .withSecondaryToPrimaryMapper(
+                endpoint ->
+                    context
+                        .getPrimaryCache()
+                        .list()
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+            .build(),
+        context);
+  }
+
+  /**
+   * The endpoint catalog from the informer cache, in name order; {@link EndpointCatalog#off()} when
+   * the operator does not enforce it.
+   */
+  @SuppressWarnings("unchecked")
+  public static EndpointCatalog catalog(Context<?> context, OperatorConfig config) {
+    if (!config.endpointCatalog()) return EndpointCatalog.off();
+    var source =
+        (InformerEventSource<DataEndpoint, ?>)
+            context.eventSourceRetriever().getEventSourceFor(DataEndpoint.class, ENDPOINTS);
+    return EndpointCatalog.enforced(
+        source
+            .list()
+            .filter(e -> e.getSpec() != null)
+            .sorted(Comparator.comparing(e -> e.getMetadata().getName()))
+            .map(e -> new EndpointCatalog.Entry(e.getMetadata().getName(), e.getSpec()))
+            .toList());
   }
 
   /** The spec of the named pool from the informer cache, or null if there is no such pool. */

@@ -88,15 +88,18 @@ public final class DataPipelineRenderer {
 
   /**
    * The NetworkPolicy of the pipeline's run pods (every run and attempt): scrapes of the metrics
-   * port from the monitoring namespace only ({@link NetworkPolicies}).
+   * port from the monitoring namespace only, and with the endpoint catalog enforced, connections to
+   * DNS and the DataEndpoints the runs use only ({@link NetworkPolicies}).
    */
-  public static NetworkPolicy networkPolicy(DataPipeline p, OperatorConfig config) {
+  public static NetworkPolicy networkPolicy(
+      DataPipeline p, OperatorConfig config, NetworkPolicies.Egress egress) {
     String name = p.getMetadata().getName();
     return NetworkPolicies.workers(
         meta(p, Names.runs(name), Map.of()),
         Labels.selector(KIND_LABEL, name),
         config.workerMetricsPort(),
-        config.monitoringNamespace());
+        config.monitoringNamespace(),
+        egress);
   }
 
   private static Map<String, String> runLabels(WorkerPlan.Run run) {

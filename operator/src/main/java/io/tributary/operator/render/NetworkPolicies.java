@@ -1,45 +1,126 @@
 package io.tributary.operator.render;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.networking.v1.IPBlock;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRuleBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
+import io.tributary.operator.api.DataEndpointSpec;
+import io.tributary.operator.policy.EndpointCatalog;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The workers' NetworkPolicy: nothing comes in but scrapes of the metrics port from the monitoring
- * namespace (implementations let the pod's own node in, for the kubelet's probes). Egress is not
- * restricted yet: that needs the addresses of every endpoint a pipeline uses from something the
- * platform team controls (docs/security.md, "Network"). Pure.
+ * namespace (implementations let the pod's own node in, for the kubelet's probes), and with the
+ * endpoint catalog enforced nothing goes out but DNS and connections to the DataEndpoints the
+ * pipeline's workers use, on their ports (docs/security.md, "Network"). Pure.
  */
 public final class NetworkPolicies {
   private NetworkPolicies() {}
+
+  /**
+   * Where workers may connect.
+   *
+   * @param rules the egress rules, or null: egress is not restricted (endpoint catalog off)
+   */
+  public record Egress(List<NetworkPolicyEgressRule> rules) {
+    /** Egress not restricted. */
+    public static Egress open() {
+      return new Egress(null);
+    }
+
+    /**
+     * DNS, then one rule per DataEndpoint (in the resolution's order, by name): its peers on its
+     * egress ports (spec.ports unless egress.ports says otherwise), TCP. Open when the resolution
+     * does not restrict egress.
+     */
+    public static Egress of(EndpointCatalog.Resolution endpoints, NetworkPolicyEgressRule dns) {
+      if (!endpoints.restrictsEgress()) return open();
+      List<NetworkPolicyEgressRule> rules = new ArrayList<>();
+      rules.add(dns);
+      for (EndpointCatalog.Entry e : endpoints.workerEntries()) rules.add(rule(e.spec()));
+      return new Egress(List.copyOf(rules));
+    }
+
+    boolean restricted() {
+      return rules != null;
+    }
+  }
 
   /**
    * @param podLabels the labels that select the workers
    * @param monitoringNamespace the namespace whose pods may scrape the metrics port
    */
   public static NetworkPolicy workers(
-      ObjectMeta meta, Map<String, String> podLabels, int metricsPort, String monitoringNamespace) {
-    return new NetworkPolicyBuilder()
-        .withMetadata(meta)
-        .withNewSpec()
-        .withNewPodSelector()
-        .withMatchLabels(podLabels)
-        .endPodSelector()
-        .withPolicyTypes("Ingress")
-        .addNewIngress()
-        .addNewFrom()
-        .withNewNamespaceSelector()
-        .addToMatchLabels("kubernetes.io/metadata.name", monitoringNamespace)
-        .endNamespaceSelector()
-        .endFrom()
-        .addNewPort()
-        .withPort(new IntOrString(metricsPort))
-        .withProtocol("TCP")
-        .endPort()
-        .endIngress()
-        .endSpec()
-        .build();
+      ObjectMeta meta,
+      Map<String, String> podLabels,
+      int metricsPort,
+      String monitoringNamespace,
+      Egress egress) {
+    NetworkPolicy policy =
+        new NetworkPolicyBuilder()
+            .withMetadata(meta)
+            .withNewSpec()
+            .withNewPodSelector()
+            .withMatchLabels(podLabels)
+            .endPodSelector()
+            .addNewIngress()
+            .addNewFrom()
+            .withNewNamespaceSelector()
+            .addToMatchLabels("kubernetes.io/metadata.name", monitoringNamespace)
+            .endNamespaceSelector()
+            .endFrom()
+            .addNewPort()
+            .withPort(new IntOrString(metricsPort))
+            .withProtocol("TCP")
+            .endPort()
+            .endIngress()
+            .endSpec()
+            .build();
+    if (egress.restricted()) {
+      policy.getSpec().setPolicyTypes(List.of("Ingress", "Egress"));
+      policy.getSpec().setEgress(egress.rules());
+    } else {
+      policy.getSpec().setPolicyTypes(List.of("Ingress"));
+    }
+    return policy;
+  }
+
+  private static NetworkPolicyEgressRule rule(DataEndpointSpec spec) {
+    DataEndpointSpec.Egress e = spec.egress();
+    List<Integer> ports = e.ports() == null || e.ports().isEmpty() ? spec.ports() : e.ports();
+    List<NetworkPolicyPeer> to = new ArrayList<>();
+    for (DataEndpointSpec.Peer p : e.to()) to.add(peer(p));
+    List<NetworkPolicyPort> tcp = new ArrayList<>();
+    for (int port : ports.stream().distinct().sorted().toList()) {
+      tcp.add(new NetworkPolicyPort(null, new IntOrString(port), "TCP"));
+    }
+    return new NetworkPolicyEgressRuleBuilder().withTo(to).withPorts(tcp).build();
+  }
+
+  private static NetworkPolicyPeer peer(DataEndpointSpec.Peer p) {
+    NetworkPolicyPeer out = new NetworkPolicyPeer();
+    if (p.ipBlock() != null) {
+      List<String> except = p.ipBlock().except();
+      out.setIpBlock(
+          new IPBlock(p.ipBlock().cidr(), except == null || except.isEmpty() ? null : except));
+    }
+    if (p.namespaceSelector() != null) out.setNamespaceSelector(selector(p.namespaceSelector()));
+    if (p.podSelector() != null) out.setPodSelector(selector(p.podSelector()));
+    return out;
+  }
+
+  private static LabelSelector selector(DataEndpointSpec.Selector s) {
+    LabelSelector out = new LabelSelector();
+    out.setMatchLabels(s.matchLabels() == null ? Map.of() : new TreeMap<>(s.matchLabels()));
+    return out;
   }
 }

@@ -38,6 +38,7 @@ public final class StreamJobRenderer {
    * @param plan the job's compiled plan ({@link PlanRenderer#stream})
    * @param replicas workers wanted now (spec, scale subresource or autoscaler, 0 when suspended)
    * @param pool the spec of the pool the job names, or null
+   * @param egress where the workers may connect ({@link NetworkPolicies.Egress})
    */
   public static List<HasMetadata> render(
       StreamJob job,
@@ -45,7 +46,8 @@ public final class StreamJobRenderer {
       int replicas,
       ComputePoolSpec pool,
       Optional<String> region,
-      OperatorConfig config) {
+      OperatorConfig config,
+      NetworkPolicies.Egress egress) {
     String planJson = PlanJson.write(plan);
     return List.of(
         planConfigMap(job, planJson),
@@ -53,7 +55,7 @@ public final class StreamJobRenderer {
         deployment(job, replicas, plan, planHash(plan), pool, region, config),
         service(job, config),
         podDisruptionBudget(job),
-        networkPolicy(job, config));
+        networkPolicy(job, config, egress));
   }
 
   /** The hash on the worker pods of {@code plan}: a pod with another one runs another plan. */
@@ -154,14 +156,19 @@ public final class StreamJobRenderer {
         .build();
   }
 
-  /** Workers accept only metrics scrapes; they dial out to Kafka and the stores. */
-  static NetworkPolicy networkPolicy(StreamJob job, OperatorConfig config) {
+  /**
+   * Workers accept only metrics scrapes; they dial out to Kafka and the stores (only those of the
+   * endpoint catalog they use, when it is enforced).
+   */
+  static NetworkPolicy networkPolicy(
+      StreamJob job, OperatorConfig config, NetworkPolicies.Egress egress) {
     String name = job.getMetadata().getName();
     return NetworkPolicies.workers(
         meta(job, Names.worker(name)),
         Labels.selector(KIND_LABEL, name),
         config.workerMetricsPort(),
-        config.monitoringNamespace());
+        config.monitoringNamespace(),
+        egress);
   }
 
   private static ObjectMeta meta(StreamJob job, String name) {

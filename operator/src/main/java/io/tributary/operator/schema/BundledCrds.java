@@ -2,6 +2,7 @@ package io.tributary.operator.schema;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.tributary.operator.api.ComputePool;
+import io.tributary.operator.api.DataEndpoint;
 import io.tributary.operator.api.DataPipeline;
 import io.tributary.operator.api.StreamJob;
 import java.io.IOException;
@@ -25,7 +26,7 @@ public final class BundledCrds {
   private static Map<String, CrdSchemaValidator> load() {
     Map<String, CrdSchemaValidator> byKind = new LinkedHashMap<>();
     for (Class<? extends HasMetadata> type :
-        List.of(DataPipeline.class, StreamJob.class, ComputePool.class)) {
+        List.of(DataPipeline.class, StreamJob.class, ComputePool.class, DataEndpoint.class)) {
       String resource =
           "crds/" + HasMetadata.getPlural(type) + "." + HasMetadata.getGroup(type) + "-v1.yml";
       try (InputStream in = BundledCrds.class.getClassLoader().getResourceAsStream(resource)) {

@@ -75,6 +75,17 @@ public final class Conditions {
     InvalidSpec,
     ResidencyViolation,
     /**
+     * An address the pipeline names (a bootstrap server, a JDBC or HTTP URL, a Redis address) is
+     * covered by no DataEndpoint of the endpoint catalog; the message names the field, the address
+     * and the fix.
+     */
+    EndpointNotInCatalog,
+    /**
+     * The DataEndpoint an address resolves to requires TLS and the pipeline reaches it without; the
+     * message names the field, the endpoint and the setting that turns TLS on.
+     */
+    EndpointRequiresTls,
+    /**
      * A classified field (personal or sensitive data) would reach the sink unmasked, and the sink
      * is not allowed to hold it (sink.allowClassified); the message names the fields and the sink.
      */

@@ -7,17 +7,20 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.tributary.operator.api.ComputePool;
 import io.tributary.operator.api.ComputePoolSpec;
+import io.tributary.operator.api.DataEndpoint;
 import io.tributary.operator.api.DataPipeline;
 import io.tributary.operator.api.Groups;
 import io.tributary.operator.api.StreamJob;
 import io.tributary.operator.api.UpstreamRef;
 import io.tributary.operator.config.OperatorConfig;
+import io.tributary.operator.policy.EndpointCatalog;
 import io.tributary.operator.policy.PipelineChecks;
 import io.tributary.operator.policy.ResidencyPolicy;
 import io.tributary.operator.render.PlanRenderer;
 import io.tributary.operator.schema.BundledCrds;
 import io.tributary.operator.schema.CrdSchemaValidator;
 import io.tributary.operator.validate.Manifests.Document;
+import io.tributary.plan.PlanCompiler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -58,11 +61,12 @@ public final class Validate {
       """
       Usage: tributary validate [--help] FILE|DIR|- ...
 
-      Checks DataPipeline, StreamJob and ComputePool manifests without a cluster: the CRD schema
-      and its CEL rules, expressions, fields, personal data, residency, pools and dependsOn
-      cycles, with the operator's own checks. Directories are read recursively (*.yaml, *.yml);
-      - reads standard input. Pools, Namespaces (their tributary.io/residency label) and
-      upstream DataPipelines are looked up among the files given, so pass them together.
+      Checks DataPipeline, StreamJob, ComputePool and DataEndpoint manifests without a cluster:
+      the CRD schema and its CEL rules, expressions, fields, personal data, residency, pools and
+      dependsOn cycles, with the operator's own checks. Directories are read recursively (*.yaml,
+      *.yml); - reads standard input. Pools, Namespaces (their tributary.io/residency label),
+      upstream DataPipelines and DataEndpoints are looked up among the files given, so pass them
+      together. The endpoint catalog is checked only when DataEndpoints are given.
 
       Prints one line per problem: file:line: Kind/namespace/name: field: problem
       Exit status: 0 no problem, 1 problems found, 2 usage or I/O error.
@@ -170,6 +174,7 @@ public final class Validate {
     Set<String> brokenPools = new HashSet<>();
     Map<String, String> namespaceRegions = new HashMap<>();
     Map<Document, HasMetadata> valid = new LinkedHashMap<>();
+    List<EndpointCatalog.Entry> endpoints = new ArrayList<>();
     for (Document doc : docs) {
       if (doc.kind().equals("Namespace") && doc.node().path("apiVersion").asText().equals("v1")) {
         String region =
@@ -187,12 +192,19 @@ public final class Validate {
       violations.forEach(v -> problems.add(line(doc, v)));
       HasMetadata object = violations.isEmpty() ? read(doc, problems) : null;
       if (object != null) valid.put(doc, object);
-      if (object instanceof ComputePool pool) {
+      if (object instanceof DataEndpoint endpoint) {
+        endpoints.add(
+            new EndpointCatalog.Entry(endpoint.getMetadata().getName(), endpoint.getSpec()));
+      } else if (object instanceof ComputePool pool) {
         pools.put(pool.getMetadata().getName(), pool.getSpec());
       } else if (object == null && doc.kind().equals("ComputePool")) {
         brokenPools.add(doc.name());
       }
     }
+    // The catalog is checked when its DataEndpoints are among the files, and only then: without
+    // them there is no telling which addresses the platform team allows.
+    EndpointCatalog catalog =
+        endpoints.isEmpty() ? EndpointCatalog.off() : EndpointCatalog.enforced(endpoints);
     Map<String, Map<String, List<String>>> edges = new HashMap<>();
     valid.values().stream()
         .filter(DataPipeline.class::isInstance)
@@ -208,7 +220,7 @@ public final class Validate {
           if (poolName != null && brokenPools.contains(poolName)) return; // reported already
           ComputePoolSpec pool = poolName == null ? null : pools.get(poolName);
           try {
-            semantic(object, pool, namespaceRegions, edges)
+            semantic(object, pool, namespaceRegions, edges, catalog)
                 .ifPresent(p -> problems.add(line(doc, p.message())));
           } catch (RuntimeException e) {
             problems.add(line(doc, "could not be checked: " + e));
@@ -221,19 +233,33 @@ public final class Validate {
       HasMetadata object,
       ComputePoolSpec pool,
       Map<String, String> namespaceRegions,
-      Map<String, Map<String, List<String>>> edges) {
+      Map<String, Map<String, List<String>>> edges,
+      EndpointCatalog catalog) {
     String ns = object.getMetadata().getNamespace();
     if (object instanceof DataPipeline p) {
       ResidencyPolicy.Residency residency =
           ResidencyPolicy.Residency.of(p.getSpec().residency(), namespaceRegions.get(ns));
-      return SpecChecks.dataPipeline(p, pool, residency, edges.get(ns), config);
+      PlanCompiler.Result plan = PlanRenderer.batch(p, config, null);
+      return SpecChecks.dataPipeline(
+          p,
+          plan,
+          pool,
+          residency,
+          edges.get(ns),
+          SpecChecks.endpoints(catalog, plan, residency, p.getSpec()));
     }
     if (object instanceof StreamJob job) {
       ResidencyPolicy.Residency residency =
           ResidencyPolicy.Residency.of(job.getSpec().residency(), namespaceRegions.get(ns));
-      return SpecChecks.streamJob(job.getSpec(), PlanRenderer.stream(job, config), pool, residency);
+      PlanCompiler.Result plan = PlanRenderer.stream(job, config);
+      return SpecChecks.streamJob(
+          job.getSpec(),
+          plan,
+          pool,
+          residency,
+          SpecChecks.endpoints(catalog, plan, residency, job.getSpec()));
     }
-    return Optional.empty(); // a ComputePool: its schema is all there is to check
+    return Optional.empty(); // a ComputePool or DataEndpoint: its schema is all there is to check
   }
 
   private static boolean ours(Document doc) {
@@ -245,11 +271,13 @@ public final class Validate {
         switch (doc.kind()) {
           case "DataPipeline" -> DataPipeline.class;
           case "StreamJob" -> StreamJob.class;
+          case "DataEndpoint" -> DataEndpoint.class;
           default -> ComputePool.class;
         };
     try {
       HasMetadata object = STRICT.unmarshal(doc.node().toString(), type);
-      if (type != ComputePool.class && object.getMetadata().getNamespace() == null) {
+      if (object instanceof io.fabric8.kubernetes.api.model.Namespaced
+          && object.getMetadata().getNamespace() == null) {
         object.getMetadata().setNamespace(DEFAULT_NAMESPACE);
       }
       return object;
@@ -286,7 +314,7 @@ public final class Validate {
       path = rest.substring(0, inner);
     }
     String ns = doc.node().path("metadata").path("namespace").asText("");
-    boolean namespaced = !doc.kind().equals("ComputePool");
+    boolean namespaced = !doc.kind().equals("ComputePool") && !doc.kind().equals("DataEndpoint");
     String object =
         doc.kind()
             + "/"

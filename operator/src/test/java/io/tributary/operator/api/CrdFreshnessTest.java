@@ -31,6 +31,7 @@ class CrdFreshnessTest {
   private static final Map<String, Class<?>> KINDS =
       Map.of(
           "computepools.tributary.io-v1.yml", ComputePool.class,
+          "dataendpoints.tributary.io-v1.yml", io.tributary.operator.api.DataEndpoint.class,
           "datapipelines.tributary.io-v1.yml", DataPipeline.class,
           "streamjobs.tributary.io-v1.yml", StreamJob.class);
   private static final String FIX =

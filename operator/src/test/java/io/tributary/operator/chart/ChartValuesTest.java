@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -49,6 +50,7 @@ class ChartValuesTest {
   private static final String[][] CLUSTER_NEEDS = {
     {"tributary.io", "computepools", "watch"},
     {"tributary.io", "computepools/status", "patch"},
+    {"tributary.io", "dataendpoints", "watch"},
     {"", "nodes", "watch"},
     {"", "nodes", "patch"},
     {"", "namespaces", "watch"},
@@ -172,6 +174,7 @@ class ChartValuesTest {
         .allMatch(
             r ->
                 r.startsWith("computepools")
+                    || r.equals("dataendpoints")
                     || r.equals("nodes")
                     || r.equals("namespaces")
                     || r.endsWith("/scale")
@@ -197,6 +200,68 @@ class ChartValuesTest {
     assertThat(Chart.all(objects, PodDisruptionBudget.class)).isEmpty();
     assertThat(new Rbac(objects).allows("get", "coordination.k8s.io", "leases", "tributary-system"))
         .isFalse();
+  }
+
+  /**
+   * The local cluster's settings: DNS on the node's address, the operator's egress limited to the
+   * API server, DNS and the Kafka broker, the catalog enforced (its RBAC and setting) or not.
+   */
+  @Test
+  void operatorEgressAndDnsOnTheNode() {
+    List<HasMetadata> objects =
+        render(
+            "operatorEgressAndDnsOnTheNode",
+            values(
+                "networkPolicy.dns.to[0].ipBlock.cidr",
+                "10.244.0.1/32",
+                "networkPolicy.operatorEgress.enabled",
+                true,
+                "networkPolicy.operatorEgress.apiServer.cidrs[0]",
+                "10.244.0.1/32",
+                "networkPolicy.operatorEgress.apiServer.ports[0]",
+                6443,
+                "networkPolicy.operatorEgress.extra[0].to[0].ipBlock.cidr",
+                "10.244.0.1/32",
+                "networkPolicy.operatorEgress.extra[0].ports[0].port",
+                9092));
+    NetworkPolicy policy = Chart.one(objects, NetworkPolicy.class);
+    assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress");
+    assertThat(policy.getSpec().getEgress())
+        .extracting(
+            r ->
+                r.getTo().get(0).getIpBlock().getCidr()
+                    + " "
+                    + r.getPorts().stream()
+                        .map(p -> p.getPort().getIntVal() + "/" + p.getProtocol())
+                        .toList())
+        .containsExactly(
+            "10.244.0.1/32 [6443/TCP]",
+            "10.244.0.1/32 [53/UDP, 53/TCP]",
+            "10.244.0.1/32 [9092/null]");
+    Container c = container(Chart.one(objects, Deployment.class));
+    assertThat(env(c, "TRIBUTARY_ENDPOINT_CATALOG")).isEqualTo("enforce");
+    assertThat(
+            io.tributary.operator.config.OperatorConfig.fromEnv(
+                    Map.of("TRIBUTARY_NETWORK_POLICY_DNS", env(c, "TRIBUTARY_NETWORK_POLICY_DNS")))
+                .dnsEgress()
+                .getTo()
+                .get(0)
+                .getIpBlock()
+                .getCidr())
+        .isEqualTo("10.244.0.1/32");
+
+    List<HasMetadata> off = Chart.objects(Chart.template(values("endpointCatalog.enforce", false)));
+    assertThat(env(container(Chart.one(off, Deployment.class)), "TRIBUTARY_ENDPOINT_CATALOG"))
+        .isEqualTo("off");
+    assertThat(new Rbac(off).allows("watch", "tributary.io", "dataendpoints", null)).isFalse();
+    assertThat(Chart.one(off, NetworkPolicy.class).getSpec().getPolicyTypes())
+        .containsExactly("Ingress");
+  }
+
+  @Test
+  void operatorEgressWithoutTheApiServerFailsWithTheFix() {
+    assertThatThrownBy(() -> Chart.template(values("networkPolicy.operatorEgress.enabled", true)))
+        .hasMessageContaining("networkPolicy.operatorEgress.apiServer.cidrs");
   }
 
   @Test

@@ -178,12 +178,15 @@ class PersonalDataPolicyTest {
   }
 
   @Test
-  void personalDataResidencyAndForeignConsumerGroupsStopRunningWorkersOtherProblemsDoNot() {
+  void
+      personalDataResidencyEndpointsAndForeignConsumerGroupsStopRunningWorkersOtherProblemsDoNot() {
     assertThat(
             Stream.of(Reason.values())
                 .filter(r -> PipelineChecks.stopsWorkers(new PipelineChecks.Problem(r, "m"))))
         .containsExactlyInAnyOrder(
             Reason.ResidencyViolation,
+            Reason.EndpointNotInCatalog,
+            Reason.EndpointRequiresTls,
             Reason.UnmaskedPersonalData,
             Reason.ConsumerGroupOutsideNamespace);
   }

@@ -30,7 +30,7 @@ class DataPipelineRendererTest {
         "DataPipelineRendererTest.scheduledRunOfCustomerFeatures",
         List.of(
             DataPipelineRenderer.runPlanConfigMap(p, plan),
-            DataPipelineRenderer.networkPolicy(p, config),
+            DataPipelineRenderer.networkPolicy(p, config, Catalogs.egress(p, config)),
             job));
   }
 

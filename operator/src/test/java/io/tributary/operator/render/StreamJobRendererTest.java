@@ -149,15 +149,32 @@ class StreamJobRendererTest {
     }
   }
 
-  /** Compiles the job's plan, then renders, as the reconciler does. */
+  /**
+   * Compiles the job's plan and resolves its addresses against the test catalog
+   * (fixtures/data-endpoints.yaml), then renders, as the reconciler does.
+   */
   private List<HasMetadata> render(
       StreamJob job,
       int replicas,
       io.tributary.operator.api.ComputePoolSpec pool,
       Optional<String> region,
       OperatorConfig config) {
+    var plan = PlanRenderer.stream(job, config);
+    var endpoints =
+        io.tributary.operator.validate.SpecChecks.endpoints(
+            Catalogs.fixture(),
+            plan,
+            new io.tributary.operator.policy.ResidencyPolicy.Residency(null, region.orElse(null)),
+            job.getSpec());
+    assertThat(endpoints.problem()).isEmpty();
     return StreamJobRenderer.render(
-        job, PlanRenderer.stream(job, config).plan(), replicas, pool, region, config);
+        job,
+        plan.plan(),
+        replicas,
+        pool,
+        region,
+        config,
+        NetworkPolicies.Egress.of(endpoints, config.dnsEgress()));
   }
 
   private static Deployment deployment(List<HasMetadata> objects) {

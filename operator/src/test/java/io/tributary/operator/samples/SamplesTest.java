@@ -13,10 +13,16 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.tributary.operator.api.ComputePool;
 import io.tributary.operator.api.ComputeSpec;
+import io.tributary.operator.api.DataEndpoint;
 import io.tributary.operator.api.DataPipeline;
 import io.tributary.operator.api.StreamJob;
+import io.tributary.operator.config.OperatorConfig;
+import io.tributary.operator.policy.EndpointCatalog;
+import io.tributary.operator.policy.ResidencyPolicy;
+import io.tributary.operator.render.PlanRenderer;
 import io.tributary.operator.schema.CrdSchemaValidator;
 import io.tributary.operator.schema.GeneratedCrds;
+import io.tributary.operator.validate.SpecChecks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +53,7 @@ class SamplesTest {
           "DataPipeline", DataPipeline.class,
           "StreamJob", StreamJob.class,
           "ComputePool", ComputePool.class,
+          "DataEndpoint", DataEndpoint.class,
           "Namespace", Namespace.class);
 
   record Doc(Path file, int index, JsonNode node) {
@@ -197,6 +204,50 @@ class SamplesTest {
     }
   }
 
+  /**
+   * The sample catalog covers every address the sample pipelines name, in their regions: applied
+   * together, nothing is refused for the catalog.
+   */
+  @Test
+  void everySampleAddressIsInTheSampleCatalogAndItsRegion() throws IOException {
+    EndpointCatalog catalog =
+        EndpointCatalog.enforced(
+            all(DataEndpoint.class).stream()
+                .map(e -> new EndpointCatalog.Entry(e.getMetadata().getName(), e.getSpec()))
+                .toList());
+    assertThat(catalog.entries()).isNotEmpty();
+    Map<String, String> residency =
+        all(Namespace.class).stream()
+            .filter(n -> n.getMetadata().getLabels() != null)
+            .filter(n -> n.getMetadata().getLabels().containsKey("tributary.io/residency"))
+            .collect(
+                Collectors.toMap(
+                    n -> n.getMetadata().getName(),
+                    n -> n.getMetadata().getLabels().get("tributary.io/residency")));
+    OperatorConfig config = OperatorConfig.defaults();
+    int checked = 0;
+    for (DataPipeline p : all(DataPipeline.class)) {
+      var region =
+          ResidencyPolicy.Residency.of(
+              p.getSpec().residency(), residency.get(p.getMetadata().getNamespace()));
+      var endpoints =
+          SpecChecks.endpoints(catalog, PlanRenderer.batch(p, config, null), region, p.getSpec());
+      assertThat(endpoints.problem()).as(p.getMetadata().getName()).isEmpty();
+      checked++;
+    }
+    for (StreamJob s : all(StreamJob.class)) {
+      var region =
+          ResidencyPolicy.Residency.of(
+              s.getSpec().residency(), residency.get(s.getMetadata().getNamespace()));
+      var endpoints =
+          SpecChecks.endpoints(catalog, PlanRenderer.stream(s, config), region, s.getSpec());
+      assertThat(endpoints.problem()).as(s.getMetadata().getName()).isEmpty();
+      assertThat(endpoints.workerEntries()).as(s.getMetadata().getName()).isNotEmpty();
+      checked++;
+    }
+    assertThat(checked).isGreaterThan(3);
+  }
+
   record Placement(
       HasMetadata object, ComputeSpec compute, io.tributary.operator.api.ResidencySpec residency) {}
 
@@ -214,7 +265,7 @@ class SamplesTest {
   @Test
   void samplesShowEveryKindAndTheUseCasesTheDocsPointTo() throws IOException {
     assertThat(docs().stream().map(Doc::kind).distinct())
-        .contains("DataPipeline", "StreamJob", "ComputePool", "Namespace");
+        .contains("DataPipeline", "StreamJob", "ComputePool", "DataEndpoint", "Namespace");
     StreamJob fraud =
         all(StreamJob.class).stream()
             .filter(s -> s.getMetadata().getName().equals("fraud-detection"))

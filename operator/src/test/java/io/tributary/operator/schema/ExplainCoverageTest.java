@@ -57,6 +57,8 @@ class ExplainCoverageTest {
               "spec.compute.pool",
               "spec.compute.accelerator",
               "status.conditions[].reason"),
+          "DataEndpoint",
+          List.of("spec", "spec.region", "spec.hosts", "spec.egress", "spec.egress.to"),
           "ComputePool",
           List.of(
               "spec",
@@ -103,6 +105,17 @@ class ExplainCoverageTest {
     }
   }
 
+  /**
+   * The properties that must be described: all, except the status of a DataEndpoint, which has none
+   * (the operator only reads the catalog) but which the generator declares as an empty object
+   * anyway.
+   */
+  private static Map<String, JsonNode> describable(Path crd) throws IOException {
+    Map<String, JsonNode> all = properties(crd);
+    if (kind(crd).equals("DataEndpoint")) all.remove("status");
+    return all;
+  }
+
   private static Map<String, JsonNode> properties(Path crd) throws IOException {
     Map<String, JsonNode> all = new LinkedHashMap<>();
     eachProperty(schema(crd), "", all::put);
@@ -112,8 +125,8 @@ class ExplainCoverageTest {
   @ParameterizedTest
   @MethodSource("crds")
   void everyPropertyHasADescription(Path crd) throws IOException {
-    Map<String, JsonNode> properties = properties(crd);
-    assertThat(properties).containsKeys("spec", "status");
+    assertThat(properties(crd)).containsKeys("spec", "status");
+    Map<String, JsonNode> properties = describable(crd);
     List<String> missing = new ArrayList<>();
     properties.forEach(
         (path, node) -> {
@@ -128,7 +141,7 @@ class ExplainCoverageTest {
   @MethodSource("crds")
   void descriptionsSayMoreThanTheName(Path crd) throws IOException {
     List<String> trivial = new ArrayList<>();
-    properties(crd)
+    describable(crd)
         .forEach(
             (path, node) -> {
               String name = path.substring(path.lastIndexOf('.') + 1).replace("[]", "");

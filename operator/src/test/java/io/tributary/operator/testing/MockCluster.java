@@ -16,6 +16,7 @@ import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.tributary.operator.Operators;
+import io.tributary.operator.api.DataEndpoint;
 import io.tributary.operator.config.OperatorConfig;
 import io.tributary.operator.metrics.OperatorMetrics;
 import io.tributary.operator.reconcile.Applier;
@@ -66,6 +67,7 @@ public final class MockCluster implements AutoCloseable {
     for (String crd :
         List.of(
             "computepools.tributary.io-v1.yml",
+            "dataendpoints.tributary.io-v1.yml",
             "datapipelines.tributary.io-v1.yml",
             "streamjobs.tributary.io-v1.yml")) {
       try {
@@ -79,6 +81,25 @@ public final class MockCluster implements AutoCloseable {
     }
     for (String ns : FIXTURE_NAMESPACES) {
       for (String name : FIXTURE_SECRETS) secret(ns, name, true);
+    }
+    for (DataEndpoint endpoint : fixtureEndpoints()) client.resource(endpoint).create();
+  }
+
+  /**
+   * The endpoint catalog every address of the test fixtures resolves against
+   * (fixtures/data-endpoints.yaml, all in me-central-1), as the platform team would have it. A test
+   * of a refusal uses an address outside it, or deletes an entry.
+   */
+  public static List<DataEndpoint> fixtureEndpoints() {
+    try (var in = MockCluster.class.getResourceAsStream("/fixtures/data-endpoints.yaml")) {
+      String all = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      List<DataEndpoint> out = new ArrayList<>();
+      for (String doc : all.split("(?m)^---$")) {
+        out.add(Serialization.unmarshal(doc, DataEndpoint.class));
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

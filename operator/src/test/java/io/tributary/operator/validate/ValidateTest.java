@@ -170,6 +170,63 @@ class ValidateTest {
                 + " not exist; create it or name an existing pool (kubectl get cpool)");
   }
 
+  /**
+   * Given DataEndpoints, every address is resolved against them as the operator resolves it; given
+   * none, the catalog is not checked (there is no telling what the platform team allows).
+   */
+  @Test
+  void theEndpointCatalogIsCheckedWhenItsDataEndpointsAreGiven() throws IOException {
+    Path job =
+        write(
+            "job.yaml",
+            """
+            apiVersion: tributary.io/v1alpha1
+            kind: StreamJob
+            metadata: {name: scoring, namespace: shop}
+            spec:
+              residency: {region: me-central-1}
+              source:
+                kafka: {bootstrapServers: "kafka.eu.example.com:9092", topics: [in]}
+              sink:
+                kafka: {bootstrapServers: "kafka.uae.example.com:9092", topic: out}
+            """);
+    Path catalog =
+        write(
+            "catalog.yaml",
+            """
+            apiVersion: tributary.io/v1alpha1
+            kind: DataEndpoint
+            metadata: {name: eu-kafka}
+            spec:
+              type: kafka
+              region: eu-west-1
+              hosts: [kafka.eu.example.com]
+              ports: [9092]
+              egress: {to: [{ipBlock: {cidr: 10.1.0.0/16}}]}
+            """);
+    assertThat(validate(job.toString()).status()).isEqualTo(Validate.OK);
+
+    Outcome o = validate(job.toString(), catalog.toString());
+    assertThat(o.status()).isEqualTo(Validate.PROBLEMS);
+    assertThat(o.lines())
+        .containsExactly(
+            job
+                + ":7: StreamJob/shop/scoring: spec.source.kafka.bootstrapServers:"
+                + " kafka.eu.example.com:9092 is DataEndpoint eu-kafka in eu-west-1 but the data"
+                + " must stay in me-central-1: use an endpoint in me-central-1");
+
+    Files.writeString(
+        job, Files.readString(job).replace("region: me-central-1", "region: eu-west-1"));
+    o = validate(job.toString(), catalog.toString());
+    assertThat(o.lines())
+        .containsExactly(
+            job
+                + ":9: StreamJob/shop/scoring: spec.sink.kafka.bootstrapServers:"
+                + " kafka.uae.example.com:9092 is in no DataEndpoint of the endpoint catalog: ask"
+                + " the platform team for a DataEndpoint covering kafka.uae.example.com:9092"
+                + " (kubectl get dataendpoints lists the catalog)");
+  }
+
   @Test
   void stdinAndMultipleDocuments() {
     String two = pipeline("one", "", "") + "---\n" + pipeline("two", "", "");
