@@ -23,7 +23,13 @@ if kubectl -n "$NS" get deployment tributary-operator >/dev/null 2>&1 \
   kubectl delete -f config/manager/operator.yaml --ignore-not-found --wait=true >/dev/null
 fi
 
-helm upgrade --install tributary charts/tributary --namespace "$NS" --wait --timeout 5m
+# The local cluster's endpoint catalog (platform Kafka, PostgreSQL, Redis on the node): with the
+# catalog enforced, the operator refuses any pipeline naming an address it does not cover.
+kubectl apply -f config/samples/data-endpoints.yaml >/dev/null
+# CoreDNS runs on the node (10.244.0.1:53, behind kube-dns' ClusterIP): the workers' egress
+# policies must open DNS there, not to kube-dns pods, which this cluster has none of.
+helm upgrade --install tributary charts/tributary --namespace "$NS" --wait --timeout 5m \
+  --set 'networkPolicy.dns.to[0].ipBlock.cidr=10.244.0.1/32'
 # Same :dev tags, new images: restart onto them.
 kubectl -n "$NS" rollout restart deployment/tributary-operator >/dev/null
 kubectl -n "$NS" rollout status deployment/tributary-operator --timeout=5m

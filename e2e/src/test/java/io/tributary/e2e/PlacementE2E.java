@@ -18,6 +18,9 @@ class PlacementE2E {
   private static final String NS = "e2e-placement-" + Topics.RUN;
   private static final Topology TOPOLOGY = Topology.load();
 
+  private static final String EU_ENDPOINT = "e2e-kafka-eu-" + Topics.RUN;
+  private static final String EU_BROKER_HOST = "kafka-eu-" + Topics.RUN + ".e2e.invalid";
+
   @BeforeAll
   static void setUp() {
     Cluster.requireCluster();
@@ -44,13 +47,28 @@ class PlacementE2E {
           nodeSelector: {tributary.io/pool: cpu-eu}
           taints:
             - {key: kwok.x-k8s.io/node, value: fake, effect: NoSchedule}
-        """);
+        ---
+        # An EU broker in the endpoint catalog: the EU-resident job below may only use EU
+        # endpoints. Its workers sit on KWOK nodes, so nothing ever connects to it.
+        apiVersion: tributary.io/v1alpha1
+        kind: DataEndpoint
+        metadata: {name: %s}
+        spec:
+          type: kafka
+          region: eu-west-1
+          hosts: [%s]
+          ports: [9092]
+          egress:
+            to: [{ipBlock: {cidr: 192.0.2.1/32}}]
+        """
+            .formatted(EU_ENDPOINT, EU_BROKER_HOST));
   }
 
   @AfterAll
   static void tearDown() {
     Kubectl.run("delete", "namespace", NS, "--wait=false");
     Kubectl.run("delete", "computepool", "e2e-gpu", "e2e-eu", "--wait=false");
+    Kubectl.run("delete", "dataendpoint", EU_ENDPOINT, "--wait=false");
   }
 
   @Test
@@ -174,7 +192,7 @@ class PlacementE2E {
           compute: {pool: e2e-eu, resources: {cpu: 100m, memory: 128Mi}}
           residency: {region: eu-west-1}
         """
-            .formatted(NS, Cluster.kafkaBootstrap()));
+            .formatted(NS, EU_BROKER_HOST + ":9092"));
     await()
         .atMost(Duration.ofMinutes(3))
         .untilAsserted(
