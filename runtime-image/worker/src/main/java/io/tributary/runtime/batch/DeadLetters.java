@@ -102,8 +102,7 @@ public final class DeadLetters implements AutoCloseable {
           Path.of(System.getProperty("java.io.tmpdir"), "tributary-rejected", runId + ".jsonl");
       DeadLetters d = new DeadLetters(runId, local, null, null, mask);
       d.remote = S3Location.parse(path).resolve(runId + ".jsonl");
-      d.store =
-          new S3Objects(ObjectStores.client(plan.sink().lake().s3(), secrets, "sink.lake.s3"));
+      d.store = ObjectStores.objects(plan.sink().lake().s3(), secrets, "sink.lake.s3");
       return d;
     }
     return new DeadLetters(

@@ -49,6 +49,11 @@ public final class ObjectStores {
     return b.build();
   }
 
+  /** The object operations of the lake and the files source on {@code store}. */
+  public static S3Objects objects(ObjectStore store, SecretFiles secrets, String field) {
+    return new S3Objects(client(store, secrets, field), field);
+  }
+
   /**
    * Iceberg's S3FileIO on {@code store}: its own client of the same settings, for the data,
    * manifest and metadata files of a warehouse under s3://.

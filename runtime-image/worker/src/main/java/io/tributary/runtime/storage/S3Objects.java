@@ -1,5 +1,6 @@
 package io.tributary.runtime.storage;
 
+import io.tributary.runtime.batch.RunFailure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -25,9 +26,14 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 public final class S3Objects implements AutoCloseable {
   private final S3Client s3;
+  private final String field;
 
-  public S3Objects(S3Client s3) {
+  /**
+   * @param field the plan field of the store's settings, named in errors
+   */
+  public S3Objects(S3Client s3, String field) {
     this.s3 = s3;
+    this.field = field;
   }
 
   /** Whether the object exists. */
@@ -148,7 +154,24 @@ public final class S3Objects implements AutoCloseable {
     s3.close();
   }
 
-  private static IOException failed(String op, S3Location at, Exception e) {
-    return new IOException(op + " " + at + " failed: " + e.getMessage(), e);
+  private RunFailure failed(String op, S3Location at, SdkException e) {
+    String what = op + " " + at + " failed: " + e.getMessage();
+    if (e instanceof S3Exception s) {
+      String code = s.awsErrorDetails() == null ? null : s.awsErrorDetails().errorCode();
+      if (s.statusCode() == 401 || s.statusCode() == 403) {
+        return RunFailure.permanent(
+            what
+                + "; the store refused the credentials of "
+                + field
+                + " (accessKeyIdSecretRef, secretAccessKeySecretRef): check the Secret's keys and"
+                + " that the identity may read and write the bucket",
+            e);
+      }
+      if ("NoSuchBucket".equals(code)) {
+        return RunFailure.permanent(
+            what + "; the bucket does not exist at " + field + ": create it or fix the path", e);
+      }
+    }
+    return RunFailure.retryable(what, e);
   }
 }

@@ -166,8 +166,11 @@ class S3LakeIT {
 
     BatchPlans.Outcome run = plan.run(dir);
 
-    assertThat(run.exitCode()).isNotEqualTo(ExitCodes.OK);
-    assertThat(run.summary().message()).contains("s3://" + bucket).doesNotContain("not-the-secret");
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.PERMANENT);
+    assertThat(run.summary().message())
+        .contains("s3://" + bucket)
+        .contains("refused the credentials of sink.lake.s3")
+        .doesNotContain("not-the-secret");
     assertThat(store.keys(bucket, "curated/")).isEmpty();
   }
 

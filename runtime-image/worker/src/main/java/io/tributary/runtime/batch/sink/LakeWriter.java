@@ -105,7 +105,7 @@ public final class LakeWriter implements RecordSink {
     if (!S3Location.isS3(spec.path())) {
       return new LakeWriter(spec, schema, runId);
     }
-    S3Objects s3 = new S3Objects(ObjectStores.client(spec.s3(), secrets, "sink.lake.s3"));
+    S3Objects s3 = ObjectStores.objects(spec.s3(), secrets, "sink.lake.s3");
     Path local = Path.of(System.getProperty("java.io.tmpdir"), "tributary-lake");
     Files.createDirectories(local);
     return new LakeWriter(

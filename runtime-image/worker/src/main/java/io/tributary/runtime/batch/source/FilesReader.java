@@ -61,7 +61,7 @@ public final class FilesReader implements RecordSource {
         spec,
         schema,
         S3Location.isS3(spec.path())
-            ? new S3Objects(ObjectStores.client(spec.s3(), secrets, "source.files.s3"))
+            ? ObjectStores.objects(spec.s3(), secrets, "source.files.s3")
             : null);
   }
 
