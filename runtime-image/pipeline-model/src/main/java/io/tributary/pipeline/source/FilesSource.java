@@ -47,6 +47,7 @@ import io.tributary.pipeline.VolumeClaim;
             + " region and credentials)")
 public record FilesSource(
     @Required
+        @Size(max = 4096)
         @JsonPropertyDescription(
             "Path or glob of the files to read, e.g. /lake/raw/events/*.jsonl on a mounted volume,"
                 + " or objects under an S3 prefix, e.g. s3://lake/raw/events/*.jsonl (set s3; the"
