@@ -42,6 +42,10 @@ say "PyIceberg, the independent reader of the Iceberg tests (a venv in .cache/, 
 # Installed once; IcebergIT calls the same script, which returns at once when it is there.
 runtime-image/worker/src/test/pyiceberg/install.sh >/dev/null
 
+say "SeaweedFS, the S3-compatible store of the object storage tests (built from its Go module into .cache/)"
+# A few minutes cold, then cached; S3LakeIT and S3IcebergIT run the same script, which returns at once.
+e2e/lib/seaweedfs.sh build >/dev/null
+
 say "Build, unit tests, operator tests, runtime integration tests (mvn verify)"
 mvn -B -ntp verify
 

@@ -1,6 +1,8 @@
 """Reads an Iceberg table through PyIceberg's SQL catalog, independently of the Java writer.
 
-Usage: read_table.py <sqlalchemy-uri> <catalog-name> <warehouse> <namespace.table>
+Usage: read_table.py <sqlalchemy-uri> <catalog-name> <warehouse> <namespace.table> [<properties>]
+<properties>: a JSON object of further catalog properties, e.g. the S3 settings of a warehouse on
+s3:// ({"s3.endpoint": ..., "s3.access-key-id": ..., "s3.secret-access-key": ..., "s3.region": ...}).
 Prints one JSON object: the schema, the partition spec, every row and every snapshot's summary.
 """
 import json
@@ -9,7 +11,8 @@ import sys
 from pyiceberg.catalog.sql import SqlCatalog
 
 uri, name, warehouse, identifier = sys.argv[1:5]
-catalog = SqlCatalog(name, uri=uri, warehouse=warehouse)
+properties = json.loads(sys.argv[5]) if len(sys.argv) > 5 else {}
+catalog = SqlCatalog(name, uri=uri, warehouse=warehouse, **properties)
 table = catalog.load_table(identifier)
 rows = table.scan().to_arrow().to_pylist()
 out = {

@@ -13,6 +13,7 @@ import io.tributary.operator.api.Groups;
 import io.tributary.operator.config.OperatorConfig;
 import io.tributary.pipeline.Durations;
 import io.tributary.pipeline.SecretRefs;
+import io.tributary.pipeline.Volumes;
 import io.tributary.pipeline.plan.PlanJson;
 import io.tributary.pipeline.plan.WorkerPlan;
 import java.time.Duration;
@@ -66,6 +67,7 @@ public final class DataPipelineRenderer {
             Names.runPlan(jobName),
             Names.sha256(PlanJson.write(plan)),
             SecretRefs.collect(plan.source(), plan.transforms(), plan.sink()),
+            Volumes.collect(plan.source(), plan.sink()),
             p.getSpec().compute(),
             pool,
             region,

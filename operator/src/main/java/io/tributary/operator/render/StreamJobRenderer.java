@@ -19,6 +19,7 @@ import io.tributary.operator.api.ComputePoolSpec;
 import io.tributary.operator.api.StreamJob;
 import io.tributary.operator.config.OperatorConfig;
 import io.tributary.pipeline.SecretRefs;
+import io.tributary.pipeline.Volumes;
 import io.tributary.pipeline.plan.PlanJson;
 import io.tributary.pipeline.plan.WorkerPlan;
 import java.util.List;
@@ -92,6 +93,7 @@ public final class StreamJobRenderer {
             Names.plan(name),
             planHash,
             SecretRefs.collect(plan.source(), plan.transforms(), plan.sink()),
+            Volumes.collect(plan.source(), plan.sink()),
             job.getSpec().compute(),
             pool,
             region,

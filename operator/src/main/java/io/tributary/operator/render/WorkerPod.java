@@ -28,6 +28,7 @@ import io.tributary.operator.api.Groups;
 import io.tributary.operator.config.OperatorConfig;
 import io.tributary.pipeline.SecretKeyRef;
 import io.tributary.pipeline.SecretRefs;
+import io.tributary.pipeline.Volumes;
 import io.tributary.pipeline.plan.WorkerPlan;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,6 +59,8 @@ public final class WorkerPod {
    * @param secrets the referenced Secret keys; each Secret is mounted under
    *     /etc/tributary/secrets/&lt;name&gt;/ with exactly these keys (the others stay out of the
    *     pod)
+   * @param volumes the PersistentVolumeClaims the files source and the lake sink name, each mounted
+   *     at its mountPath (a source's read-only)
    * @param pool the pool's spec, or null when the pipeline names none
    * @param region the residency region, if any
    * @param serviceAccount service account, or null for the namespace default
@@ -68,6 +71,7 @@ public final class WorkerPod {
       String planConfigMap,
       String planHash,
       List<SecretKeyRef> secrets,
+      List<Volumes.Mount> volumes,
       ComputeSpec compute,
       ComputePoolSpec pool,
       Optional<String> region,
@@ -242,6 +246,15 @@ public final class WorkerPod {
     for (SecretKeyRef ref : in.secrets()) {
       keys.computeIfAbsent(ref.name(), n -> new ArrayList<>()).add(ref.key());
     }
+    for (String claim : claimNames(in)) {
+      volumes.add(
+          new VolumeBuilder()
+              .withName(claimVolume(claim))
+              .withNewPersistentVolumeClaim()
+              .withClaimName(claim)
+              .endPersistentVolumeClaim()
+              .build());
+    }
     keys.forEach(
         (secret, refs) ->
             volumes.add(
@@ -265,6 +278,15 @@ public final class WorkerPod {
     return volumes;
   }
 
+  /** One volume per claim, however many mount paths it is mounted at. */
+  private static List<String> claimNames(Input in) {
+    return in.volumes().stream().map(m -> m.claim().claimName()).distinct().sorted().toList();
+  }
+
+  private static String claimVolume(String claim) {
+    return "pvc-" + claim.replace('.', '-');
+  }
+
   private static List<VolumeMount> mounts(Input in) {
     List<VolumeMount> mounts = new ArrayList<>();
     // subPath, not the whole directory: the Secrets mount beside it under /etc/tributary/secrets,
@@ -277,6 +299,14 @@ public final class WorkerPod {
             .withReadOnly(true)
             .build());
     mounts.add(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build());
+    for (Volumes.Mount m : in.volumes()) {
+      mounts.add(
+          new VolumeMountBuilder()
+              .withName(claimVolume(m.claim().claimName()))
+              .withMountPath(m.claim().mountPath())
+              .withReadOnly(m.readOnly())
+              .build());
+    }
     for (String secret : SecretRefs.names(in.secrets())) {
       mounts.add(
           new VolumeMountBuilder()

@@ -197,6 +197,7 @@ class ComputePoolReconcilerTest {
                 "image-features-plan",
                 "hash",
                 List.of(),
+                List.of(),
                 compute,
                 pool,
                 Optional.of("me-central-1"),

@@ -46,6 +46,36 @@ class DataPipelineRendererTest {
         List.of(DataPipelineRenderer.runPlanConfigMap(p, plan), job));
   }
 
+  /**
+   * Files read from a shared file system's claim (mounted read-only) into a Parquet dataset on an
+   * S3-compatible store: the claim is a volume of the pod, the store's credentials are the only
+   * keys of their Secret mounted, and the plan names the Secret keys, never their values.
+   */
+  @Test
+  void filesFromAClaimIntoAnS3Lake() {
+    DataPipeline p = fixture("orders-s3-from-share.yaml", DataPipeline.class);
+    var run = new WorkerPlan.Run("s202611250400", 1, null);
+    WorkerPlan plan = PlanRenderer.batch(p, config, run).plan();
+    Job job = DataPipelineRenderer.job(p, plan, "schedule", null, Optional.empty(), config);
+    Golden.assertMatches(
+        "DataPipelineRendererTest.filesFromAClaimIntoAnS3Lake",
+        List.of(DataPipelineRenderer.runPlanConfigMap(p, plan), job));
+  }
+
+  /** From objects on S3 (the AWS defaults: its region, virtual-hosted) to a lake on a claim. */
+  @Test
+  void objectsFromS3IntoALakeOnAClaim() {
+    DataPipeline p = fixture("orders-to-share.yaml", DataPipeline.class);
+    var run = new WorkerPlan.Run("s202611250500", 1, null);
+    WorkerPlan plan = PlanRenderer.batch(p, config, run).plan();
+    assertThat(plan.source().files().s3().region()).isEqualTo("us-east-1");
+    assertThat(plan.source().files().s3().pathStyle()).isFalse();
+    Job job = DataPipelineRenderer.job(p, plan, "schedule", null, Optional.empty(), config);
+    Golden.assertMatches(
+        "DataPipelineRendererTest.objectsFromS3IntoALakeOnAClaim",
+        List.of(DataPipelineRenderer.runPlanConfigMap(p, plan), job));
+  }
+
   @Test
   void eachAttemptHasItsOwnPlanWithTheRunAndTheDefaults() {
     DataPipeline p = fixture("customer-features.yaml", DataPipeline.class);

@@ -24,6 +24,7 @@ public final class SecretRefs {
         add(refs, source.jdbc().passwordSecretRef());
       }
       if (source.http() != null) add(refs, source.http().authSecretRef());
+      if (source.files() != null) add(refs, source.files().s3());
       if (source.kafka() != null) {
         add(refs, source.kafka().saslJaasSecretRef());
         add(refs, source.kafka().security());
@@ -39,6 +40,7 @@ public final class SecretRefs {
         add(refs, sink.jdbc().userSecretRef());
         add(refs, sink.jdbc().passwordSecretRef());
       }
+      if (sink.lake() != null) add(refs, sink.lake().s3());
       if (sink.lake() != null && sink.lake().iceberg() != null) {
         add(refs, sink.lake().iceberg().catalog().userSecretRef());
         add(refs, sink.lake().iceberg().catalog().passwordSecretRef());
@@ -75,6 +77,12 @@ public final class SecretRefs {
       add(refs, security.sasl().usernameSecretRef());
       add(refs, security.sasl().passwordSecretRef());
     }
+  }
+
+  private static void add(Set<SecretKeyRef> refs, ObjectStore store) {
+    if (store == null) return;
+    add(refs, store.accessKeyIdSecretRef());
+    add(refs, store.secretAccessKeySecretRef());
   }
 
   private static void add(Set<SecretKeyRef> refs, SecretKeyRef ref) {

@@ -65,6 +65,16 @@ public final class Defaults {
           fixed("source.files.csv.header", BATCH, JSON.booleanNode(true), "format csv"),
           fixed("source.files.csv.delimiter", BATCH, JSON.textNode(","), "format csv"),
           fixed("source.files.csv.quote", BATCH, JSON.textNode("\""), "format csv"),
+          fixed(
+              "source.files.s3.region",
+              BATCH,
+              JSON.textNode("us-east-1"),
+              "s3:// paths; MinIO and SeaweedFS accept it"),
+          fixed(
+              "source.files.s3.pathStyle",
+              BATCH,
+              JSON.booleanNode(false),
+              "s3:// paths; virtual-hosted requests, as AWS S3 wants"),
           fixed("source.http.authHeader", BATCH, JSON.textNode("Authorization"), null),
           fixed("source.http.requestsPerSecond", BATCH, JSON.numberNode(10.0), null),
           fixed("source.http.maxRetries", BATCH, JSON.numberNode(5), null),
@@ -93,6 +103,16 @@ public final class Defaults {
               JSON.numberNode(64),
               "partition files open at once; records of more partitions are spilled to staging"
                   + " and written after, one file per partition still"),
+          fixed(
+              "sink.lake.s3.region",
+              BATCH,
+              JSON.textNode("us-east-1"),
+              "s3:// paths; MinIO and SeaweedFS accept it"),
+          fixed(
+              "sink.lake.s3.pathStyle",
+              BATCH,
+              JSON.booleanNode(false),
+              "s3:// paths; virtual-hosted requests, as AWS S3 wants"),
           fixed(
               "sink.lake.iceberg.catalog.name",
               BATCH,

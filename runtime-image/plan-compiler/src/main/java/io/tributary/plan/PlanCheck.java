@@ -6,6 +6,7 @@ import io.tributary.pipeline.SchemaSpec;
 import io.tributary.pipeline.SinkSpec;
 import io.tributary.pipeline.SourceSpec;
 import io.tributary.pipeline.TransformSpec;
+import io.tributary.pipeline.VolumeClaim;
 import io.tributary.pipeline.sink.IcebergTable;
 import io.tributary.pipeline.sink.JdbcSink;
 import io.tributary.pipeline.sink.LakeSink;
@@ -41,6 +42,10 @@ import java.util.regex.Pattern;
 public final class PlanCheck {
   private static final Pattern FIELD_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
   private static final Pattern URI_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://");
+
+  /** s3://bucket[/prefix], as the CRD's rule. */
+  private static final Pattern S3_PATH =
+      Pattern.compile("^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$");
 
   /** namespace.table, the namespace possibly nested (a.b.table); as the CRD's pattern. */
   private static final Pattern ICEBERG_TABLE =
@@ -100,6 +105,10 @@ public final class PlanCheck {
     if (source.files() != null && source.files().format() == FileFormat.ICEBERG) {
       spec("source.files.format", "use csv, jsonl or parquet (iceberg is a lake sink format only)");
     }
+    if (source.files() != null) {
+      storage("source.files", source.files().path(), source.files().s3() != null);
+      volume("source.files", source.files().path(), source.files().volume(), "/lake/raw/*.jsonl");
+    }
   }
 
   private void sink(SinkSpec sink, SchemaSpec schema) {
@@ -131,13 +140,8 @@ public final class PlanCheck {
   }
 
   private void lake(LakeSink lake, SchemaSpec schema) {
-    if (lake.path() != null && URI_SCHEME.matcher(lake.path()).find()) {
-      spec(
-          "sink.lake.path",
-          "object storage ("
-              + lake.path().substring(0, lake.path().indexOf("://") + 3)
-              + ") is not supported yet; use a directory on a mounted volume");
-    }
+    storage("sink.lake", lake.path(), lake.s3() != null);
+    volume("sink.lake", lake.path(), lake.volume(), "/lake/curated/orders");
     if (lake.format() == FileFormat.CSV) {
       spec("sink.lake.format", "use parquet, jsonl or iceberg (csv is a source format only)");
     }
@@ -454,6 +458,42 @@ public final class PlanCheck {
     if (t.consent() != null) set.add("consent");
     if (t.aggregate() != null) set.add("aggregate");
     return set;
+  }
+
+  /**
+   * A lake or files path is a local path (a mounted volume) or {@code s3://bucket/prefix} with the
+   * store's settings beside it (as the CRD's rules say).
+   */
+  private void storage(String at, String path, boolean hasStore) {
+    if (path == null) return;
+    boolean s3 = path.startsWith("s3://");
+    if (!s3 && URI_SCHEME.matcher(path).find()) {
+      spec(
+          at + ".path",
+          "use s3://bucket/prefix (with "
+              + at
+              + ".s3) or a path on a mounted volume; other object stores ("
+              + path.substring(0, path.indexOf("://") + 3)
+              + ") are not supported");
+    } else if (s3 && !S3_PATH.matcher(path).matches()) {
+      spec(
+          at + ".path",
+          "s3://bucket/prefix with a valid bucket name (3-63 lower-case letters, digits, dots or"
+              + " hyphens)");
+    }
+    if (s3 != hasStore) {
+      spec(
+          at + ".s3",
+          "set it exactly when path is s3://bucket/prefix (the store's endpoint, region and"
+              + " credentials)");
+    }
+  }
+
+  private void volume(String at, String path, VolumeClaim volume, String example) {
+    if (volume == null || volume.mountPath() == null || volume.contains(path)) return;
+    spec(
+        at + ".volume",
+        "path must lie under volume.mountPath (e.g. mountPath /lake, path " + example + ")");
   }
 
   private static int count(boolean... set) {

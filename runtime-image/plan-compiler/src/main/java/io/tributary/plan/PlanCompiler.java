@@ -161,6 +161,13 @@ public final class PlanCompiler {
               "needs a Kafka source or sink (their brokers are used); set deadLetter.path"
                   + " instead"));
     }
+    if (out.isEmpty() && deadLetterPathOnS3WithoutStore(d)) {
+      out.add(
+          spec(
+              "deadLetter.path",
+              "an s3:// dead-letter path uses the lake sink's store: it needs a lake sink on"
+                  + " s3:// (sink.lake.s3); use a path on a mounted volume or deadLetter.topic"));
+    }
     if (out.isEmpty()) {
       List<TransformSpec> steps = d.transforms();
       for (int i = 0; i < steps.size(); i++) {
@@ -211,6 +218,13 @@ public final class PlanCompiler {
       return List.of(spec("guarantee", FEATURE_STORE_GUARANTEE));
     }
     return List.of();
+  }
+
+  private static boolean deadLetterPathOnS3WithoutStore(PipelineDefinition d) {
+    return d.deadLetter() != null
+        && d.deadLetter().path() != null
+        && d.deadLetter().path().startsWith("s3://")
+        && (d.sink().lake() == null || d.sink().lake().s3() == null);
   }
 
   private static boolean deadLetterTopicHasNoBrokers(PipelineDefinition d) {

@@ -4,7 +4,9 @@ import static io.tributary.plan.Specs.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.pipeline.FileFormat;
+import io.tributary.pipeline.ObjectStore;
 import io.tributary.pipeline.SchemaSpec;
+import io.tributary.pipeline.SecretKeyRef;
 import io.tributary.pipeline.SinkSpec;
 import io.tributary.pipeline.SourceSpec;
 import io.tributary.pipeline.plan.WorkerPlan;
@@ -78,7 +80,7 @@ class IcebergSinkCheckTest {
             "sink.lake.iceberg: format iceberg needs iceberg: the table (namespace.table) and its"
                 + " catalog (url)");
     SinkSpec parquetWithTable =
-        SinkSpec.of(new LakeSink("/lake/out", FileFormat.PARQUET, null, null, TABLE));
+        SinkSpec.of(new LakeSink("/lake/out", FileFormat.PARQUET, null, null, TABLE, null, null));
     assertThat(problems(parquetWithTable, ORDERS))
         .containsExactly(
             "sink.lake.iceberg: only for format iceberg; remove it or set format: iceberg");
@@ -96,16 +98,50 @@ class IcebergSinkCheckTest {
                 + " jdbc:postgresql://host:5432/db");
   }
 
+  static final ObjectStore STORE =
+      ObjectStore.at(
+          "http://seaweedfs:8333",
+          new SecretKeyRef("s3", "access-key-id"),
+          new SecretKeyRef("s3", "secret-access-key"));
+
   @Test
-  void objectStorageIsRefusedUntilItIsSupported() {
-    assertThat(problems(iceberg("s3://bucket/warehouse", TABLE), ORDERS))
+  void anS3WarehouseNeedsItsStoreAndOtherObjectStoresAreRefused() {
+    SinkSpec onS3 = iceberg("s3://bucket/warehouse", TABLE);
+    assertThat(problems(SinkSpec.of(onS3.lake().withS3(STORE)), ORDERS)).isEmpty();
+    assertThat(problems(onS3, ORDERS))
         .containsExactly(
-            "sink.lake.path: object storage (s3://) is not supported yet; use a directory on a"
-                + " mounted volume");
+            "sink.lake.s3: set it exactly when path is s3://bucket/prefix (the store's endpoint,"
+                + " region and credentials)");
     assertThat(problems(SinkSpec.of(new LakeSink("gs://b/x", FileFormat.PARQUET, null)), null))
         .containsExactly(
-            "sink.lake.path: object storage (gs://) is not supported yet; use a directory on a"
-                + " mounted volume");
+            "sink.lake.path: use s3://bucket/prefix (with sink.lake.s3) or a path on a mounted"
+                + " volume; other object stores (gs://) are not supported");
+    assertThat(
+            problems(
+                SinkSpec.of(new LakeSink("s3://B_/x", FileFormat.PARQUET, null).withS3(STORE)),
+                null))
+        .containsExactly(
+            "sink.lake.path: s3://bucket/prefix with a valid bucket name (3-63 lower-case"
+                + " letters, digits, dots or hyphens)");
+    assertThat(
+            problems(
+                SinkSpec.of(new LakeSink("/lake/x", FileFormat.PARQUET, null).withS3(STORE)), null))
+        .containsExactly(
+            "sink.lake.s3: set it exactly when path is s3://bucket/prefix (the store's endpoint,"
+                + " region and credentials)");
+  }
+
+  @Test
+  void filesOnS3NeedTheirStore() {
+    SourceSpec files =
+        SourceSpec.of(new FilesSource("s3://raw/events/*.jsonl", FileFormat.JSONL, null));
+    assertThat(PlanCheck.check(files, List.of(), null, null))
+        .extracting(PlanProblem::toString)
+        .containsExactly(
+            "source.files.s3: set it exactly when path is s3://bucket/prefix (the store's"
+                + " endpoint, region and credentials)");
+    assertThat(PlanCheck.check(SourceSpec.of(files.files().withS3(STORE)), List.of(), null, null))
+        .isEmpty();
   }
 
   @Test

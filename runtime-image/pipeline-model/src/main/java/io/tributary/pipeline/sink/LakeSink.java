@@ -7,9 +7,14 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.tributary.pipeline.FileFormat;
+import io.tributary.pipeline.ObjectStore;
+import io.tributary.pipeline.VolumeClaim;
 import java.util.List;
 
-/** Files in a data lake directory, or an Apache Iceberg table whose warehouse is that directory. */
+/**
+ * Files in a data lake directory or under an {@code s3://} prefix, or an Apache Iceberg table whose
+ * warehouse is that directory or prefix.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value = "self.format != 'csv'",
@@ -19,20 +24,41 @@ import java.util.List;
     message =
         "sink.lake.iceberg: set it exactly when format is iceberg (the table and its catalog)")
 @ValidationRule(
-    value = "!self.path.matches('^[A-Za-z][A-Za-z0-9+.-]*://')",
+    value = "self.path.startsWith('s3://') || !self.path.matches('^[A-Za-z][A-Za-z0-9+.-]*://')",
     fieldPath = ".path",
     message =
-        "sink.lake.path: object storage (s3://, gs://, ...) is not supported yet; use a directory"
-            + " on a mounted volume")
+        "sink.lake.path: use s3://bucket/prefix (with sink.lake.s3) or a directory on a mounted"
+            + " volume; other object stores (gs://, abfs://, ...) are not supported")
+@ValidationRule(
+    value =
+        "!self.path.startsWith('s3://') || self.path.matches('^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$')",
+    fieldPath = ".path",
+    message =
+        "sink.lake.path: s3://bucket/prefix with a valid bucket name (3-63 lower-case letters,"
+            + " digits, dots or hyphens)")
+@ValidationRule(
+    value =
+        "!has(self.volume) || self.path == self.volume.mountPath ||"
+            + " self.path.startsWith(self.volume.mountPath + '/')",
+    fieldPath = ".volume",
+    message =
+        "sink.lake.volume: path must lie under volume.mountPath (e.g. mountPath /lake, path"
+            + " /lake/curated/orders)")
+@ValidationRule(
+    value = "self.path.startsWith('s3://') == has(self.s3)",
+    fieldPath = ".s3",
+    message =
+        "sink.lake.s3: set it exactly when path is s3://bucket/prefix (the store's endpoint,"
+            + " region and credentials)")
 public record LakeSink(
     @Required
         @Size(max = 4096)
         @JsonPropertyDescription(
-            "Directory of the dataset, e.g. /lake/curated/customer_features. Each run writes to a"
-                + " staging directory and commits atomically. With format iceberg: the catalog's"
-                + " warehouse directory, e.g. /lake/warehouse (tables go to"
-                + " <path>/<namespace>/<table>). A directory on a mounted volume; object storage"
-                + " (s3://) is not supported yet.")
+            "Directory of the dataset, e.g. /lake/curated/customer_features (a mounted volume),"
+                + " or an S3 prefix, e.g. s3://lake/curated/customer_features (set s3). Each run"
+                + " writes to a staging area and commits atomically. With format iceberg: the"
+                + " catalog's warehouse, e.g. /lake/warehouse or s3://lake/warehouse (tables go to"
+                + " <path>/<namespace>/<table>).")
         String path,
     @Required
         @JsonPropertyDescription(
@@ -57,20 +83,39 @@ public record LakeSink(
     @JsonPropertyDescription(
             "With format iceberg (and only then): the table and its catalog. Columns come from"
                 + " spec.schema.fields.")
-        IcebergTable iceberg) {
+        IcebergTable iceberg,
+    @JsonPropertyDescription(
+            "The S3-compatible store of an s3:// path (and only then): endpoint, region,"
+                + " addressing style, credentials.")
+        ObjectStore s3,
+    @JsonPropertyDescription(
+            "A PersistentVolumeClaim mounted read-write into the worker (a shared file system);"
+                + " path must lie under its mountPath. Without it (and without s3), path must be"
+                + " on a volume the worker image already has.")
+        VolumeClaim volume) {
 
   /** A dataset with the default limit of open partition files. */
   public LakeSink(String path, FileFormat format, List<String> partitionBy) {
-    this(path, format, partitionBy, null, null);
+    this(path, format, partitionBy, null, null, null, null);
   }
 
   /** An Iceberg table in the warehouse at {@code path}. */
   public static LakeSink iceberg(String path, IcebergTable table, List<String> partitionBy) {
-    return new LakeSink(path, FileFormat.ICEBERG, partitionBy, null, table);
+    return new LakeSink(path, FileFormat.ICEBERG, partitionBy, null, table, null, null);
   }
 
   /** The same sink, keeping at most {@code files} partition files open. */
   public LakeSink withMaxOpenFiles(int files) {
-    return new LakeSink(path, format, partitionBy, files, iceberg);
+    return new LakeSink(path, format, partitionBy, files, iceberg, s3, volume);
+  }
+
+  /** The same sink on the claim {@code claim}, mounted where path lies. */
+  public LakeSink withVolume(VolumeClaim claim) {
+    return new LakeSink(path, format, partitionBy, maxOpenFiles, iceberg, s3, claim);
+  }
+
+  /** The same sink on the S3-compatible store {@code store} (path is s3://...). */
+  public LakeSink withS3(ObjectStore store) {
+    return new LakeSink(path, format, partitionBy, maxOpenFiles, iceberg, store, volume);
   }
 }

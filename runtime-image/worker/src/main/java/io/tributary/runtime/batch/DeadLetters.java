@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.plan.KafkaClientSettings;
 import io.tributary.plan.KafkaEndpoint;
+import io.tributary.runtime.storage.ObjectStores;
+import io.tributary.runtime.storage.S3Location;
+import io.tributary.runtime.storage.S3Objects;
 import io.tributary.runtime.transform.DeadLetterMask;
 import io.tributary.runtime.transform.RecordJson;
 import java.io.BufferedOutputStream;
@@ -53,6 +56,11 @@ public final class DeadLetters implements AutoCloseable {
   private long count;
   private String first;
   private boolean closed;
+
+  /** With an s3:// path: the object the local file is uploaded to at close, and its store. */
+  private S3Location remote;
+
+  private S3Objects store;
   private final AtomicReference<Exception> sendFailure = new AtomicReference<>();
 
   private DeadLetters(
@@ -88,6 +96,15 @@ public final class DeadLetters implements AutoCloseable {
       return new DeadLetters(runId, null, cluster, spec.topic(), mask);
     }
     String path = spec.path();
+    if (S3Location.isS3(path)) {
+      // The plan compiler allows an s3:// path only beside an s3:// lake sink: its store.
+      Path local =
+          Path.of(System.getProperty("java.io.tmpdir"), "tributary-rejected", runId + ".jsonl");
+      DeadLetters d = new DeadLetters(runId, local, null, null, mask);
+      d.remote = S3Location.parse(path).resolve(runId + ".jsonl");
+      d.store = ObjectStores.objects(plan.sink().lake().s3(), secrets, "sink.lake.s3");
+      return d;
+    }
     return new DeadLetters(
         runId, path == null ? null : Path.of(path, runId + ".jsonl"), null, null, mask);
   }
@@ -238,7 +255,7 @@ public final class DeadLetters implements AutoCloseable {
         producer != null
             ? "dead-lettered to topic " + topic
             : file != null
-                ? "dead-lettered to " + file
+                ? "dead-lettered to " + (remote != null ? remote : file)
                 : "NOT kept: no dead-letter destination is configured (set deadLetter.path or"
                     + " deadLetter.topic to keep them)";
     return count
@@ -263,7 +280,12 @@ public final class DeadLetters implements AutoCloseable {
       writer.close();
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       writer = null;
+      if (remote != null) {
+        store.upload(file, remote); // one PUT: the object appears whole
+        Files.delete(file);
+      }
     }
+    if (store != null) store.close();
     if (producer != null) {
       producer.flush();
       producer.close();

@@ -22,7 +22,7 @@ final class Sinks {
       case "lake" ->
           s.lake().format() == FileFormat.ICEBERG
               ? new IcebergWriter(s.lake(), plan.schema(), plan.run(), secrets)
-              : new LakeWriter(s.lake(), plan.schema(), runId);
+              : LakeWriter.open(s.lake(), plan.schema(), runId, secrets);
       case "jdbc" -> new JdbcWriter(s.jdbc(), secrets);
       case "kafka" ->
           new KafkaWriter(

@@ -15,7 +15,7 @@ final class Sources {
     SourceSpec s = plan.source();
     return switch (s.kind()) {
       case "jdbc" -> new JdbcReader(s.jdbc(), secrets, watermark);
-      case "files" -> new FilesReader(s.files(), plan.schema());
+      case "files" -> FilesReader.open(s.files(), plan.schema(), secrets);
       case "http" -> new HttpReader(s.http(), secrets);
       case "kafka" -> new KafkaReader(s.kafka(), secrets);
       default ->

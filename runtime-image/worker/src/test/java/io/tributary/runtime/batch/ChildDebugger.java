@@ -34,7 +34,7 @@ import java.util.Map;
  * <pre>{@code
  * try (ChildDebugger debugger = ChildDebugger.listen()) {
  *   Process child = start(..., debugger.agentOption());
- *   debugger.runUntilCall("...LakeCommit", "publish", "java.nio.file.Files", "move", 3);
+ *   debugger.runUntilCall("...LocalLakeStorage", "publish", "java.nio.file.Files", "move", 3);
  *   child.destroyForcibly(); // SIGKILL, with exactly two files moved
  * }
  * }</pre>

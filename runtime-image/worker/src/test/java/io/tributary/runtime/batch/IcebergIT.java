@@ -396,7 +396,9 @@ class IcebergIT {
             lake.format(),
             lake.partitionBy(),
             lake.maxOpenFiles(),
-            new IcebergTable(TABLE, lake.iceberg().catalog().withName("tributary")));
+            new IcebergTable(TABLE, lake.iceberg().catalog().withName("tributary")),
+            null,
+            null);
     try (IcebergWriter a =
             new IcebergWriter(lake, orders(), new WorkerPlan.Run("run-a", 1, null), files);
         IcebergWriter b =

@@ -146,7 +146,7 @@ class LakeCrashRetryIT {
       Process worker = RunPlanInChildJvm.start(plan, dir, debugger.agentOption());
       try {
         debugger.runUntilCall(
-            "io.tributary.runtime.batch.sink.LakeCommit",
+            "io.tributary.runtime.batch.sink.LocalLakeStorage",
             "publish",
             "java.nio.file.Files",
             "move",

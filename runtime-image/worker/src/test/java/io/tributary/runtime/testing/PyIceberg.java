@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,6 +28,21 @@ public final class PyIceberg {
    */
   public static JsonNode read(String jdbcUrl, String catalog, Path warehouse, String table)
       throws IOException {
+    return read(jdbcUrl, catalog, warehouse.toString(), table, Map.of());
+  }
+
+  /**
+   * The table of a warehouse at any location PyIceberg resolves, e.g. {@code s3://bucket/wh} with
+   * {@code properties} {@code s3.endpoint}, {@code s3.access-key-id}, {@code s3.secret-access-key},
+   * {@code s3.region}: PyIceberg's own S3 client (PyArrow's) reads the files.
+   */
+  public static JsonNode read(
+      String jdbcUrl,
+      String catalog,
+      String warehouse,
+      String table,
+      Map<String, String> properties)
+      throws IOException {
     String out =
         run(
             List.of(
@@ -34,8 +50,9 @@ public final class PyIceberg {
                 DIR.resolve("read_table.py").toString(),
                 sqlAlchemyUri(jdbcUrl),
                 catalog,
-                warehouse.toString(),
-                table));
+                warehouse,
+                table,
+                JSON.writeValueAsString(properties)));
     return JSON.readTree(out);
   }
 

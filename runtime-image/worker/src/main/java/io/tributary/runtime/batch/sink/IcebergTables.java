@@ -3,6 +3,8 @@ package io.tributary.runtime.batch.sink;
 import io.tributary.pipeline.sink.IcebergTable;
 import io.tributary.pipeline.sink.LakeSink;
 import io.tributary.runtime.batch.SecretFiles;
+import io.tributary.runtime.storage.ObjectStores;
+import io.tributary.runtime.storage.S3Location;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +29,7 @@ final class IcebergTables {
 
   private IcebergTables() {}
 
-  /** Opens Iceberg's JDBC catalog of {@code spec}, its warehouse the sink's path. */
+  /** Opens Iceberg's JDBC catalog of {@code spec}, its warehouse the sink's path (dir or s3://). */
   static JdbcCatalog openCatalog(LakeSink spec, SecretFiles secrets) {
     IcebergTable.Catalog c = spec.iceberg().catalog();
     Map<String, String> props = new HashMap<>();
@@ -38,7 +40,16 @@ final class IcebergTables {
         secrets.read(c.passwordSecretRef(), "sink.lake.iceberg.catalog.passwordSecretRef");
     if (user != null) props.put(JdbcCatalog.PROPERTY_PREFIX + "user", user);
     if (password != null) props.put(JdbcCatalog.PROPERTY_PREFIX + "password", password);
-    JdbcCatalog catalog = new JdbcCatalog(p -> new LocalFileIO(), null, true);
+    // On s3:// the warehouse's files go through Iceberg's S3FileIO, with spec.s3's settings;
+    // locations keep their s3:// scheme, which every Iceberg reader resolves the same way.
+    JdbcCatalog catalog =
+        new JdbcCatalog(
+            p ->
+                S3Location.isS3(spec.path())
+                    ? ObjectStores.fileIO(spec.s3(), secrets, "sink.lake.s3")
+                    : new LocalFileIO(),
+            null,
+            true);
     catalog.initialize(c.name(), props);
     return catalog;
   }

@@ -3,26 +3,24 @@ package io.tributary.runtime.batch.sink;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The lake's commit protocol. A run writes its files under {@code <dataset>/_staging/<runId>/}
- * (hidden from Hive-style readers by the leading underscore). To commit it:
+ * The lake's commit protocol, the same on a directory and on an S3 prefix ({@link LakeStorage}). A
+ * run writes its files under {@code <dataset>/_staging/<runId>/} (hidden from Hive-style readers by
+ * the leading underscore; on S3 they are written locally and uploaded there at commit). To commit
+ * it:
  *
  * <ol>
  *   <li>write {@code _staging/<runId>/_COMMIT}, the manifest, atomically: from here on the run is
  *       decided and only ever rolls forward;
- *   <li>move each data file to its partition directory (an atomic rename; the file names carry the
- *       run id, so a move repeated by a retry finds its file already there);
+ *   <li>publish each data file to its partition directory (an atomic rename, or on S3 a server-side
+ *       copy, which makes the object appear whole; the file names carry the run id, so a publish
+ *       repeated by a retry finds or rewrites its own file);
  *   <li>write {@code _runs/<runId>.json} and {@code _SUCCESS}, then delete the staging directory.
  * </ol>
  *
@@ -39,16 +37,21 @@ final class LakeCommit {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  private final Path dataset;
+  private final LakeStorage storage;
   private final String runId;
 
-  LakeCommit(Path dataset, String runId) {
-    this.dataset = dataset;
+  LakeCommit(LakeStorage storage, String runId) {
+    this.storage = storage;
     this.runId = runId;
   }
 
+  /** The local directory the run writes its part files to. */
   Path staging() {
-    return dataset.resolve(STAGING).resolve(runId);
+    return storage.localStaging(runId);
+  }
+
+  private String stagingRel() {
+    return STAGING + "/" + runId;
   }
 
   /**
@@ -56,83 +59,66 @@ final class LakeCommit {
    * committed (finishing an interrupted commit), else deletes leftovers of a crashed attempt.
    */
   Optional<LakeManifest> recover() throws IOException {
-    Path done = manifest();
-    if (Files.exists(done)) {
-      return Optional.of(JSON.readValue(done.toFile(), LakeManifest.class));
+    if (storage.exists(manifestRel())) {
+      return Optional.of(JSON.readValue(storage.read(manifestRel()), LakeManifest.class));
     }
-    Path commit = staging().resolve(COMMIT);
-    if (Files.exists(commit)) {
-      LakeManifest m = JSON.readValue(commit.toFile(), LakeManifest.class);
+    String commit = stagingRel() + "/" + COMMIT;
+    if (storage.exists(commit)) {
+      LakeManifest m = JSON.readValue(storage.read(commit), LakeManifest.class);
       LOG.info("run {}: finishing the commit an earlier attempt started", runId);
       publish(m);
       return Optional.of(m);
     }
-    if (Files.exists(staging())) {
-      LOG.info("run {}: deleting uncommitted files of an earlier attempt", runId);
-      deleteTree(staging());
-    }
+    LOG.debug("run {}: deleting uncommitted files of an earlier attempt, if any", runId);
+    storage.deleteTree(stagingRel());
+    LocalLakeStorage.deleteTree(staging());
     Files.createDirectories(staging());
     return Optional.empty();
   }
 
   /** Commits the staged files listed in {@code manifest}. */
   void commit(LakeManifest manifest) throws IOException {
-    writeAtomically(staging().resolve(COMMIT), manifest);
+    storage.stage(runId, manifest.files().stream().map(LakeManifest.FileEntry::path).toList());
+    storage.writeAtomically(stagingRel() + "/" + COMMIT, JSON.writeValueAsBytes(manifest));
     publish(manifest);
   }
 
   private void publish(LakeManifest m) throws IOException {
     for (LakeManifest.FileEntry f : m.files()) {
-      Path from = staging().resolve(f.path());
-      Path to = dataset.resolve(f.path());
-      Files.createDirectories(to.getParent());
-      try {
-        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-      } catch (NoSuchFileException e) {
-        if (!Files.exists(to)) {
-          throw new IOException(
-              "run " + runId + ": staged file " + f.path() + " is gone and was never published", e);
-        }
-      } catch (FileAlreadyExistsException e) {
-        Files.delete(from);
+      if (!storage.publish(stagingRel() + "/" + f.path(), f.path()) && !storage.exists(f.path())) {
+        throw new IOException(
+            "run " + runId + ": staged file " + f.path() + " is gone and was never published");
       }
     }
-    writeAtomically(manifest(), m);
-    writeAtomically(dataset.resolve(SUCCESS), m);
-    deleteTree(staging());
+    byte[] json = JSON.writeValueAsBytes(m);
+    storage.writeAtomically(manifestRel(), json);
+    storage.writeAtomically(SUCCESS, json);
+    storage.deleteTree(stagingRel());
+    LocalLakeStorage.deleteTree(staging());
+  }
+
+  private String manifestRel() {
+    return RUNS + "/" + runId + ".json";
   }
 
   /** The committed run's manifest, {@code _runs/<runId>.json}: its files and its summary. */
-  Path manifest() {
-    return dataset.resolve(RUNS).resolve(runId + ".json");
+  String manifest() {
+    return storage.location(manifestRel());
   }
 
-  /** Deletes this attempt's staging directory; the dataset is untouched. */
+  /** Deletes this attempt's staging files; the dataset is untouched. */
   void abort() {
     try {
-      if (Files.exists(staging()) && !Files.exists(staging().resolve(COMMIT))) {
-        deleteTree(staging());
+      if (!storage.exists(stagingRel() + "/" + COMMIT)) {
+        storage.deleteTree(stagingRel());
+        LocalLakeStorage.deleteTree(staging());
       }
-    } catch (IOException e) {
-      LOG.warn("run {}: cannot delete staging directory {}: {}", runId, staging(), e.toString());
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("run {}: cannot delete staging files {}: {}", runId, staging(), e.toString());
     }
-  }
-
-  private static void writeAtomically(Path file, Object value) throws IOException {
-    Files.createDirectories(file.getParent());
-    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    JSON.writeValue(tmp.toFile(), value);
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
   static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+    LocalLakeStorage.deleteTree(dir);
   }
 }

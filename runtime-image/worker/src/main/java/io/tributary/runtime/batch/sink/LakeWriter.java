@@ -13,6 +13,10 @@ import io.tributary.pipeline.plan.RunSummary;
 import io.tributary.pipeline.sink.LakeSink;
 import io.tributary.runtime.batch.BadRecordException;
 import io.tributary.runtime.batch.RecordSink;
+import io.tributary.runtime.batch.SecretFiles;
+import io.tributary.runtime.storage.ObjectStores;
+import io.tributary.runtime.storage.S3Location;
+import io.tributary.runtime.storage.S3Objects;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -84,11 +88,37 @@ public final class LakeWriter implements RecordSink {
   /** The manifest this run committed (or an earlier attempt did); null before. */
   private LakeManifest committed;
 
+  /** The object store client of an s3:// dataset; null for a directory. */
+  private final S3Objects s3;
+
+  /** A writer of the dataset in the directory {@code spec.path()}. */
   public LakeWriter(LakeSink spec, SchemaSpec schema, String runId) {
+    this(spec, schema, runId, new LocalLakeStorage(Path.of(spec.path())), null);
+  }
+
+  /**
+   * A writer of the dataset at {@code spec.path()}: a directory, or an s3:// prefix reached with
+   * spec.s3 (its part files are staged under the worker's temp directory before the upload).
+   */
+  public static LakeWriter open(LakeSink spec, SchemaSpec schema, String runId, SecretFiles secrets)
+      throws IOException {
+    if (!S3Location.isS3(spec.path())) {
+      return new LakeWriter(spec, schema, runId);
+    }
+    S3Objects s3 = ObjectStores.objects(spec.s3(), secrets, "sink.lake.s3");
+    Path local = Path.of(System.getProperty("java.io.tmpdir"), "tributary-lake");
+    Files.createDirectories(local);
+    return new LakeWriter(
+        spec, schema, runId, new S3LakeStorage(s3, S3Location.parse(spec.path()), local), s3);
+  }
+
+  private LakeWriter(
+      LakeSink spec, SchemaSpec schema, String runId, LakeStorage storage, S3Objects s3) {
     this.spec = spec;
     this.partitionBy = spec.partitionBy() == null ? List.of() : spec.partitionBy();
     this.runId = runId;
-    this.commit = new LakeCommit(Path.of(spec.path()), runId);
+    this.s3 = s3;
+    this.commit = new LakeCommit(storage, runId);
     if (schema != null && schema.fields() != null && !schema.fields().isEmpty()) {
       this.columns = Columns.fromSchema(schema, partitionBy);
     }
@@ -380,8 +410,7 @@ public final class LakeWriter implements RecordSink {
   @Override
   public Optional<TableCommit> committed() {
     if (committed == null) return Optional.empty();
-    return Optional.of(
-        TableCommit.files(spec.path(), commit.manifest().toString(), committed.files().size()));
+    return Optional.of(TableCommit.files(spec.path(), commit.manifest(), committed.files().size()));
   }
 
   @Override
@@ -400,6 +429,11 @@ public final class LakeWriter implements RecordSink {
   @Override
   public long written() {
     return written;
+  }
+
+  @Override
+  public void close() {
+    if (s3 != null) s3.close();
   }
 
   /**

@@ -7,6 +7,10 @@ import io.tributary.pipeline.SchemaSpec;
 import io.tributary.pipeline.source.FilesSource;
 import io.tributary.runtime.batch.RecordSource;
 import io.tributary.runtime.batch.RunFailure;
+import io.tributary.runtime.batch.SecretFiles;
+import io.tributary.runtime.storage.ObjectStores;
+import io.tributary.runtime.storage.S3Location;
+import io.tributary.runtime.storage.S3Objects;
 import io.tributary.runtime.transform.RecordJson;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -19,6 +23,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -42,8 +47,27 @@ public final class FilesReader implements RecordSource {
   private final FilesSource spec;
   private final Map<String, SchemaSpec.Type> types = new HashMap<>();
 
+  /** The object store client of an s3:// path; null for local files. */
+  private final S3Objects s3;
+
+  /** A reader of local files (a mounted volume). */
   public FilesReader(FilesSource spec, SchemaSpec schema) {
+    this(spec, schema, null);
+  }
+
+  /** A reader of {@code spec.path()}: local files, or objects of spec.s3's store. */
+  public static FilesReader open(FilesSource spec, SchemaSpec schema, SecretFiles secrets) {
+    return new FilesReader(
+        spec,
+        schema,
+        S3Location.isS3(spec.path())
+            ? ObjectStores.objects(spec.s3(), secrets, "source.files.s3")
+            : null);
+  }
+
+  private FilesReader(FilesSource spec, SchemaSpec schema, S3Objects s3) {
     this.spec = spec;
+    this.s3 = s3;
     if (schema != null && schema.fields() != null) {
       schema.fields().forEach(f -> types.put(f.name(), f.type()));
     }
@@ -51,23 +75,93 @@ public final class FilesReader implements RecordSource {
 
   @Override
   public void read(Handler out) throws Exception {
+    if (s3 != null) {
+      readObjects(out);
+      return;
+    }
     List<Path> files = matching(spec.path());
     if (files.isEmpty()) {
       LOG.warn("source.files.path {} matches no file; the run reads nothing", spec.path());
     }
     for (Path f : files) {
       LOG.info("reading {}", f);
-      switch (spec.format()) {
-        case CSV -> readCsv(f, out);
-        case JSONL -> readJsonl(f, out);
-        case PARQUET -> readParquet(f, out);
-        // The plan check refuses it first; an Iceberg table is read through its catalog.
-        case ICEBERG ->
-            throw RunFailure.invalidPlan(
-                "source.files.format: iceberg is a lake sink format only; use csv, jsonl or"
-                    + " parquet");
+      readFile(f, out);
+    }
+  }
+
+  /**
+   * Reads the matching objects in key order, each downloaded to the worker's temp directory first
+   * (Parquet needs random access; one object at a time is on disk) and read as a local file would
+   * be, its key in the path that dead letters and errors name.
+   */
+  private void readObjects(Handler out) throws Exception {
+    List<S3Location> objects = matchingObjects(s3, spec.path());
+    if (objects.isEmpty()) {
+      LOG.warn("source.files.path {} matches no object; the run reads nothing", spec.path());
+    }
+    Path root =
+        Files.createTempDirectory(
+            Path.of(System.getProperty("java.io.tmpdir")), "tributary-files-");
+    try {
+      for (S3Location o : objects) {
+        LOG.info("reading {}", o);
+        Path local = root.resolve(o.bucket()).resolve(o.key());
+        Files.createDirectories(local.getParent());
+        s3.download(o, local);
+        try {
+          readFile(local, out);
+        } finally {
+          Files.deleteIfExists(local);
+        }
+      }
+    } finally {
+      try (Stream<Path> left = Files.walk(root)) {
+        for (Path p : left.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
       }
     }
+  }
+
+  /**
+   * The objects an s3:// path or glob names, sorted by key; a prefix without a glob means the
+   * objects directly below it (as a directory), else the object itself.
+   */
+  static List<S3Location> matchingObjects(S3Objects s3, String pattern) throws IOException {
+    S3Location at = S3Location.parse(pattern);
+    int glob = indexOfGlob(at.key());
+    if (glob < 0) {
+      List<S3Location> below =
+          s3.list(at).stream()
+              .filter(o -> o.key().indexOf('/', at.prefix().length()) < 0)
+              .filter(o -> visible(Path.of(o.key())))
+              .toList();
+      if (!below.isEmpty()) return below;
+      if (!at.key().isEmpty() && s3.exists(at)) return List.of(at);
+      throw RunFailure.permanent("source.files.path " + pattern + ": no such object", null);
+    }
+    int slash = at.key().lastIndexOf('/', glob);
+    S3Location base = new S3Location(at.bucket(), slash < 0 ? "" : at.key().substring(0, slash));
+    PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + at.key());
+    return s3.list(base).stream().filter(o -> m.matches(Path.of(o.key()))).toList();
+  }
+
+  private void readFile(Path f, Handler out) throws Exception {
+    switch (spec.format()) {
+      case CSV -> readCsv(f, out);
+      case JSONL -> readJsonl(f, out);
+      case PARQUET -> readParquet(f, out);
+      // The plan check refuses it first; an Iceberg table is read through its catalog.
+      case ICEBERG ->
+          throw RunFailure.invalidPlan(
+              "source.files.format: iceberg is a lake sink format only; use csv, jsonl or"
+                  + " parquet");
+    }
+  }
+
+  @Override
+  public void close() {
+    if (s3 != null) s3.close();
   }
 
   /** The files a path or glob names, sorted; a directory means the files directly in it. */
