@@ -93,6 +93,43 @@ timeout 120 java -cp "$kafka_cp" org.apache.kafka.tools.consumer.ConsoleConsumer
   --bootstrap-server "$KAFKA_BOOTSTRAP" --topic uae-banking.aml-alerts --from-beginning \
   --isolation-level read_committed --max-messages 3 2>/dev/null || echo "(no output yet: see kubectl -n uae-banking describe sj aml-screening)"
 
+say "Batch runs now (instead of at their cron times): card-spend-daily and customer-features"
+# card-spend-daily: PostgreSQL ledger -> consent -> pseudonymize -> daily aggregates -> an Iceberg
+# table on S3. customer-features: PostgreSQL crm -> clean, mask -> Parquet on S3; its success
+# starts customer-features-online (dependsOn): the Parquet files -> the Redis feature store.
+stamp=$(date +%s)
+kubectl -n uae-banking annotate dp card-spend-daily tributary.io/run-now="$stamp" --overwrite >/dev/null
+kubectl -n analytics annotate dp customer-features tributary.io/run-now="$stamp" --overwrite >/dev/null
+run_done() { # <namespace> <pipeline>: wait for its last run to end, print how it ended
+  local phase=""
+  for _ in $(seq 1 180); do
+    phase=$(kubectl -n "$1" get dp "$2" -o jsonpath='{.status.lastRun.phase}' 2>/dev/null || true)
+    case "$phase" in Succeeded | Failed) break ;; esac
+    sleep 2
+  done
+  echo "$1/$2: last run ${phase:-not started} - $(kubectl -n "$1" get dp "$2" -o jsonpath='{.status.conditions[?(@.type=="Ready")].message}')"
+}
+run_done uae-banking card-spend-daily
+say "The Iceberg table uae.card_spend_daily, read back with PyIceberg (an independent reader)"
+python_iceberg=$(runtime-image/worker/src/test/pyiceberg/install.sh)
+"$python_iceberg" - "$S3_ENDPOINT" "$S3_ACCESS_KEY" "$S3_SECRET_KEY" "${TRIBUTARY_POSTGRES%:*}" <<'PY' || echo "(no table yet: see kubectl -n uae-banking describe dp card-spend-daily)"
+import sys
+from pyiceberg.catalog.sql import SqlCatalog
+endpoint, key, secret, host = sys.argv[1:5]
+catalog = SqlCatalog("tributary", uri=f"postgresql+psycopg2://iceberg:demo-only-password@{host}:5432/iceberg",
+                     warehouse="s3://lake/uae/warehouse", **{"s3.endpoint": endpoint, "s3.access-key-id": key,
+                     "s3.secret-access-key": secret, "s3.region": "us-east-1", "s3.force-virtual-addressing": False})
+table = catalog.load_table("uae.card_spend_daily")
+rows = table.scan().to_arrow().to_pylist()
+print(f"{len(rows)} rows, snapshots: {[s.summary.additional_properties.get('tributary.run-id') for s in table.snapshots()]}")
+for r in sorted(rows, key=lambda r: -float(r["spend_aed"]))[:5]:
+    print({k: (str(v) if not isinstance(v, (int, float, str)) else v) for k, v in r.items()})
+PY
+run_done analytics customer-features
+run_done analytics customer-features-online
+say "Features of customer 42 in the online store (redis-cli HGETALL customer_features:42)"
+redis-cli -h "${TRIBUTARY_REDIS%:*}" -p "${TRIBUTARY_REDIS#*:}" HGETALL customer_features:42
+
 say "What runs"
 kubectl get dp,sj,cpool -A
 # The gpu-burst pool's nodes come from this Cluster API MachineDeployment (e2e/lib/machines.sh).
@@ -106,8 +143,9 @@ Where to look next:
   kubectl -n tributary-system logs deploy/tributary-operator   # JSON logs
   kubectl explain datapipeline.spec.source              # every field is documented
   e2e/cluster.sh status                                 # components, logs in e2e/.state/logs
-The batch samples wait for their cron schedules (kubectl get dp -o wide shows NEXT RUN). To run
-one now: kubectl -n analytics annotate dp customer-features tributary.io/run-now="\$(date +%s)"
-They read databases that are not part of this demo, so the run fails and backs off, and its
-status says why. docs/crds.md explains every field and reason.
+The batch samples run on their cron schedules (kubectl get dp -o wide shows NEXT RUN); this
+script ran them once. To run one again now:
+  kubectl -n analytics annotate dp customer-features tributary.io/run-now="\$(date +%s)" --overwrite
+Their data: PostgreSQL on 10.244.0.1:5432 (databases crm, ledger), the S3 store on
+\$S3_ENDPOINT (bucket lake), Redis on 10.244.0.1:6379. docs/crds.md explains every field and reason.
 TXT

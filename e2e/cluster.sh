@@ -68,6 +68,9 @@ KAFKA_CONTROLLER_PORT=19093   # on $NODE_IP: stays clear of a test broker on loc
 KAFKA_BOOTSTRAP=$NODE_IP:$KAFKA_PORT
 POSTGRES_PORT=5432            # on $NODE_IP: the samples' databases (lib/databases.sh)
 REDIS_PORT=6379               # on $NODE_IP: the samples' online feature store
+S3_PORT=8333                  # on $NODE_IP: SeaweedFS's S3 API (lib/seaweedfs.sh); 8334-8336 and 18333-18336 too
+S3_ACCESS_KEY=tributary-demo  # the local store's one identity (config/quickstart/demo-secrets.yaml)
+S3_SECRET_KEY=demo-only-s3-secret
 SANDBOX_IMAGE=docker.io/tributary/pause:1
 JRE_BASE_IMAGE=tributary/jre-base:17
 CONTAINERD_SOCK=$RUN/containerd.sock
@@ -98,6 +101,8 @@ FWD_CHAIN=TRIBUTARY-E2E-FWD
 . "$E2E_DIR/lib/kafka.sh"
 # shellcheck source=lib/databases.sh
 . "$E2E_DIR/lib/databases.sh"
+# shellcheck source=lib/seaweedfs.sh
+. "$E2E_DIR/lib/seaweedfs.sh"
 # shellcheck source=lib/images.sh
 . "$E2E_DIR/lib/images.sh"
 # shellcheck source=lib/selftest.sh
@@ -133,6 +138,7 @@ cmd_up() {
   ensure_prometheus
   ensure_helm
   ensure_kube_router
+  build_weed >/dev/null 2>>"$LOGS/build.log" || die "building SeaweedFS failed (see $LOGS/build.log)"
   log "binaries ready ($((SECONDS - t0))s)"
   setup_network
   setup_pki
@@ -154,6 +160,7 @@ cmd_up() {
   start_kafka
   start_postgres
   start_redis
+  start_s3
   start_kwok
   wait_for "node $NODE_NAME to register" 120 kubectl_ get node "$NODE_NAME"
   start_kube_proxy
@@ -164,6 +171,8 @@ cmd_up() {
   wait_for "PostgreSQL at $NODE_IP:$POSTGRES_PORT" 60 postgres_ready
   seed_demo_data
   wait_for "Redis at $NODE_IP:$REDIS_PORT" 30 redis_ready
+  wait_for "S3 (SeaweedFS) at $NODE_IP:$S3_PORT" 120 s3_ready
+  s3_buckets
   wait_for "$(kwok_static_node_count) KWOK nodes of $TOPOLOGY to be Ready" 120 kwok_static_nodes_ready
   setup_machines
   start_prometheus
@@ -214,7 +223,7 @@ cmd_down() {
   local purge=${1:-}
   mkdir -p "$LOGS" "$PIDS"
   stop_procs 10 machines prometheus
-  stop_procs 30 kwok kafka postgres redis kubelet kube-proxy kube-router coredns
+  stop_procs 30 kwok kafka postgres redis seaweedfs kubelet kube-proxy kube-router coredns
   cleanup_pods
   stop_proc containerd 15
   kill_our_shims
@@ -227,7 +236,7 @@ cmd_down() {
   # the kubelet's /var/log/containers symlinks into our pod log folder
   find /var/log/containers -maxdepth 1 -type l -lname "$STATE/*" -delete 2>/dev/null || true
   # per-run state goes; caches stay (binaries in .cache, containerd's image store, PKI)
-  rm -rf "$STATE/etcd" "$STATE/kubelet" "$STATE/kafka" "$STATE/postgres" "$STATE/redis" "$STATE/prometheus" "$STATE/cni/ipam" "$STATE/containerd/state" "$STATE/pod-logs" "$RUN"
+  rm -rf "$STATE/etcd" "$STATE/kubelet" "$STATE/kafka" "$STATE/postgres" "$STATE/redis" "$STATE/seaweedfs" "$STATE/prometheus" "$STATE/cni/ipam" "$STATE/containerd/state" "$STATE/pod-logs" "$RUN"
   if [ "$purge" = --purge ]; then
     log "purging $STATE"
     rm -rf "$STATE"
@@ -238,7 +247,7 @@ cmd_down() {
 cmd_status() {
   local n rc=0
   printf '%-24s %s\n' COMPONENT STATE
-  for n in etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet kube-proxy kube-router coredns kwok machines prometheus kafka postgres redis dockerd; do
+  for n in etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet kube-proxy kube-router coredns kwok machines prometheus kafka postgres redis seaweedfs dockerd; do
     if pid_alive "$n"; then
       printf '%-24s running (pid %s)\n' "$n" "$(pid_of "$n")"
     else
@@ -257,6 +266,7 @@ cmd_status() {
   echo "Kafka bootstrap: $KAFKA_BOOTSTRAP"
   echo "PostgreSQL:      $NODE_IP:$POSTGRES_PORT (databases crm, ledger, iceberg; pods: postgres.tributary-system.svc)"
   echo "Redis:           $NODE_IP:$REDIS_PORT (pods: redis.tributary-system.svc)"
+  echo "S3 (SeaweedFS):  http://$NODE_IP:$S3_PORT, path-style, bucket lake (pods: http://s3.tributary-system.svc:$S3_PORT)"
   echo "Prometheus:      http://$PROMETHEUS_ADDR (scrapes annotated pods on the real node)"
   echo "Cluster DNS:     $CLUSTER_DNS_IP (kube-system/kube-dns -> CoreDNS on $NODE_IP:53), domain $CLUSTER_DOMAIN"
   echo "Logs:            $LOGS/"
@@ -272,6 +282,9 @@ cmd_env() {
   echo "export KAFKA_BOOTSTRAP=$KAFKA_BOOTSTRAP"
   echo "export TRIBUTARY_POSTGRES=$NODE_IP:$POSTGRES_PORT"
   echo "export TRIBUTARY_REDIS=$NODE_IP:$REDIS_PORT"
+  echo "export S3_ENDPOINT=http://$NODE_IP:$S3_PORT"
+  echo "export S3_ACCESS_KEY=$S3_ACCESS_KEY"
+  echo "export S3_SECRET_KEY=$S3_SECRET_KEY"
   echo "export PROMETHEUS_URL=http://$PROMETHEUS_ADDR"
   echo "export CRI_CONFIG_FILE=$CONF/crictl.yaml"
   echo "export PATH=$BIN:$CRICTL_BIN:$HELM_BIN:\$PATH"
@@ -284,7 +297,7 @@ case "${1:-}" in
   images) cmd_images ;;
   selftest) cmd_selftest ;;
   env) cmd_env ;;
-  build) mkdir -p "$LOGS"; build_binaries; ensure_prometheus; ensure_helm; ensure_kube_router ;;
+  build) mkdir -p "$LOGS"; build_binaries; ensure_prometheus; ensure_helm; ensure_kube_router; build_weed >/dev/null ;;
   machines-loop) machines_loop ;;   # started by `up` (see e2e/lib/machines.sh)
   fn) # debugging aid: run one internal function, e.g. `e2e/cluster.sh fn ensure_kafka_jars`
     shift

@@ -4,7 +4,9 @@
 #   PostgreSQL  $NODE_IP:$POSTGRES_PORT  databases crm and ledger (seeded demo data), iceberg
 #                                        (the samples' Iceberg JDBC catalog)
 #   Redis       $NODE_IP:$REDIS_PORT     the samples' online feature store
-# Both come from Debian's packages; their own service instances (on loopback) stay untouched.
+#   S3          $NODE_IP:$S3_PORT        SeaweedFS (lib/seaweedfs.sh): the samples' lake, bucket lake
+# PostgreSQL and Redis come from Debian's packages (their own service instances, on loopback,
+# stay untouched); SeaweedFS is built from its Go module.
 # The Services that give them cluster names are platform_services (below).
 # shellcheck disable=SC2154
 
@@ -141,6 +143,31 @@ redis_ready() {
   [ "$(redis-cli -h "$NODE_IP" -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]
 }
 
+start_s3() {
+  pid_alive seaweedfs && { log "seaweedfs already running (pid $(pid_of seaweedfs))"; return 0; }
+  mkdir -p "$STATE/seaweedfs"
+  seaweedfs_s3_config "$S3_ACCESS_KEY" "$S3_SECRET_KEY" >"$CONF/seaweedfs-s3.json"
+  start_proc seaweedfs "$E2E_DIR/lib/seaweedfs.sh" serve "$STATE/seaweedfs" "$NODE_IP" "$S3_PORT" \
+    "$CONF/seaweedfs-s3.json"
+}
+
+# s3_ready: the S3 API answers (403 to an anonymous request: it wants signed ones).
+s3_ready() {
+  curl -s -o /dev/null "http://$NODE_IP:$S3_PORT/"
+}
+
+# s3_ <curl args...>: a request signed with the store's identity (curl's AWS SigV4).
+s3_() {
+  curl -sf --aws-sigv4 "aws:amz:us-east-1:s3" --user "$S3_ACCESS_KEY:$S3_SECRET_KEY" "$@"
+}
+
+# s3_buckets: the samples' bucket (a PUT of an existing bucket is refused; that is fine).
+s3_buckets() {
+  s3_ -o /dev/null "http://$NODE_IP:$S3_PORT/lake" \
+    || s3_ -X PUT -o /dev/null "http://$NODE_IP:$S3_PORT/lake" \
+    || die "creating the S3 bucket lake failed"
+}
+
 # platform_services: cluster names for what runs on the node, in tributary-system, as a platform
 # team would publish its shared brokers and databases: headless Services whose EndpointSlices
 # point at the bridge address (the services advertise that address themselves).
@@ -150,7 +177,7 @@ platform_services() {
     echo "apiVersion: v1"
     echo "kind: Namespace"
     echo "metadata: {name: tributary-system}"
-    for name in kafka:$KAFKA_PORT postgres:$POSTGRES_PORT redis:$REDIS_PORT; do
+    for name in kafka:$KAFKA_PORT postgres:$POSTGRES_PORT redis:$REDIS_PORT s3:$S3_PORT; do
       port=${name#*:} name=${name%%:*}
       cat <<YAML
 ---

@@ -71,6 +71,8 @@ public record DataEndpointSpec(
     HTTP,
     @JsonProperty("redis")
     REDIS,
+    @JsonProperty("s3")
+    S3,
     @JsonProperty("other")
     OTHER
   }

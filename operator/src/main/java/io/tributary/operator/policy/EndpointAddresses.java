@@ -1,6 +1,7 @@
 package io.tributary.operator.policy;
 
 import io.tributary.pipeline.EventsSpec;
+import io.tributary.pipeline.ObjectStore;
 import io.tributary.pipeline.SinkSpec;
 import io.tributary.pipeline.SourceSpec;
 import io.tributary.pipeline.TransformSpec;
@@ -24,9 +25,10 @@ import java.util.Set;
  * the source's or sink's cluster) and the TLS answer is the one the clients use ({@link
  * KafkaEndpoint}). Pure.
  *
- * <p>Files sources and lake sinks are on mounted volumes and name no address. When a new source,
- * sink or transform that connects somewhere is added, it must be added here too, or its address is
- * neither checked nor opened in the workers' egress (so the worker cannot reach it).
+ * <p>Files sources and lake sinks on mounted volumes name no address; on S3 they name the store's
+ * endpoint. When a new source, sink or transform that connects somewhere is added, it must be added
+ * here too, or its address is neither checked nor opened in the workers' egress (so the worker
+ * cannot reach it).
  */
 public final class EndpointAddresses {
   static final int POSTGRES_PORT = 5432;
@@ -95,6 +97,7 @@ public final class EndpointAddresses {
     }
     if (source.jdbc() != null) c.jdbc("spec.source.jdbc.url", source.jdbc().url());
     if (source.http() != null) c.url("spec.source.http.url", source.http().url(), true);
+    if (source.files() != null) c.objectStore("spec.source.files.s3", source.files().s3());
   }
 
   private static void sink(Collector c, SinkSpec sink) {
@@ -103,6 +106,7 @@ public final class EndpointAddresses {
       c.kafka("spec.sink.kafka.bootstrapServers", KafkaEndpoint.of(k, NO_SECRETS), true);
     }
     if (sink.jdbc() != null) c.jdbc("spec.sink.jdbc.url", sink.jdbc().url());
+    if (sink.lake() != null) c.objectStore("spec.sink.lake.s3", sink.lake().s3());
     if (sink.lake() != null && sink.lake().iceberg() != null) {
       c.jdbc("spec.sink.lake.iceberg.catalog.url", sink.lake().iceberg().catalog().url());
     }
@@ -179,6 +183,21 @@ public final class EndpointAddresses {
         return;
       }
       add(field, host, port, tls, worker);
+    }
+
+    /**
+     * An S3 store: its endpoint URL, or AWS S3 of its region when there is none (path-style
+     * requests go to that host; virtual-hosted ones to bucket.host, which a catalog entry covers
+     * with a {@code *.} host).
+     */
+    void objectStore(String field, ObjectStore store) {
+      if (store == null) return;
+      if (store.endpoint() != null) {
+        url(field + ".endpoint", store.endpoint(), true);
+      } else {
+        String region = store.region() == null ? "us-east-1" : store.region();
+        add(field + ".region", "s3." + region + ".amazonaws.com", 443, true, true);
+      }
     }
 
     void url(String field, String text, boolean worker) {
