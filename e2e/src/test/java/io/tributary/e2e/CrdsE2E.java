@@ -28,6 +28,7 @@ class CrdsE2E {
             "crd/streamjobs.tributary.io",
             "crd/datapipelines.tributary.io",
             "crd/computepools.tributary.io",
+            "crd/transformsets.tributary.io",
             "--timeout=60s")
         .ok();
   }

@@ -25,6 +25,7 @@ import io.tributary.operator.api.DataPipeline;
 import io.tributary.operator.api.DataPipelineSpec;
 import io.tributary.operator.api.DataPipelineStatus;
 import io.tributary.operator.api.Groups;
+import io.tributary.operator.api.TransformSetSpec;
 import io.tributary.operator.config.OperatorConfig;
 import io.tributary.operator.metrics.OperatorMetrics;
 import io.tributary.operator.policy.Enforcement;
@@ -34,6 +35,7 @@ import io.tributary.operator.policy.SecretPolicy;
 import io.tributary.operator.render.DataPipelineRenderer;
 import io.tributary.operator.render.Names;
 import io.tributary.operator.render.PlanRenderer;
+import io.tributary.operator.render.TransformSets;
 import io.tributary.operator.schedule.ObservedJob;
 import io.tributary.operator.schedule.RunDecision;
 import io.tributary.operator.schedule.RunInputs;
@@ -145,7 +147,8 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
         policies,
         Upstreams.source(context),
         Watches.pools(context, DataPipeline.class, p -> pool(p.getSpec())),
-        Watches.namespaces(context, DataPipeline.class));
+        Watches.namespaces(context, DataPipeline.class),
+        Watches.transformSets(context, DataPipeline.class, DataPipeline::getSpec));
   }
 
   @Override
@@ -156,9 +159,11 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
     Optional<String> region = residency.region();
     String poolName = pool(spec);
     ComputePoolSpec pool = poolName == null ? null : Watches.poolSpec(context, poolName);
+    Map<String, TransformSetSpec> sets = Watches.transformSets(context, p, spec);
     Optional<PipelineChecks.Problem> problem =
-        SpecChecks.dataPipeline(p, pool, residency, Upstreams.dependencyEdges(context, p), config)
-            .or(() -> secretCheck(p, context));
+        SpecChecks.dataPipeline(
+                p, sets, pool, residency, Upstreams.dependencyEdges(context, p), config)
+            .or(() -> secretCheck(p, sets, context));
     if (problem.isPresent()) {
       UpdateControl<DataPipeline> refused = invalid(p, problem.get(), context);
       // A Secret labelled later admits the pipeline without an edit: look again once the answer
@@ -187,12 +192,12 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
                 .jobs(observed)
                 .upstreams(Upstreams.latestRuns(context, p))
                 .build());
-    carryOut(p, decision, pool, region, context);
+    carryOut(p, sets, decision, pool, region, context);
     DataPipelineStatus before = p.getStatus();
     DataPipelineStatus status = withConditionTimes(decision.status(), before);
     if (!status.equals(before)) {
       writeStatus(p, status, context);
-      reportUnreportedFailures(p, before, status, observed);
+      reportUnreportedFailures(p, sets, before, status, observed);
     }
     report(p, before, status, null);
     UpdateControl<DataPipeline> control = UpdateControl.noUpdate();
@@ -202,6 +207,7 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
   /** Deletes and creates the Jobs the decision names, and tells the user what happened. */
   private void carryOut(
       DataPipeline p,
+      Map<String, TransformSetSpec> sets,
       RunDecision decision,
       ComputePoolSpec pool,
       Optional<String> region,
@@ -229,7 +235,7 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
     for (RunDecision.StartJob start : decision.create()) {
       try (var ignored = MDC.putCloseable("run.id", start.runId())) {
         var run = new WorkerPlan.Run(start.runId(), start.attempt(), watermark);
-        WorkerPlan plan = PlanRenderer.batch(p, config, run).plan();
+        WorkerPlan plan = PlanRenderer.batch(p, sets, config, run).plan();
         // The attempt's plan goes first, so the Job's pod finds it when it starts; the runs'
         // NetworkPolicy too, so no run pod exists without it.
         applier.apply(
@@ -252,6 +258,7 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
    */
   private void reportUnreportedFailures(
       DataPipeline p,
+      Map<String, TransformSetSpec> sets,
       DataPipelineStatus before,
       DataPipelineStatus now,
       List<ObservedJob> observed) {
@@ -259,7 +266,7 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
     List<CloudEvent> failed =
         RunCloudEvents.failedWithoutTheirWorker(p, before, now, observed, clock.instant());
     if (failed.isEmpty()) return;
-    EventsSpec destination = PlanRenderer.batch(p, config, null).events();
+    EventsSpec destination = PlanRenderer.batch(p, sets, config, null).events();
     for (CloudEvent e : failed) cloudEvents.publish(p, destination, e);
   }
 
@@ -407,10 +414,13 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
 
   /** Every Secret the pipeline references must be open to pipelines ({@link SecretPolicy}). */
   private Optional<PipelineChecks.Problem> secretCheck(
-      DataPipeline p, Context<DataPipeline> context) {
+      DataPipeline p, Map<String, TransformSetSpec> sets, Context<DataPipeline> context) {
     String ns = p.getMetadata().getNamespace();
     DataPipelineSpec spec = p.getSpec();
-    List<SecretKeyRef> refs = SecretRefs.collect(spec.source(), spec.transforms(), spec.sink());
+    // The steps of the sets it names too: a set's mask key is read by this pipeline's workers.
+    List<SecretKeyRef> refs =
+        SecretRefs.collect(
+            spec.source(), TransformSets.inline(spec.transforms(), sets).steps(), spec.sink());
     return SecretPolicy.check(ns, refs, secretOptIns.of(context.getClient(), ns, refs));
   }
 

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.tributary.operator.api.ComputePool;
 import io.tributary.operator.api.DataPipeline;
 import io.tributary.operator.api.StreamJob;
+import io.tributary.operator.api.TransformSet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,7 +26,7 @@ public final class BundledCrds {
   private static Map<String, CrdSchemaValidator> load() {
     Map<String, CrdSchemaValidator> byKind = new LinkedHashMap<>();
     for (Class<? extends HasMetadata> type :
-        List.of(DataPipeline.class, StreamJob.class, ComputePool.class)) {
+        List.of(DataPipeline.class, StreamJob.class, ComputePool.class, TransformSet.class)) {
       String resource =
           "crds/" + HasMetadata.getPlural(type) + "." + HasMetadata.getGroup(type) + "-v1.yml";
       try (InputStream in = BundledCrds.class.getClassLoader().getResourceAsStream(resource)) {

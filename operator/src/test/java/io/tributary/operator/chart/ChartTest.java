@@ -26,7 +26,8 @@ class ChartTest {
       List.of(
           "computepools.tributary.io-v1.yml",
           "datapipelines.tributary.io-v1.yml",
-          "streamjobs.tributary.io-v1.yml");
+          "streamjobs.tributary.io-v1.yml",
+          "transformsets.tributary.io-v1.yml");
 
   @Test
   void chartLints() {
@@ -36,13 +37,16 @@ class ChartTest {
 
   /** Helm follows the chart's crds link: `helm show crds` (and install) get crds/ as it is. */
   @Test
-  void helmReadsTheThreeCrdsThroughTheLink() throws IOException {
+  void helmReadsTheFourCrdsThroughTheLink() throws IOException {
     String shown = new Helm(CHART).show().crds().call();
     List<HasMetadata> crds = Serialization.unmarshal(shown);
     assertThat(crds)
         .extracting(o -> o.getMetadata().getName())
         .containsExactlyInAnyOrder(
-            "computepools.tributary.io", "datapipelines.tributary.io", "streamjobs.tributary.io");
+            "computepools.tributary.io",
+            "datapipelines.tributary.io",
+            "streamjobs.tributary.io",
+            "transformsets.tributary.io");
     for (String file : CRD_FILES) {
       assertThat(shown).contains(Files.readString(CRDS.resolve(file)).strip());
     }

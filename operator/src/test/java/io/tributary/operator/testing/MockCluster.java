@@ -67,7 +67,8 @@ public final class MockCluster implements AutoCloseable {
         List.of(
             "computepools.tributary.io-v1.yml",
             "datapipelines.tributary.io-v1.yml",
-            "streamjobs.tributary.io-v1.yml")) {
+            "streamjobs.tributary.io-v1.yml",
+            "transformsets.tributary.io-v1.yml")) {
       try {
         var definition =
             Serialization.unmarshal(
