@@ -1,8 +1,10 @@
 package io.tributary.operator.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.tributary.operator.api.TransformSet;
 import io.tributary.operator.schedule.RunIds;
@@ -31,15 +33,22 @@ class TransformSetDataPipelineTest extends DataPipelineTestBase {
     succeed(first, 10, 10, null);
 
     TransformSet changed = set("amount > 10.0");
-    cluster
-        .client()
-        .resources(TransformSet.class)
-        .inNamespace(NS)
-        .withName("cleaning")
-        .edit(
-            s -> {
-              s.setSpec(changed.getSpec());
-              return s;
+    // As a user would: a conflict with the operator's status write is retried.
+    await()
+        .ignoreException(KubernetesClientException.class)
+        .until(
+            () -> {
+              cluster
+                  .client()
+                  .resources(TransformSet.class)
+                  .inNamespace(NS)
+                  .withName("cleaning")
+                  .edit(
+                      s -> {
+                        s.setSpec(changed.getSpec());
+                        return s;
+                      });
+              return true;
             });
     edit("orders", p -> p.getMetadata().setAnnotations(Map.of("tributary.io/run-now", "again")));
 

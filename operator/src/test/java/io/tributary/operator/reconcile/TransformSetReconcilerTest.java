@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.tributary.operator.api.ComputePool;
 import io.tributary.operator.api.Condition;
@@ -146,18 +147,19 @@ class TransformSetReconcilerTest {
     assertThat(setReady().reason()).isEqualTo("StepsValid");
 
     // The pipeline stops naming the set: the set no longer lists it.
-    cluster
-        .client()
-        .resources(DataPipeline.class)
-        .inNamespace(NS)
-        .withName("orders")
-        .edit(
-            p -> {
-              DataPipeline without =
-                  Serialization.unmarshal(dataPipelineYaml(""), DataPipeline.class);
-              p.setSpec(without.getSpec());
-              return p;
-            });
+    DataPipeline without = Serialization.unmarshal(dataPipelineYaml(""), DataPipeline.class);
+    editRetryingConflicts(
+        () ->
+            cluster
+                .client()
+                .resources(DataPipeline.class)
+                .inNamespace(NS)
+                .withName("orders")
+                .edit(
+                    p -> {
+                      p.setSpec(without.getSpec());
+                      return p;
+                    }));
     await()
         .untilAsserted(
             () ->
@@ -174,15 +176,28 @@ class TransformSetReconcilerTest {
 
   private void editSetFilter(String filter) {
     TransformSet changed = Serialization.unmarshal(setYaml(filter), TransformSet.class);
-    cluster
-        .client()
-        .resources(TransformSet.class)
-        .inNamespace(NS)
-        .withName("common-cleaning")
-        .edit(
-            s -> {
-              s.setSpec(changed.getSpec());
-              return s;
+    editRetryingConflicts(
+        () ->
+            cluster
+                .client()
+                .resources(TransformSet.class)
+                .inNamespace(NS)
+                .withName("common-cleaning")
+                .edit(
+                    s -> {
+                      s.setSpec(changed.getSpec());
+                      return s;
+                    }));
+  }
+
+  /** Edits like a user: a conflict with the operator's status write is retried. */
+  private static void editRetryingConflicts(Runnable edit) {
+    await()
+        .ignoreException(KubernetesClientException.class)
+        .until(
+            () -> {
+              edit.run();
+              return true;
             });
   }
 
