@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.tributary.operator.api.DataPipeline;
 import io.tributary.operator.api.StreamJob;
+import io.tributary.operator.api.TransformSet;
+import io.tributary.operator.api.TransformSetSpec;
 import io.tributary.operator.config.OperatorConfig;
 import io.tributary.operator.render.PlanRenderer;
 import io.tributary.pipeline.plan.PlanJson;
@@ -14,7 +16,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -47,9 +51,20 @@ class SamplePlansTest {
     PlanCompiler.Result compile() {
       // Samples carry no uid; the API server would give one. Fix it so the plan is stable.
       resource.getMetadata().setUid("uid-of-" + resource.getMetadata().getName());
+      // The TransformSets of the samples, as the operator's informer cache would hold them.
+      Map<String, TransformSetSpec> sets = new HashMap<>();
+      try {
+        for (TransformSet set : SamplesTest.all(TransformSet.class)) {
+          if (set.getMetadata().getNamespace().equals(resource.getMetadata().getNamespace())) {
+            sets.put(set.getMetadata().getName(), set.getSpec());
+          }
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
       return resource instanceof StreamJob j
-          ? PlanRenderer.stream(j, CONFIG)
-          : PlanRenderer.batch((DataPipeline) resource, CONFIG, RUN);
+          ? PlanRenderer.stream(j, sets, CONFIG)
+          : PlanRenderer.batch((DataPipeline) resource, sets, CONFIG, RUN);
     }
 
     @Override

@@ -15,6 +15,7 @@ import io.tributary.operator.api.ComputePool;
 import io.tributary.operator.api.ComputeSpec;
 import io.tributary.operator.api.DataPipeline;
 import io.tributary.operator.api.StreamJob;
+import io.tributary.operator.api.TransformSet;
 import io.tributary.operator.schema.CrdSchemaValidator;
 import io.tributary.operator.schema.GeneratedCrds;
 import java.io.IOException;
@@ -47,6 +48,7 @@ class SamplesTest {
           "DataPipeline", DataPipeline.class,
           "StreamJob", StreamJob.class,
           "ComputePool", ComputePool.class,
+          "TransformSet", TransformSet.class,
           "Namespace", Namespace.class);
 
   record Doc(Path file, int index, JsonNode node) {
@@ -214,7 +216,7 @@ class SamplesTest {
   @Test
   void samplesShowEveryKindAndTheUseCasesTheDocsPointTo() throws IOException {
     assertThat(docs().stream().map(Doc::kind).distinct())
-        .contains("DataPipeline", "StreamJob", "ComputePool", "Namespace");
+        .contains("DataPipeline", "StreamJob", "ComputePool", "TransformSet", "Namespace");
     StreamJob fraud =
         all(StreamJob.class).stream()
             .filter(s -> s.getMetadata().getName().equals("fraud-detection"))
