@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.tributary.operator.api.DataPipeline;
 import io.tributary.operator.api.StreamJob;
-import io.tributary.operator.api.TransformSet;
 import io.tributary.operator.api.TransformSetSpec;
 import io.tributary.operator.config.OperatorConfig;
 import io.tributary.operator.render.PlanRenderer;
@@ -16,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,14 +49,9 @@ class SamplePlansTest {
     PlanCompiler.Result compile() {
       // Samples carry no uid; the API server would give one. Fix it so the plan is stable.
       resource.getMetadata().setUid("uid-of-" + resource.getMetadata().getName());
-      // The TransformSets of the samples, as the operator's informer cache would hold them.
-      Map<String, TransformSetSpec> sets = new HashMap<>();
+      Map<String, TransformSetSpec> sets;
       try {
-        for (TransformSet set : SamplesTest.all(TransformSet.class)) {
-          if (set.getMetadata().getNamespace().equals(resource.getMetadata().getNamespace())) {
-            sets.put(set.getMetadata().getName(), set.getSpec());
-          }
-        }
+        sets = SamplesTest.transformSets(resource.getMetadata().getNamespace());
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);
       }

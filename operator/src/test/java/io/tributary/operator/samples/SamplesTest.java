@@ -16,6 +16,7 @@ import io.tributary.operator.api.ComputeSpec;
 import io.tributary.operator.api.DataPipeline;
 import io.tributary.operator.api.StreamJob;
 import io.tributary.operator.api.TransformSet;
+import io.tributary.operator.api.TransformSetSpec;
 import io.tributary.operator.schema.CrdSchemaValidator;
 import io.tributary.operator.schema.GeneratedCrds;
 import java.io.IOException;
@@ -88,6 +89,17 @@ class SamplesTest {
       }
     }
     return docs;
+  }
+
+  /** The TransformSets of the samples in {@code namespace}, by name, as the informer holds them. */
+  static Map<String, TransformSetSpec> transformSets(String namespace) throws IOException {
+    Map<String, TransformSetSpec> sets = new java.util.HashMap<>();
+    for (TransformSet set : all(TransformSet.class)) {
+      if (set.getMetadata().getNamespace().equals(namespace)) {
+        sets.put(set.getMetadata().getName(), set.getSpec());
+      }
+    }
+    return sets;
   }
 
   static <T> List<T> all(Class<T> type) throws IOException {
