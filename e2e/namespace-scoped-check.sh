@@ -73,6 +73,9 @@ check "may not create ServiceAccounts anywhere it does not watch" cannot create 
 check "may list nodes (pool autoscaling)" can list nodes
 check "may list ComputePools (cluster-scoped)" can list computepools.tributary.io
 check "may not patch StreamJobs' spec (only their status)" cannot patch streamjobs.tributary.io -n "$WATCHED"
+check "may watch TransformSets in $WATCHED" can watch transformsets.tributary.io -n "$WATCHED"
+check "may not patch TransformSets' spec (only their status)" cannot patch transformsets.tributary.io -n "$WATCHED"
+check "may patch TransformSets' status" can patch transformsets.tributary.io --subresource=status -n "$WATCHED"
 check "keeps its Lease in $NS" can update leases.coordination.k8s.io -n "$NS"
 check "may not touch Leases in $OTHER" cannot update leases.coordination.k8s.io -n "$OTHER"
 check "the operator logged no 'forbidden' from the API server" \

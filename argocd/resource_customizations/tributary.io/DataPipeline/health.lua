@@ -60,8 +60,8 @@ if isTrue(degraded) then
   return {status = "Degraded", message = message(degraded, degraded.reason)}
 end
 
--- Refused (InvalidSpec, UnknownPool, ResidencyViolation, DependencyCycle, InvalidExpression):
--- nothing runs until the spec, the pool or the namespace changes.
+-- Refused (InvalidSpec, UnknownPool, ResidencyViolation, DependencyCycle, InvalidExpression,
+-- TransformSetNotFound): nothing runs until the spec, the pool, the namespace or a set changes.
 if status.phase == "Invalid" then
   return {status = "Degraded", message = message(ready, ready.reason)}
 end

@@ -30,6 +30,7 @@ end
 local refused = {
   InvalidSpec = true,
   UnknownPool = true,
+  TransformSetNotFound = true,
   ResidencyViolation = true,
   InvalidExpression = true,
   DependencyCycle = true,

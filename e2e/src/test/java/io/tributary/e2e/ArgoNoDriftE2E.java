@@ -60,12 +60,19 @@ class ArgoNoDriftE2E {
     for (JsonNode pool : sample("compute-pools.yaml")) {
       if (POOLS.containsKey(pool.path("metadata").path("name").asText())) OBJECTS.add(copy(pool));
     }
+    // The fraud job runs the steps of the sample's TransformSet: the set comes along.
+    OBJECTS.add(copy(named(sample("payments-fraud-detection.yaml"), "payment-hygiene")));
     OBJECTS.add(copy(named(sample("payments-fraud-detection.yaml"), "fraud-detection")));
     OBJECTS.add(copy(named(sample("analytics-customer-features.yaml"), "customer-features")));
     assertThat(OBJECTS)
         .extracting(o -> o.path("kind").asText())
         .containsExactlyInAnyOrder(
-            "ComputePool", "ComputePool", "ComputePool", "StreamJob", "DataPipeline");
+            "ComputePool",
+            "ComputePool",
+            "ComputePool",
+            "TransformSet",
+            "StreamJob",
+            "DataPipeline");
     StringBuilder yaml = new StringBuilder();
     for (ObjectNode o : OBJECTS) yaml.append(YAML.writeValueAsString(o));
     manifests = yaml.toString();

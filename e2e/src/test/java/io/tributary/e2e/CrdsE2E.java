@@ -28,6 +28,8 @@ class CrdsE2E {
             "crd/streamjobs.tributary.io",
             "crd/datapipelines.tributary.io",
             "crd/computepools.tributary.io",
+            "crd/transformsets.tributary.io",
+            "crd/dataendpoints.tributary.io",
             "--timeout=60s")
         .ok();
   }

@@ -12,6 +12,7 @@ import io.tributary.operator.reconcile.ComputePoolReconciler;
 import io.tributary.operator.reconcile.DataPipelineReconciler;
 import io.tributary.operator.reconcile.EventRecorder;
 import io.tributary.operator.reconcile.StreamJobReconciler;
+import io.tributary.operator.reconcile.TransformSetReconciler;
 import java.time.Clock;
 import java.util.function.Consumer;
 
@@ -52,6 +53,11 @@ public final class Operators {
           if (!config.namespaces().isEmpty()) c.settingNamespaces(config.namespaces());
         });
     operator.register(new ComputePoolReconciler(config, client, events, metrics, clock));
+    operator.register(
+        new TransformSetReconciler(events, metrics, clock),
+        c -> {
+          if (!config.namespaces().isEmpty()) c.settingNamespaces(config.namespaces());
+        });
     return operator;
   }
 }

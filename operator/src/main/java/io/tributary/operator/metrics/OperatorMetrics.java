@@ -207,7 +207,7 @@ public final class OperatorMetrics implements Metrics {
     Object controller = metadata == null ? null : metadata.get(Constants.CONTROLLER_NAME);
     List<String> kinds =
         controller == null
-            ? List.of("DataPipeline", "StreamJob", "ComputePool")
+            ? List.of("DataPipeline", "StreamJob", "ComputePool", "TransformSet")
             : List.of(kindOf(controller.toString()));
     for (String kind : kinds) {
       Optional.ofNullable(phases.get(kind)).ifPresent(m -> m.remove(resourceID));
@@ -226,6 +226,7 @@ public final class OperatorMetrics implements Metrics {
       case "streamjob" -> "StreamJob";
       case "datapipeline" -> "DataPipeline";
       case "computepool" -> "ComputePool";
+      case "transformset" -> "TransformSet";
       default -> controllerName;
     };
   }

@@ -25,6 +25,7 @@ import io.tributary.operator.api.DataPipeline;
 import io.tributary.operator.api.DataPipelineSpec;
 import io.tributary.operator.api.DataPipelineStatus;
 import io.tributary.operator.api.Groups;
+import io.tributary.operator.api.TransformSetSpec;
 import io.tributary.operator.config.OperatorConfig;
 import io.tributary.operator.metrics.OperatorMetrics;
 import io.tributary.operator.policy.EndpointCatalog;
@@ -36,6 +37,7 @@ import io.tributary.operator.render.DataPipelineRenderer;
 import io.tributary.operator.render.Names;
 import io.tributary.operator.render.NetworkPolicies;
 import io.tributary.operator.render.PlanRenderer;
+import io.tributary.operator.render.TransformSets;
 import io.tributary.operator.schedule.ObservedJob;
 import io.tributary.operator.schedule.RunDecision;
 import io.tributary.operator.schedule.RunInputs;
@@ -151,7 +153,8 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
                 policies,
                 Upstreams.source(context),
                 Watches.pools(context, DataPipeline.class, p -> pool(p.getSpec())),
-                Watches.namespaces(context, DataPipeline.class)));
+                Watches.namespaces(context, DataPipeline.class),
+                Watches.transformSets(context, DataPipeline.class, DataPipeline::getSpec)));
     if (config.endpointCatalog()) sources.add(Watches.endpoints(context, DataPipeline.class));
     return sources;
   }
@@ -164,13 +167,20 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
     Optional<String> region = residency.region();
     String poolName = pool(spec);
     ComputePoolSpec pool = poolName == null ? null : Watches.poolSpec(context, poolName);
-    PlanCompiler.Result checkPlan = PlanRenderer.batch(p, config, null);
+    Map<String, TransformSetSpec> sets = Watches.transformSets(context, p, spec);
+    PlanCompiler.Result checkPlan = PlanRenderer.batch(p, sets, config, null);
     EndpointCatalog.Resolution endpoints =
-        SpecChecks.endpoints(Watches.catalog(context, config), checkPlan, residency, spec);
+        SpecChecks.endpoints(Watches.catalog(context, config), checkPlan, residency, spec, sets);
     Optional<PipelineChecks.Problem> problem =
         SpecChecks.dataPipeline(
-                p, checkPlan, pool, residency, Upstreams.dependencyEdges(context, p), endpoints)
-            .or(() -> secretCheck(p, context));
+                p,
+                sets,
+                checkPlan,
+                pool,
+                residency,
+                Upstreams.dependencyEdges(context, p),
+                endpoints)
+            .or(() -> secretCheck(p, sets, context));
     if (problem.isPresent()) {
       UpdateControl<DataPipeline> refused = invalid(p, problem.get(), context);
       // A Secret labelled later admits the pipeline without an edit: look again once the answer
@@ -207,12 +217,12 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
           context,
           ResourceID.fromResource(p));
     }
-    carryOut(p, decision, pool, region, egress, context);
+    carryOut(p, sets, decision, pool, region, egress, context);
     DataPipelineStatus before = p.getStatus();
     DataPipelineStatus status = withConditionTimes(decision.status(), before);
     if (!status.equals(before)) {
       writeStatus(p, status, context);
-      reportUnreportedFailures(p, before, status, observed);
+      reportUnreportedFailures(p, sets, before, status, observed);
     }
     report(p, before, status, null);
     UpdateControl<DataPipeline> control = UpdateControl.noUpdate();
@@ -222,6 +232,7 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
   /** Deletes and creates the Jobs the decision names, and tells the user what happened. */
   private void carryOut(
       DataPipeline p,
+      Map<String, TransformSetSpec> sets,
       RunDecision decision,
       ComputePoolSpec pool,
       Optional<String> region,
@@ -250,7 +261,7 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
     for (RunDecision.StartJob start : decision.create()) {
       try (var ignored = MDC.putCloseable("run.id", start.runId())) {
         var run = new WorkerPlan.Run(start.runId(), start.attempt(), watermark);
-        WorkerPlan plan = PlanRenderer.batch(p, config, run).plan();
+        WorkerPlan plan = PlanRenderer.batch(p, sets, config, run).plan();
         // The attempt's plan goes first, so the Job's pod finds it when it starts; the runs'
         // NetworkPolicy too, so no run pod exists without it.
         applier.apply(
@@ -275,6 +286,7 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
    */
   private void reportUnreportedFailures(
       DataPipeline p,
+      Map<String, TransformSetSpec> sets,
       DataPipelineStatus before,
       DataPipelineStatus now,
       List<ObservedJob> observed) {
@@ -282,7 +294,7 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
     List<CloudEvent> failed =
         RunCloudEvents.failedWithoutTheirWorker(p, before, now, observed, clock.instant());
     if (failed.isEmpty()) return;
-    EventsSpec destination = PlanRenderer.batch(p, config, null).events();
+    EventsSpec destination = PlanRenderer.batch(p, sets, config, null).events();
     for (CloudEvent e : failed) cloudEvents.publish(p, destination, e);
   }
 
@@ -430,10 +442,13 @@ public class DataPipelineReconciler implements Reconciler<DataPipeline> {
 
   /** Every Secret the pipeline references must be open to pipelines ({@link SecretPolicy}). */
   private Optional<PipelineChecks.Problem> secretCheck(
-      DataPipeline p, Context<DataPipeline> context) {
+      DataPipeline p, Map<String, TransformSetSpec> sets, Context<DataPipeline> context) {
     String ns = p.getMetadata().getNamespace();
     DataPipelineSpec spec = p.getSpec();
-    List<SecretKeyRef> refs = SecretRefs.collect(spec.source(), spec.transforms(), spec.sink());
+    // The steps of the sets it names too: a set's mask key is read by this pipeline's workers.
+    List<SecretKeyRef> refs =
+        SecretRefs.collect(
+            spec.source(), TransformSets.inline(spec.transforms(), sets).steps(), spec.sink());
     return SecretPolicy.check(ns, refs, secretOptIns.of(context.getClient(), ns, refs));
   }
 

@@ -26,6 +26,7 @@ import io.tributary.operator.api.StreamJob;
 import io.tributary.operator.api.StreamJobHalt;
 import io.tributary.operator.api.StreamJobSpec;
 import io.tributary.operator.api.StreamJobStatus;
+import io.tributary.operator.api.TransformSetSpec;
 import io.tributary.operator.autoscale.LagReading;
 import io.tributary.operator.autoscale.LagSource;
 import io.tributary.operator.config.OperatorConfig;
@@ -151,6 +152,7 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
     sources.add(Watches.pools(context, StreamJob.class, j -> pool(j.getSpec())));
     sources.add(lagRefreshes(context));
     sources.add(Watches.namespaces(context, StreamJob.class));
+    sources.add(Watches.transformSets(context, StreamJob.class, StreamJob::getSpec));
     if (config.endpointCatalog()) sources.add(Watches.endpoints(context, StreamJob.class));
     return sources;
   }
@@ -196,16 +198,17 @@ public class StreamJobReconciler implements Reconciler<StreamJob> {
     Deployment deployment = context.getSecondaryResource(Deployment.class).orElse(null);
     List<Pod> podList = WorkerPods.byName(context.getSecondaryResources(Pod.class));
     WorkerPods.Summary pods = WorkerPods.of(podList);
-    PlanCompiler.Result plan = PlanRenderer.stream(job, config);
+    Map<String, TransformSetSpec> sets = Watches.transformSets(context, job, spec);
+    PlanCompiler.Result plan = PlanRenderer.stream(job, sets, config);
     EndpointCatalog.Resolution endpoints =
-        SpecChecks.endpoints(Watches.catalog(context, config), plan, residency, spec);
+        SpecChecks.endpoints(Watches.catalog(context, config), plan, residency, spec, sets);
     Optional<PipelineChecks.Problem> problem =
-        SpecChecks.streamJob(spec, plan, pool, residency, endpoints)
+        SpecChecks.streamJob(job, sets, plan, pool, residency, endpoints)
             .or(
                 () ->
                     secretCheck(
                         job,
-                        SecretRefs.collect(spec.source(), spec.transforms(), spec.sink()),
+                        SecretRefs.collect(spec.source(), plan.plan().transforms(), spec.sink()),
                         context));
     if (problem.isPresent()) {
       Optional<PipelineChecks.Problem> stopping =

@@ -11,21 +11,29 @@ import io.tributary.operator.api.ComputePool;
 import io.tributary.operator.api.ComputePoolSpec;
 import io.tributary.operator.api.DataEndpoint;
 import io.tributary.operator.api.Groups;
+import io.tributary.operator.api.PipelineSpec;
+import io.tributary.operator.api.TransformSet;
+import io.tributary.operator.api.TransformSetSpec;
 import io.tributary.operator.config.OperatorConfig;
 import io.tributary.operator.policy.EndpointCatalog;
+import io.tributary.operator.render.TransformSets;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * Event sources shared by the pipeline reconcilers: a pipeline is reconciled again when the pool it
- * names changes, when its namespace's residency label does, or when the endpoint catalog does.
+ * names changes, when its namespace's residency label does, when the endpoint catalog does, or when
+ * the steps of a TransformSet it names do.
  */
 public final class Watches {
   static final String POOLS = "computepools";
   static final String NAMESPACES = "namespaces";
   static final String ENDPOINTS = "dataendpoints";
+  static final String TRANSFORM_SETS = "transformsets";
 
   private Watches() {}
 
@@ -89,6 +97,35 @@ public final class Watches {
   }
 
   /**
+   * TransformSets of the watched namespaces; a change of a set's steps (its generation: a status
+   * write is no news to a pipeline) maps to every pipeline of its namespace naming it, so the
+   * change rolls out to all of them.
+   */
+  public static <P extends HasMetadata> InformerEventSource<TransformSet, P> transformSets(
+      EventSourceContext<P> context, Class<P> primary, Function<P, PipelineSpec> specOf) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(TransformSet.class, primary)
+            .withName(TRANSFORM_SETS)
+            .withOnUpdateFilter(
+                (now, before) ->
+                    !Objects.equals(
+                        now.getMetadata().getGeneration(), before.getMetadata().getGeneration()))
+            .withSecondaryToPrimaryMapper(
+                set ->
+                    context
+                        .getPrimaryCache()
+                        .list(
+                            set.getMetadata().getNamespace(),
+                            p ->
+                                TransformSets.referenced(specOf.apply(p).transforms())
+                                    .contains(set.getMetadata().getName()))
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+            .build(),
+        context);
+  }
+
+  /**
    * The endpoint catalog from the informer cache, in name order; {@link EndpointCatalog#off()} when
    * the operator does not enforce it.
    */
@@ -105,6 +142,29 @@ public final class Watches {
             .sorted(Comparator.comparing(e -> e.getMetadata().getName()))
             .map(e -> new EndpointCatalog.Entry(e.getMetadata().getName(), e.getSpec()))
             .toList());
+  }
+
+  /**
+   * The TransformSets the spec names that exist in the pipeline's namespace, by name, from the
+   * informer cache; a set that does not exist is left out ({@link TransformSets#missing}).
+   */
+  @SuppressWarnings("unchecked")
+  public static Map<String, TransformSetSpec> transformSets(
+      Context<?> context, HasMetadata pipeline, PipelineSpec spec) {
+    Map<String, TransformSetSpec> sets = new LinkedHashMap<>();
+    var names = TransformSets.referenced(spec.transforms());
+    if (names.isEmpty()) return sets;
+    var source =
+        (InformerEventSource<TransformSet, ?>)
+            context.eventSourceRetriever().getEventSourceFor(TransformSet.class, TRANSFORM_SETS);
+    String ns = pipeline.getMetadata().getNamespace();
+    for (String name : names) {
+      source
+          .get(new ResourceID(name, ns))
+          .filter(set -> set.getSpec() != null)
+          .ifPresent(set -> sets.put(name, set.getSpec()));
+    }
+    return sets;
   }
 
   /** The spec of the named pool from the informer cache, or null if there is no such pool. */

@@ -5,6 +5,7 @@ import io.tributary.operator.api.ComputePool;
 import io.tributary.operator.api.DataEndpoint;
 import io.tributary.operator.api.DataPipeline;
 import io.tributary.operator.api.StreamJob;
+import io.tributary.operator.api.TransformSet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -26,7 +27,12 @@ public final class BundledCrds {
   private static Map<String, CrdSchemaValidator> load() {
     Map<String, CrdSchemaValidator> byKind = new LinkedHashMap<>();
     for (Class<? extends HasMetadata> type :
-        List.of(DataPipeline.class, StreamJob.class, ComputePool.class, DataEndpoint.class)) {
+        List.of(
+            DataPipeline.class,
+            StreamJob.class,
+            ComputePool.class,
+            DataEndpoint.class,
+            TransformSet.class)) {
       String resource =
           "crds/" + HasMetadata.getPlural(type) + "." + HasMetadata.getGroup(type) + "-v1.yml";
       try (InputStream in = BundledCrds.class.getClassLoader().getResourceAsStream(resource)) {

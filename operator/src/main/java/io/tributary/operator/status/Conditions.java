@@ -101,6 +101,13 @@ public final class Conditions {
      * tributary.io/pipeline-secret=true; the message names it and the fix.
      */
     SecretNotAllowed,
+    /**
+     * A transforms entry names a TransformSet that does not exist in the pipeline's namespace; the
+     * message names it. Workers already running keep running their last plan.
+     */
+    TransformSetNotFound,
+    /** TransformSet: the steps pass the checks every pipeline naming the set makes. */
+    StepsValid,
     DependencyCycle,
     InvalidExpression,
     WaitingForUpstream,

@@ -11,14 +11,19 @@ import io.tributary.operator.api.DataEndpoint;
 import io.tributary.operator.api.DataPipeline;
 import io.tributary.operator.api.Groups;
 import io.tributary.operator.api.StreamJob;
+import io.tributary.operator.api.TransformSet;
+import io.tributary.operator.api.TransformSetSpec;
 import io.tributary.operator.api.UpstreamRef;
 import io.tributary.operator.config.OperatorConfig;
 import io.tributary.operator.policy.EndpointCatalog;
 import io.tributary.operator.policy.PipelineChecks;
 import io.tributary.operator.policy.ResidencyPolicy;
+import io.tributary.operator.policy.TransformSetChecks;
 import io.tributary.operator.render.PlanRenderer;
+import io.tributary.operator.render.TransformSets;
 import io.tributary.operator.schema.BundledCrds;
 import io.tributary.operator.schema.CrdSchemaValidator;
+import io.tributary.operator.status.Conditions.Reason;
 import io.tributary.operator.validate.Manifests.Document;
 import io.tributary.plan.PlanCompiler;
 import java.io.IOException;
@@ -45,9 +50,9 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * {@code tributary validate FILE...}: checks pipeline manifests without a cluster, with the
  * operator's own code — the bundled CRDs' schema and CEL rules ({@link CrdSchemaValidator}), then
  * what the reconcilers check before acting ({@link SpecChecks}) against the ComputePools,
- * Namespaces and DataPipelines found in the same files. One line per problem, {@code file:line:
- * Kind/namespace/name: field: problem}; exit 0 when there is none, 1 when there are, 2 on a usage
- * or I/O error (see docs/validate.md).
+ * Namespaces, TransformSets and DataPipelines found in the same files. One line per problem, {@code
+ * file:line: Kind/namespace/name: field: problem}; exit 0 when there is none, 1 when there are, 2
+ * on a usage or I/O error (see docs/validate.md).
  */
 public final class Validate {
   public static final int OK = 0;
@@ -61,12 +66,13 @@ public final class Validate {
       """
       Usage: tributary validate [--help] FILE|DIR|- ...
 
-      Checks DataPipeline, StreamJob, ComputePool and DataEndpoint manifests without a cluster:
-      the CRD schema and its CEL rules, expressions, fields, personal data, residency, pools and
-      dependsOn cycles, with the operator's own checks. Directories are read recursively (*.yaml,
-      *.yml); - reads standard input. Pools, Namespaces (their tributary.io/residency label),
-      upstream DataPipelines and DataEndpoints are looked up among the files given, so pass them
-      together. The endpoint catalog is checked only when DataEndpoints are given.
+      Checks DataPipeline, StreamJob, TransformSet, ComputePool and DataEndpoint manifests without
+      a cluster: the CRD schema and its CEL rules, expressions, fields, personal data, residency,
+      pools and dependsOn cycles, with the operator's own checks. Directories are read recursively
+      (*.yaml, *.yml); - reads standard input. Pools, Namespaces (their tributary.io/residency
+      label), TransformSets, upstream DataPipelines and DataEndpoints are looked up among the files
+      given, so pass them together: a pipeline's checks run with the steps of the sets it names in
+      place. The endpoint catalog is checked only when DataEndpoints are given.
 
       Prints one line per problem: file:line: Kind/namespace/name: field: problem
       Exit status: 0 no problem, 1 problems found, 2 usage or I/O error.
@@ -173,6 +179,8 @@ public final class Validate {
     Map<String, ComputePoolSpec> pools = new HashMap<>();
     Set<String> brokenPools = new HashSet<>();
     Map<String, String> namespaceRegions = new HashMap<>();
+    Map<String, Map<String, TransformSetSpec>> sets = new HashMap<>();
+    Set<String> brokenSets = new HashSet<>();
     Map<Document, HasMetadata> valid = new LinkedHashMap<>();
     List<EndpointCatalog.Entry> endpoints = new ArrayList<>();
     for (Document doc : docs) {
@@ -199,6 +207,11 @@ public final class Validate {
         pools.put(pool.getMetadata().getName(), pool.getSpec());
       } else if (object == null && doc.kind().equals("ComputePool")) {
         brokenPools.add(doc.name());
+      } else if (object instanceof TransformSet set) {
+        sets.computeIfAbsent(set.getMetadata().getNamespace(), n -> new HashMap<>())
+            .put(set.getMetadata().getName(), set.getSpec());
+      } else if (object == null && doc.kind().equals("TransformSet")) {
+        brokenSets.add(namespaceOf(doc) + "/" + doc.name());
       }
     }
     // The catalog is checked when its DataEndpoints are among the files, and only then: without
@@ -218,9 +231,19 @@ public final class Validate {
         (doc, object) -> {
           String poolName = poolName(object);
           if (poolName != null && brokenPools.contains(poolName)) return; // reported already
+          String ns = object.getMetadata().getNamespace();
+          if (TransformSets.referenced(transforms(object)).stream()
+              .anyMatch(s -> brokenSets.contains(ns + "/" + s))) {
+            return; // the set's own problems are reported already
+          }
           ComputePoolSpec pool = poolName == null ? null : pools.get(poolName);
+          Map<String, TransformSetSpec> named = new HashMap<>();
+          Map<String, TransformSetSpec> inNamespace = sets.getOrDefault(ns, Map.of());
+          for (String s : TransformSets.referenced(transforms(object))) {
+            if (inNamespace.containsKey(s)) named.put(s, inNamespace.get(s));
+          }
           try {
-            semantic(object, pool, namespaceRegions, edges, catalog)
+            semantic(object, named, pool, namespaceRegions, edges, catalog)
                 .ifPresent(p -> problems.add(line(doc, p.message())));
           } catch (RuntimeException e) {
             problems.add(line(doc, "could not be checked: " + e));
@@ -231,6 +254,7 @@ public final class Validate {
 
   private Optional<PipelineChecks.Problem> semantic(
       HasMetadata object,
+      Map<String, TransformSetSpec> sets,
       ComputePoolSpec pool,
       Map<String, String> namespaceRegions,
       Map<String, Map<String, List<String>>> edges,
@@ -239,27 +263,57 @@ public final class Validate {
     if (object instanceof DataPipeline p) {
       ResidencyPolicy.Residency residency =
           ResidencyPolicy.Residency.of(p.getSpec().residency(), namespaceRegions.get(ns));
-      PlanCompiler.Result plan = PlanRenderer.batch(p, config, null);
-      return SpecChecks.dataPipeline(
-          p,
-          plan,
-          pool,
-          residency,
-          edges.get(ns),
-          SpecChecks.endpoints(catalog, plan, residency, p.getSpec()));
+      PlanCompiler.Result plan = PlanRenderer.batch(p, sets, config, null);
+      return notAmongTheFiles(
+          SpecChecks.dataPipeline(
+              p,
+              sets,
+              plan,
+              pool,
+              residency,
+              edges.get(ns),
+              SpecChecks.endpoints(catalog, plan, residency, p.getSpec(), sets)));
     }
     if (object instanceof StreamJob job) {
       ResidencyPolicy.Residency residency =
           ResidencyPolicy.Residency.of(job.getSpec().residency(), namespaceRegions.get(ns));
-      PlanCompiler.Result plan = PlanRenderer.stream(job, config);
-      return SpecChecks.streamJob(
-          job.getSpec(),
-          plan,
-          pool,
-          residency,
-          SpecChecks.endpoints(catalog, plan, residency, job.getSpec()));
+      PlanCompiler.Result plan = PlanRenderer.stream(job, sets, config);
+      return notAmongTheFiles(
+          SpecChecks.streamJob(
+              job,
+              sets,
+              plan,
+              pool,
+              residency,
+              SpecChecks.endpoints(catalog, plan, residency, job.getSpec(), sets)));
     }
+    if (object instanceof TransformSet set) return TransformSetChecks.check(set.getSpec());
     return Optional.empty(); // a ComputePool or DataEndpoint: its schema is all there is to check
+  }
+
+  /** A set missing here may well exist in the cluster: say where the CLI looked. */
+  private static Optional<PipelineChecks.Problem> notAmongTheFiles(
+      Optional<PipelineChecks.Problem> problem) {
+    return problem.map(
+        p ->
+            p.reason() != Reason.TransformSetNotFound
+                ? p
+                : new PipelineChecks.Problem(
+                    p.reason(),
+                    p.message()
+                        + "; tributary validate looks TransformSets up among the files given:"
+                        + " pass the set's file too"));
+  }
+
+  private static List<io.tributary.pipeline.TransformSpec> transforms(HasMetadata object) {
+    if (object instanceof DataPipeline p) return p.getSpec().transforms();
+    if (object instanceof StreamJob j) return j.getSpec().transforms();
+    return List.of();
+  }
+
+  private static String namespaceOf(Document doc) {
+    String ns = doc.node().path("metadata").path("namespace").asText("");
+    return ns.isEmpty() ? DEFAULT_NAMESPACE : ns;
   }
 
   private static boolean ours(Document doc) {
@@ -272,6 +326,7 @@ public final class Validate {
           case "DataPipeline" -> DataPipeline.class;
           case "StreamJob" -> StreamJob.class;
           case "DataEndpoint" -> DataEndpoint.class;
+          case "TransformSet" -> TransformSet.class;
           default -> ComputePool.class;
         };
     try {

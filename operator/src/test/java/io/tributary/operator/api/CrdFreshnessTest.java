@@ -33,7 +33,8 @@ class CrdFreshnessTest {
           "computepools.tributary.io-v1.yml", ComputePool.class,
           "dataendpoints.tributary.io-v1.yml", io.tributary.operator.api.DataEndpoint.class,
           "datapipelines.tributary.io-v1.yml", DataPipeline.class,
-          "streamjobs.tributary.io-v1.yml", StreamJob.class);
+          "streamjobs.tributary.io-v1.yml", StreamJob.class,
+          "transformsets.tributary.io-v1.yml", TransformSet.class);
   private static final String FIX =
       "CRDs are stale: run `mvn -pl operator -am test -Dtest=CrdFreshnessTest -Dcrds.update=true`"
           + " and commit crds/";
@@ -107,7 +108,7 @@ class CrdFreshnessTest {
   }
 
   @Test
-  void threeCrdsAreGenerated() throws IOException {
+  void fourCrdsAreGenerated() throws IOException {
     assertThat(crdFiles()).containsExactlyElementsOf(KINDS.keySet().stream().sorted().toList());
   }
 }

@@ -10,6 +10,7 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.tributary.operator.api.ComputePool;
 import io.tributary.operator.api.DataPipeline;
 import io.tributary.operator.api.StreamJob;
+import io.tributary.operator.api.TransformSet;
 import io.tributary.operator.testing.MockCluster;
 import java.net.URI;
 import java.time.Clock;
@@ -26,8 +27,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The RBAC the chart renders is enough for what the operator really asks of the API server: the
  * operator runs on the mock server with the settings of the rendered Deployment, reconciles a
- * ComputePool, a StreamJob (payments) and a DataPipeline (analytics), and every request it made is
- * checked against the rendered Roles and ClusterRoles, as the API server's authorizer would.
+ * ComputePool, a StreamJob (payments), a DataPipeline (analytics) and a TransformSet (payments),
+ * and every request it made is checked against the rendered Roles and ClusterRoles, as the API
+ * server's authorizer would.
  */
 class ChartRbacTest {
   private final MockCluster cluster = new MockCluster(Clock.systemUTC());
@@ -72,6 +74,7 @@ class ChartRbacTest {
     cluster.client().resource(fixture("cpu-pool.yaml", ComputePool.class)).create();
     cluster.client().resource(fixture("fraud-streamjob.yaml", StreamJob.class)).create();
     cluster.client().resource(fixture("customer-features.yaml", DataPipeline.class)).create();
+    cluster.client().resource(fixture("cleaning-transformset.yaml", TransformSet.class)).create();
     cluster.drainRequests(); // the test's own
 
     cluster.startOperator(
@@ -92,7 +95,8 @@ class ChartRbacTest {
             () ->
                 cluster.reconcilesDone("ComputePool") > 0
                     && cluster.reconcilesDone("StreamJob") > 0
-                    && cluster.reconcilesDone("DataPipeline") > 0);
+                    && cluster.reconcilesDone("DataPipeline") > 0
+                    && cluster.reconcilesDone("TransformSet") > 0);
     List<String> requests = cluster.drainRequests();
 
     List<Rbac.Request> checked = new ArrayList<>();
@@ -108,6 +112,8 @@ class ChartRbacTest {
         .contains(
             new Rbac.Request("create", "coordination.k8s.io", "leases", Chart.RELEASE_NAMESPACE))
         .anyMatch(r -> r.verb().equals("patch") && r.resource().equals("streamjobs/status"))
+        .anyMatch(r -> r.verb().equals("patch") && r.resource().equals("transformsets/status"))
+        .anyMatch(r -> r.verb().equals("watch") && r.resource().equals("transformsets"))
         .anyMatch(r -> r.verb().equals("watch") && r.resource().equals("nodes"));
     return denied.stream().distinct().toList();
   }

@@ -27,7 +27,8 @@ class ChartTest {
           "computepools.tributary.io-v1.yml",
           "dataendpoints.tributary.io-v1.yml",
           "datapipelines.tributary.io-v1.yml",
-          "streamjobs.tributary.io-v1.yml");
+          "streamjobs.tributary.io-v1.yml",
+          "transformsets.tributary.io-v1.yml");
 
   @Test
   void chartLints() {
@@ -46,7 +47,8 @@ class ChartTest {
             "computepools.tributary.io",
             "dataendpoints.tributary.io",
             "datapipelines.tributary.io",
-            "streamjobs.tributary.io");
+            "streamjobs.tributary.io",
+            "transformsets.tributary.io");
     for (String file : CRD_FILES) {
       assertThat(shown).contains(Files.readString(CRDS.resolve(file)).strip());
     }

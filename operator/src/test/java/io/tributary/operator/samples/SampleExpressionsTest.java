@@ -23,18 +23,27 @@ class SampleExpressionsTest {
     int expressions = 0;
     for (DataPipeline p : SamplesTest.all(DataPipeline.class)) {
       var s = p.getSpec();
-      PlanCheck.check(s.source(), s.transforms(), s.sink(), s.schema())
+      PlanCheck.check(s.source(), inlined(p, s.transforms()), s.sink(), s.schema())
           .forEach(problem -> problems.add(name(p) + ": " + problem));
       expressions += expressions(s.transforms());
     }
     for (StreamJob j : SamplesTest.all(StreamJob.class)) {
       var s = j.getSpec();
-      PlanCheck.check(s.source(), s.transforms(), s.sink(), s.schema())
+      PlanCheck.check(s.source(), inlined(j, s.transforms()), s.sink(), s.schema())
           .forEach(problem -> problems.add(name(j) + ": " + problem));
       expressions += expressions(s.transforms());
     }
     assertThat(expressions).as("the samples show CEL expressions").isGreaterThan(5);
     assertThat(problems).isEmpty();
+  }
+
+  /** The steps with the samples' TransformSets in place, as the operator compiles them. */
+  private static List<TransformSpec> inlined(
+      io.fabric8.kubernetes.api.model.HasMetadata o, List<TransformSpec> transforms)
+      throws java.io.IOException {
+    return io.tributary.operator.render.TransformSets.inline(
+            transforms, SamplesTest.transformSets(o.getMetadata().getNamespace()))
+        .steps();
   }
 
   private static int expressions(List<TransformSpec> transforms) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.tributary.operator.api.DataPipeline;
 import io.tributary.operator.api.StreamJob;
+import io.tributary.operator.api.TransformSetSpec;
 import io.tributary.operator.config.OperatorConfig;
 import io.tributary.operator.render.PlanRenderer;
 import io.tributary.pipeline.plan.PlanJson;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -47,9 +49,15 @@ class SamplePlansTest {
     PlanCompiler.Result compile() {
       // Samples carry no uid; the API server would give one. Fix it so the plan is stable.
       resource.getMetadata().setUid("uid-of-" + resource.getMetadata().getName());
+      Map<String, TransformSetSpec> sets;
+      try {
+        sets = SamplesTest.transformSets(resource.getMetadata().getNamespace());
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
       return resource instanceof StreamJob j
-          ? PlanRenderer.stream(j, CONFIG)
-          : PlanRenderer.batch((DataPipeline) resource, CONFIG, RUN);
+          ? PlanRenderer.stream(j, sets, CONFIG)
+          : PlanRenderer.batch((DataPipeline) resource, sets, CONFIG, RUN);
     }
 
     @Override

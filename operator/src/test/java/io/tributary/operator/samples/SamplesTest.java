@@ -16,6 +16,8 @@ import io.tributary.operator.api.ComputeSpec;
 import io.tributary.operator.api.DataEndpoint;
 import io.tributary.operator.api.DataPipeline;
 import io.tributary.operator.api.StreamJob;
+import io.tributary.operator.api.TransformSet;
+import io.tributary.operator.api.TransformSetSpec;
 import io.tributary.operator.config.OperatorConfig;
 import io.tributary.operator.policy.EndpointCatalog;
 import io.tributary.operator.policy.ResidencyPolicy;
@@ -54,6 +56,7 @@ class SamplesTest {
           "StreamJob", StreamJob.class,
           "ComputePool", ComputePool.class,
           "DataEndpoint", DataEndpoint.class,
+          "TransformSet", TransformSet.class,
           "Namespace", Namespace.class);
 
   record Doc(Path file, int index, JsonNode node) {
@@ -93,6 +96,17 @@ class SamplesTest {
       }
     }
     return docs;
+  }
+
+  /** The TransformSets of the samples in {@code namespace}, by name, as the informer holds them. */
+  static Map<String, TransformSetSpec> transformSets(String namespace) throws IOException {
+    Map<String, TransformSetSpec> sets = new java.util.HashMap<>();
+    for (TransformSet set : all(TransformSet.class)) {
+      if (set.getMetadata().getNamespace().equals(namespace)) {
+        sets.put(set.getMetadata().getName(), set.getSpec());
+      }
+    }
+    return sets;
   }
 
   static <T> List<T> all(Class<T> type) throws IOException {
@@ -230,8 +244,9 @@ class SamplesTest {
       var region =
           ResidencyPolicy.Residency.of(
               p.getSpec().residency(), residency.get(p.getMetadata().getNamespace()));
-      var endpoints =
-          SpecChecks.endpoints(catalog, PlanRenderer.batch(p, config, null), region, p.getSpec());
+      var sets = transformSets(p.getMetadata().getNamespace());
+      var plan = PlanRenderer.batch(p, sets, config, null);
+      var endpoints = SpecChecks.endpoints(catalog, plan, region, p.getSpec(), sets);
       assertThat(endpoints.problem()).as(p.getMetadata().getName()).isEmpty();
       checked++;
     }
@@ -239,8 +254,9 @@ class SamplesTest {
       var region =
           ResidencyPolicy.Residency.of(
               s.getSpec().residency(), residency.get(s.getMetadata().getNamespace()));
-      var endpoints =
-          SpecChecks.endpoints(catalog, PlanRenderer.stream(s, config), region, s.getSpec());
+      var sets = transformSets(s.getMetadata().getNamespace());
+      var plan = PlanRenderer.stream(s, sets, config);
+      var endpoints = SpecChecks.endpoints(catalog, plan, region, s.getSpec(), sets);
       assertThat(endpoints.problem()).as(s.getMetadata().getName()).isEmpty();
       assertThat(endpoints.workerEntries()).as(s.getMetadata().getName()).isNotEmpty();
       checked++;
@@ -265,7 +281,13 @@ class SamplesTest {
   @Test
   void samplesShowEveryKindAndTheUseCasesTheDocsPointTo() throws IOException {
     assertThat(docs().stream().map(Doc::kind).distinct())
-        .contains("DataPipeline", "StreamJob", "ComputePool", "DataEndpoint", "Namespace");
+        .contains(
+            "DataPipeline",
+            "StreamJob",
+            "ComputePool",
+            "DataEndpoint",
+            "TransformSet",
+            "Namespace");
     StreamJob fraud =
         all(StreamJob.class).stream()
             .filter(s -> s.getMetadata().getName().equals("fraud-detection"))

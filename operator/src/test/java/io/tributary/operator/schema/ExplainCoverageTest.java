@@ -68,6 +68,15 @@ class ExplainCoverageTest {
               "spec.taints",
               "spec.accelerator",
               "spec.scaleTargetRef",
+              "status.conditions[].reason"),
+          "TransformSet",
+          List.of(
+              "spec",
+              "status",
+              "spec.transforms",
+              "status.revision",
+              "status.usedBy",
+              "status.conditions",
               "status.conditions[].reason"));
 
   static List<Path> crds() {

@@ -10,6 +10,8 @@ import io.tributary.operator.api.PipelinePhase;
 import io.tributary.operator.api.RunRecord;
 import io.tributary.operator.api.StreamJobSpec;
 import io.tributary.operator.api.StreamJobStatus;
+import io.tributary.operator.api.TransformSetSpec;
+import io.tributary.operator.api.TransformSetStatus;
 import io.tributary.operator.schedule.RunIds;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
@@ -45,7 +47,7 @@ class ArgoHealthChecksTest {
   private static final Pattern SPEC_FIELD = Pattern.compile("obj\\.spec\\.(\\w+)");
 
   @ParameterizedTest
-  @ValueSource(strings = {"DataPipeline", "StreamJob", "ComputePool"})
+  @ValueSource(strings = {"DataPipeline", "StreamJob", "ComputePool", "TransformSet"})
   void everyNameACheckComparesWithIsOneTheOperatorWrites(String kind) throws IOException {
     String lua = Files.readString(CHECKS.resolve(kind).resolve("health.lua"));
 
@@ -85,6 +87,7 @@ class ArgoHealthChecksTest {
       case "DataPipeline" -> new Class<?>[] {DataPipelineSpec.class, DataPipelineStatus.class};
       case "StreamJob" -> new Class<?>[] {StreamJobSpec.class, StreamJobStatus.class};
       case "ComputePool" -> new Class<?>[] {ComputePoolSpec.class, ComputePoolStatus.class};
+      case "TransformSet" -> new Class<?>[] {TransformSetSpec.class, TransformSetStatus.class};
       default -> throw new IllegalArgumentException(kind);
     };
   }

@@ -69,7 +69,8 @@ public final class MockCluster implements AutoCloseable {
             "computepools.tributary.io-v1.yml",
             "dataendpoints.tributary.io-v1.yml",
             "datapipelines.tributary.io-v1.yml",
-            "streamjobs.tributary.io-v1.yml")) {
+            "streamjobs.tributary.io-v1.yml",
+            "transformsets.tributary.io-v1.yml")) {
       try {
         var definition =
             Serialization.unmarshal(

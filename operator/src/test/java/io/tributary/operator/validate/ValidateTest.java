@@ -227,6 +227,130 @@ class ValidateTest {
                 + " (kubectl get dataendpoints lists the catalog)");
   }
 
+  /**
+   * The catalog resolves the addresses of a TransformSet's steps too, in the pipeline naming it,
+   * and names them as the entry, the set and the step.
+   */
+  @Test
+  void anAddressInATransformSetsStepIsResolvedAgainstTheCatalog() throws IOException {
+    Path job =
+        write(
+            "job.yaml",
+            """
+            apiVersion: tributary.io/v1alpha1
+            kind: StreamJob
+            metadata: {name: scoring, namespace: shop}
+            spec:
+              source:
+                kafka: {bootstrapServers: "kafka.eu.example.com:9092", topics: [in]}
+              transforms:
+                - consent: {purpose: scoring, subjectField: id, topic: consents}
+                - transformSet: {name: consented}
+              sink:
+                kafka: {bootstrapServers: "kafka.eu.example.com:9092", topic: out}
+            """);
+    Path set =
+        write(
+            "set.yaml",
+            """
+            apiVersion: tributary.io/v1alpha1
+            kind: TransformSet
+            metadata: {name: consented, namespace: shop}
+            spec:
+              transforms:
+                - consent:
+                    purpose: marketing
+                    subjectField: id
+                    topic: consents
+                    bootstrapServers: "consent.example.com:9092"
+            """);
+    Path catalog =
+        write(
+            "catalog.yaml",
+            """
+            apiVersion: tributary.io/v1alpha1
+            kind: DataEndpoint
+            metadata: {name: eu-kafka}
+            spec:
+              type: kafka
+              region: eu-west-1
+              hosts: [kafka.eu.example.com]
+              ports: [9092]
+              egress: {to: [{ipBlock: {cidr: 10.1.0.0/16}}]}
+            """);
+    assertThat(validate(job.toString(), set.toString()).lines()).isEmpty();
+
+    Outcome o = validate(job.toString(), set.toString(), catalog.toString());
+    assertThat(o.status()).isEqualTo(Validate.PROBLEMS);
+    assertThat(o.lines())
+        .containsExactly(
+            job
+                + ":9: StreamJob/shop/scoring: spec.transforms[1]: TransformSet consented"
+                + " spec.transforms[0].consent.bootstrapServers: consent.example.com:9092 is in"
+                + " no DataEndpoint of the endpoint catalog: ask the platform team for a"
+                + " DataEndpoint covering consent.example.com:9092 (kubectl get dataendpoints"
+                + " lists the catalog)");
+  }
+
+  @Test
+  void aTransformSetAmongTheFilesIsCheckedInPlaceInThePipelineNamingIt() throws IOException {
+    Path set = write("set.yaml", transformSet("amount_eur > 100.0"));
+    Path dp =
+        write(
+            "dp.yaml",
+            pipeline("orders", "  transforms:\n    - transformSet: {name: cleaning}\n", ""));
+    Outcome o = validate(set.toString(), dp.toString());
+    assertThat(o.status()).isEqualTo(Validate.PROBLEMS);
+    // The set alone is fine (any field may exist); in this pipeline the field does not.
+    assertThat(o.lines())
+        .containsExactly(
+            dp
+                + ":6: DataPipeline/shop/orders: spec.transforms[0]: TransformSet cleaning"
+                + " spec.transforms[0].filter.expression: CEL refers to 'amount_eur', which is not"
+                + " a field here (known fields: [amount, id]); fix the name or add the field to"
+                + " spec.schema");
+  }
+
+  @Test
+  void aPipelineAndTheSetItNamesPassTogether() throws IOException {
+    Path set = write("set.yaml", transformSet("amount > 100.0"));
+    Path dp =
+        write(
+            "dp.yaml",
+            pipeline("orders", "  transforms:\n    - transformSet: {name: cleaning}\n", ""));
+    Outcome o = validate(set.toString(), dp.toString());
+    assertThat(o.lines()).isEmpty();
+    assertThat(o.status()).as(o.err()).isEqualTo(Validate.OK);
+  }
+
+  @Test
+  void aSetThatIsNotAmongTheFilesIsReportedAsSuch() throws IOException {
+    Path dp =
+        write(
+            "dp.yaml",
+            pipeline("orders", "  transforms:\n    - transformSet: {name: cleaning}\n", ""));
+    Outcome o = validate(dp.toString());
+    assertThat(o.status()).isEqualTo(Validate.PROBLEMS);
+    assertThat(o.lines())
+        .containsExactly(
+            dp
+                + ":6: DataPipeline/shop/orders: spec.transforms[0].transformSet.name:"
+                + " TransformSet cleaning does not exist in namespace shop; create it (kubectl get"
+                + " transformsets -n shop lists those there) or fix the name; tributary validate"
+                + " looks TransformSets up among the files given: pass the set's file too");
+  }
+
+  @Test
+  void aSetsOwnProblemIsReportedAtItsLine() throws IOException {
+    Path set = write("set.yaml", transformSet("amount >"));
+    Outcome o = validate(set.toString());
+    assertThat(o.status()).isEqualTo(Validate.PROBLEMS);
+    assertThat(o.lines())
+        .singleElement()
+        .asString()
+        .startsWith(set + ":8: TransformSet/shop/cleaning: spec.transforms[0].filter.expression: ");
+  }
+
   @Test
   void stdinAndMultipleDocuments() {
     String two = pipeline("one", "", "") + "---\n" + pipeline("two", "", "");
@@ -272,6 +396,21 @@ class ValidateTest {
             lake: {path: /lake/orders, format: parquet}
         """
         .formatted(name, extra, piiFields);
+  }
+
+  /** TransformSet cleaning in namespace shop: one filter step. */
+  private static String transformSet(String filter) {
+    return """
+        apiVersion: tributary.io/v1alpha1
+        kind: TransformSet
+        metadata: {name: cleaning, namespace: shop}
+        spec:
+          transforms:
+            - name: big
+              filter:
+                expression: "%s"
+        """
+        .formatted(filter);
   }
 
   private Path write(String name, String text) throws IOException {

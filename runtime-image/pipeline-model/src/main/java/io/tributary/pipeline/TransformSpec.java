@@ -12,18 +12,27 @@ import io.tributary.pipeline.transform.DeriveTransform;
 import io.tributary.pipeline.transform.FilterTransform;
 import io.tributary.pipeline.transform.MaskTransform;
 import io.tributary.pipeline.transform.NormalizeTransform;
+import io.tributary.pipeline.transform.TransformSetRef;
 import io.tributary.pipeline.transform.ValidateTransform;
 
-/** One step of the transform chain. Exactly one transform kind is set. */
+/**
+ * One step of the transform chain, or a reference to a TransformSet whose steps stand in its place.
+ * Exactly one transform kind is set.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
     value =
         "[has(self.validate), has(self.filter), has(self.map), has(self.derive),"
             + " has(self.normalize), has(self.dedupe), has(self.mask), has(self.consent),"
-            + " has(self.aggregate)].filter(x, x).size() == 1",
+            + " has(self.aggregate), has(self.transformSet)].filter(x, x).size() == 1",
     message =
         "transforms[]: set exactly one of validate, filter, map, derive, normalize, dedupe, mask,"
-            + " consent or aggregate per step")
+            + " consent, aggregate or transformSet per step")
+@ValidationRule(
+    value = "!has(self.transformSet) || !has(self.name)",
+    message =
+        "transforms[].name: a transformSet entry has no name of its own; its steps keep the names"
+            + " the TransformSet gives them, after the set's name (<set>/<step>)")
 public record TransformSpec(
     @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
         @JsonPropertyDescription(
@@ -56,57 +65,76 @@ public record TransformSpec(
     @JsonPropertyDescription(
             "Tumbling-window count/sum/avg/min/max by key (stateful); emits one record per key"
                 + " and window.")
-        AggregateTransform aggregate) {
+        AggregateTransform aggregate,
+    @JsonPropertyDescription(
+            "Run the steps of a TransformSet of this namespace here, in its order (reusable"
+                + " transforms); see docs/transform-sets.md.")
+        TransformSetRef transformSet) {
 
   /** A validate step. */
   public static TransformSpec of(ValidateTransform t) {
-    return new TransformSpec(null, t, null, null, null, null, null, null, null, null);
+    return new TransformSpec(null, t, null, null, null, null, null, null, null, null, null);
   }
 
   /** A filter step. */
   public static TransformSpec of(FilterTransform t) {
-    return new TransformSpec(null, null, t, null, null, null, null, null, null, null);
+    return new TransformSpec(null, null, t, null, null, null, null, null, null, null, null);
   }
 
   /** A derive step (for a map step use {@link #map(DeriveTransform)}: they share a type). */
   public static TransformSpec of(DeriveTransform t) {
-    return new TransformSpec(null, null, null, null, t, null, null, null, null, null);
+    return new TransformSpec(null, null, null, null, t, null, null, null, null, null, null);
   }
 
   /** A map (projection) step. */
   public static TransformSpec map(DeriveTransform t) {
-    return new TransformSpec(null, null, null, t, null, null, null, null, null, null);
+    return new TransformSpec(null, null, null, t, null, null, null, null, null, null, null);
   }
 
   /** The same step, named {@code stepName}. */
   public TransformSpec withName(String stepName) {
     return new TransformSpec(
-        stepName, validate, filter, map, derive, normalize, dedupe, mask, consent, aggregate);
+        stepName,
+        validate,
+        filter,
+        map,
+        derive,
+        normalize,
+        dedupe,
+        mask,
+        consent,
+        aggregate,
+        transformSet);
   }
 
   /** A normalize step. */
   public static TransformSpec of(NormalizeTransform t) {
-    return new TransformSpec(null, null, null, null, null, t, null, null, null, null);
+    return new TransformSpec(null, null, null, null, null, t, null, null, null, null, null);
   }
 
   /** A dedupe step. */
   public static TransformSpec of(DedupeTransform t) {
-    return new TransformSpec(null, null, null, null, null, null, t, null, null, null);
+    return new TransformSpec(null, null, null, null, null, null, t, null, null, null, null);
   }
 
   /** A mask step. */
   public static TransformSpec of(MaskTransform t) {
-    return new TransformSpec(null, null, null, null, null, null, null, t, null, null);
+    return new TransformSpec(null, null, null, null, null, null, null, t, null, null, null);
   }
 
   /** A consent step. */
   public static TransformSpec of(ConsentTransform t) {
-    return new TransformSpec(null, null, null, null, null, null, null, null, t, null);
+    return new TransformSpec(null, null, null, null, null, null, null, null, t, null, null);
   }
 
   /** An aggregate step. */
   public static TransformSpec of(AggregateTransform t) {
-    return new TransformSpec(null, null, null, null, null, null, null, null, null, t);
+    return new TransformSpec(null, null, null, null, null, null, null, null, null, t, null);
+  }
+
+  /** A reference to TransformSet {@code name}, resolved by the operator before compiling. */
+  public static TransformSpec of(TransformSetRef t) {
+    return new TransformSpec(null, null, null, null, null, null, null, null, null, null, t);
   }
 
   /** The transform kind that is set, e.g. "mask". */
@@ -121,6 +149,7 @@ public record TransformSpec(
     if (mask != null) return "mask";
     if (consent != null) return "consent";
     if (aggregate != null) return "aggregate";
+    if (transformSet != null) return "transformSet";
     return "none";
   }
 

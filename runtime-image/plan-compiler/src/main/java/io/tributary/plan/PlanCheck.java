@@ -244,6 +244,16 @@ public final class PlanCheck {
         spec(at, "the step is empty: set exactly one of " + KINDS);
         continue;
       }
+      if (t.transformSet() != null) {
+        // The operator inlines references before compiling: a worker cannot look a set up.
+        spec(
+            at + ".transformSet",
+            "TransformSet "
+                + t.transformSet().name()
+                + " is not inlined: the operator replaces a reference by the set's steps; was this"
+                + " plan written by hand or by another version of the operator?");
+        continue;
+      }
       List<String> set = kinds(t);
       if (set.isEmpty()) {
         spec(at, "no transform set: set exactly one of " + KINDS);

@@ -289,7 +289,8 @@ public final class PlanCompiler {
               t.dedupe(),
               t.mask(),
               consent,
-              t.aggregate()));
+              t.aggregate(),
+              t.transformSet()));
     }
     return out;
   }

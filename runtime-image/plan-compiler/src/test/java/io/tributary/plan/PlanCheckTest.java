@@ -25,6 +25,7 @@ import io.tributary.pipeline.transform.DeriveTransform;
 import io.tributary.pipeline.transform.MaskTransform;
 import io.tributary.pipeline.transform.MaskTransform.Method;
 import io.tributary.pipeline.transform.NormalizeTransform;
+import io.tributary.pipeline.transform.TransformSetRef;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -104,6 +105,14 @@ class PlanCheckTest {
             PlanProblem.Kind.INVALID_SPEC,
             "no transform set: set exactly one of validate, filter, map, derive, normalize, dedupe,"
                 + " mask, consent or aggregate"),
+        row(
+            "a TransformSet reference the operator did not inline",
+            List.of(TransformSpec.of(new TransformSetRef("common-cleaning"))),
+            "transforms[0].transformSet",
+            PlanProblem.Kind.INVALID_SPEC,
+            "TransformSet common-cleaning is not inlined: the operator replaces a reference by the"
+                + " set's steps; was this plan written by hand or by another version of the"
+                + " operator?"),
         row(
             "two kinds",
             List.of(
@@ -288,7 +297,8 @@ class PlanCheckTest {
         t.dedupe(),
         t.mask(),
         t.consent(),
-        t.aggregate());
+        t.aggregate(),
+        t.transformSet());
   }
 
   private static TransformSpec maskField(MaskTransform.Field field) {
