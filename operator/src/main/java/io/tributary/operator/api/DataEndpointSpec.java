@@ -21,7 +21,7 @@ import java.util.Map;
 public record DataEndpointSpec(
     @Required
         @JsonPropertyDescription(
-            "What the endpoint is: kafka, postgres, http, redis or other. Informational (kubectl"
+            "What the endpoint is: kafka, postgres, http, redis, s3 or other. Informational (kubectl"
                 + " get shows it); matching is by host and port only.")
         Type type,
     @Required
