@@ -70,9 +70,12 @@ start_seaweedfs() {
   local dir=$1 ip=$2 port=$3 config=$4 bin
   bin=$(build_weed) || return 1
   mkdir -p "$dir"
+  # Every bucket is a collection that takes several volumes of its own: with a fixed
+  # -volume.max the store ran out after ten buckets and answered 500 to every new one. 0 lets
+  # the volume server size the limit from free disk (64 MB volumes, sparse until written).
   exec "$bin" server -dir="$dir" -ip="$ip" -ip.bind="$ip" \
     -master.port=$((port + 1)) -volume.port=$((port + 2)) -filer.port=$((port + 3)) \
-    -master.volumeSizeLimitMB=64 -volume.max=64 \
+    -master.volumeSizeLimitMB=64 -volume.max=0 \
     -filer -s3 -s3.port="$port" -s3.config="$config"
 }
 

@@ -7,6 +7,8 @@ import java.nio.charset.CharacterCodingException;
 import java.sql.SQLException;
 import org.apache.kafka.common.errors.RetriableException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
 
 /** Decides whether a failed run is worth retrying. Pure. */
 public final class Failures {
@@ -21,6 +23,9 @@ public final class Failures {
       if (t instanceof RetriableException || t instanceof JedisConnectionException) {
         return ExitCodes.RETRYABLE;
       }
+      if (t instanceof SdkServiceException s) return httpStatus(s.statusCode());
+      // No response at all (connection refused, timed out): the store may be back on the retry.
+      if (t instanceof SdkClientException) return ExitCodes.RETRYABLE;
       // Bytes that do not decode are in the data: reading them again fails the same way.
       if (t instanceof CharacterCodingException) return ExitCodes.PERMANENT;
       if (t instanceof IOException) return ExitCodes.RETRYABLE;
@@ -28,6 +33,16 @@ public final class Failures {
     }
     // An unexpected error (a bug, bad data we did not foresee) fails the same way again.
     return ExitCodes.PERMANENT;
+  }
+
+  /**
+   * An object store's answer: 5xx (internal error, slow down, unavailable), 429 and 408 pass; the
+   * rest of 4xx (access denied, no such bucket, bad request) answer the same on a retry.
+   */
+  static int httpStatus(int status) {
+    return status >= 500 || status == 429 || status == 408
+        ? ExitCodes.RETRYABLE
+        : ExitCodes.PERMANENT;
   }
 
   /**

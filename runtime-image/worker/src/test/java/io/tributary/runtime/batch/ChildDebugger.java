@@ -124,12 +124,18 @@ final class ChildDebugger implements AutoCloseable {
                   + " from "
                   + callerClass
                   + "."
-                  + callerMethod);
+                  + callerMethod
+                  + "; the child's last output:\n"
+                  + RunPlanInChildJvm.logTail(40));
         }
       }
       events.resume();
     }
-    throw new AssertionError("the child did not reach the call within " + PATIENCE);
+    throw new AssertionError(
+        "the child did not reach the call within "
+            + PATIENCE
+            + "; its last output:\n"
+            + RunPlanInChildJvm.logTail(40));
   }
 
   private void breakAt(ReferenceType type, String method) {

@@ -16,6 +16,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 class RunContractTest {
 
@@ -71,6 +73,24 @@ class RunContractTest {
         .isEqualTo(ExitCodes.INVALID_PLAN);
     assertThat(Failures.exitCode(new NullPointerException())).isEqualTo(ExitCodes.PERMANENT);
     assertThat(Failures.exitCode(RunFailure.retryable("503", null))).isEqualTo(ExitCodes.RETRYABLE);
+  }
+
+  /** Seen with a full SeaweedFS: a 500 after the SDK's own retries failed the run for good. */
+  @Test
+  void objectStoreFailuresAreRetryableUnlessTheStoreRefusesTheRequest() {
+    assertThat(Failures.exitCode(new UncheckedIOException(new IOException(s3(500)))))
+        .isEqualTo(ExitCodes.RETRYABLE);
+    assertThat(Failures.exitCode(new RuntimeException(s3(503)))).isEqualTo(ExitCodes.RETRYABLE);
+    assertThat(Failures.exitCode(s3(429))).isEqualTo(ExitCodes.RETRYABLE);
+    assertThat(Failures.exitCode(SdkClientException.create("Unable to execute HTTP request")))
+        .isEqualTo(ExitCodes.RETRYABLE);
+    assertThat(Failures.exitCode(s3(403))).isEqualTo(ExitCodes.PERMANENT);
+    assertThat(Failures.exitCode(s3(404))).isEqualTo(ExitCodes.PERMANENT);
+  }
+
+  private static S3Exception s3(int status) {
+    return (S3Exception)
+        S3Exception.builder().statusCode(status).message("status " + status).build();
   }
 
   @Test

@@ -63,6 +63,19 @@ final class RunPlanInChildJvm {
     return p.exitValue();
   }
 
+  /** Where every child of this test JVM writes its output, one after the other. */
+  static final Path LOG = Path.of("target", "child-jvm.log").toAbsolutePath();
+
+  /** The last {@code lines} lines the children wrote, for a failure message. */
+  static String logTail(int lines) {
+    try {
+      List<String> all = Files.readAllLines(LOG);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(no child output: " + e.getMessage() + ")";
+    }
+  }
+
   private static Process launch(
       List<String> mainAndArgs, Map<String, String> extraEnv, String... jvmOptions)
       throws IOException {
@@ -80,7 +93,12 @@ final class RunPlanInChildJvm {
     cmd.add("-cp");
     cmd.add(cp);
     cmd.addAll(mainAndArgs);
-    ProcessBuilder pb = new ProcessBuilder(cmd).inheritIO();
+    // The child's output goes to a file beside its plan, not to the forked test JVM's stdout (which
+    // Surefire reads as its own channel): a failing test names the file's tail (see #logTail).
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(LOG.toFile()));
     pb.environment().putAll(extraEnv);
     return pb.start();
   }
