@@ -8,14 +8,19 @@
 #   (4) Spark: PySpark local[P] in a venv under .cache/bench-venv, the same JDBC read (P
 #       partitions) -> normalize -> mask (HMAC-SHA256) -> Parquet; cold = the process minus its
 #       second, warm run; warm = that second run, timed inside the session
+#   (6) Tributary cold to S3: (2) with the lake on an S3-compatible store (SeaweedFS built from its
+#       Go module by e2e/lib/seaweedfs.sh, on loopback), Parquet files with the S3 commit protocol
+#   (7) Tributary cold to Iceberg on S3: (2) into an Iceberg table, warehouse on that store,
+#       JDBC catalog in the same PostgreSQL
 # All four read the same table on a private PostgreSQL 15 (initdb + pg_ctl on a temp dir, loopback
 # port); rounds are interleaved and medians reported.
 #
 # Usage: runtime-image/worker/bench-batch.sh [--rows 2000000] [--rounds 3] [--partitions 2]
-#   [--warm-runs 3] [--heap 2g] [--only copy,cold,warm,spark] [--no-build] [--no-cds]
+#   [--warm-runs 3] [--heap 2g] [--only copy,cold,warm,spark,s3,iceberg] [--no-build] [--no-cds]
 #   [--keep]
 # Needs: PostgreSQL 15 server binaries (apt-get install postgresql), Java 17, python3 with venv;
-# the first run pip-installs pyspark into .cache/bench-venv (about 450 MB).
+# the first run pip-installs pyspark into .cache/bench-venv (about 450 MB); s3/iceberg build
+# SeaweedFS once (Go, cached under .cache/seaweedfs-<version>).
 set -euo pipefail
 
 rows=2000000
@@ -23,7 +28,7 @@ rounds=3
 partitions=2
 warm_runs=3
 heap=2g
-only=copy,cold,warm,spark
+only=copy,cold,warm,spark,s3,iceberg
 build=1
 cds=1
 keep=0
@@ -48,7 +53,7 @@ worker="$root/runtime-image/worker"
 cd "$root"
 if [[ $build == 1 ]]; then
   # The reactor builds this tree's modules; never install SNAPSHOTs into the shared ~/.m2.
-  mvn -B -q -o -pl runtime-image/worker -am package test-compile -DskipTests
+  mvn -B -q -o -pl runtime-image/worker -am package -DskipTests
 fi
 jar="$worker/target/tributary-worker.jar"
 test_cp="$worker/target/test-classes:$worker/target/classes:$(cat "$worker/target/test-classpath.txt")"
@@ -73,7 +78,9 @@ if [[ $(id -u) == 0 ]]; then
   as_pg=(runuser -u nobody --)
 fi
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+weed_pid=""
 cleanup() {
+  if [[ -n $weed_pid ]]; then kill "$weed_pid" 2>/dev/null || true; fi
   "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate -w stop >/dev/null 2>&1 || true
   if [[ $keep == 0 ]]; then rm -rf "$work"; else echo "kept $work"; fi
 }
@@ -106,6 +113,40 @@ psql_ -t -A -c "SELECT 'table: ' || pg_size_pretty(pg_table_size('payments'))"
 
 java -cp "$test_cp" io.tributary.runtime.batch.BatchBenchmark plan "$url" "$work" "$partitions"
 plan="$work/plan.json"
+
+if wants s3 || wants iceberg; then
+  # SeaweedFS on loopback: its S3 port P, master/volume/filer on P+1..P+3, gRPC on each +10000.
+  s3port="$(python3 - <<'PY'
+import random, socket
+def free(p):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p)); return True
+    except OSError:
+        return False
+    finally:
+        s.close()
+for _ in range(200):
+    p = random.randrange(20000, 29000)
+    if all(free(q) and free(q + 10000) for q in range(p, p + 4)):
+        print(p); break
+PY
+)"
+  [[ -n $s3port ]] || { echo "no free block of loopback ports for SeaweedFS" >&2; exit 1; }
+  "$root/e2e/lib/seaweedfs.sh" build >/dev/null
+  "$root/e2e/lib/seaweedfs.sh" config bench bench-secret >"$work/s3.json"
+  echo "starting SeaweedFS (S3 on 127.0.0.1:$s3port) in $work/s3"
+  "$root/e2e/lib/seaweedfs.sh" serve "$work/s3" 127.0.0.1 "$s3port" "$work/s3.json" \
+    >"$work/weed.log" 2>&1 &
+  weed_pid=$!
+  s3_() { curl -sf --aws-sigv4 "aws:amz:us-east-1:s3" --user "bench:bench-secret" "$@"; }
+  for _ in $(seq 120); do
+    s3_ -X PUT -o /dev/null "http://127.0.0.1:$s3port/bench" && break
+    sleep 1
+  done
+  s3_ -o /dev/null "http://127.0.0.1:$s3port/bench" || { echo "SeaweedFS did not come up; see $work/weed.log" >&2; exit 1; }
+  psql -X -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -c "CREATE DATABASE catalog"
+fi
 
 # The java flags of a DataPipeline pod: runtime-image/Dockerfile's ENTRYPOINT and the
 # JAVA_TOOL_OPTIONS the operator sets (WorkerPod.javaOptions), with the heap pinned so that Spark
@@ -142,7 +183,20 @@ now() { date +%s.%N; }
 rate() { awk -v n="$rows" -v s="$1" 'BEGIN { printf "%.0f", n / s }'; }
 written() { grep -o '"recordsWritten":[0-9]*' "$1" | cut -d: -f2; }
 
-declare -a r_copy r_cold r_warm r_spark r_spark_warm
+declare -a r_copy r_cold r_warm r_spark r_spark_warm r_s3 r_iceberg
+# cold_run <plan> <name> <round>: one timed worker process, as a Job's pod; prints its seconds.
+cold_run() {
+  local t0 t
+  t0=$(now)
+  TRIBUTARY_TERMINATION_LOG="$work/term-$2.json" java "${cold_flags[@]}" -jar "$jar" \
+    run --plan "$1" >"$work/$2-$3.log" 2>&1 || true
+  t=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { print b - a }')
+  [[ "$(written "$work/term-$2.json")" == "$rows" ]] || {
+    echo "$2 run wrote $(written "$work/term-$2.json") of $rows rows; see $work/$2-$3.log" >&2
+    exit 1
+  }
+  echo "$t"
+}
 for ((round = 1; round <= rounds; round++)); do
   line="round $round:"
   if wants copy; then
@@ -164,6 +218,21 @@ for ((round = 1; round <= rounds; round++)); do
     }
     r_cold+=("$(rate "$t")")
     line+=" cold ${t}s"
+  fi
+  if wants s3 || wants iceberg; then
+    # A plan per round (own run id and location), written before the clock starts.
+    java -cp "$test_cp" io.tributary.runtime.batch.BatchBenchmark plan-s3 "$url" "$work" \
+      "$partitions" "http://127.0.0.1:$s3port" "jdbc:postgresql://127.0.0.1:$port/catalog" "$round"
+  fi
+  if wants s3; then
+    t=$(cold_run "$work/plan-s3-$round.json" s3 "$round")
+    r_s3+=("$(rate "$t")")
+    line+=" s3 ${t}s"
+  fi
+  if wants iceberg; then
+    t=$(cold_run "$work/plan-iceberg-$round.json" iceberg "$round")
+    r_iceberg+=("$(rate "$t")")
+    line+=" iceberg ${t}s"
   fi
   if wants warm; then
     t=$(java "-Xmx$heap" -XX:+UseParallelGC -cp "$test_cp" io.tributary.runtime.batch.BatchBenchmark warm "$plan" \
@@ -211,11 +280,17 @@ if wants copy; then cols+=(r_copy); names+=("(1) COPY"); fi
 if wants cold; then cols+=(r_cold); names+=("(2) Tributary cold"); fi
 if wants warm; then cols+=(r_warm); names+=("(3) Tributary warm"); fi
 if wants spark; then cols+=(r_spark r_spark_warm); names+=("(4) Spark cold" "(5) Spark warm"); fi
+if wants s3; then cols+=(r_s3); names+=("(6) Tributary cold, S3 Parquet"); fi
+if wants iceberg; then cols+=(r_iceberg); names+=("(7) Tributary cold, Iceberg on S3"); fi
 pairs=()
 if wants copy && wants cold; then pairs+=("r_cold r_copy (2)/(1)"); fi
 if wants copy && wants warm; then pairs+=("r_warm r_copy (3)/(1)"); fi
 if wants cold && wants spark; then pairs+=("r_cold r_spark (2)/(4)"); fi
 if wants warm && wants spark; then pairs+=("r_warm r_spark_warm (3)/(5)"); fi
+if wants copy && wants s3; then pairs+=("r_s3 r_copy (6)/(1)"); fi
+if wants copy && wants iceberg; then pairs+=("r_iceberg r_copy (7)/(1)"); fi
+if wants cold && wants s3; then pairs+=("r_s3 r_cold (6)/(2)"); fi
+if wants cold && wants iceberg; then pairs+=("r_iceberg r_cold (7)/(2)"); fi
 echo
 printf '%s rows, %s rounds, %s partitions, heap %s, %s cores, load at the end %s\n' "$rows" \
   "$rounds" "$partitions" "$heap" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"

@@ -2,14 +2,18 @@ package io.tributary.runtime.batch;
 
 import io.tributary.pipeline.DeadLetterSpec;
 import io.tributary.pipeline.FileFormat;
+import io.tributary.pipeline.ObjectStore;
 import io.tributary.pipeline.SchemaSpec;
 import io.tributary.pipeline.SchemaSpec.Type;
 import io.tributary.pipeline.SecretKeyRef;
+import io.tributary.pipeline.SinkSpec;
 import io.tributary.pipeline.SourceSpec;
 import io.tributary.pipeline.TransformSpec;
 import io.tributary.pipeline.plan.ExitCodes;
 import io.tributary.pipeline.plan.PlanJson;
 import io.tributary.pipeline.plan.WorkerPlan;
+import io.tributary.pipeline.sink.IcebergTable;
+import io.tributary.pipeline.sink.LakeSink;
 import io.tributary.pipeline.source.JdbcSource;
 import io.tributary.pipeline.transform.MaskTransform;
 import io.tributary.pipeline.transform.NormalizeTransform;
@@ -29,6 +33,12 @@ import java.util.stream.Stream;
  *       {@code payments} → normalize → mask → Parquet lake at {@code <dir>/lake/payments}) as the
  *       operator would and writes {@code <dir>/plan.json} and its secret files, for the cold runs
  *       ({@code java -jar tributary-worker.jar run --plan <dir>/plan.json});
+ *   <li>{@code plan-s3 <jdbc url> <dir> <partitions> <s3 endpoint> <catalog jdbc url> <round>}
+ *       writes the same pipeline with the lake on the S3 store: {@code <dir>/plan-s3-<round>.json}
+ *       (Parquet under {@code s3://bench/lake-<round>/payments}) and {@code
+ *       <dir>/plan-iceberg-<round>.json} (Iceberg table {@code bench.payments_<round>} in the JDBC
+ *       catalog at {@code <catalog jdbc url>}, warehouse {@code s3://bench/warehouse}). A plan per
+ *       round, with its own run id and location, so no round finds the previous one's commit;
  *   <li>{@code warm <plan.json> <runs> <rows>} runs that plan {@code runs} times in this JVM, the
  *       lake emptied before each run, and prints one line {@code warm <seconds>} per run: the
  *       script takes the last, when the JIT has seen the whole path.
@@ -40,11 +50,14 @@ public final class BatchBenchmark {
   public static void main(String[] args) throws Exception {
     if (args.length == 4 && args[0].equals("plan")) {
       writePlan(args[1], Path.of(args[2]), Integer.parseInt(args[3]));
+    } else if (args.length == 7 && args[0].equals("plan-s3")) {
+      writeS3Plans(args[1], Path.of(args[2]), Integer.parseInt(args[3]), args[4], args[5], args[6]);
     } else if (args.length == 4 && args[0].equals("warm")) {
       warm(Path.of(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]));
     } else {
       System.err.println(
           "usage: BatchBenchmark plan <jdbc url> <dir> <partitions>"
+              + " | plan-s3 <jdbc url> <dir> <partitions> <s3 endpoint> <catalog url> <round>"
               + " | warm <plan.json> <runs> <rows>");
       System.exit(2);
     }
@@ -52,6 +65,56 @@ public final class BatchBenchmark {
   }
 
   private static void writePlan(String url, Path dir, int partitions) throws IOException {
+    BatchPlans p = pipeline(url, dir, partitions);
+    p.sink = BatchPlans.lake(dir.resolve("lake/payments"), FileFormat.PARQUET);
+    Files.writeString(dir.resolve("plan.json"), PlanJson.write(p.build()));
+  }
+
+  /**
+   * The benchmark credentials of bench-batch.sh's SeaweedFS (its {@code seaweedfs.sh config}) and
+   * of the catalog (trust auth: the password is not checked).
+   */
+  private static void writeS3Plans(
+      String url, Path dir, int partitions, String endpoint, String catalogUrl, String round)
+      throws IOException {
+    Path secrets = dir.resolve("secrets");
+    Files.createDirectories(secrets.resolve("s3"));
+    Files.writeString(secrets.resolve("s3/access-key-id"), "bench");
+    Files.writeString(secrets.resolve("s3/secret-access-key"), "bench-secret");
+    Files.writeString(secrets.resolve("db/password"), "unused-with-trust-auth");
+    ObjectStore store =
+        ObjectStore.at(
+            endpoint,
+            new SecretKeyRef("s3", "access-key-id"),
+            new SecretKeyRef("s3", "secret-access-key"));
+
+    BatchPlans files = pipeline(url, dir, partitions);
+    files.runId = "bench-s3-" + round;
+    files.sink =
+        SinkSpec.of(
+            new LakeSink("s3://bench/lake-" + round + "/payments", FileFormat.PARQUET, null)
+                .withS3(store));
+    Files.writeString(dir.resolve("plan-s3-" + round + ".json"), PlanJson.write(files.build()));
+
+    BatchPlans iceberg = pipeline(url, dir, partitions);
+    iceberg.runId = "bench-iceberg-" + round;
+    IcebergTable.Catalog catalog =
+        IcebergTable.Catalog.of(catalogUrl)
+            .withUserSecretRef(new SecretKeyRef("db", "user"))
+            .withPasswordSecretRef(new SecretKeyRef("db", "password"));
+    iceberg.sink =
+        SinkSpec.of(
+            LakeSink.iceberg(
+                    "s3://bench/warehouse",
+                    new IcebergTable("bench.payments_" + round, catalog),
+                    null)
+                .withS3(store));
+    Files.writeString(
+        dir.resolve("plan-iceberg-" + round + ".json"), PlanJson.write(iceberg.build()));
+  }
+
+  /** jdbc {@code payments} → normalize → mask, the sink left to the caller. */
+  private static BatchPlans pipeline(String url, Path dir, int partitions) throws IOException {
     Path secrets = dir.resolve("secrets");
     Files.createDirectories(secrets.resolve("mask"));
     Files.writeString(secrets.resolve("mask/key"), "benchmark-key");
@@ -79,8 +142,7 @@ public final class BatchBenchmark {
                         new MaskTransform.Field(
                             "phone", MaskTransform.Method.KEEP_LAST, 4, null, null)))));
     p.deadLetter = new DeadLetterSpec(null, dir.resolve("dlq").toString(), 0.0);
-    p.sink = BatchPlans.lake(dir.resolve("lake/payments"), FileFormat.PARQUET);
-    Files.writeString(dir.resolve("plan.json"), PlanJson.write(p.build()));
+    return p;
   }
 
   private static void warm(Path planFile, int runs, long rows) throws Exception {
