@@ -81,6 +81,20 @@ public final class Defaults {
               BOTH,
               JSON.numberNode(100_000),
               "per input partition; a record that would open one more is a dead letter"),
+          fixed(
+              "transforms[*].infer.batchSize",
+              BOTH,
+              JSON.numberNode(64),
+              "records in one call of the model"),
+          fixed(
+              "transforms[*].infer.maxWait",
+              BOTH,
+              JSON.textNode("10ms"),
+              "StreamJob; capped by the commit interval"),
+          computed(
+              "transforms[*].infer.executionProvider",
+              BOTH,
+              "`cuda` when spec.compute.accelerator.type is `nvidia.com/gpu`, else `cpu`"),
           computed(
               "transforms[*].consent.bootstrapServers",
               BOTH,
@@ -164,6 +178,7 @@ public final class Defaults {
       case "source.kafka.consumerGroup",
           "transforms[*].name",
           "transforms[*].consent.bootstrapServers",
+          "transforms[*].infer.executionProvider",
           "deadLetter.topic" ->
           true;
       case "deadLetter.bootstrapServers" -> plan.path("deadLetter").hasNonNull("topic");

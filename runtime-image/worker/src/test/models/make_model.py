@@ -1,0 +1,43 @@
+"""Writes fraud.onnx, the tiny model of the infer tests: a linear fraud score over three features.
+
+    score = sigmoid(features . w + b)          float[N, 1]
+    parts = features * w                        float[N, 3]  (each feature's contribution)
+
+with w = (0.002, -0.05, 0.8) and b = -1.0, so a test can compute the expected score by hand.
+Run with the onnx venv of install.sh:  "$(./install.sh)" make_model.py  (from this directory).
+The .onnx file is committed; rerunning writes the same bytes.
+"""
+
+import onnx
+from onnx import TensorProto, helper
+
+W = [0.002, -0.05, 0.8]
+B = -1.0
+
+
+def main() -> None:
+    features = helper.make_tensor_value_info("features", TensorProto.FLOAT, ["batch", 3])
+    score = helper.make_tensor_value_info("score", TensorProto.FLOAT, ["batch", 1])
+    parts = helper.make_tensor_value_info("parts", TensorProto.FLOAT, ["batch", 3])
+    w_col = helper.make_tensor("w_col", TensorProto.FLOAT, [3, 1], W)
+    w_row = helper.make_tensor("w_row", TensorProto.FLOAT, [3], W)
+    b = helper.make_tensor("b", TensorProto.FLOAT, [1], [B])
+    nodes = [
+        helper.make_node("MatMul", ["features", "w_col"], ["dot"]),
+        helper.make_node("Add", ["dot", "b"], ["logit"]),
+        helper.make_node("Sigmoid", ["logit"], ["score"]),
+        helper.make_node("Mul", ["features", "w_row"], ["parts"]),
+    ]
+    graph = helper.make_graph(
+        nodes, "fraud", [features], [score, parts], initializer=[w_col, w_row, b]
+    )
+    model = helper.make_model(
+        graph, producer_name="tributary-tests", opset_imports=[helper.make_opsetid("", 13)]
+    )
+    model.ir_version = 8  # read by every ONNX Runtime since 1.10
+    onnx.checker.check_model(model)
+    onnx.save(model, "fraud.onnx")
+
+
+if __name__ == "__main__":
+    main()
