@@ -42,6 +42,10 @@ say "PyIceberg, the independent reader of the Iceberg tests (a venv in .cache/, 
 # Installed once; IcebergIT calls the same script, which returns at once when it is there.
 runtime-image/worker/src/test/pyiceberg/install.sh >/dev/null
 
+say "MLServer with its scikit-learn runtime, the model server of RemoteInferIT (a venv in .cache/, from PyPI)"
+# Installed once; RemoteInferIT calls the same script, which returns at once when it is there.
+runtime-image/worker/src/test/mlserver/install.sh >/dev/null
+
 say "The infer tests' ONNX model: remade by its script (PyPI onnx, a venv in .cache/), equal to the committed one"
 (cd runtime-image/worker/src/test/models && "$(./install.sh)" make_model.py && git diff --exit-code -- fraud.onnx)
 

@@ -94,7 +94,26 @@ public final class Defaults {
           computed(
               "transforms[*].infer.executionProvider",
               BOTH,
-              "`cuda` when spec.compute.accelerator.type is `nvidia.com/gpu`, else `cpu`"),
+              "with `model`: `cuda` when spec.compute.accelerator.type is `nvidia.com/gpu`, else"
+                  + " `cpu`"),
+          fixed("transforms[*].infer.remote.datatype", BOTH, JSON.textNode("FP32"), null),
+          fixed(
+              "transforms[*].infer.remote.timeout",
+              BOTH,
+              JSON.textNode("2s"),
+              "one request, connecting included"),
+          fixed("transforms[*].infer.remote.maxRetries", BOTH, JSON.numberNode(3), null),
+          fixed(
+              "transforms[*].infer.remote.backoff",
+              BOTH,
+              JSON.textNode("100ms"),
+              "before the first retry; doubles"),
+          fixed(
+              "transforms[*].infer.remote.breakerFailures",
+              BOTH,
+              JSON.numberNode(5),
+              "failed batches in a row that open the circuit"),
+          fixed("transforms[*].infer.remote.breakerOpenFor", BOTH, JSON.textNode("30s"), null),
           computed(
               "transforms[*].consent.bootstrapServers",
               BOTH,
@@ -166,10 +185,15 @@ public final class Defaults {
           e.path(),
           (at, parent, field) -> {
             JsonNode v = parent.path(field);
-            if (v.isMissingNode() || v.isNull()) out.add(at);
+            if ((v.isMissingNode() || v.isNull()) && appliesAt(e.path(), parent)) out.add(at);
           });
     }
     return out;
+  }
+
+  /** Whether a default applies in this parent: an execution provider only to in-worker models. */
+  private static boolean appliesAt(String path, ObjectNode parent) {
+    return !path.equals("transforms[*].infer.executionProvider") || parent.has("model");
   }
 
   /** Computed defaults that must be present wherever their parent is. */

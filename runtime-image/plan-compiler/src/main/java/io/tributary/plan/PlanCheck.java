@@ -302,14 +302,42 @@ public final class PlanCheck {
     }
   }
 
+  private void remote(String path, InferTransform.Remote remote) {
+    if (remote.url() == null || !remote.url().matches("^https?://[^/?#]+(/[^?#]*)?$")) {
+      spec(path + ".url", "'" + remote.url() + "' is not http(s)://host[:port][/path]");
+    }
+    if (remote.model() == null || remote.model().isBlank()) {
+      spec(path + ".model", "is required: the model's name on the server");
+    }
+    for (String[] d :
+        new String[][] {
+          {"timeout", remote.timeout()},
+          {"backoff", remote.backoff()},
+          {"breakerOpenFor", remote.breakerOpenFor()}
+        }) {
+      if (d[1] == null) continue;
+      try {
+        Durations.parse(d[1]);
+      } catch (IllegalArgumentException e) {
+        spec(path + "." + d[0], e.getMessage());
+      }
+    }
+  }
+
   private void infer(String path, InferTransform spec, FieldFlow.Fields fields) {
     InferTransform.Model model = spec.model();
-    if (model == null
-        || count(
-                model.configMap() != null,
-                model.persistentVolumeClaim() != null,
-                model.uri() != null)
-            != 1) {
+    if ((model == null) == (spec.remote() == null)) {
+      spec(path, "set exactly one of model (ONNX in the worker) or remote (a model server)");
+    } else if (spec.remote() != null) {
+      remote(path + ".remote", spec.remote());
+      if (spec.executionProvider() != null) {
+        spec(
+            path + ".executionProvider",
+            "only for model (in the worker); a remote model server chooses its own hardware");
+      }
+    } else if (count(
+            model.configMap() != null, model.persistentVolumeClaim() != null, model.uri() != null)
+        != 1) {
       spec(path + ".model", "set exactly one of configMap, persistentVolumeClaim or uri");
     } else if (model.uri() != null) {
       spec(

@@ -281,7 +281,7 @@ public final class PlanCompiler {
                 consent.purpose(), consent.subjectField(), consent.topic(), in.bootstrapServers());
       }
       InferTransform infer = t.infer();
-      if (infer != null && infer.executionProvider() == null) {
+      if (infer != null && infer.model() != null && infer.executionProvider() == null) {
         infer =
             infer.withExecutionProvider(
                 PipelineDefinition.NVIDIA_GPU.equals(accelerator)

@@ -166,4 +166,74 @@ class InferPlanTest {
     assertThat(flow.after(0).classified().get("score").source()).isEqualTo("age");
     assertThat(FieldFlow.of(TX, List.of(Specs.infer("amount"))).after(0).exposed("score")).isNull();
   }
+
+  @Test
+  void aRemoteModelGetsItsClientDefaultsAndNoExecutionProvider() {
+    TransformSpec remote =
+        TransformSpec.of(
+            new InferTransform(
+                null,
+                List.of(new InferTransform.Input("x", List.of("amount"))),
+                List.of(new InferTransform.Output("predict_proba", "p")),
+                null,
+                null,
+                null,
+                InferTransform.Remote.of("http://mlserver:8080", "fraud")));
+    PlanCompiler.Result r = compile("nvidia.com/gpu", remote);
+    assertThat(r.problems()).isEmpty();
+    InferTransform infer = r.plan().transforms().get(0).infer();
+    assertThat(infer.executionProvider()).isNull();
+    assertThat(infer.remote())
+        .isEqualTo(
+            new InferTransform.Remote(
+                "http://mlserver:8080",
+                "fraud",
+                null,
+                InferTransform.Datatype.FP32,
+                "2s",
+                3,
+                "100ms",
+                5,
+                "30s"));
+    assertThat(r.plan().modelsDir()).isNull();
+  }
+
+  @Test
+  void aStepIsEitherAModelOrARemoteServer() {
+    TransformSpec both =
+        TransformSpec.of(
+            new InferTransform(
+                InferTransform.Model.configMap("m", "m.onnx"),
+                List.of(new InferTransform.Input("x", List.of("amount"))),
+                List.of(new InferTransform.Output("y", "p")),
+                null,
+                null,
+                null,
+                new InferTransform.Remote(
+                    "mlserver:8080", "fraud", null, null, "soon", null, null, null, null)));
+    assertThat(PlanCheck.transforms(TX, List.of(both), KAFKA_IN))
+        .extracting(PlanProblem::toString)
+        .startsWith(
+            "transforms[0].infer: set exactly one of model (ONNX in the worker) or remote (a"
+                + " model server)");
+    TransformSpec badRemote =
+        TransformSpec.of(
+            new InferTransform(
+                null,
+                List.of(new InferTransform.Input("x", List.of("amount"))),
+                List.of(new InferTransform.Output("y", "p")),
+                null,
+                null,
+                InferTransform.ExecutionProvider.CPU,
+                new InferTransform.Remote(
+                    "mlserver:8080", "fraud", null, null, "soon", null, null, null, null)));
+    assertThat(PlanCheck.transforms(TX, List.of(badRemote), KAFKA_IN))
+        .extracting(PlanProblem::toString)
+        .containsExactly(
+            "transforms[0].infer.remote.url: 'mlserver:8080' is not http(s)://host[:port][/path]",
+            "transforms[0].infer.remote.timeout: 'soon' is not a duration: use e.g. 250ms, 30s,"
+                + " 5m, 1h30m or 7d",
+            "transforms[0].infer.executionProvider: only for model (in the worker); a remote"
+                + " model server chooses its own hardware");
+  }
 }

@@ -288,7 +288,9 @@ public record WorkerPlan(
     }
 
     public WorkerPlan build() {
-      boolean infers = transforms.stream().anyMatch(t -> t != null && t.infer() != null);
+      boolean infers =
+          transforms.stream()
+              .anyMatch(t -> t != null && t.infer() != null && t.infer().model() != null);
       return new WorkerPlan(
           VERSION,
           kind,

@@ -13,13 +13,21 @@ import io.tributary.pipeline.Durations;
 import java.util.List;
 
 /**
- * Runs an ONNX model on record fields, in the worker's process (ONNX Runtime), in micro-batches;
- * adds the model's outputs to the record as fields.
+ * Runs a model on record fields in micro-batches and adds its outputs to the record as fields: an
+ * ONNX model in the worker's process (ONNX Runtime), or a model server over the Open Inference
+ * Protocol (v2 REST).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "has(self.model) != has(self.remote)",
+    message = "infer: set exactly one of model (ONNX in the worker) or remote (a model server)")
+@ValidationRule(
+    value = "!has(self.remote) || !has(self.executionProvider)",
+    message =
+        "infer.executionProvider: only for model (in the worker); a remote model server chooses"
+            + " its own hardware")
 public record InferTransform(
-    @Required
-        @JsonPropertyDescription(
+    @JsonPropertyDescription(
             "Where the ONNX model file is: a ConfigMap key or a file on a PersistentVolumeClaim,"
                 + " mounted read-only into every worker.")
         Model model,
@@ -54,7 +62,77 @@ public record InferTransform(
                 + " Default: cuda when spec.compute.accelerator is nvidia.com/gpu, cpu otherwise."
                 + " cuda needs the GPU variant of the runtime image; a worker without a CUDA"
                 + " provider refuses to start (exit 78) rather than run on CPU unseen.")
-        ExecutionProvider executionProvider) {
+        ExecutionProvider executionProvider,
+    @JsonPropertyDescription(
+            "A model server that speaks the Open Inference Protocol (v2 REST: KServe, Triton,"
+                + " MLServer) instead of a model in the worker.")
+        Remote remote) {
+
+  /** An in-process model. */
+  public InferTransform(
+      Model model,
+      List<Input> inputs,
+      List<Output> outputs,
+      Integer batchSize,
+      String maxWait,
+      ExecutionProvider executionProvider) {
+    this(model, inputs, outputs, batchSize, maxWait, executionProvider, null);
+  }
+
+  /** The tensor datatypes of the Open Inference Protocol that carry record numbers. */
+  public enum Datatype {
+    FP32,
+    FP64,
+    INT64
+  }
+
+  /** A model server reached over the Open Inference Protocol, v2 REST. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Remote(
+      @Required
+          @Pattern("^https?://[^/?#]+(/[^?#]*)?$")
+          @JsonPropertyDescription(
+              "The server's base URL; requests go to <url>/v2/models/<model>[/versions/<version>]"
+                  + "/infer, e.g. http://fraud.models.svc:8080.")
+          String url,
+      @Required
+          @Pattern("^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+          @JsonPropertyDescription("The model's name on the server.")
+          String model,
+      @Pattern("^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+          @JsonPropertyDescription("The model's version; the server's default when unset.")
+          String version,
+      @JsonPropertyDescription(
+              "Datatype of the input tensors: FP32 (default), FP64 or INT64 (values rounded).")
+          Datatype datatype,
+      @Pattern(Durations.PATTERN)
+          @JsonPropertyDescription("Longest one request may take, connecting included. Default 2s.")
+          String timeout,
+      @Min(0)
+          @Max(10)
+          @JsonPropertyDescription(
+              "Attempts after the first for a batch that failed for the server's sake (no answer,"
+                  + " 408, 429, 5xx); the wait doubles from backoff. A refusal of the request"
+                  + " (other 4xx) is not retried. Default 3.")
+          Integer maxRetries,
+      @Pattern(Durations.PATTERN)
+          @JsonPropertyDescription("Wait before the first retry; doubles each time. Default 100ms.")
+          String backoff,
+      @Min(1)
+          @JsonPropertyDescription(
+              "Batches failed in a row (after their retries) that open the circuit: while open,"
+                  + " no request is sent and records go straight to the dead letters. Default 5.")
+          Integer breakerFailures,
+      @Pattern(Durations.PATTERN)
+          @JsonPropertyDescription(
+              "How long the circuit stays open before one trial batch; success closes it."
+                  + " Default 30s.")
+          String breakerOpenFor) {
+
+    public static Remote of(String url, String model) {
+      return new Remote(url, model, null, null, null, null, null, null, null);
+    }
+  }
 
   /** The ONNX Runtime execution provider. */
   public enum ExecutionProvider {
@@ -163,6 +241,6 @@ public record InferTransform(
 
   /** The same step with {@code provider}: the plan compiler's choice when the spec has none. */
   public InferTransform withExecutionProvider(ExecutionProvider provider) {
-    return new InferTransform(model, inputs, outputs, batchSize, maxWait, provider);
+    return new InferTransform(model, inputs, outputs, batchSize, maxWait, provider, remote);
   }
 }

@@ -1,6 +1,5 @@
 package io.tributary.runtime.transform;
 
-import ai.onnxruntime.OrtException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -15,17 +14,17 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Runs a model on record fields, {@code batchSize} records per call, and adds its outputs as
- * fields. A record missing an input field, or holding a non-number there, is refused (dead letter)
- * without holding up the others; a model call that fails refuses the records of that call with the
- * runtime's reason.
+ * Runs a model (in the worker or on a model server) on record fields, {@code batchSize} records per
+ * call, and adds its outputs as fields. A record missing an input field, or holding a non-number
+ * there, is refused (dead letter) without holding up the others; a model call that fails refuses
+ * the records of that call with the runtime's reason.
  */
 final class InferStep implements BatchStep {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
   private final String name;
   private final String provider;
-  private final OnnxModel model;
+  private final BatchModel model;
   private final List<InferTransform.Input> inputs;
   private final List<InferTransform.Output> outputs;
   private final List<String> outputTensors;
@@ -35,13 +34,12 @@ final class InferStep implements BatchStep {
 
   InferStep(
       String name,
-      String provider,
-      OnnxModel model,
+      BatchModel model,
       InferTransform spec,
       Duration maxWait,
       InferenceObserver observer) {
     this.name = name;
-    this.provider = provider;
+    this.provider = model.provider();
     this.model = model;
     this.inputs = List.copyOf(spec.inputs());
     this.outputs = List.copyOf(spec.outputs());
@@ -95,7 +93,11 @@ final class InferStep implements BatchStep {
     long start = System.nanoTime();
     try {
       out = model.run(feed, rows, outputTensors);
-    } catch (OrtException | RuntimeException e) {
+    } catch (BatchModel.Failure e) {
+      StepRejection failed = new StepRejection(e.getMessage());
+      for (int index : indexes) results.refuse(index, failed);
+      return;
+    } catch (RuntimeException e) {
       StepRejection failed = new StepRejection("the model failed on this batch: " + e.getMessage());
       for (int index : indexes) results.refuse(index, failed);
       return;

@@ -32,7 +32,7 @@ import java.util.TreeSet;
  * against the step's mapping, run on [rows, n] number tensors. Thread-safe (an ONNX Runtime session
  * is), so forks of a chain share it.
  */
-final class OnnxModel implements AutoCloseable {
+final class OnnxModel implements BatchModel {
   private static final Set<OnnxJavaType> NUMBERS =
       Set.of(OnnxJavaType.FLOAT, OnnxJavaType.DOUBLE, OnnxJavaType.INT64, OnnxJavaType.INT32);
 
@@ -40,10 +40,13 @@ final class OnnxModel implements AutoCloseable {
   private final OrtSession session;
   private final Map<String, TensorInfo> inputs;
   private final Map<String, TensorInfo> outputs;
+  private final String provider;
 
-  private OnnxModel(OrtEnvironment env, OrtSession session) throws OrtException {
+  private OnnxModel(OrtEnvironment env, OrtSession session, ExecutionProvider provider)
+      throws OrtException {
     this.env = env;
     this.session = session;
+    this.provider = provider.label();
     this.inputs = tensors(session.getInputInfo());
     this.outputs = tensors(session.getOutputInfo());
   }
@@ -76,7 +79,7 @@ final class OnnxModel implements AutoCloseable {
         }
         options.addCUDA(0);
       }
-      return new OnnxModel(env, env.createSession(file.toString(), options));
+      return new OnnxModel(env, env.createSession(file.toString(), options), provider);
     } catch (OrtException e) {
       throw new IllegalArgumentException(
           "model file " + file + " could not be loaded: " + e.getMessage(), e);
@@ -134,12 +137,23 @@ final class OnnxModel implements AutoCloseable {
     return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
   }
 
-  /**
-   * Runs the model on {@code rows} records: {@code features.get(name)[r]} holds record r's fields
-   * for input {@code name}. Returns, per output asked for, one array of numbers per record.
-   */
-  Map<String, double[][]> run(Map<String, double[][]> features, int rows, List<String> wanted)
-      throws OrtException {
+  @Override
+  public String provider() {
+    return provider;
+  }
+
+  @Override
+  public Map<String, double[][]> run(
+      Map<String, double[][]> features, int rows, List<String> wanted) throws Failure {
+    try {
+      return runOrThrow(features, rows, wanted);
+    } catch (OrtException e) {
+      throw new Failure("the model failed on this batch: " + e.getMessage(), e);
+    }
+  }
+
+  private Map<String, double[][]> runOrThrow(
+      Map<String, double[][]> features, int rows, List<String> wanted) throws OrtException {
     Map<String, OnnxTensor> feed = new HashMap<>();
     try {
       for (var e : features.entrySet()) {

@@ -28,12 +28,14 @@ final class StepCompiler {
   private final List<ConsentView> opened;
   private final FieldFlow flow;
   private final InferenceObserver inference;
-  private final List<OnnxModel> models;
+  private final List<BatchModel> models;
+  private final java.time.Clock clock;
 
   /**
    * @param opened receives the consent views opened (the chain closes them)
    * @param inference told which provider each infer step loaded its model on, and of each call
    * @param models receives the models loaded (the chain closes them)
+   * @param clock the time of remote models' circuit breakers
    */
   StepCompiler(
       WorkerPlan plan,
@@ -41,7 +43,8 @@ final class StepCompiler {
       ConsentView.Factory consentViews,
       List<ConsentView> opened,
       InferenceObserver inference,
-      List<OnnxModel> models) {
+      List<BatchModel> models,
+      java.time.Clock clock) {
     this.plan = plan;
     this.secrets = secrets;
     this.consentViews = consentViews;
@@ -49,6 +52,7 @@ final class StepCompiler {
     this.flow = FieldFlow.of(plan.schema(), plan.transforms());
     this.inference = inference;
     this.models = models;
+    this.clock = clock;
   }
 
   /**
@@ -103,6 +107,13 @@ final class StepCompiler {
    */
   private Step infer(int index, TransformSpec t) {
     InferTransform spec = t.infer();
+    if (spec.remote() != null) {
+      RemoteModel remote = RemoteModel.of(spec.remote(), clock);
+      models.add(remote);
+      inference.loaded(t.stepName(index), remote.provider());
+      return new InferStep(
+          t.stepName(index), remote, spec, Durations.parse(spec.maxWait()), inference);
+    }
     Path file = Path.of(plan.modelsDir(), t.stepName(index), spec.model().file());
     OnnxModel model = OnnxModel.load(file, spec.executionProvider());
     models.add(model);
@@ -112,10 +123,9 @@ final class StepCompiler {
             problem -> {
               throw new IllegalArgumentException("model " + file + ": " + problem);
             });
-    String provider = spec.executionProvider().label();
-    inference.loaded(t.stepName(index), provider);
+    inference.loaded(t.stepName(index), model.provider());
     return new InferStep(
-        t.stepName(index), provider, model, spec, Durations.parse(spec.maxWait()), inference);
+        t.stepName(index), model, spec, Durations.parse(spec.maxWait()), inference);
   }
 
   private Step consent(TransformSpec t) {

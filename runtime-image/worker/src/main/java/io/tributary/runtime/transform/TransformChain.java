@@ -81,7 +81,7 @@ public final class TransformChain implements AutoCloseable {
   private final String[] names;
   private final Clock clock;
   private final List<ConsentView> views;
-  private final List<OnnxModel> models;
+  private final List<BatchModel> models;
   private final int[] batchSteps;
   private final Consumer<String> drops;
   private final boolean owner;
@@ -99,7 +99,7 @@ public final class TransformChain implements AutoCloseable {
       String[] names,
       Clock clock,
       List<ConsentView> views,
-      List<OnnxModel> models,
+      List<BatchModel> models,
       Consumer<String> drops,
       boolean owner) {
     this.steps = steps;
@@ -150,9 +150,16 @@ public final class TransformChain implements AutoCloseable {
     }
     List<TransformSpec> specs = plan.transforms() == null ? List.of() : plan.transforms();
     List<ConsentView> views = new ArrayList<>();
-    List<OnnxModel> models = new ArrayList<>();
+    List<BatchModel> models = new ArrayList<>();
     StepCompiler compiler =
-        new StepCompiler(plan, secrets, options.consentViews(), views, options.inference(), models);
+        new StepCompiler(
+            plan,
+            secrets,
+            options.consentViews(),
+            views,
+            options.inference(),
+            models,
+            options.clock());
     Step[] steps = new Step[specs.size()];
     String[] names = new String[specs.size()];
     try {
@@ -166,7 +173,7 @@ public final class TransformChain implements AutoCloseable {
       }
     } catch (PlanException e) {
       views.forEach(ConsentView::close);
-      models.forEach(OnnxModel::close);
+      models.forEach(BatchModel::close);
       throw e;
     }
     return new TransformChain(
@@ -484,7 +491,7 @@ public final class TransformChain implements AutoCloseable {
   public void close() {
     if (owner) {
       views.forEach(ConsentView::close);
-      models.forEach(OnnxModel::close);
+      models.forEach(BatchModel::close);
     }
   }
 
