@@ -46,6 +46,13 @@ say "SeaweedFS, the S3-compatible store of the object storage tests (built from 
 # A few minutes cold, then cached; S3LakeIT and S3IcebergIT run the same script, which returns at once.
 e2e/lib/seaweedfs.sh build >/dev/null
 
+say "MLServer with its scikit-learn runtime, the model server of RemoteInferIT (a venv in .cache/, from PyPI)"
+# Installed once; RemoteInferIT calls the same script, which returns at once when it is there.
+runtime-image/worker/src/test/mlserver/install.sh >/dev/null
+
+say "The infer tests' ONNX model: remade by its script (PyPI onnx, a venv in .cache/), equal to the committed one"
+(cd runtime-image/worker/src/test/models && "$(./install.sh)" make_model.py && git diff --exit-code -- fraud.onnx)
+
 say "Build, unit tests, operator tests, runtime integration tests (mvn verify)"
 mvn -B -ntp verify
 

@@ -40,6 +40,20 @@ class StreamJobRendererTest {
   }
 
   /**
+   * Infer steps on a GPU pool: each model's volume (a ConfigMap key, a claim) is mounted read-only
+   * under /etc/tributary/models/<step>/, and the plan says which execution provider each step runs
+   * on (cuda by default on an NVIDIA pool, cpu where the spec says so).
+   */
+  @Test
+  void inferStepsMountTheirModelsAndRunOnTheGpuOfTheirPool() {
+    StreamJob job = fixture("infer-gpu-streamjob.yaml", StreamJob.class);
+    ComputePool pool = fixture("gpu-pool.yaml", ComputePool.class);
+    List<HasMetadata> objects = render(job, 1, pool.getSpec(), Optional.empty(), config);
+    Golden.assertMatches(
+        "StreamJobRendererTest.inferStepsMountTheirModelsAndRunOnTheGpuOfTheirPool", objects);
+  }
+
+  /**
    * A feature-store sink: the plan carries the Redis address and the password's file path, the pod
    * mounts the password's Secret, and the dead letters go to the source's cluster.
    */

@@ -14,8 +14,10 @@ import io.tributary.pipeline.transform.AggregateTransform;
 import io.tributary.pipeline.transform.ConsentTransform;
 import io.tributary.pipeline.transform.DedupeTransform;
 import io.tributary.pipeline.transform.DeriveTransform;
+import io.tributary.pipeline.transform.InferTransform;
 import io.tributary.pipeline.transform.MaskTransform;
 import io.tributary.pipeline.transform.NormalizeTransform;
+import io.tributary.pipeline.transform.ValidateTransform;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -52,7 +54,7 @@ public final class PlanCheck {
       Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)+$");
 
   private static final String KINDS =
-      "validate, filter, map, derive, normalize, dedupe, mask, consent or aggregate";
+      "validate, filter, map, derive, normalize, dedupe, mask, consent, aggregate or infer";
 
   private final List<PlanProblem> problems = new ArrayList<>();
 
@@ -237,6 +239,7 @@ public final class PlanCheck {
     if (transforms == null) return;
     FieldFlow flow = FieldFlow.of(schema, transforms);
     Set<String> names = new HashSet<>();
+    int firstInfer = -1;
     for (int i = 0; i < transforms.size(); i++) {
       String at = "transforms[" + i + "]";
       TransformSpec t = transforms.get(i);
@@ -290,7 +293,132 @@ public final class PlanCheck {
         case "mask" -> mask(path, t.mask());
         case "consent" -> consent(path, t.consent(), source);
         case "aggregate" -> aggregate(path, t.aggregate());
+        case "infer" -> {
+          infer(path, t.infer(), flow.before(i));
+          if (firstInfer < 0) firstInfer = i;
+        }
         default -> throw new IllegalStateException("unknown transform kind " + kind);
+      }
+      if (firstInfer >= 0
+          && firstInfer < i
+          && t.validate() != null
+          && t.validate().onInvalid() == ValidateTransform.OnInvalid.FAIL) {
+        // Records pass an infer step a batch at a time, so the records after one that fails
+        // validation would already be through the steps before the infer step: the stream could
+        // not halt exactly at it.
+        spec(
+            path + ".onInvalid",
+            "fail is not possible after an infer step ("
+                + "transforms["
+                + firstInfer
+                + "]); move this validate step before it, or use deadLetter or drop");
+      }
+    }
+  }
+
+  private void remote(String path, InferTransform.Remote remote) {
+    if (remote.url() == null || !remote.url().matches("^https?://[^/?#]+(/[^?#]*)?$")) {
+      spec(path + ".url", "'" + remote.url() + "' is not http(s)://host[:port][/path]");
+    }
+    if (remote.model() == null || remote.model().isBlank()) {
+      spec(path + ".model", "is required: the model's name on the server");
+    }
+    for (String[] d :
+        new String[][] {
+          {"timeout", remote.timeout()},
+          {"backoff", remote.backoff()},
+          {"breakerOpenFor", remote.breakerOpenFor()}
+        }) {
+      if (d[1] == null) continue;
+      try {
+        Durations.parse(d[1]);
+      } catch (IllegalArgumentException e) {
+        spec(path + "." + d[0], e.getMessage());
+      }
+    }
+  }
+
+  private void infer(String path, InferTransform spec, FieldFlow.Fields fields) {
+    InferTransform.Model model = spec.model();
+    if ((model == null) == (spec.remote() == null)) {
+      spec(path, "set exactly one of model (ONNX in the worker) or remote (a model server)");
+    } else if (spec.remote() != null) {
+      remote(path + ".remote", spec.remote());
+      if (spec.executionProvider() != null) {
+        spec(
+            path + ".executionProvider",
+            "only for model (in the worker); a remote model server chooses its own hardware");
+      }
+    } else if (count(
+            model.configMap() != null, model.persistentVolumeClaim() != null, model.uri() != null)
+        != 1) {
+      spec(path + ".model", "set exactly one of configMap, persistentVolumeClaim or uri");
+    } else if (model.uri() != null) {
+      spec(
+          path + ".model.uri",
+          "loading models from object storage is not built yet; put the model in a ConfigMap"
+              + " (binaryData) or on a PersistentVolumeClaim");
+    } else if (model.persistentVolumeClaim() != null
+        && (model.file() == null
+            || model.file().startsWith("/")
+            || List.of(model.file().split("/")).contains(".."))) {
+      spec(
+          path + ".model.persistentVolumeClaim.path",
+          "'" + model.file() + "' must be a relative path inside the volume, without ..");
+    }
+    Set<String> tensors = new HashSet<>();
+    if (spec.inputs() == null || spec.inputs().isEmpty()) {
+      spec(path + ".inputs", "needs at least one input: the model's tensor and its fields");
+    } else {
+      for (int j = 0; j < spec.inputs().size(); j++) {
+        String at = path + ".inputs[" + j + "]";
+        InferTransform.Input in = spec.inputs().get(j);
+        if (in == null || in.tensor() == null || in.fields() == null || in.fields().isEmpty()) {
+          spec(at, "needs tensor and at least one field");
+          continue;
+        }
+        if (!tensors.add(in.tensor())) {
+          spec(at + ".tensor", "input '" + in.tensor() + "' is listed twice");
+        }
+        for (int k = 0; k < in.fields().size(); k++) {
+          String f = in.fields().get(k);
+          if (f == null || !FIELD_NAME.matcher(f).matches()) {
+            spec(at + ".fields[" + k + "]", "'" + f + "' is not a field name");
+          } else if (!fields.canHave(f)) {
+            spec(
+                at + ".fields[" + k + "]",
+                "records have no field '"
+                    + f
+                    + "' here; they have "
+                    + String.join(", ", fields.visible()));
+          }
+        }
+      }
+    }
+    if (spec.outputs() == null || spec.outputs().isEmpty()) {
+      spec(path + ".outputs", "needs at least one output: the model's tensor and its field");
+    } else {
+      Set<String> out = new HashSet<>();
+      for (int j = 0; j < spec.outputs().size(); j++) {
+        String at = path + ".outputs[" + j + "]";
+        InferTransform.Output o = spec.outputs().get(j);
+        if (o == null || o.tensor() == null || o.field() == null) {
+          spec(at, "needs tensor and field");
+        } else if (!FIELD_NAME.matcher(o.field()).matches()) {
+          spec(at + ".field", "'" + o.field() + "' is not a field name");
+        } else if (!out.add(o.field())) {
+          spec(at + ".field", "field '" + o.field() + "' is written twice");
+        }
+      }
+    }
+    if (spec.batchSize() != null && spec.batchSize() < 1) {
+      spec(path + ".batchSize", "must be at least 1");
+    }
+    if (spec.maxWait() != null) {
+      try {
+        Durations.parse(spec.maxWait());
+      } catch (IllegalArgumentException e) {
+        spec(path + ".maxWait", e.getMessage());
       }
     }
   }
@@ -467,6 +595,7 @@ public final class PlanCheck {
     if (t.mask() != null) set.add("mask");
     if (t.consent() != null) set.add("consent");
     if (t.aggregate() != null) set.add("aggregate");
+    if (t.infer() != null) set.add("infer");
     return set;
   }
 

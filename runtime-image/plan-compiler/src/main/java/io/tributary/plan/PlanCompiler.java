@@ -17,6 +17,7 @@ import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.pipeline.plan.WorkerPlan.Kind;
 import io.tributary.pipeline.source.FilesSource;
 import io.tributary.pipeline.source.KafkaSource;
+import io.tributary.pipeline.transform.InferTransform;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -171,6 +172,17 @@ public final class PlanCompiler {
     if (out.isEmpty()) {
       List<TransformSpec> steps = d.transforms();
       for (int i = 0; i < steps.size(); i++) {
+        InferTransform infer = steps.get(i).infer();
+        if (infer != null
+            && infer.executionProvider() == InferTransform.ExecutionProvider.CUDA
+            && !PipelineDefinition.NVIDIA_GPU.equals(d.accelerator())) {
+          out.add(
+              spec(
+                  "transforms[" + i + "].infer.executionProvider",
+                  "cuda needs a GPU: set spec.compute.accelerator (type "
+                      + PipelineDefinition.NVIDIA_GPU
+                      + ") and a pool that offers it, or use cpu"));
+        }
         var consent = steps.get(i).consent();
         if (consent != null && consent.bootstrapServers() == null && d.source().kafka() == null) {
           out.add(
@@ -254,7 +266,7 @@ public final class PlanCompiler {
         .run(d.kind() == Kind.DATA_PIPELINE ? c.run() : null)
         .metricsPort(c.metricsPort())
         .source(source)
-        .transforms(transforms(d.transforms(), in))
+        .transforms(transforms(d.transforms(), in, d.accelerator()))
         .sink(d.sink())
         .schema(d.schema())
         .deadLetter(deadLetters(d))
@@ -267,8 +279,12 @@ public final class PlanCompiler {
         .build();
   }
 
-  /** Steps with their names, and consent steps with their brokers. */
-  private static List<TransformSpec> transforms(List<TransformSpec> steps, KafkaSource in) {
+  /**
+   * Steps with their names, consent steps with their brokers, infer steps with their execution
+   * provider: CUDA where the workers get an NVIDIA GPU, CPU elsewhere.
+   */
+  private static List<TransformSpec> transforms(
+      List<TransformSpec> steps, KafkaSource in, String accelerator) {
     List<TransformSpec> out = new ArrayList<>();
     for (int i = 0; i < steps.size(); i++) {
       TransformSpec t = steps.get(i);
@@ -277,6 +293,14 @@ public final class PlanCompiler {
         consent =
             new io.tributary.pipeline.transform.ConsentTransform(
                 consent.purpose(), consent.subjectField(), consent.topic(), in.bootstrapServers());
+      }
+      InferTransform infer = t.infer();
+      if (infer != null && infer.model() != null && infer.executionProvider() == null) {
+        infer =
+            infer.withExecutionProvider(
+                PipelineDefinition.NVIDIA_GPU.equals(accelerator)
+                    ? InferTransform.ExecutionProvider.CUDA
+                    : InferTransform.ExecutionProvider.CPU);
       }
       out.add(
           new TransformSpec(
@@ -290,6 +314,7 @@ public final class PlanCompiler {
               t.mask(),
               consent,
               t.aggregate(),
+              infer,
               t.transformSet()));
     }
     return out;

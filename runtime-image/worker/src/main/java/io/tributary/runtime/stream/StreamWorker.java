@@ -73,7 +73,9 @@ public final class StreamWorker {
     metrics = m;
     TransformChain template =
         TransformChain.compile(
-            plan, secrets, TransformChain.Options.defaults().withDrops(m::dropped));
+            plan,
+            secrets,
+            TransformChain.Options.defaults().withDrops(m::dropped).withInference(m));
     DeadLetterMask deadLetterMask = DeadLetterMask.compile(plan, secrets);
     try (OpsServer ops =
         new OpsServer(
