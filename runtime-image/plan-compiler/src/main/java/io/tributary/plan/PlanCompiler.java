@@ -36,6 +36,11 @@ public final class PlanCompiler {
           + " the records since the last commit (idempotent overwrites of the same entities); set"
           + " guarantee: at-least-once";
 
+  /** Why a DataPipeline cannot read MQTT, and the fix; the CRD says the same. */
+  public static final String MQTT_IS_A_STREAM =
+      "an MQTT subscription never ends, so it is a StreamJob's source: use a StreamJob, or read the"
+          + " ingest topic a StreamJob fills with source.kafka";
+
   private PlanCompiler() {}
 
   /**
@@ -181,11 +186,7 @@ public final class PlanCompiler {
     if (source == null || source.kind().equals("none")) {
       out.add(spec("source", "missing: set exactly one source kind"));
     } else if (kind == Kind.DATA_PIPELINE && source.mqtt() != null) {
-      out.add(
-          spec(
-              "source.mqtt",
-              "an MQTT subscription never ends, so it is a StreamJob's source: use a StreamJob, or"
-                  + " read the ingest topic it fills with source.kafka"));
+      out.add(spec("source.mqtt", MQTT_IS_A_STREAM));
     } else if (kind == Kind.STREAM_JOB && source.mqtt() != null && source.kafka() == null) {
       out.add(spec("source.mqtt", SourceSpec.MQTT_NEEDS_INGEST_TOPIC));
     } else if (kind == Kind.STREAM_JOB && source.kafka() == null) {
