@@ -47,11 +47,15 @@ public final class MqttBridge implements AutoCloseable {
   /** Header naming the MQTT topic a record came from. */
   public static final String TOPIC_HEADER = "tributary.mqtt.topic";
 
+  /** Header naming the client (the worker) that bridged a record. */
+  public static final String CLIENT_HEADER = "tributary.mqtt.client";
+
   private final MqttEndpoint endpoint;
   private final String ingestTopic;
   private final Producer<byte[], byte[]> producer;
   private final MqttAsyncClient client;
   private final Consumer<Throwable> onFailure;
+  private final byte[] clientId;
   // Messages sent to Kafka and not yet acknowledged to the broker, in arrival order.
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private final AtomicLong bridged = new AtomicLong();
@@ -86,6 +90,7 @@ public final class MqttBridge implements AutoCloseable {
     this.producer = producer;
     this.client = client;
     this.onFailure = onFailure;
+    this.clientId = endpoint.clientId().getBytes(StandardCharsets.UTF_8);
   }
 
   /**
@@ -192,6 +197,7 @@ public final class MqttBridge implements AutoCloseable {
       ProducerRecord<byte[], byte[]> record =
           new ProducerRecord<>(ingestTopic, key(payload, endpoint.keyField()), payload);
       record.headers().add(TOPIC_HEADER, topic.getBytes(StandardCharsets.UTF_8));
+      record.headers().add(CLIENT_HEADER, clientId);
       Pending p = null;
       if (message.getQos() > 0) {
         synchronized (MqttBridge.this) {

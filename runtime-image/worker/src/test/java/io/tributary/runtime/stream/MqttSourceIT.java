@@ -97,6 +97,60 @@ class MqttSourceIT {
   }
 
   @Test
+  void twoWorkersShareTheSubscriptionAndEachKeyComesOutOnce() throws Exception {
+    int messages = 1000;
+    try (KafkaBroker kafka = KafkaBroker.start();
+        Mosquitto mqtt = Mosquitto.plain(dir.resolve("mosquitto"))) {
+      kafka.createTopic("shared-ingest", 4);
+      String plan = plan("shared", kafka, mqtt, null, null);
+      try (InProcessWorker a = InProcessWorker.start(plan, dir.resolve("none"), "worker-a");
+          InProcessWorker b = InProcessWorker.start(plan, dir.resolve("none"), "worker-b");
+          var handle = new Closing(mqtt.publisher(null, null))) {
+        MqttClient publisher = handle.client;
+        // Probes until each worker has bridged one: both hold the shared subscription.
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofMillis(300))
+            .until(
+                () -> {
+                  Mosquitto.publish(publisher, "plant/line-1/temperature", message("probe"));
+                  return clients(kafka.readAll("shared-ingest")).size() == 2;
+                });
+        publishRange(publisher, 0, messages);
+        Set<String> expected = expectedKeys(messages);
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofMillis(500))
+            .until(() -> keys(kafka.readAll("shared-out")).keySet().containsAll(expected));
+        assertThat(a.exit).isNotDone();
+        assertThat(b.exit).isNotDone();
+      }
+      Map<String, Integer> copies = keys(kafka.readAll("shared-out"));
+      assertThat(copies.keySet()).isEqualTo(expectedKeys(messages));
+      assertThat(copies.values()).containsOnly(1);
+      // Both workers bridged a share of the messages themselves, not only the probes.
+      Map<String, Long> perClient =
+          kafka.readAll("shared-ingest").stream()
+              .filter(r -> r.value().contains("\"m-"))
+              .collect(
+                  Collectors.groupingBy(
+                      r -> KafkaBroker.headers(r.headers()).get(MqttBridge.CLIENT_HEADER),
+                      Collectors.counting()));
+      assertThat(perClient.keySet())
+          .containsExactlyInAnyOrder(
+              "tributary-it-shared-worker-a", "tributary-it-shared-worker-b");
+      assertThat(perClient.values()).allSatisfy(n -> assertThat(n).isGreaterThan(messages / 10L));
+    }
+  }
+
+  private static Set<String> clients(
+      List<org.apache.kafka.clients.consumer.ConsumerRecord<String, String>> records) {
+    return records.stream()
+        .map(r -> KafkaBroker.headers(r.headers()).get(MqttBridge.CLIENT_HEADER))
+        .collect(Collectors.toSet());
+  }
+
+  @Test
   void readsOverTlsWithAClientCertificateAndAPasswordFromSecrets() throws Exception {
     TestPki pki = TestPki.authority("mqtt-it");
     String password = "s3cret-\"mqtt\"";
