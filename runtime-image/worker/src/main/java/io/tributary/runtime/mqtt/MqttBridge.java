@@ -220,16 +220,8 @@ public final class MqttBridge implements AutoCloseable {
     public void onSuccess(IMqttToken token) {
       int[] granted = token.getGrantedQos();
       for (int i = 0; granted != null && i < granted.length; i++) {
-        if (granted[i] == 0x80) {
-          fail(
-              new MqttRefusal(
-                  "the MQTT broker refused the subscription "
-                      + endpoint
-                          .subscriptions()
-                          .get(Math.min(i, endpoint.subscriptions().size() - 1))
-                      + " (not authorized, or shared subscriptions are off); check the broker's"
-                      + " ACL for this user and source.mqtt.topics",
-                  null));
+        if (granted[i] == MqttException.REASON_CODE_SUBSCRIBE_FAILED) {
+          refused();
           return;
         }
       }
@@ -237,7 +229,23 @@ public final class MqttBridge implements AutoCloseable {
 
     @Override
     public void onFailure(IMqttToken token, Throwable e) {
-      if (!closing) LOG.warn("MQTT subscribe failed ({}); retried on reconnect", String.valueOf(e));
+      if (e instanceof MqttException m
+          && m.getReasonCode() == MqttException.REASON_CODE_SUBSCRIBE_FAILED) {
+        refused();
+      } else if (!closing) {
+        // The connection went while subscribing: the next connection subscribes again.
+        LOG.warn("MQTT subscribe failed ({}); retried on reconnect", String.valueOf(e));
+      }
+    }
+
+    private void refused() {
+      fail(
+          new MqttRefusal(
+              "the MQTT broker refused the subscription to "
+                  + endpoint.subscriptions()
+                  + " (not authorized, or no shared subscriptions); check the broker's ACL for"
+                  + " this user and source.mqtt.topics",
+              null));
     }
   }
 
