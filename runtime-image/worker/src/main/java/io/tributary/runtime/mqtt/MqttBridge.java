@@ -159,9 +159,6 @@ public final class MqttBridge implements AutoCloseable {
     @Override
     public void connectComplete(boolean reconnect, String serverUri) {
       if (mdc != null) MDC.setContextMap(mdc);
-      synchronized (MqttBridge.this) {
-        connection++;
-      }
       LOG.info(
           "MQTT {} to {} as {}; subscribing to {} with QoS 1",
           reconnect ? "reconnected" : "connected",
@@ -184,7 +181,10 @@ public final class MqttBridge implements AutoCloseable {
     public void connectionLost(Throwable cause) {
       if (mdc != null) MDC.setContextMap(mdc);
       synchronized (MqttBridge.this) {
-        // The broker resends what this connection did not acknowledge.
+        // The broker resends what this connection did not acknowledge. Counted here, not when
+        // the next connection completes: a persistent session's queued messages may arrive
+        // before that callback, and they belong to the new connection.
+        connection++;
         pending.clear();
       }
       if (!closing) LOG.warn("MQTT connection lost ({}); reconnecting", String.valueOf(cause));

@@ -27,13 +27,15 @@ public final class Mosquitto implements AutoCloseable {
   /** Where the Debian package {@code mosquitto} installs the broker. */
   public static final String BINARY = "/usr/sbin/mosquitto";
 
-  private final Process process;
+  private Process process;
+  private final Path dir;
   private final int port;
   private final boolean tls;
   private final TestPki pki;
 
-  private Mosquitto(Process process, int port, TestPki pki) {
+  private Mosquitto(Process process, Path dir, int port, TestPki pki) {
     this.process = process;
+    this.dir = dir;
     this.port = port;
     this.tls = pki != null;
     this.pki = pki;
@@ -88,7 +90,9 @@ public final class Mosquitto implements AutoCloseable {
     List<String> conf = new ArrayList<>();
     // As root the broker would switch to user mosquitto, who cannot read the test's files.
     conf.add("user root");
-    conf.add("persistence false");
+    // Sessions, their subscriptions and queued messages survive a restart of the broker.
+    conf.add("persistence true");
+    conf.add("persistence_location " + dir + "/");
     conf.add("log_dest stdout");
     conf.add("log_type error");
     conf.add("log_type warning");
@@ -101,6 +105,20 @@ public final class Mosquitto implements AutoCloseable {
     conf.addAll(listenerLines);
     Path file = dir.resolve("mosquitto.conf");
     Files.write(file, conf, StandardCharsets.UTF_8);
+    return new Mosquitto(run(dir, port), dir, port, pki);
+  }
+
+  /**
+   * Stops the broker (SIGTERM: it saves its sessions) and starts it again on the same port: every
+   * client's connection drops, and persistent sessions come back with their queued messages.
+   */
+  public void restart() throws IOException {
+    close();
+    process = run(dir, port);
+  }
+
+  private static Process run(Path dir, int port) throws IOException {
+    Path file = dir.resolve("mosquitto.conf");
     Process p;
     try {
       p =
@@ -128,7 +146,7 @@ public final class Mosquitto implements AutoCloseable {
       }
       java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
     }
-    return new Mosquitto(p, port, pki);
+    return p;
   }
 
   private static boolean listening(int port) {
