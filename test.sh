@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every test: unit and operator tests (*Test), runtime integration tests against a real Kafka
-# broker, PostgreSQL and Redis (*IT), the end-to-end suite against a real local cluster (*E2E),
+# broker, PostgreSQL, Redis and Mosquitto (*IT), the end-to-end suite against a real local cluster (*E2E),
 # the Argo CD health checks' cases (argocd/), the alerts' promtool tests and the dashboard's
 # checks (monitoring/), and shellcheck over every tracked script. Installs what it needs, idempotently; warm runs reuse
 # .cache/ and e2e/.state/.
@@ -16,7 +16,7 @@ e2e=1
 
 say "Host packages for the integration tests"
 missing=()
-for pkg in postgresql redis-server shellcheck; do
+for pkg in postgresql redis-server mosquitto shellcheck; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -67,6 +67,18 @@ class StreamJobRendererTest {
   }
 
   /**
+   * An MQTT source: the plan carries the broker, the shared subscription and the Secret references
+   * (never a value), and the pod mounts exactly the referenced keys of the login and TLS Secrets.
+   */
+  @Test
+  void anMqttSourceMountsItsLoginAndTlsSecrets() {
+    StreamJob job = fixture("mqtt-streamjob.yaml", StreamJob.class);
+    ComputePool pool = fixture("cpu-pool.yaml", ComputePool.class);
+    List<HasMetadata> objects = render(job, 2, pool.getSpec(), Optional.empty(), config);
+    Golden.assertMatches("StreamJobRendererTest.anMqttSourceMountsItsLoginAndTlsSecrets", objects);
+  }
+
+  /**
    * What the operator sees of the same desired state changes all the time: a new resourceVersion
    * and generation, status written, fields managed, a kubectl annotation, a pool whose labels come
    * back in another order. None of it may change a byte of what is rendered, or every resync would

@@ -29,6 +29,15 @@ public final class SecretRefs {
         add(refs, source.kafka().saslJaasSecretRef());
         add(refs, source.kafka().security());
       }
+      if (source.mqtt() != null) {
+        add(refs, source.mqtt().usernameSecretRef());
+        add(refs, source.mqtt().passwordSecretRef());
+        if (source.mqtt().tls() != null) {
+          add(refs, source.mqtt().tls().caSecretRef());
+          add(refs, source.mqtt().tls().certificateSecretRef());
+          add(refs, source.mqtt().tls().keySecretRef());
+        }
+      }
     }
     if (transforms != null) {
       for (TransformSpec t : transforms) {

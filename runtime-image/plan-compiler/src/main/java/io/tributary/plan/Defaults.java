@@ -60,6 +60,16 @@ public final class Defaults {
               "`tributary-<namespace>-<name>`: one group per pipeline, so two never share"
                   + " offsets (a group you set must start with `tributary-<namespace>-`)"),
           fixed("source.kafka.startingOffsets", BOTH, JSON.textNode("earliest"), null),
+          computed(
+              "source.mqtt.shareGroup",
+              STREAM,
+              "the consumer group (`source.kafka.consumerGroup`): the workers of one pipeline"
+                  + " share its MQTT subscriptions"),
+          fixed(
+              "source.mqtt.protocolVersion",
+              STREAM,
+              JSON.textNode("3.1.1"),
+              "the only version supported; MQTT 5 is refused"),
           fixed("source.jdbc.partitions", BATCH, JSON.numberNode(1), "one sequential read"),
           fixed("source.jdbc.fetchSize", BATCH, JSON.numberNode(10_000), null),
           fixed("source.files.csv.header", BATCH, JSON.booleanNode(true), "format csv"),
@@ -220,6 +230,7 @@ public final class Defaults {
   private static boolean alwaysComputed(String path, ObjectNode plan) {
     return switch (path) {
       case "source.kafka.consumerGroup",
+          "source.mqtt.shareGroup",
           "transforms[*].name",
           "transforms[*].consent.bootstrapServers",
           "transforms[*].infer.executionProvider",

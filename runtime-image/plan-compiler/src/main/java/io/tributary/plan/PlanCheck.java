@@ -10,6 +10,7 @@ import io.tributary.pipeline.VolumeClaim;
 import io.tributary.pipeline.sink.IcebergTable;
 import io.tributary.pipeline.sink.JdbcSink;
 import io.tributary.pipeline.sink.LakeSink;
+import io.tributary.pipeline.source.MqttSource;
 import io.tributary.pipeline.transform.AggregateTransform;
 import io.tributary.pipeline.transform.ConsentTransform;
 import io.tributary.pipeline.transform.DedupeTransform;
@@ -43,6 +44,8 @@ import java.util.regex.Pattern;
  */
 public final class PlanCheck {
   private static final Pattern FIELD_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
+  private static final Pattern MQTT_SERVER = Pattern.compile("^(tcp|ssl)://[^\\s/:]+:[0-9]+$");
+  private static final Pattern MQTT_SHARE_GROUP = Pattern.compile("^[^/+#\\s]+$");
   private static final Pattern URI_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://");
 
   /** s3://bucket[/prefix], as the CRD's rule. */
@@ -68,7 +71,7 @@ public final class PlanCheck {
   public static List<PlanProblem> check(
       SourceSpec source, List<TransformSpec> transforms, SinkSpec sink, SchemaSpec schema) {
     PlanCheck c = new PlanCheck();
-    c.source(source);
+    c.source(source, transforms);
     c.schema(schema);
     c.chain(schema, transforms, source);
     c.sink(sink, schema);
@@ -90,7 +93,7 @@ public final class PlanCheck {
     return List.copyOf(c.problems);
   }
 
-  private void source(SourceSpec source) {
+  private void source(SourceSpec source, List<TransformSpec> transforms) {
     if (source == null) return;
     int kinds =
         count(
@@ -104,12 +107,127 @@ public final class PlanCheck {
           KafkaSecurityCheck.problems(
               "source.kafka", source.kafka().saslJaasSecretRef(), source.kafka().security()));
     }
+    if (source.mqtt() != null) mqtt(source, transforms);
     if (source.files() != null && source.files().format() == FileFormat.ICEBERG) {
       spec("source.files.format", "use csv, jsonl or parquet (iceberg is a lake sink format only)");
     }
     if (source.files() != null) {
       storage("source.files", source.files().path(), source.files().s3() != null);
       volume("source.files", source.files().path(), source.files().volume(), "/lake/raw/*.jsonl");
+    }
+  }
+
+  /**
+   * An MQTT source: a broker address the client takes, topic filters it can subscribe to shared,
+   * one ingest topic, and a first step that removes the repeats QoS 1 may deliver.
+   */
+  private void mqtt(SourceSpec source, List<TransformSpec> transforms) {
+    MqttSource m = source.mqtt();
+    if (source.kafka() == null
+        || source.kafka().topics() == null
+        || source.kafka().topics().size() != 1) {
+      spec("source.mqtt", SourceSpec.MQTT_NEEDS_INGEST_TOPIC);
+    }
+    if (m.serverUri() == null || !MQTT_SERVER.matcher(m.serverUri()).matches()) {
+      spec(
+          "source.mqtt.serverUri",
+          "'"
+              + m.serverUri()
+              + "' is not tcp://host:port or ssl://host:port; write the broker's address in one"
+              + " of these forms (ssl:// for TLS)");
+    }
+    if (m.topics() == null || m.topics().isEmpty()) {
+      spec("source.mqtt.topics", "name at least one topic filter, e.g. sensors/+/temperature");
+    } else {
+      for (int i = 0; i < m.topics().size(); i++) {
+        mqttTopicFilter("source.mqtt.topics[" + i + "]", m.topics().get(i));
+      }
+    }
+    if (m.keyField() == null || !FIELD_NAME.matcher(m.keyField()).matches()) {
+      spec(
+          "source.mqtt.keyField",
+          m.keyField() == null
+              ? "missing: name the payload field that identifies a message (e.g. msg_id), by"
+                  + " which repeats are removed"
+              : "'" + m.keyField() + "' is not a field name (letters, digits, _)");
+    }
+    if (m.shareGroup() != null && !MQTT_SHARE_GROUP.matcher(m.shareGroup()).matches()) {
+      spec(
+          "source.mqtt.shareGroup",
+          "'"
+              + m.shareGroup()
+              + "' cannot name a shared subscription: leave out /, +, # and spaces");
+    }
+    if (m.protocolVersion() != null && !m.protocolVersion().equals(MqttSource.PROTOCOL_3_1_1)) {
+      spec("source.mqtt.protocolVersion", MqttSource.PROTOCOL_MESSAGE);
+    }
+    if (m.tls() != null && !m.usesTls()) {
+      spec(
+          "source.mqtt.tls",
+          "needs a TLS connection: write serverUri as ssl://host:port, or remove source.mqtt.tls");
+    }
+    if (m.tls() != null
+        && (m.tls().certificateSecretRef() == null) != (m.tls().keySecretRef() == null)) {
+      spec(
+          "source.mqtt.tls",
+          "certificateSecretRef and keySecretRef go together: mutual TLS needs the client"
+              + " certificate chain and its private key; set both, or neither");
+    }
+    if (m.passwordSecretRef() != null && m.usernameSecretRef() == null) {
+      spec(
+          "source.mqtt.passwordSecretRef",
+          "needs source.mqtt.usernameSecretRef: MQTT sends a password only with a user name;"
+              + " set usernameSecretRef too");
+    }
+    if (m.keyField() != null) mqttDedupe(m.keyField(), transforms);
+  }
+
+  /**
+   * QoS 1 delivers at least once: the first step must drop the repeats, keyed exactly as the ingest
+   * topic is, so every copy of a message meets the same dedupe state.
+   */
+  private void mqttDedupe(String keyField, List<TransformSpec> transforms) {
+    TransformSpec first = transforms == null || transforms.isEmpty() ? null : transforms.get(0);
+    DedupeTransform dedupe = first == null ? null : first.dedupe();
+    if (dedupe != null && List.of(keyField).equals(dedupe.keyFields())) return;
+    spec(
+        first == null ? "transforms" : "transforms[0]",
+        "an MQTT source delivers at least once (QoS 1), so the first step must remove the"
+            + " repeats by source.mqtt.keyField: make transforms[0] {dedupe: {keyFields: ["
+            + keyField
+            + "], window: 10m}} (choose the window: a repeat later than it passes)");
+  }
+
+  /** A filter a client may subscribe to, and not already shared (the worker adds $share). */
+  private void mqttTopicFilter(String path, String filter) {
+    if (filter == null || filter.isEmpty()) {
+      spec(path, "empty: name a topic filter, e.g. sensors/+/temperature");
+      return;
+    }
+    if (filter.startsWith("$share/")) {
+      spec(
+          path,
+          "'"
+              + filter
+              + "': leave out $share/<group>/; every filter is subscribed as"
+              + " $share/<shareGroup>/<filter> (set source.mqtt.shareGroup to choose the group)");
+      return;
+    }
+    String[] levels = filter.split("/", -1);
+    for (int i = 0; i < levels.length; i++) {
+      String level = levels[i];
+      boolean wildcardMisused =
+          (level.contains("#") && (!level.equals("#") || i != levels.length - 1))
+              || (level.contains("+") && !level.equals("+"));
+      if (wildcardMisused || level.indexOf(0) >= 0) {
+        spec(
+            path,
+            "'"
+                + filter
+                + "' is not an MQTT topic filter: + stands alone in a level, # alone in the last"
+                + " level (e.g. sensors/+/temperature, sensors/#)");
+        return;
+      }
     }
   }
 

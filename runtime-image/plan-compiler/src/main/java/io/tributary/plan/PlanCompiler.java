@@ -37,6 +37,11 @@ public final class PlanCompiler {
           + " the records since the last commit (idempotent overwrites of the same entities); set"
           + " guarantee: at-least-once";
 
+  /** Why a DataPipeline cannot read MQTT, and the fix; the CRD says the same. */
+  public static final String MQTT_IS_A_STREAM =
+      "an MQTT subscription never ends, so it is a StreamJob's source: use a StreamJob, or read the"
+          + " ingest topic a StreamJob fills with source.kafka";
+
   private PlanCompiler() {}
 
   /**
@@ -199,6 +204,10 @@ public final class PlanCompiler {
     List<PlanProblem> out = new ArrayList<>();
     if (source == null || source.kind().equals("none")) {
       out.add(spec("source", "missing: set exactly one source kind"));
+    } else if (kind == Kind.DATA_PIPELINE && source.mqtt() != null) {
+      out.add(spec("source.mqtt", MQTT_IS_A_STREAM));
+    } else if (kind == Kind.STREAM_JOB && source.mqtt() != null && source.kafka() == null) {
+      out.add(spec("source.mqtt", SourceSpec.MQTT_NEEDS_INGEST_TOPIC));
     } else if (kind == Kind.STREAM_JOB && source.kafka() == null) {
       out.add(
           spec(
@@ -251,8 +260,11 @@ public final class PlanCompiler {
     KafkaSource in = d.source().kafka();
     SourceSpec source = d.source();
     if (in != null && in.consumerGroup() == null) {
-      String group = PlanNames.pipeline(c.pipeline());
-      source = SourceSpec.of(in.withConsumerGroup(group)).inRegion(source.region());
+      in = in.withConsumerGroup(PlanNames.pipeline(c.pipeline()));
+      source = source.withKafka(in);
+    }
+    if (source.mqtt() != null && source.mqtt().shareGroup() == null && in != null) {
+      source = source.withMqtt(source.mqtt().withShareGroup(in.consumerGroup()));
     }
     if (source.files() != null
         && source.files().format() == FileFormat.CSV
