@@ -83,12 +83,15 @@ public final class WorkerPod {
       boolean stream,
       Map<String, InferTransform.Model> models) {}
 
-  /** The models of the infer steps of a compiled plan's {@code transforms}, by step name. */
+  /**
+   * The models of the infer steps of a compiled plan's {@code transforms} that come from a volume,
+   * by step name; a model in object storage is copied by the worker and needs none.
+   */
   public static Map<String, InferTransform.Model> models(List<TransformSpec> transforms) {
     Map<String, InferTransform.Model> out = new LinkedHashMap<>();
     for (int i = 0; i < transforms.size(); i++) {
       TransformSpec t = transforms.get(i);
-      if (t.infer() != null && t.infer().model() != null) {
+      if (t.infer() != null && t.infer().model() != null && t.infer().model().uri() == null) {
         out.put(t.stepName(i), t.infer().model());
       }
     }

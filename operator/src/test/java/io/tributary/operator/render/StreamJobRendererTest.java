@@ -11,6 +11,8 @@ import io.tributary.operator.api.ComputePool;
 import io.tributary.operator.api.ComputePoolSpec;
 import io.tributary.operator.api.StreamJob;
 import io.tributary.operator.api.StreamJobStatus;
+import io.tributary.operator.api.TransformSet;
+import io.tributary.operator.api.TransformSetSpec;
 import io.tributary.operator.config.OperatorConfig;
 import io.tributary.operator.testing.Golden;
 import java.util.List;
@@ -51,6 +53,29 @@ class StreamJobRendererTest {
     List<HasMetadata> objects = render(job, 1, pool.getSpec(), Optional.empty(), config);
     Golden.assertMatches(
         "StreamJobRendererTest.inferStepsMountTheirModelsAndRunOnTheGpuOfTheirPool", objects);
+  }
+
+  /**
+   * Infer steps inside TransformSets: the remote one's model server is an address of the plan, so
+   * the catalog's entry for it (model-servers) opens the workers' egress; the in-process one's
+   * model is mounted under its inlined step name (local-scoring/score) on a volume whose name
+   * Kubernetes accepts.
+   */
+  @Test
+  void inferStepsOfTransformSetsReachTheirServerAndMountTheirModel() {
+    StreamJob job = fixture("infer-remote-streamjob.yaml", StreamJob.class);
+    ComputePool pool = fixture("cpu-pool.yaml", ComputePool.class);
+    Map<String, TransformSetSpec> sets =
+        Map.of(
+            "fraud-scoring",
+            fixture("scoring-transformset.yaml", TransformSet.class).getSpec(),
+            "local-scoring",
+            fixture("local-scoring-transformset.yaml", TransformSet.class).getSpec());
+    List<HasMetadata> objects =
+        render(job, sets, 1, pool.getSpec(), Optional.of("me-central-1"), config);
+    Golden.assertMatches(
+        "StreamJobRendererTest.inferStepsOfTransformSetsReachTheirServerAndMountTheirModel",
+        objects);
   }
 
   /**
@@ -185,13 +210,24 @@ class StreamJobRendererTest {
       io.tributary.operator.api.ComputePoolSpec pool,
       Optional<String> region,
       OperatorConfig config) {
-    var plan = PlanRenderer.stream(job, config);
+    return render(job, Map.of(), replicas, pool, region, config);
+  }
+
+  private List<HasMetadata> render(
+      StreamJob job,
+      Map<String, TransformSetSpec> sets,
+      int replicas,
+      io.tributary.operator.api.ComputePoolSpec pool,
+      Optional<String> region,
+      OperatorConfig config) {
+    var plan = PlanRenderer.stream(job, sets, config);
     var endpoints =
         io.tributary.operator.validate.SpecChecks.endpoints(
             Catalogs.fixture(),
             plan,
             new io.tributary.operator.policy.ResidencyPolicy.Residency(null, region.orElse(null)),
-            job.getSpec());
+            job.getSpec(),
+            sets);
     assertThat(endpoints.problem()).isEmpty();
     return StreamJobRenderer.render(
         job,

@@ -42,6 +42,7 @@ public final class SecretRefs {
     if (transforms != null) {
       for (TransformSpec t : transforms) {
         if (t.mask() != null) add(refs, t.mask().keySecretRef());
+        if (t.infer() != null && t.infer().model() != null) add(refs, t.infer().model().s3());
       }
     }
     if (sink != null) {

@@ -147,7 +147,17 @@ public record TransformSpec(
   /** The same step with {@code t} as its infer settings (the plan compiler's resolved ones). */
   public TransformSpec withInfer(InferTransform t) {
     return new TransformSpec(
-        name, validate, filter, map, derive, normalize, dedupe, mask, consent, aggregate, t,
+        name,
+        validate,
+        filter,
+        map,
+        derive,
+        normalize,
+        dedupe,
+        mask,
+        consent,
+        aggregate,
+        t,
         transformSet);
   }
 

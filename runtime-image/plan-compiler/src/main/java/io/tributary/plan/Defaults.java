@@ -116,6 +116,16 @@ public final class Defaults {
               BOTH,
               "with `model`: `cuda` when spec.compute.accelerator.type is `nvidia.com/gpu`, else"
                   + " `cpu`"),
+          fixed(
+              "transforms[*].infer.model.s3.region",
+              BOTH,
+              JSON.textNode("us-east-1"),
+              "model.uri; MinIO and SeaweedFS accept it"),
+          fixed(
+              "transforms[*].infer.model.s3.pathStyle",
+              BOTH,
+              JSON.booleanNode(false),
+              "model.uri; virtual-hosted requests, as AWS S3 wants"),
           fixed("transforms[*].infer.remote.datatype", BOTH, JSON.textNode("FP32"), null),
           fixed(
               "transforms[*].infer.remote.timeout",

@@ -48,6 +48,10 @@ public final class PlanCheck {
   private static final Pattern MQTT_SHARE_GROUP = Pattern.compile("^[^/+#\\s]+$");
   private static final Pattern URI_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://");
 
+  /** s3://bucket/key of an infer step's model, as the CRD's pattern. */
+  private static final Pattern S3_OBJECT =
+      Pattern.compile("^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.*[^/]$");
+
   /** s3://bucket[/prefix], as the CRD's rule. */
   private static final Pattern S3_PATH =
       Pattern.compile("^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/.*)?$");
@@ -472,10 +476,21 @@ public final class PlanCheck {
         != 1) {
       spec(path + ".model", "set exactly one of configMap, persistentVolumeClaim or uri");
     } else if (model.uri() != null) {
-      spec(
-          path + ".model.uri",
-          "loading models from object storage is not built yet; put the model in a ConfigMap"
-              + " (binaryData) or on a PersistentVolumeClaim");
+      if (!S3_OBJECT.matcher(model.uri()).matches()) {
+        spec(
+            path + ".model.uri",
+            "'"
+                + model.uri()
+                + "' is not s3://bucket/key: write the model object's bucket (3-63 lower-case"
+                + " letters, digits, dots or dashes) and key");
+      }
+      if (model.s3() == null) {
+        spec(
+            path + ".model.s3",
+            "set it with uri: the store's endpoint, region and credentials (as sink.lake.s3)");
+      }
+    } else if (model.s3() != null) {
+      spec(path + ".model.s3", "only with uri (s3://bucket/key); remove it or set uri instead");
     } else if (model.persistentVolumeClaim() != null
         && (model.file() == null
             || model.file().startsWith("/")

@@ -2,7 +2,10 @@ package io.tributary.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tributary.pipeline.ObjectStore;
 import io.tributary.pipeline.SchemaSpec;
+import io.tributary.pipeline.SecretKeyRef;
+import io.tributary.pipeline.SecretRefs;
 import io.tributary.pipeline.SinkSpec;
 import io.tributary.pipeline.SourceSpec;
 import io.tributary.pipeline.TransformSpec;
@@ -112,21 +115,83 @@ class InferPlanTest {
   }
 
   @Test
-  void anObjectStoreModelIsRefusedUntilItIsBuilt() {
-    TransformSpec s3 =
-        TransformSpec.of(
-            new InferTransform(
-                new InferTransform.Model(null, null, "s3://models/fraud.onnx"),
-                List.of(new InferTransform.Input("x", List.of("amount"))),
-                List.of(new InferTransform.Output("y", "score")),
-                null,
-                null,
-                null));
-    assertThat(PlanCheck.transforms(TX, List.of(s3), KAFKA_IN))
+  void anObjectStoreModelNeedsItsStoreAndAnObjectKey() {
+    assertThat(
+            PlanCheck.transforms(
+                TX, List.of(inferFrom(s3Model("s3://models/fraud.onnx", null))), KAFKA_IN))
         .extracting(PlanProblem::toString)
         .containsExactly(
-            "transforms[0].infer.model.uri: loading models from object storage is not built yet;"
-                + " put the model in a ConfigMap (binaryData) or on a PersistentVolumeClaim");
+            "transforms[0].infer.model.s3: set it with uri: the store's endpoint, region and"
+                + " credentials (as sink.lake.s3)");
+    assertThat(
+            PlanCheck.transforms(TX, List.of(inferFrom(s3Model("s3://models/", STORE))), KAFKA_IN))
+        .extracting(PlanProblem::toString)
+        .containsExactly(
+            "transforms[0].infer.model.uri: 's3://models/' is not s3://bucket/key: write the model"
+                + " object's bucket (3-63 lower-case letters, digits, dots or dashes) and key");
+    assertThat(
+            PlanCheck.transforms(
+                TX,
+                List.of(
+                    inferFrom(
+                        new InferTransform.Model(
+                            new InferTransform.ConfigMapFile("m", "m.onnx"), null, null, STORE))),
+                KAFKA_IN))
+        .extracting(PlanProblem::toString)
+        .containsExactly(
+            "transforms[0].infer.model.s3: only with uri (s3://bucket/key); remove it or set uri"
+                + " instead");
+    assertThat(
+            PlanCheck.transforms(
+                TX, List.of(inferFrom(s3Model("s3://models/fraud/v3.onnx", STORE))), KAFKA_IN))
+        .isEmpty();
+  }
+
+  /** The plan carries the store's defaults, as for the lake's, and mounts its credentials. */
+  @Test
+  void anObjectStoreModelGetsTheStoreDefaultsAndItsCredentials() {
+    PlanCompiler.Result result =
+        compile(
+            null,
+            inferFrom(
+                InferTransform.Model.s3(
+                    "s3://models/fraud/v3.onnx",
+                    new ObjectStore(
+                        "http://s3.example.svc:8333",
+                        null,
+                        null,
+                        new SecretKeyRef("s3", "id"),
+                        new SecretKeyRef("s3", "secret")))));
+    assertThat(result.problems()).isEmpty();
+    WorkerPlan plan = result.plan();
+    ObjectStore store = plan.transforms().get(0).infer().model().s3();
+    assertThat(store.region()).isEqualTo("us-east-1");
+    assertThat(store.pathStyle()).isFalse();
+    assertThat(SecretRefs.collect(plan.source(), plan.transforms(), plan.sink()))
+        .containsExactly(new SecretKeyRef("s3", "id"), new SecretKeyRef("s3", "secret"));
+  }
+
+  private static final ObjectStore STORE =
+      new ObjectStore(
+          "http://s3.example.svc:8333",
+          "us-east-1",
+          true,
+          new SecretKeyRef("s3", "id"),
+          new SecretKeyRef("s3", "secret"));
+
+  private static InferTransform.Model s3Model(String uri, ObjectStore store) {
+    return new InferTransform.Model(null, null, uri, store);
+  }
+
+  private static TransformSpec inferFrom(InferTransform.Model model) {
+    return TransformSpec.of(
+        new InferTransform(
+            model,
+            List.of(new InferTransform.Input("x", List.of("amount"))),
+            List.of(new InferTransform.Output("y", "score")),
+            null,
+            null,
+            null));
   }
 
   @Test

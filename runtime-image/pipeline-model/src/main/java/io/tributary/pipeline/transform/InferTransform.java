@@ -10,6 +10,7 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.tributary.pipeline.Durations;
+import io.tributary.pipeline.ObjectStore;
 import java.util.List;
 
 /**
@@ -29,7 +30,8 @@ import java.util.List;
 public record InferTransform(
     @JsonPropertyDescription(
             "Where the ONNX model file is: a ConfigMap key or a file on a PersistentVolumeClaim,"
-                + " mounted read-only into every worker.")
+                + " mounted read-only into every worker, or an object in S3-compatible storage,"
+                + " copied into every worker as it starts.")
         Model model,
     @Required
         @Size(min = 1)
@@ -155,21 +157,27 @@ public record InferTransform(
               + ".filter(x, x).size() == 1",
       message = "infer.model: set exactly one of configMap, persistentVolumeClaim or uri")
   @ValidationRule(
-      value = "!has(self.uri) || !self.uri.startsWith('s3://')",
+      value = "has(self.uri) == has(self.s3)",
       message =
-          "infer.model.uri: loading models from object storage (s3://) is not built yet; put"
-              + " the model in a ConfigMap (binaryData, up to 1 MiB) or on a"
-              + " PersistentVolumeClaim and set model.configMap or model.persistentVolumeClaim")
+          "infer.model.s3: set it exactly when uri is set (s3://bucket/key): the store's endpoint,"
+              + " region, addressing style and credentials, as for the lake's s3")
   public record Model(
       @JsonPropertyDescription(
               "A ConfigMap key holding the model (binaryData): for models under 1 MiB.")
           ConfigMapFile configMap,
       @JsonPropertyDescription("A file on a PersistentVolumeClaim, mounted read-only.")
           ClaimFile persistentVolumeClaim,
-      @Pattern("^s3://.+")
+      @Size(max = 2048)
+          @Pattern("^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.*[^/]$")
           @JsonPropertyDescription(
-              "Object storage URI of the model (s3://bucket/key). Not built yet: refused.")
-          String uri) {
+              "The model object in S3-compatible storage, s3://bucket/key (with s3 for the"
+                  + " store). Each worker copies it into its /tmp as it starts, so a new model"
+                  + " reaches the workers as they restart (e.g. kubectl rollout restart).")
+          String uri,
+      @JsonPropertyDescription(
+              "The store of uri: endpoint, region, path style and the credentials' Secret keys,"
+                  + " as sink.lake.s3.")
+          ObjectStore s3) {
 
     /**
      * The model file's path relative to the step's mount directory ({@code <models dir>/<step
@@ -182,11 +190,16 @@ public record InferTransform(
     }
 
     public static Model configMap(String name, String key) {
-      return new Model(new ConfigMapFile(name, key), null, null);
+      return new Model(new ConfigMapFile(name, key), null, null, null);
     }
 
     public static Model claim(String claimName, String path) {
-      return new Model(null, new ClaimFile(claimName, path), null);
+      return new Model(null, new ClaimFile(claimName, path), null, null);
+    }
+
+    /** The object {@code uri} (s3://bucket/key) of {@code store}. */
+    public static Model s3(String uri, ObjectStore store) {
+      return new Model(null, null, uri, store);
     }
   }
 

@@ -11,7 +11,14 @@ import io.tributary.plan.FieldFlow;
 import io.tributary.plan.KafkaEndpoint;
 import io.tributary.plan.PlanCheck;
 import io.tributary.runtime.Secrets;
+import io.tributary.runtime.batch.SecretFiles;
+import io.tributary.runtime.storage.ObjectStores;
+import io.tributary.runtime.storage.S3Location;
+import io.tributary.runtime.storage.S3Objects;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -102,8 +109,9 @@ final class StepCompiler {
   }
 
   /**
-   * Loads the model from its volume on the plan's execution provider and checks it against the
-   * mapping: a model whose inputs differ from the mapping stops the worker, naming both.
+   * Loads the model from its volume, or from object storage into the worker's /tmp, on the plan's
+   * execution provider and checks it against the mapping: a model whose inputs differ from the
+   * mapping stops the worker, naming both.
    */
   private Step infer(int index, TransformSpec t) {
     InferTransform spec = t.infer();
@@ -114,7 +122,10 @@ final class StepCompiler {
       return new InferStep(
           t.stepName(index), remote, spec, Durations.parse(spec.maxWait()), inference);
     }
-    Path file = Path.of(plan.modelsDir(), t.stepName(index), spec.model().file());
+    Path file =
+        spec.model().uri() != null
+            ? download(t.stepName(index), index, spec.model())
+            : Path.of(plan.modelsDir(), t.stepName(index), spec.model().file());
     OnnxModel model = OnnxModel.load(file, spec.executionProvider());
     models.add(model);
     model
@@ -126,6 +137,41 @@ final class StepCompiler {
     inference.loaded(t.stepName(index), model.provider());
     return new InferStep(
         t.stepName(index), model, spec, Durations.parse(spec.maxWait()), inference);
+  }
+
+  /**
+   * Copies an {@code s3://} model into a directory of its own under the temporary directory (an
+   * emptyDir in the pod) as the worker starts: the object is read whole before the model loads, so
+   * a model replaced in the store meanwhile is never half old, half new.
+   */
+  private Path download(String step, int index, InferTransform.Model model) {
+    String field = "transforms[" + index + "].infer.model.s3";
+    S3Location at = S3Location.parse(model.uri());
+    String name = at.key().substring(at.key().lastIndexOf('/') + 1);
+    try (S3Objects store = ObjectStores.objects(model.s3(), new SecretFiles(secrets), field)) {
+      Path dir =
+          Files.createDirectories(
+              Path.of(System.getProperty("java.io.tmpdir"), "tributary-models")
+                  .resolve(step.replaceAll("[^-A-Za-z0-9_.]", "_")));
+      Path file = dir.resolve(name.isEmpty() ? "model.onnx" : name);
+      // Each loop thread compiles its own chain: a copy is renamed into place whole, so no thread
+      // loads a file another is still writing.
+      Path part = Files.createTempFile(dir, "download-", ".part");
+      store.download(at, part);
+      Files.move(part, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return file;
+    } catch (IOException | RuntimeException e) {
+      // RunFailure (the store's refusals, already naming the settings) is a RuntimeException.
+      throw new IllegalArgumentException(
+          "infer.model.uri: cannot read "
+              + at
+              + ": "
+              + e.getMessage()
+              + "; check the object, the bucket and "
+              + field
+              + " (endpoint, region, credentials)",
+          e);
+    }
   }
 
   private Step consent(TransformSpec t) {

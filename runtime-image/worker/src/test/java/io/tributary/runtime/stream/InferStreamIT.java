@@ -12,6 +12,7 @@ import io.tributary.pipeline.plan.ExitCodes;
 import io.tributary.runtime.PlanException;
 import io.tributary.runtime.testing.BrokerExtension;
 import io.tributary.runtime.testing.KafkaBroker;
+import io.tributary.runtime.testing.SeaweedFs;
 import io.tributary.runtime.testing.TestModels;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +28,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /** The infer step in a stream worker against a real broker, on the CPU. */
 class InferStreamIT {
@@ -156,6 +159,99 @@ class InferStreamIT {
                   + ": the model's inputs are [features: float[-1,3]] but infer.inputs maps"
                   + " [feats (3 fields)]");
     }
+  }
+
+  /**
+   * A model in object storage (a real SeaweedFS): the worker copies it with the store's settings
+   * and the credentials from its Secret files, then scores as with a mounted one.
+   */
+  @Test
+  void aModelInObjectStorageIsCopiedFromTheStoreAndScores() throws Exception {
+    SeaweedFs store = SeaweedFs.shared();
+    store.createBucket("models-s3-it");
+    try (S3Client s3 = store.client()) {
+      s3.putObject(
+          b -> b.bucket("models-s3-it").key("fraud/v3.onnx"),
+          RequestBody.fromFile(TestModels.FRAUD));
+    }
+    SeaweedFs.writeSecrets(secrets);
+    KAFKA.broker().createTopic("card-s3", 1);
+    int n = 40;
+    try (KafkaProducer<String, String> p = KAFKA.broker().producer()) {
+      for (int i = 0; i < n; i++) {
+        p.send(
+            new ProducerRecord<>(
+                "card-s3",
+                "k" + i,
+                "{\"id\":%d,\"amount\":%d,\"age\":%d,\"risk\":0.5}".formatted(i, i * 5, i % 30)));
+      }
+      p.flush();
+    }
+    try (InProcessWorker w =
+        InProcessWorker.start(
+            s3Plan("card-s3", "s3://models-s3-it/fraud/v3.onnx", store), secrets, "inf-s3")) {
+      List<JsonNode> out = new ArrayList<>();
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(
+              () -> {
+                out.clear();
+                KAFKA.broker().readAll("card-s3-scored").forEach(r -> out.add(json(r.value())));
+                return out.size() >= n;
+              });
+      assertThat(out).hasSize(n);
+      for (JsonNode o : out) {
+        int i = o.get("id").asInt();
+        assertThat(o.get("fraud_score").asDouble())
+            .isCloseTo(fraudScore(i * 5, i % 30, 0.5), within(1e-6));
+      }
+      assertThat(w.worker.metrics().inferenceRecords("score", "cpu")).isEqualTo((double) n);
+    }
+  }
+
+  /** A model object that is not there stops the worker as an invalid plan, naming it. */
+  @Test
+  void aMissingModelObjectStopsTheWorkerNamingTheObjectAndTheSettings() throws Exception {
+    SeaweedFs store = SeaweedFs.shared();
+    store.createBucket("models-s3-missing");
+    SeaweedFs.writeSecrets(secrets);
+    KAFKA.broker().createTopic("card-s3-missing", 1);
+    try (InProcessWorker w =
+        InProcessWorker.start(
+            s3Plan("card-s3-missing", "s3://models-s3-missing/fraud/v9.onnx", store),
+            secrets,
+            "inf-s3-missing")) {
+      assertThatThrownBy(() -> w.exit.get(60, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(PlanException.class)
+          .hasMessageContaining(
+              "transforms[0] (score): infer.model.uri: cannot read"
+                  + " s3://models-s3-missing/fraud/v9.onnx: ")
+          .hasMessageContaining(
+              "check the object, the bucket and transforms[0].infer.model.s3 (endpoint, region,"
+                  + " credentials)");
+    }
+  }
+
+  private String s3Plan(String name, String uri, SeaweedFs store) {
+    String transforms =
+        "[{\"name\":\"score\",\"infer\":{\"model\":{\"uri\":\""
+            + uri
+            + "\",\"s3\":{\"endpoint\":\""
+            + store.endpoint()
+            + "\",\"pathStyle\":true,\"accessKeyIdSecretRef\":{\"name\":\"s3\",\"key\":"
+            + "\"access-key-id\"},\"secretAccessKeySecretRef\":{\"name\":\"s3\",\"key\":"
+            + "\"secret-access-key\"}}},\"inputs\":[{\"tensor\":\"features\","
+            + "\"fields\":[\"amount\",\"age\",\"risk\"]}],"
+            + "\"outputs\":[{\"tensor\":\"score\",\"field\":\"fraud_score\"}],"
+            + "\"batchSize\":16,\"maxWait\":\"50ms\"}}]";
+    return Plans.plan(
+        name,
+        KAFKA.broker().bootstrapServers(),
+        name,
+        name + "-scored",
+        transforms,
+        SCHEMA,
+        "\"secretsDir\":\"" + secrets + "\"");
   }
 
   private static JsonNode json(String s) {
