@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every test: unit and operator tests (*Test), runtime integration tests against a real Kafka
-# broker, PostgreSQL and Redis (*IT), the end-to-end suite against a real local cluster (*E2E),
+# broker, PostgreSQL, Redis and Mosquitto (*IT), the end-to-end suite against a real local cluster (*E2E),
 # the Argo CD health checks' cases (argocd/), the alerts' promtool tests and the dashboard's
 # checks (monitoring/), and shellcheck over every tracked script. Installs what it needs, idempotently; warm runs reuse
 # .cache/ and e2e/.state/.
@@ -16,7 +16,7 @@ e2e=1
 
 say "Host packages for the integration tests"
 missing=()
-for pkg in postgresql redis-server shellcheck; do
+for pkg in postgresql redis-server mosquitto shellcheck; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -45,6 +45,13 @@ runtime-image/worker/src/test/pyiceberg/install.sh >/dev/null
 say "SeaweedFS, the S3-compatible store of the object storage tests (built from its Go module into .cache/)"
 # A few minutes cold, then cached; S3LakeIT and S3IcebergIT run the same script, which returns at once.
 e2e/lib/seaweedfs.sh build >/dev/null
+
+say "MLServer with its scikit-learn runtime, the model server of RemoteInferIT (a venv in .cache/, from PyPI)"
+# Installed once; RemoteInferIT calls the same script, which returns at once when it is there.
+runtime-image/worker/src/test/mlserver/install.sh >/dev/null
+
+say "The infer tests' ONNX model: remade by its script (PyPI onnx, a venv in .cache/), equal to the committed one"
+(cd runtime-image/worker/src/test/models && "$(./install.sh)" make_model.py && git diff --exit-code -- fraud.onnx)
 
 say "Build, unit tests, operator tests, runtime integration tests (mvn verify)"
 mvn -B -ntp verify

@@ -68,6 +68,7 @@ KAFKA_CONTROLLER_PORT=19093   # on $NODE_IP: stays clear of a test broker on loc
 KAFKA_BOOTSTRAP=$NODE_IP:$KAFKA_PORT
 POSTGRES_PORT=5432            # on $NODE_IP: the samples' databases (lib/databases.sh)
 REDIS_PORT=6379               # on $NODE_IP: the samples' online feature store
+MQTT_PORT=1883                # on $NODE_IP: Mosquitto, the MQTT broker of source.mqtt (lib/mosquitto.sh)
 S3_PORT=8333                  # on $NODE_IP: SeaweedFS's S3 API (lib/seaweedfs.sh); 8334-8336 and 18333-18336 too
 S3_ACCESS_KEY=tributary-demo  # the local store's one identity (config/quickstart/demo-secrets.yaml)
 S3_SECRET_KEY=demo-only-s3-secret
@@ -103,6 +104,8 @@ FWD_CHAIN=TRIBUTARY-E2E-FWD
 . "$E2E_DIR/lib/databases.sh"
 # shellcheck source=lib/seaweedfs.sh
 . "$E2E_DIR/lib/seaweedfs.sh"
+# shellcheck source=lib/mosquitto.sh
+. "$E2E_DIR/lib/mosquitto.sh"
 # shellcheck source=lib/images.sh
 . "$E2E_DIR/lib/images.sh"
 # shellcheck source=lib/selftest.sh
@@ -161,6 +164,7 @@ cmd_up() {
   start_postgres
   start_redis
   start_s3
+  start_mosquitto
   start_kwok
   wait_for "node $NODE_NAME to register" 120 kubectl_ get node "$NODE_NAME"
   start_kube_proxy
@@ -173,6 +177,7 @@ cmd_up() {
   wait_for "Redis at $NODE_IP:$REDIS_PORT" 30 redis_ready
   wait_for "S3 (SeaweedFS) at $NODE_IP:$S3_PORT" 120 s3_ready
   s3_buckets
+  wait_for "MQTT (Mosquitto) at $NODE_IP:$MQTT_PORT" 30 mosquitto_ready
   wait_for "$(kwok_static_node_count) KWOK nodes of $TOPOLOGY to be Ready" 120 kwok_static_nodes_ready
   setup_machines
   start_prometheus
@@ -223,7 +228,7 @@ cmd_down() {
   local purge=${1:-}
   mkdir -p "$LOGS" "$PIDS"
   stop_procs 10 machines prometheus
-  stop_procs 30 kwok kafka postgres redis seaweedfs kubelet kube-proxy kube-router coredns
+  stop_procs 30 kwok kafka postgres redis seaweedfs mosquitto kubelet kube-proxy kube-router coredns
   cleanup_pods
   stop_proc containerd 15
   kill_our_shims
@@ -236,7 +241,7 @@ cmd_down() {
   # the kubelet's /var/log/containers symlinks into our pod log folder
   find /var/log/containers -maxdepth 1 -type l -lname "$STATE/*" -delete 2>/dev/null || true
   # per-run state goes; caches stay (binaries in .cache, containerd's image store, PKI)
-  rm -rf "$STATE/etcd" "$STATE/kubelet" "$STATE/kafka" "$STATE/postgres" "$STATE/redis" "$STATE/seaweedfs" "$STATE/prometheus" "$STATE/cni/ipam" "$STATE/containerd/state" "$STATE/pod-logs" "$RUN"
+  rm -rf "$STATE/etcd" "$STATE/kubelet" "$STATE/kafka" "$STATE/postgres" "$STATE/redis" "$STATE/seaweedfs" "$STATE/mosquitto" "$STATE/prometheus" "$STATE/cni/ipam" "$STATE/containerd/state" "$STATE/pod-logs" "$RUN"
   if [ "$purge" = --purge ]; then
     log "purging $STATE"
     rm -rf "$STATE"
@@ -247,7 +252,7 @@ cmd_down() {
 cmd_status() {
   local n rc=0
   printf '%-24s %s\n' COMPONENT STATE
-  for n in etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet kube-proxy kube-router coredns kwok machines prometheus kafka postgres redis seaweedfs dockerd; do
+  for n in etcd kube-apiserver kube-controller-manager kube-scheduler containerd kubelet kube-proxy kube-router coredns kwok machines prometheus kafka postgres redis seaweedfs mosquitto dockerd; do
     if pid_alive "$n"; then
       printf '%-24s running (pid %s)\n' "$n" "$(pid_of "$n")"
     else
@@ -283,6 +288,7 @@ cmd_env() {
   echo "export TRIBUTARY_POSTGRES=$NODE_IP:$POSTGRES_PORT"
   echo "export TRIBUTARY_REDIS=$NODE_IP:$REDIS_PORT"
   echo "export S3_ENDPOINT=http://$NODE_IP:$S3_PORT"
+  echo "export TRIBUTARY_MQTT=tcp://$NODE_IP:$MQTT_PORT"
   echo "export S3_ACCESS_KEY=$S3_ACCESS_KEY"
   echo "export S3_SECRET_KEY=$S3_SECRET_KEY"
   echo "export PROMETHEUS_URL=http://$PROMETHEUS_ADDR"

@@ -23,7 +23,7 @@ if kubectl -n "$NS" get deployment tributary-operator >/dev/null 2>&1 \
   kubectl delete -f config/manager/operator.yaml --ignore-not-found --wait=true >/dev/null
 fi
 
-# The local cluster's endpoint catalog (platform Kafka, PostgreSQL, Redis on the node): with the
+# The local cluster's endpoint catalog (Kafka, PostgreSQL, Redis, S3 and MQTT on the node): with the
 # catalog enforced, the operator refuses any pipeline naming an address it does not cover.
 kubectl apply -f config/samples/data-endpoints.yaml >/dev/null
 # CoreDNS runs on the node (10.244.0.1:53, behind kube-dns' ClusterIP): the workers' egress

@@ -10,7 +10,8 @@ ensure_packages() {
     iptables:iptables ipset:ipset conntrack:conntrack dockerd:docker.io debootstrap:debootstrap \
     socat:socat ethtool:ethtool openssl:openssl gcc:gcc /usr/lib/x86_64-linux-gnu/libc.a:libc6-dev \
     java:openjdk-17-jre-headless mvn:maven ip:iproute2 ss:iproute2 sysctl:procps curl:curl \
-    /usr/lib/postgresql:postgresql psql:postgresql-client redis-server:redis-server redis-cli:redis-tools; do
+    /usr/lib/postgresql:postgresql psql:postgresql-client redis-server:redis-server redis-cli:redis-tools \
+    /usr/sbin/mosquitto:mosquitto; do
     cmd=${pair%%:*} pkg=${pair#*:}
     if [[ $cmd == /* ]]; then [ -e "$cmd" ] && continue; else command -v "$cmd" >/dev/null 2>&1 && continue; fi
     missing+=("$pkg")

@@ -5,6 +5,7 @@
 #                                        (the samples' Iceberg JDBC catalog)
 #   Redis       $NODE_IP:$REDIS_PORT     the samples' online feature store
 #   S3          $NODE_IP:$S3_PORT        SeaweedFS (lib/seaweedfs.sh): the samples' lake, bucket lake
+#   MQTT        $NODE_IP:$MQTT_PORT      Mosquitto (lib/mosquitto.sh): sensors for source.mqtt
 # PostgreSQL and Redis come from Debian's packages (their own service instances, on loopback,
 # stay untouched); SeaweedFS is built from its Go module.
 # The Services that give them cluster names are platform_services (below).
@@ -177,7 +178,7 @@ platform_services() {
     echo "apiVersion: v1"
     echo "kind: Namespace"
     echo "metadata: {name: tributary-system}"
-    for name in kafka:$KAFKA_PORT postgres:$POSTGRES_PORT redis:$REDIS_PORT s3:$S3_PORT; do
+    for name in kafka:$KAFKA_PORT postgres:$POSTGRES_PORT redis:$REDIS_PORT s3:$S3_PORT mqtt:$MQTT_PORT; do
       port=${name#*:} name=${name%%:*}
       cat <<YAML
 ---

@@ -15,6 +15,19 @@ public final class Cluster {
     return b;
   }
 
+  /**
+   * The local cluster's MQTT broker as the host reaches it (tcp://node-ip:1883), which pods reach
+   * as mqtt.tributary-system.svc.
+   */
+  public static String mqttBroker() {
+    String b = System.getenv("TRIBUTARY_MQTT");
+    if (b == null || b.isBlank()) {
+      throw new AssertionError(
+          "TRIBUTARY_MQTT is not set: run the e2e suite through ./test.sh (or eval \"$(e2e/cluster.sh env)\")");
+    }
+    return b;
+  }
+
   public static void requireCluster() {
     if (System.getenv("KUBECONFIG") == null) {
       throw new AssertionError(

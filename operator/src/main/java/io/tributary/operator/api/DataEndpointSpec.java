@@ -21,8 +21,9 @@ import java.util.Map;
 public record DataEndpointSpec(
     @Required
         @JsonPropertyDescription(
-            "What the endpoint is: kafka, postgres, http, redis, s3 or other. Informational (kubectl"
-                + " get shows it); matching is by host and port only.")
+            "What the endpoint is: kafka, postgres, http (HTTP APIs, event receivers, model"
+                + " servers), redis, s3, mqtt or other. Informational (kubectl get shows it);"
+                + " matching is by host and port only.")
         Type type,
     @Required
         @Pattern("^[a-z]{2}-[a-z]+-[0-9]+$")
@@ -35,7 +36,8 @@ public record DataEndpointSpec(
         @Size(min = 1, max = 64)
         @JsonPropertyDescription(
             "Host names or IP addresses exactly as pipelines write them in bootstrapServers, JDBC"
-                + " URLs, HTTP URLs and Redis addresses (compared without case; a Kubernetes"
+                + " URLs, HTTP URLs (model servers' included), Redis addresses and MQTT serverUris"
+                + " (compared without case; a Kubernetes"
                 + " Service is as many entries as the spellings in use, e.g."
                 + " kafka.tributary-system.svc and kafka.tributary-system.svc.cluster.local). A"
                 + " leading *. covers every name below the domain: *.kafka.example.com covers"
@@ -73,6 +75,8 @@ public record DataEndpointSpec(
     REDIS,
     @JsonProperty("s3")
     S3,
+    @JsonProperty("mqtt")
+    MQTT,
     @JsonProperty("other")
     OTHER
   }
@@ -83,8 +87,8 @@ public record DataEndpointSpec(
       @JsonPropertyDescription(
               "true: refuse (EndpointRequiresTls) a pipeline that reaches the endpoint without"
                   + " TLS: a Kafka security.protocol other than SSL or SASL_SSL, an http:// URL, a"
-                  + " JDBC URL without sslmode=require, verify-ca or verify-full (or ssl=true), a"
-                  + " Redis address (the feature store has no TLS setting yet). Default false.")
+                  + " JDBC URL without sslmode=require, verify-ca or verify-full (or ssl=true), an"
+                  + " MQTT tcp:// serverUri, a Redis address (the feature store has no TLS setting yet). Default false.")
           Boolean required) {
     public boolean isRequired() {
       return Boolean.TRUE.equals(required);

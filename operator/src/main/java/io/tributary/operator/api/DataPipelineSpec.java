@@ -14,10 +14,16 @@ import io.tributary.pipeline.SchemaSpec;
 import io.tributary.pipeline.SinkSpec;
 import io.tributary.pipeline.SourceSpec;
 import io.tributary.pipeline.TransformSpec;
+import io.tributary.plan.PlanCompiler;
 import java.util.List;
 
 /** Desired state of a batch pipeline. Code builds one with {@link #builder()}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// The plan compiler refuses the same, in the same words, for plans that bypass the schema.
+@ValidationRule(
+    value = "!has(self.source) || !has(self.source.mqtt)",
+    fieldPath = ".source.mqtt",
+    message = "spec.source.mqtt: " + PlanCompiler.MQTT_IS_A_STREAM)
 @ValidationRule(
     value = "!has(self.dependsOn) || !has(self.schedule)",
     fieldPath = ".dependsOn",

@@ -24,7 +24,7 @@ public record TransformSetSpec(
         @Size(min = 1, max = 64)
         @JsonPropertyDescription(
             "Transform steps in order, exactly as in a pipeline's spec.transforms (validate,"
-                + " filter, map, derive, normalize, dedupe, mask, consent, aggregate). In a"
+                + " filter, map, derive, normalize, dedupe, mask, consent, aggregate, infer). In a"
                 + " pipeline's plan a step is named <set>/<step name>, e.g."
                 + " common-cleaning/filter-0. CEL expressions see the fields of each pipeline"
                 + " naming the set, so a step is checked against every pipeline's schema.")

@@ -8,6 +8,7 @@ import io.tributary.pipeline.TransformSpec;
 import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.pipeline.sink.KafkaSink;
 import io.tributary.pipeline.source.KafkaSource;
+import io.tributary.pipeline.transform.InferTransform;
 import io.tributary.plan.KafkaEndpoint;
 import io.tributary.plan.PlanCompiler;
 import java.net.URI;
@@ -26,9 +27,10 @@ import java.util.Set;
  * KafkaEndpoint}). Pure.
  *
  * <p>Files sources and lake sinks on mounted volumes name no address; on S3 they name the store's
- * endpoint. When a new source, sink or transform that connects somewhere is added, it must be added
- * here too, or its address is neither checked nor opened in the workers' egress (so the worker
- * cannot reach it).
+ * endpoint. An MQTT source names its broker and the Kafka cluster it bridges into; a remote infer
+ * step names its model server, an in-process model its S3 store (a mounted one names none). When a
+ * new source, sink or transform that connects somewhere is added, it must be added here too, or its
+ * address is neither checked nor opened in the workers' egress (so the worker cannot reach it).
  */
 public final class EndpointAddresses {
   static final int POSTGRES_PORT = 5432;
@@ -68,11 +70,20 @@ public final class EndpointAddresses {
     if (source != null) source(c, source);
     List<TransformSpec> steps = plan.transforms() == null ? List.of() : plan.transforms();
     for (int i = 0; i < steps.size(); i++) {
-      var consent = steps.get(i).consent();
-      if (consent == null) continue;
-      KafkaEndpoint cluster = KafkaEndpoint.consent(consent, source, NO_SECRETS);
-      if (cluster != null) {
-        c.kafka("spec.transforms[" + i + "].consent.bootstrapServers", cluster, true);
+      TransformSpec step = steps.get(i);
+      var consent = step.consent();
+      if (consent != null) {
+        KafkaEndpoint cluster = KafkaEndpoint.consent(consent, source, NO_SECRETS);
+        if (cluster != null) {
+          c.kafka("spec.transforms[" + i + "].consent.bootstrapServers", cluster, true);
+        }
+      }
+      InferTransform infer = step.infer();
+      if (infer != null && infer.remote() != null) {
+        c.url("spec.transforms[" + i + "].infer.remote.url", infer.remote().url(), true);
+      }
+      if (infer != null && infer.model() != null) {
+        c.objectStore("spec.transforms[" + i + "].infer.model.s3", infer.model().s3());
       }
     }
     if (sink != null) sink(c, sink);
@@ -91,6 +102,7 @@ public final class EndpointAddresses {
   }
 
   private static void source(Collector c, SourceSpec source) {
+    if (source.mqtt() != null) c.mqtt("spec.source.mqtt.serverUri", source.mqtt().serverUri());
     if (source.kafka() != null) {
       KafkaSource k = source.kafka();
       c.kafka("spec.source.kafka.bootstrapServers", KafkaEndpoint.of(k, NO_SECRETS), true);
@@ -217,6 +229,32 @@ public final class EndpointAddresses {
       boolean tls = scheme.equals("https");
       int port = uri.getPort() >= 0 ? uri.getPort() : tls ? 443 : 80;
       add(field, uri.getHost(), port, tls, worker);
+    }
+
+    /**
+     * An MQTT broker as Paho reads {@code serverUri}: {@code tcp://host:port} in plaintext, {@code
+     * ssl://host:port} over TLS (the CRD's pattern requires the port).
+     */
+    void mqtt(String field, String serverUri) {
+      URI uri;
+      try {
+        uri = new URI(serverUri);
+      } catch (URISyntaxException e) {
+        problems.add(field + ": '" + serverUri + "' is not a URI: " + e.getReason());
+        return;
+      }
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (uri.getHost() == null
+          || uri.getPort() < 0
+          || !(scheme.equals("tcp") || scheme.equals("ssl"))) {
+        problems.add(
+            field
+                + ": '"
+                + serverUri
+                + "' is not tcp://host:port or ssl://host:port; write the broker that way");
+        return;
+      }
+      add(field, uri.getHost(), uri.getPort(), scheme.equals("ssl"), true);
     }
 
     /**

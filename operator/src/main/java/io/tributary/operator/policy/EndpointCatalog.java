@@ -192,6 +192,9 @@ public record EndpointCatalog(boolean enforced, List<Entry> entries) {
       return "set security.protocol SSL or SASL_SSL on the cluster's source or sink";
     }
     if (f.endsWith(".url") && f.contains("jdbc")) return "add sslmode=verify-full to the URL";
+    if (f.contains("mqtt")) {
+      return "write serverUri as ssl://host:port (with source.mqtt.tls for the broker's CA)";
+    }
     if (f.contains("redisaddress")) {
       return "the feature store cannot use TLS yet; ask the platform team for an endpoint without"
           + " required TLS";

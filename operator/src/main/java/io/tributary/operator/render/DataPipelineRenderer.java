@@ -72,7 +72,8 @@ public final class DataPipelineRenderer {
             pool,
             region,
             null,
-            false);
+            false,
+            WorkerPod.models(plan.transforms()));
     Duration timeout = Durations.parseOr(p.getSpec().runTimeout(), DEFAULT_RUN_TIMEOUT);
     ObjectMeta meta = meta(p, jobName, runLabels(run));
     meta.setAnnotations(Map.of("tributary.io/trigger", trigger));

@@ -85,7 +85,10 @@ public final class PlanRenderer {
   /** What both kinds say about the data path, and where their events go. */
   private static PipelineDefinition.Builder dataPath(
       PipelineDefinition.Builder definition, PipelineSpec spec, TransformSets.Inlined steps) {
+    var compute = spec.compute();
     return definition
+        .accelerator(
+            compute == null || compute.accelerator() == null ? null : compute.accelerator().type())
         .source(spec.source())
         .transforms(steps.steps())
         .sink(spec.sink())

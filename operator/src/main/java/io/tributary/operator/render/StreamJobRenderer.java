@@ -98,7 +98,8 @@ public final class StreamJobRenderer {
             pool,
             region,
             Names.worker(name),
-            true);
+            true,
+            WorkerPod.models(plan.transforms()));
     return new DeploymentBuilder()
         .withMetadata(meta(job, Names.worker(name)))
         .withNewSpec()

@@ -28,8 +28,10 @@ import io.tributary.operator.api.Groups;
 import io.tributary.operator.config.OperatorConfig;
 import io.tributary.pipeline.SecretKeyRef;
 import io.tributary.pipeline.SecretRefs;
+import io.tributary.pipeline.TransformSpec;
 import io.tributary.pipeline.Volumes;
 import io.tributary.pipeline.plan.WorkerPlan;
+import io.tributary.pipeline.transform.InferTransform;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,6 +67,8 @@ public final class WorkerPod {
    * @param region the residency region, if any
    * @param serviceAccount service account, or null for the namespace default
    * @param stream streams get a readiness probe and restart; batch runs never restart
+   * @param models the model of each infer step, by step name ({@link #models}); each is mounted
+   *     read-only under /etc/tributary/models/&lt;step&gt;/
    */
   public record Input(
       Map<String, String> labels,
@@ -76,7 +80,23 @@ public final class WorkerPod {
       ComputePoolSpec pool,
       Optional<String> region,
       String serviceAccount,
-      boolean stream) {}
+      boolean stream,
+      Map<String, InferTransform.Model> models) {}
+
+  /**
+   * The models of the infer steps of a compiled plan's {@code transforms} that come from a volume,
+   * by step name; a model in object storage is copied by the worker and needs none.
+   */
+  public static Map<String, InferTransform.Model> models(List<TransformSpec> transforms) {
+    Map<String, InferTransform.Model> out = new LinkedHashMap<>();
+    for (int i = 0; i < transforms.size(); i++) {
+      TransformSpec t = transforms.get(i);
+      if (t.infer() != null && t.infer().model() != null && t.infer().model().uri() == null) {
+        out.put(t.stepName(i), t.infer().model());
+      }
+    }
+    return out;
+  }
 
   private WorkerPod() {}
 
@@ -275,6 +295,7 @@ public final class WorkerPod {
                     .withOptional(true)
                     .endSecret()
                     .build()));
+    in.models().forEach((step, model) -> volumes.add(modelVolume(step, model)));
     return volumes;
   }
 
@@ -285,6 +306,39 @@ public final class WorkerPod {
 
   private static String claimVolume(String claim) {
     return "pvc-" + claim.replace('.', '-');
+  }
+
+  /**
+   * An infer step's model: the one ConfigMap key, or the claim read-only. Like a Secret, a missing
+   * ConfigMap does not hold the pod in ContainerCreating: the worker says which file is missing.
+   */
+  private static Volume modelVolume(String step, InferTransform.Model model) {
+    VolumeBuilder v = new VolumeBuilder().withName(modelVolumeName(step));
+    if (model.configMap() != null) {
+      String key = model.configMap().key();
+      v.withNewConfigMap()
+          .withName(model.configMap().name())
+          .withItems(new KeyToPath(key, null, key))
+          .withOptional(true)
+          .endConfigMap();
+    } else {
+      v.withNewPersistentVolumeClaim()
+          .withClaimName(model.persistentVolumeClaim().claimName())
+          .withReadOnly(true)
+          .endPersistentVolumeClaim();
+    }
+    return v.build();
+  }
+
+  /**
+   * A TransformSet's step is named {@code <set>/<step>}, and a set's name may hold dots: neither is
+   * allowed in a volume name, so such a name is spelled with dashes and a hash of the step name
+   * keeps two spellings apart ({@code a-b/c} and {@code a/b-c}).
+   */
+  private static String modelVolumeName(String step) {
+    if (step.matches("[-a-z0-9]+")) return Names.fit("model-" + step);
+    return Names.fit(
+        "model-" + step.replaceAll("[^-a-z0-9]", "-") + "-" + Names.sha256(step).substring(0, 8));
   }
 
   private static List<VolumeMount> mounts(Input in) {
@@ -312,6 +366,14 @@ public final class WorkerPod {
           new VolumeMountBuilder()
               .withName("secret-" + secret.replace('.', '-'))
               .withMountPath(WorkerPlan.SECRETS_DIR + "/" + secret)
+              .withReadOnly(true)
+              .build());
+    }
+    for (String step : in.models().keySet()) {
+      mounts.add(
+          new VolumeMountBuilder()
+              .withName(modelVolumeName(step))
+              .withMountPath(WorkerPlan.MODELS_DIR + "/" + step)
               .withReadOnly(true)
               .build());
     }

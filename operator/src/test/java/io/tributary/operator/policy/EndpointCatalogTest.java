@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.tributary.operator.api.DataEndpointSpec;
+import io.tributary.operator.api.StreamJob;
+import io.tributary.operator.api.TransformSetSpec;
+import io.tributary.operator.config.OperatorConfig;
 import io.tributary.operator.policy.EndpointAddresses.Address;
+import io.tributary.operator.render.PlanRenderer;
+import io.tributary.operator.validate.SpecChecks;
 import io.tributary.pipeline.FileFormat;
 import io.tributary.pipeline.SinkSpec;
 import io.tributary.pipeline.SourceSpec;
@@ -12,6 +17,7 @@ import io.tributary.pipeline.sink.LakeSink;
 import io.tributary.pipeline.source.KafkaSource;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -33,7 +39,9 @@ class EndpointCatalogTest {
               entry("eu-b1", UAE, "[b1.eu.example.com]", "[9092]", false),
               entry("uae-db", UAE, "[db.uae.example.com]", "[5432]", true),
               entry("twin-a", UAE, "[twin.example.com]", "[443]", false),
-              entry("twin-b", "eu-west-1", "[twin.example.com]", "[443]", false)));
+              entry("twin-b", "eu-west-1", "[twin.example.com]", "[443]", false),
+              entry("uae-mqtt", UAE, "[mqtt.uae.example.com]", "[1883, 8883]", true),
+              entry("uae-models", UAE, "[models.uae.example.com]", "[8080]", false)));
 
   @ParameterizedTest(name = "{0} {1} tls={2} in {3} -> {4} {5}")
   @CsvSource(
@@ -55,6 +63,11 @@ class EndpointCatalogTest {
           spec.sink.jdbc.url                   | db.uae.example.com:5432    | false | me-central-1 | EndpointRequiresTls  | uae-db
           spec.sink.jdbc.url                   | db.uae.example.com:5432    | true  | me-central-1 | -                    | uae-db
           spec.source.http.url                 | twin.example.com:443       | true  | me-central-1 | ResidencyViolation   | twin-a twin-b
+          spec.source.mqtt.serverUri           | mqtt.uae.example.com:8883  | true  | me-central-1 | -                    | uae-mqtt
+          spec.source.mqtt.serverUri           | mqtt.uae.example.com:1883  | false | me-central-1 | EndpointRequiresTls  | uae-mqtt
+          spec.source.mqtt.serverUri           | mqtt.eu.example.com:1883   | false | me-central-1 | EndpointNotInCatalog | -
+          spec.transforms[1].infer.remote.url  | models.uae.example.com:8080 | false | me-central-1 | -                   | uae-models
+          spec.transforms[1].infer.remote.url  | models.uae.example.com:8081 | false | me-central-1 | EndpointNotInCatalog | -
           spec.source.http.url                 | twin.example.com:443       | true  | -            | -                    | twin-a twin-b
           """)
   void resolvesEachAddressToTheMostSpecificEntries(
@@ -123,6 +136,69 @@ class EndpointCatalogTest {
         .isEqualTo(
             "spec.sink.jdbc.url: DataEndpoint uae-db requires TLS but db.uae.example.com:5432 is"
                 + " reached without it: add sslmode=verify-full to the URL");
+  }
+
+  @Test
+  void plaintextMqttToABrokerRequiringTlsSaysHowToTurnItOn() {
+    var resolution =
+        resolve(address("spec.source.mqtt.serverUri", "mqtt.uae.example.com", 1883), UAE);
+    assertThat(resolution.problem().orElseThrow().message())
+        .isEqualTo(
+            "spec.source.mqtt.serverUri: DataEndpoint uae-mqtt requires TLS but"
+                + " mqtt.uae.example.com:1883 is reached without it: write serverUri as"
+                + " ssl://host:port (with source.mqtt.tls for the broker's CA)");
+  }
+
+  /**
+   * A TransformSet's model server is named as the set's step, where the set's author can see it,
+   * and covered by the catalog like any address of the pipeline's own.
+   */
+  @Test
+  void aModelServerOfATransformSetIsCheckedAndNamedInTheSet() {
+    StreamJob job =
+        EndpointAddressesTest.job(
+            "source: {kafka: {bootstrapServers: 'kafka.uae.example.com:9092', topics: [t]}},"
+                + " transforms: [{transformSet: {name: scoring}}], sink: {kafka:"
+                + " {bootstrapServers: 'kafka.uae.example.com:9092', topic: o}}");
+    var residency = new ResidencyPolicy.Residency(UAE, null);
+    var covered = scoring("http://models.uae.example.com:8080");
+    var resolution =
+        SpecChecks.endpoints(
+            CATALOG,
+            PlanRenderer.stream(job, covered, OperatorConfig.defaults()),
+            residency,
+            job.getSpec(),
+            covered);
+    assertThat(resolution.problem()).isEmpty();
+    assertThat(resolution.workerEntries())
+        .extracting(EndpointCatalog.Entry::name)
+        .containsExactly("uae-kafka", "uae-models");
+
+    var elsewhere = scoring("http://models.other.example.com:8080");
+    resolution =
+        SpecChecks.endpoints(
+            CATALOG,
+            PlanRenderer.stream(job, elsewhere, OperatorConfig.defaults()),
+            residency,
+            job.getSpec(),
+            elsewhere);
+    assertThat(resolution.problem().orElseThrow().message())
+        .isEqualTo(
+            "spec.transforms[0]: TransformSet scoring spec.transforms[0].infer.remote.url:"
+                + " models.other.example.com:8080 is in no DataEndpoint of the endpoint catalog:"
+                + " ask the platform team for a DataEndpoint covering"
+                + " models.other.example.com:8080 (kubectl get dataendpoints lists the catalog)");
+  }
+
+  private static Map<String, TransformSetSpec> scoring(String url) {
+    return Map.of(
+        "scoring",
+        Serialization.unmarshal(
+            "transforms: [{name: score, infer: {remote: {url: '"
+                + url
+                + "', model: fraud}, inputs: [{tensor: x, fields: [a]}], outputs: [{tensor: y,"
+                + " field: s}]}}]",
+            TransformSetSpec.class));
   }
 
   /** The author's own claim about a source's region yields to the catalog's. */

@@ -202,7 +202,8 @@ class ComputePoolReconcilerTest {
                 pool,
                 Optional.of("me-central-1"),
                 null,
-                true),
+                true,
+                Map.of()),
             OperatorConfig.fromEnv(Map.of()));
     return new PodBuilder()
         .withMetadata(template.getMetadata())

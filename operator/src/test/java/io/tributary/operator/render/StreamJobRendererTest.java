@@ -11,6 +11,8 @@ import io.tributary.operator.api.ComputePool;
 import io.tributary.operator.api.ComputePoolSpec;
 import io.tributary.operator.api.StreamJob;
 import io.tributary.operator.api.StreamJobStatus;
+import io.tributary.operator.api.TransformSet;
+import io.tributary.operator.api.TransformSetSpec;
 import io.tributary.operator.config.OperatorConfig;
 import io.tributary.operator.testing.Golden;
 import java.util.List;
@@ -40,6 +42,43 @@ class StreamJobRendererTest {
   }
 
   /**
+   * Infer steps on a GPU pool: each model's volume (a ConfigMap key, a claim) is mounted read-only
+   * under /etc/tributary/models/<step>/, and the plan says which execution provider each step runs
+   * on (cuda by default on an NVIDIA pool, cpu where the spec says so).
+   */
+  @Test
+  void inferStepsMountTheirModelsAndRunOnTheGpuOfTheirPool() {
+    StreamJob job = fixture("infer-gpu-streamjob.yaml", StreamJob.class);
+    ComputePool pool = fixture("gpu-pool.yaml", ComputePool.class);
+    List<HasMetadata> objects = render(job, 1, pool.getSpec(), Optional.empty(), config);
+    Golden.assertMatches(
+        "StreamJobRendererTest.inferStepsMountTheirModelsAndRunOnTheGpuOfTheirPool", objects);
+  }
+
+  /**
+   * Infer steps inside TransformSets: the remote one's model server is an address of the plan, so
+   * the catalog's entry for it (model-servers) opens the workers' egress; the in-process one's
+   * model is mounted under its inlined step name (local-scoring/score) on a volume whose name
+   * Kubernetes accepts.
+   */
+  @Test
+  void inferStepsOfTransformSetsReachTheirServerAndMountTheirModel() {
+    StreamJob job = fixture("infer-remote-streamjob.yaml", StreamJob.class);
+    ComputePool pool = fixture("cpu-pool.yaml", ComputePool.class);
+    Map<String, TransformSetSpec> sets =
+        Map.of(
+            "fraud-scoring",
+            fixture("scoring-transformset.yaml", TransformSet.class).getSpec(),
+            "local-scoring",
+            fixture("local-scoring-transformset.yaml", TransformSet.class).getSpec());
+    List<HasMetadata> objects =
+        render(job, sets, 1, pool.getSpec(), Optional.of("me-central-1"), config);
+    Golden.assertMatches(
+        "StreamJobRendererTest.inferStepsOfTransformSetsReachTheirServerAndMountTheirModel",
+        objects);
+  }
+
+  /**
    * A feature-store sink: the plan carries the Redis address and the password's file path, the pod
    * mounts the password's Secret, and the dead letters go to the source's cluster.
    */
@@ -50,6 +89,18 @@ class StreamJobRendererTest {
     List<HasMetadata> objects = render(job, 1, pool.getSpec(), Optional.empty(), config);
     Golden.assertMatches(
         "StreamJobRendererTest.aFeatureStoreSinkMountsTheRedisPasswordSecret", objects);
+  }
+
+  /**
+   * An MQTT source: the plan carries the broker, the shared subscription and the Secret references
+   * (never a value), and the pod mounts exactly the referenced keys of the login and TLS Secrets.
+   */
+  @Test
+  void anMqttSourceMountsItsLoginAndTlsSecrets() {
+    StreamJob job = fixture("mqtt-streamjob.yaml", StreamJob.class);
+    ComputePool pool = fixture("cpu-pool.yaml", ComputePool.class);
+    List<HasMetadata> objects = render(job, 2, pool.getSpec(), Optional.empty(), config);
+    Golden.assertMatches("StreamJobRendererTest.anMqttSourceMountsItsLoginAndTlsSecrets", objects);
   }
 
   /**
@@ -159,13 +210,24 @@ class StreamJobRendererTest {
       io.tributary.operator.api.ComputePoolSpec pool,
       Optional<String> region,
       OperatorConfig config) {
-    var plan = PlanRenderer.stream(job, config);
+    return render(job, Map.of(), replicas, pool, region, config);
+  }
+
+  private List<HasMetadata> render(
+      StreamJob job,
+      Map<String, TransformSetSpec> sets,
+      int replicas,
+      io.tributary.operator.api.ComputePoolSpec pool,
+      Optional<String> region,
+      OperatorConfig config) {
+    var plan = PlanRenderer.stream(job, sets, config);
     var endpoints =
         io.tributary.operator.validate.SpecChecks.endpoints(
             Catalogs.fixture(),
             plan,
             new io.tributary.operator.policy.ResidencyPolicy.Residency(null, region.orElse(null)),
-            job.getSpec());
+            job.getSpec(),
+            sets);
     assertThat(endpoints.problem()).isEmpty();
     return StreamJobRenderer.render(
         job,

@@ -60,6 +60,16 @@ class InvalidManifestsTest {
     assertThat(crd.validate(manifest)).isEmpty();
   }
 
+  /** The counterpart of the sj-mqtt-*.yaml files: an MQTT source with TLS and a login. */
+  @Test
+  void aStreamJobMqttSourceBridgedIntoOneTopicIsAccepted() throws IOException {
+    JsonNode manifest =
+        YAML.readTree(Path.of("src/test/resources/fixtures/mqtt-streamjob.yaml").toFile());
+    CrdSchemaValidator crd = GeneratedCrds.forKind("StreamJob").orElseThrow();
+
+    assertThat(crd.validate(manifest)).isEmpty();
+  }
+
   @Test
   void theCorpusCoversTheMistakesUsersMake() throws IOException {
     assertThat(corpus()).hasSizeGreaterThanOrEqualTo(12);

@@ -29,10 +29,20 @@ public final class SecretRefs {
         add(refs, source.kafka().saslJaasSecretRef());
         add(refs, source.kafka().security());
       }
+      if (source.mqtt() != null) {
+        add(refs, source.mqtt().usernameSecretRef());
+        add(refs, source.mqtt().passwordSecretRef());
+        if (source.mqtt().tls() != null) {
+          add(refs, source.mqtt().tls().caSecretRef());
+          add(refs, source.mqtt().tls().certificateSecretRef());
+          add(refs, source.mqtt().tls().keySecretRef());
+        }
+      }
     }
     if (transforms != null) {
       for (TransformSpec t : transforms) {
         if (t.mask() != null) add(refs, t.mask().keySecretRef());
+        if (t.infer() != null && t.infer().model() != null) add(refs, t.infer().model().s3());
       }
     }
     if (sink != null) {

@@ -10,6 +10,7 @@ import io.tributary.pipeline.transform.ConsentTransform;
 import io.tributary.pipeline.transform.DedupeTransform;
 import io.tributary.pipeline.transform.DeriveTransform;
 import io.tributary.pipeline.transform.FilterTransform;
+import io.tributary.pipeline.transform.InferTransform;
 import io.tributary.pipeline.transform.MaskTransform;
 import io.tributary.pipeline.transform.NormalizeTransform;
 import io.tributary.pipeline.transform.TransformSetRef;
@@ -24,10 +25,11 @@ import io.tributary.pipeline.transform.ValidateTransform;
     value =
         "[has(self.validate), has(self.filter), has(self.map), has(self.derive),"
             + " has(self.normalize), has(self.dedupe), has(self.mask), has(self.consent),"
-            + " has(self.aggregate), has(self.transformSet)].filter(x, x).size() == 1",
+            + " has(self.aggregate), has(self.infer), has(self.transformSet)].filter(x, x).size()"
+            + " == 1",
     message =
         "transforms[]: set exactly one of validate, filter, map, derive, normalize, dedupe, mask,"
-            + " consent, aggregate or transformSet per step")
+            + " consent, aggregate, infer or transformSet per step")
 @ValidationRule(
     value = "!has(self.transformSet) || !has(self.name)",
     message =
@@ -67,28 +69,32 @@ public record TransformSpec(
                 + " and window.")
         AggregateTransform aggregate,
     @JsonPropertyDescription(
+            "Run an ONNX model on record fields in micro-batches and add its outputs as fields"
+                + " (ONNX Runtime, on CPU or an NVIDIA GPU).")
+        InferTransform infer,
+    @JsonPropertyDescription(
             "Run the steps of a TransformSet of this namespace here, in its order (reusable"
                 + " transforms); see docs/transform-sets.md.")
         TransformSetRef transformSet) {
 
   /** A validate step. */
   public static TransformSpec of(ValidateTransform t) {
-    return new TransformSpec(null, t, null, null, null, null, null, null, null, null, null);
+    return new TransformSpec(null, t, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** A filter step. */
   public static TransformSpec of(FilterTransform t) {
-    return new TransformSpec(null, null, t, null, null, null, null, null, null, null, null);
+    return new TransformSpec(null, null, t, null, null, null, null, null, null, null, null, null);
   }
 
   /** A derive step (for a map step use {@link #map(DeriveTransform)}: they share a type). */
   public static TransformSpec of(DeriveTransform t) {
-    return new TransformSpec(null, null, null, null, t, null, null, null, null, null, null);
+    return new TransformSpec(null, null, null, null, t, null, null, null, null, null, null, null);
   }
 
   /** A map (projection) step. */
   public static TransformSpec map(DeriveTransform t) {
-    return new TransformSpec(null, null, null, t, null, null, null, null, null, null, null);
+    return new TransformSpec(null, null, null, t, null, null, null, null, null, null, null, null);
   }
 
   /** The same step, named {@code stepName}. */
@@ -104,37 +110,60 @@ public record TransformSpec(
         mask,
         consent,
         aggregate,
+        infer,
         transformSet);
   }
 
   /** A normalize step. */
   public static TransformSpec of(NormalizeTransform t) {
-    return new TransformSpec(null, null, null, null, null, t, null, null, null, null, null);
+    return new TransformSpec(null, null, null, null, null, t, null, null, null, null, null, null);
   }
 
   /** A dedupe step. */
   public static TransformSpec of(DedupeTransform t) {
-    return new TransformSpec(null, null, null, null, null, null, t, null, null, null, null);
+    return new TransformSpec(null, null, null, null, null, null, t, null, null, null, null, null);
   }
 
   /** A mask step. */
   public static TransformSpec of(MaskTransform t) {
-    return new TransformSpec(null, null, null, null, null, null, null, t, null, null, null);
+    return new TransformSpec(null, null, null, null, null, null, null, t, null, null, null, null);
   }
 
   /** A consent step. */
   public static TransformSpec of(ConsentTransform t) {
-    return new TransformSpec(null, null, null, null, null, null, null, null, t, null, null);
+    return new TransformSpec(null, null, null, null, null, null, null, null, t, null, null, null);
   }
 
   /** An aggregate step. */
   public static TransformSpec of(AggregateTransform t) {
-    return new TransformSpec(null, null, null, null, null, null, null, null, null, t, null);
+    return new TransformSpec(null, null, null, null, null, null, null, null, null, t, null, null);
+  }
+
+  /** An infer step. */
+  public static TransformSpec of(InferTransform t) {
+    return new TransformSpec(null, null, null, null, null, null, null, null, null, null, t, null);
+  }
+
+  /** The same step with {@code t} as its infer settings (the plan compiler's resolved ones). */
+  public TransformSpec withInfer(InferTransform t) {
+    return new TransformSpec(
+        name,
+        validate,
+        filter,
+        map,
+        derive,
+        normalize,
+        dedupe,
+        mask,
+        consent,
+        aggregate,
+        t,
+        transformSet);
   }
 
   /** A reference to TransformSet {@code name}, resolved by the operator before compiling. */
   public static TransformSpec of(TransformSetRef t) {
-    return new TransformSpec(null, null, null, null, null, null, null, null, null, null, t);
+    return new TransformSpec(null, null, null, null, null, null, null, null, null, null, null, t);
   }
 
   /** The transform kind that is set, e.g. "mask". */
@@ -149,6 +178,7 @@ public record TransformSpec(
     if (mask != null) return "mask";
     if (consent != null) return "consent";
     if (aggregate != null) return "aggregate";
+    if (infer != null) return "infer";
     if (transformSet != null) return "transformSet";
     return "none";
   }

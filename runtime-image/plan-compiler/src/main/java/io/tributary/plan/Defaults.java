@@ -60,6 +60,16 @@ public final class Defaults {
               "`tributary-<namespace>-<name>`: one group per pipeline, so two never share"
                   + " offsets (a group you set must start with `tributary-<namespace>-`)"),
           fixed("source.kafka.startingOffsets", BOTH, JSON.textNode("earliest"), null),
+          computed(
+              "source.mqtt.shareGroup",
+              STREAM,
+              "the consumer group (`source.kafka.consumerGroup`): the workers of one pipeline"
+                  + " share its MQTT subscriptions"),
+          fixed(
+              "source.mqtt.protocolVersion",
+              STREAM,
+              JSON.textNode("3.1.1"),
+              "the only version supported; MQTT 5 is refused"),
           fixed("source.jdbc.partitions", BATCH, JSON.numberNode(1), "one sequential read"),
           fixed("source.jdbc.fetchSize", BATCH, JSON.numberNode(10_000), null),
           fixed("source.files.csv.header", BATCH, JSON.booleanNode(true), "format csv"),
@@ -91,6 +101,49 @@ public final class Defaults {
               BOTH,
               JSON.numberNode(100_000),
               "per input partition; a record that would open one more is a dead letter"),
+          fixed(
+              "transforms[*].infer.batchSize",
+              BOTH,
+              JSON.numberNode(64),
+              "records in one call of the model"),
+          fixed(
+              "transforms[*].infer.maxWait",
+              BOTH,
+              JSON.textNode("10ms"),
+              "StreamJob; capped by the commit interval"),
+          computed(
+              "transforms[*].infer.executionProvider",
+              BOTH,
+              "with `model`: `cuda` when spec.compute.accelerator.type is `nvidia.com/gpu`, else"
+                  + " `cpu`"),
+          fixed(
+              "transforms[*].infer.model.s3.region",
+              BOTH,
+              JSON.textNode("us-east-1"),
+              "model.uri; MinIO and SeaweedFS accept it"),
+          fixed(
+              "transforms[*].infer.model.s3.pathStyle",
+              BOTH,
+              JSON.booleanNode(false),
+              "model.uri; virtual-hosted requests, as AWS S3 wants"),
+          fixed("transforms[*].infer.remote.datatype", BOTH, JSON.textNode("FP32"), null),
+          fixed(
+              "transforms[*].infer.remote.timeout",
+              BOTH,
+              JSON.textNode("2s"),
+              "one request, connecting included"),
+          fixed("transforms[*].infer.remote.maxRetries", BOTH, JSON.numberNode(3), null),
+          fixed(
+              "transforms[*].infer.remote.backoff",
+              BOTH,
+              JSON.textNode("100ms"),
+              "before the first retry; doubles"),
+          fixed(
+              "transforms[*].infer.remote.breakerFailures",
+              BOTH,
+              JSON.numberNode(5),
+              "failed batches in a row that open the circuit"),
+          fixed("transforms[*].infer.remote.breakerOpenFor", BOTH, JSON.textNode("30s"), null),
           computed(
               "transforms[*].consent.bootstrapServers",
               BOTH,
@@ -172,18 +225,25 @@ public final class Defaults {
           e.path(),
           (at, parent, field) -> {
             JsonNode v = parent.path(field);
-            if (v.isMissingNode() || v.isNull()) out.add(at);
+            if ((v.isMissingNode() || v.isNull()) && appliesAt(e.path(), parent)) out.add(at);
           });
     }
     return out;
+  }
+
+  /** Whether a default applies in this parent: an execution provider only to in-worker models. */
+  private static boolean appliesAt(String path, ObjectNode parent) {
+    return !path.equals("transforms[*].infer.executionProvider") || parent.has("model");
   }
 
   /** Computed defaults that must be present wherever their parent is. */
   private static boolean alwaysComputed(String path, ObjectNode plan) {
     return switch (path) {
       case "source.kafka.consumerGroup",
+          "source.mqtt.shareGroup",
           "transforms[*].name",
           "transforms[*].consent.bootstrapServers",
+          "transforms[*].infer.executionProvider",
           "deadLetter.topic" ->
           true;
       case "deadLetter.bootstrapServers" -> plan.path("deadLetter").hasNonNull("topic");

@@ -4,6 +4,7 @@ import io.tributary.pipeline.SchemaSpec;
 import io.tributary.pipeline.TransformSpec;
 import io.tributary.pipeline.transform.AggregateTransform;
 import io.tributary.pipeline.transform.DeriveTransform;
+import io.tributary.pipeline.transform.InferTransform;
 import io.tributary.pipeline.transform.MaskTransform;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,7 +26,8 @@ import java.util.Set;
  * {@code map} and {@code aggregate} replace the record (aggregate emits its key fields, {@code
  * window_start}, {@code window_end} and the aggregates, which are numbers except counts); {@code
  * mask} marks fields masked (every method except drop writes text) and {@code drop} removes them;
- * validate, filter, normalize, dedupe and consent keep the fields as they are.
+ * {@code infer} adds its output fields (numbers, classified as strongly as the unmasked fields the
+ * model reads); validate, filter, normalize, dedupe and consent keep the fields as they are.
  *
  * <p>Classification follows the data, conservatively: a schema field with a classification (or
  * {@code pii: true}) is classified; a computed field whose expression reads a classified field that
@@ -238,6 +240,7 @@ public final class FieldFlow {
       case "derive" -> computed(in, t.derive(), false, scopes);
       case "mask" -> mask(in, t.mask());
       case "aggregate" -> aggregate(in, t.aggregate());
+      case "infer" -> infer(in, t.infer());
       default -> in; // validate, filter, normalize, dedupe and consent keep the fields
     };
   }
@@ -295,6 +298,22 @@ public final class FieldFlow {
       }
     }
     return new Fields(visible, types, masked, dropped, classified);
+  }
+
+  private static Fields infer(Fields in, InferTransform spec) {
+    if (spec == null || spec.outputs() == null) return in;
+    List<String> read = new ArrayList<>();
+    if (spec.inputs() != null) {
+      for (InferTransform.Input i : spec.inputs()) {
+        if (i != null && i.fields() != null) read.addAll(i.fields());
+      }
+    }
+    Classified level = in.readBy(read);
+    Map<String, Classified> computed = new LinkedHashMap<>();
+    for (InferTransform.Output o : spec.outputs()) {
+      if (o != null && o.field() != null) computed.put(o.field(), level);
+    }
+    return in.withComputed(computed);
   }
 
   private static Fields aggregate(Fields in, AggregateTransform spec) {

@@ -84,6 +84,18 @@ public final class KafkaClientSettings {
   }
 
   /**
+   * The MQTT bridge's producer into the ingest topic: idempotent (a retry inside the producer adds
+   * no copy) and acknowledged by every in-sync replica before the MQTT message is acknowledged.
+   */
+  public static Map<String, String> mqttIngestProducer(KafkaEndpoint source, String clientId) {
+    Map<String, String> p = acknowledgedWriter(source, BYTES_OUT);
+    p.put("client.id", clientId);
+    p.put("enable.idempotence", "true");
+    p.put("linger.ms", "5");
+    return done(p);
+  }
+
+  /**
    * A consumer that sees only committed transactions and never commits on its own: every reader of
    * ours commits offsets explicitly (in the transaction, or after the sink committed), or not at
    * all.

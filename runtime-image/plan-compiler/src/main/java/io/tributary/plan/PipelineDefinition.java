@@ -17,6 +17,8 @@ import java.util.List;
  * @param commitInterval a StreamJob's spec.checkpointInterval
  * @param parallelism spec.compute.parallelism
  * @param events spec.events: where run (DataPipeline) or rollout (StreamJob) events go, or null
+ * @param accelerator spec.compute.accelerator.type (e.g. {@code nvidia.com/gpu}): the workers run
+ *     on a GPU pool; null for none
  */
 public record PipelineDefinition(
     Kind kind,
@@ -28,7 +30,11 @@ public record PipelineDefinition(
     Guarantee guarantee,
     String commitInterval,
     Integer parallelism,
-    EventsSpec events) {
+    EventsSpec events,
+    String accelerator) {
+
+  /** The accelerator resource that makes infer steps run on CUDA by default. */
+  public static final String NVIDIA_GPU = "nvidia.com/gpu";
 
   public static Builder stream() {
     return new Builder(Kind.STREAM_JOB);
@@ -50,6 +56,7 @@ public record PipelineDefinition(
     private String commitInterval;
     private Integer parallelism;
     private EventsSpec events;
+    private String accelerator;
 
     private Builder(Kind kind) {
       this.kind = kind;
@@ -100,6 +107,11 @@ public record PipelineDefinition(
       return this;
     }
 
+    public Builder accelerator(String v) {
+      accelerator = v;
+      return this;
+    }
+
     public PipelineDefinition build() {
       return new PipelineDefinition(
           kind,
@@ -111,7 +123,8 @@ public record PipelineDefinition(
           guarantee,
           commitInterval,
           parallelism,
-          events);
+          events,
+          accelerator);
     }
   }
 }

@@ -10,12 +10,15 @@ import io.tributary.pipeline.VolumeClaim;
 import io.tributary.pipeline.sink.IcebergTable;
 import io.tributary.pipeline.sink.JdbcSink;
 import io.tributary.pipeline.sink.LakeSink;
+import io.tributary.pipeline.source.MqttSource;
 import io.tributary.pipeline.transform.AggregateTransform;
 import io.tributary.pipeline.transform.ConsentTransform;
 import io.tributary.pipeline.transform.DedupeTransform;
 import io.tributary.pipeline.transform.DeriveTransform;
+import io.tributary.pipeline.transform.InferTransform;
 import io.tributary.pipeline.transform.MaskTransform;
 import io.tributary.pipeline.transform.NormalizeTransform;
+import io.tributary.pipeline.transform.ValidateTransform;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -41,7 +44,13 @@ import java.util.regex.Pattern;
  */
 public final class PlanCheck {
   private static final Pattern FIELD_NAME = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*$");
+  private static final Pattern MQTT_SERVER = Pattern.compile("^(tcp|ssl)://[^\\s/:]+:[0-9]+$");
+  private static final Pattern MQTT_SHARE_GROUP = Pattern.compile("^[^/+#\\s]+$");
   private static final Pattern URI_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://");
+
+  /** s3://bucket/key of an infer step's model, as the CRD's pattern. */
+  private static final Pattern S3_OBJECT =
+      Pattern.compile("^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.*[^/]$");
 
   /** s3://bucket[/prefix], as the CRD's rule. */
   private static final Pattern S3_PATH =
@@ -52,7 +61,7 @@ public final class PlanCheck {
       Pattern.compile("^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)+$");
 
   private static final String KINDS =
-      "validate, filter, map, derive, normalize, dedupe, mask, consent or aggregate";
+      "validate, filter, map, derive, normalize, dedupe, mask, consent, aggregate or infer";
 
   private final List<PlanProblem> problems = new ArrayList<>();
 
@@ -66,7 +75,7 @@ public final class PlanCheck {
   public static List<PlanProblem> check(
       SourceSpec source, List<TransformSpec> transforms, SinkSpec sink, SchemaSpec schema) {
     PlanCheck c = new PlanCheck();
-    c.source(source);
+    c.source(source, transforms);
     c.schema(schema);
     c.chain(schema, transforms, source);
     c.sink(sink, schema);
@@ -88,7 +97,7 @@ public final class PlanCheck {
     return List.copyOf(c.problems);
   }
 
-  private void source(SourceSpec source) {
+  private void source(SourceSpec source, List<TransformSpec> transforms) {
     if (source == null) return;
     int kinds =
         count(
@@ -102,12 +111,127 @@ public final class PlanCheck {
           KafkaSecurityCheck.problems(
               "source.kafka", source.kafka().saslJaasSecretRef(), source.kafka().security()));
     }
+    if (source.mqtt() != null) mqtt(source, transforms);
     if (source.files() != null && source.files().format() == FileFormat.ICEBERG) {
       spec("source.files.format", "use csv, jsonl or parquet (iceberg is a lake sink format only)");
     }
     if (source.files() != null) {
       storage("source.files", source.files().path(), source.files().s3() != null);
       volume("source.files", source.files().path(), source.files().volume(), "/lake/raw/*.jsonl");
+    }
+  }
+
+  /**
+   * An MQTT source: a broker address the client takes, topic filters it can subscribe to shared,
+   * one ingest topic, and a first step that removes the repeats QoS 1 may deliver.
+   */
+  private void mqtt(SourceSpec source, List<TransformSpec> transforms) {
+    MqttSource m = source.mqtt();
+    if (source.kafka() == null
+        || source.kafka().topics() == null
+        || source.kafka().topics().size() != 1) {
+      spec("source.mqtt", SourceSpec.MQTT_NEEDS_INGEST_TOPIC);
+    }
+    if (m.serverUri() == null || !MQTT_SERVER.matcher(m.serverUri()).matches()) {
+      spec(
+          "source.mqtt.serverUri",
+          "'"
+              + m.serverUri()
+              + "' is not tcp://host:port or ssl://host:port; write the broker's address in one"
+              + " of these forms (ssl:// for TLS)");
+    }
+    if (m.topics() == null || m.topics().isEmpty()) {
+      spec("source.mqtt.topics", "name at least one topic filter, e.g. sensors/+/temperature");
+    } else {
+      for (int i = 0; i < m.topics().size(); i++) {
+        mqttTopicFilter("source.mqtt.topics[" + i + "]", m.topics().get(i));
+      }
+    }
+    if (m.keyField() == null || !FIELD_NAME.matcher(m.keyField()).matches()) {
+      spec(
+          "source.mqtt.keyField",
+          m.keyField() == null
+              ? "missing: name the payload field that identifies a message (e.g. msg_id), by"
+                  + " which repeats are removed"
+              : "'" + m.keyField() + "' is not a field name (letters, digits, _)");
+    }
+    if (m.shareGroup() != null && !MQTT_SHARE_GROUP.matcher(m.shareGroup()).matches()) {
+      spec(
+          "source.mqtt.shareGroup",
+          "'"
+              + m.shareGroup()
+              + "' cannot name a shared subscription: leave out /, +, # and spaces");
+    }
+    if (m.protocolVersion() != null && !m.protocolVersion().equals(MqttSource.PROTOCOL_3_1_1)) {
+      spec("source.mqtt.protocolVersion", MqttSource.PROTOCOL_MESSAGE);
+    }
+    if (m.tls() != null && !m.usesTls()) {
+      spec(
+          "source.mqtt.tls",
+          "needs a TLS connection: write serverUri as ssl://host:port, or remove source.mqtt.tls");
+    }
+    if (m.tls() != null
+        && (m.tls().certificateSecretRef() == null) != (m.tls().keySecretRef() == null)) {
+      spec(
+          "source.mqtt.tls",
+          "certificateSecretRef and keySecretRef go together: mutual TLS needs the client"
+              + " certificate chain and its private key; set both, or neither");
+    }
+    if (m.passwordSecretRef() != null && m.usernameSecretRef() == null) {
+      spec(
+          "source.mqtt.passwordSecretRef",
+          "needs source.mqtt.usernameSecretRef: MQTT sends a password only with a user name;"
+              + " set usernameSecretRef too");
+    }
+    if (m.keyField() != null) mqttDedupe(m.keyField(), transforms);
+  }
+
+  /**
+   * QoS 1 delivers at least once: the first step must drop the repeats, keyed exactly as the ingest
+   * topic is, so every copy of a message meets the same dedupe state.
+   */
+  private void mqttDedupe(String keyField, List<TransformSpec> transforms) {
+    TransformSpec first = transforms == null || transforms.isEmpty() ? null : transforms.get(0);
+    DedupeTransform dedupe = first == null ? null : first.dedupe();
+    if (dedupe != null && List.of(keyField).equals(dedupe.keyFields())) return;
+    spec(
+        first == null ? "transforms" : "transforms[0]",
+        "an MQTT source delivers at least once (QoS 1), so the first step must remove the"
+            + " repeats by source.mqtt.keyField: make transforms[0] {dedupe: {keyFields: ["
+            + keyField
+            + "], window: 10m}} (choose the window: a repeat later than it passes)");
+  }
+
+  /** A filter a client may subscribe to, and not already shared (the worker adds $share). */
+  private void mqttTopicFilter(String path, String filter) {
+    if (filter == null || filter.isEmpty()) {
+      spec(path, "empty: name a topic filter, e.g. sensors/+/temperature");
+      return;
+    }
+    if (filter.startsWith("$share/")) {
+      spec(
+          path,
+          "'"
+              + filter
+              + "': leave out $share/<group>/; every filter is subscribed as"
+              + " $share/<shareGroup>/<filter> (set source.mqtt.shareGroup to choose the group)");
+      return;
+    }
+    String[] levels = filter.split("/", -1);
+    for (int i = 0; i < levels.length; i++) {
+      String level = levels[i];
+      boolean wildcardMisused =
+          (level.contains("#") && (!level.equals("#") || i != levels.length - 1))
+              || (level.contains("+") && !level.equals("+"));
+      if (wildcardMisused || level.indexOf(0) >= 0) {
+        spec(
+            path,
+            "'"
+                + filter
+                + "' is not an MQTT topic filter: + stands alone in a level, # alone in the last"
+                + " level (e.g. sensors/+/temperature, sensors/#)");
+        return;
+      }
     }
   }
 
@@ -237,6 +361,7 @@ public final class PlanCheck {
     if (transforms == null) return;
     FieldFlow flow = FieldFlow.of(schema, transforms);
     Set<String> names = new HashSet<>();
+    int firstInfer = -1;
     for (int i = 0; i < transforms.size(); i++) {
       String at = "transforms[" + i + "]";
       TransformSpec t = transforms.get(i);
@@ -290,7 +415,143 @@ public final class PlanCheck {
         case "mask" -> mask(path, t.mask());
         case "consent" -> consent(path, t.consent(), source);
         case "aggregate" -> aggregate(path, t.aggregate());
+        case "infer" -> {
+          infer(path, t.infer(), flow.before(i));
+          if (firstInfer < 0) firstInfer = i;
+        }
         default -> throw new IllegalStateException("unknown transform kind " + kind);
+      }
+      if (firstInfer >= 0
+          && firstInfer < i
+          && t.validate() != null
+          && t.validate().onInvalid() == ValidateTransform.OnInvalid.FAIL) {
+        // Records pass an infer step a batch at a time, so the records after one that fails
+        // validation would already be through the steps before the infer step: the stream could
+        // not halt exactly at it.
+        spec(
+            path + ".onInvalid",
+            "fail is not possible after an infer step ("
+                + "transforms["
+                + firstInfer
+                + "]); move this validate step before it, or use deadLetter or drop");
+      }
+    }
+  }
+
+  private void remote(String path, InferTransform.Remote remote) {
+    if (remote.url() == null || !remote.url().matches("^https?://[^/?#]+(/[^?#]*)?$")) {
+      spec(path + ".url", "'" + remote.url() + "' is not http(s)://host[:port][/path]");
+    }
+    if (remote.model() == null || remote.model().isBlank()) {
+      spec(path + ".model", "is required: the model's name on the server");
+    }
+    for (String[] d :
+        new String[][] {
+          {"timeout", remote.timeout()},
+          {"backoff", remote.backoff()},
+          {"breakerOpenFor", remote.breakerOpenFor()}
+        }) {
+      if (d[1] == null) continue;
+      try {
+        Durations.parse(d[1]);
+      } catch (IllegalArgumentException e) {
+        spec(path + "." + d[0], e.getMessage());
+      }
+    }
+  }
+
+  private void infer(String path, InferTransform spec, FieldFlow.Fields fields) {
+    InferTransform.Model model = spec.model();
+    if ((model == null) == (spec.remote() == null)) {
+      spec(path, "set exactly one of model (ONNX in the worker) or remote (a model server)");
+    } else if (spec.remote() != null) {
+      remote(path + ".remote", spec.remote());
+      if (spec.executionProvider() != null) {
+        spec(
+            path + ".executionProvider",
+            "only for model (in the worker); a remote model server chooses its own hardware");
+      }
+    } else if (count(
+            model.configMap() != null, model.persistentVolumeClaim() != null, model.uri() != null)
+        != 1) {
+      spec(path + ".model", "set exactly one of configMap, persistentVolumeClaim or uri");
+    } else if (model.uri() != null) {
+      if (!S3_OBJECT.matcher(model.uri()).matches()) {
+        spec(
+            path + ".model.uri",
+            "'"
+                + model.uri()
+                + "' is not s3://bucket/key: write the model object's bucket (3-63 lower-case"
+                + " letters, digits, dots or dashes) and key");
+      }
+      if (model.s3() == null) {
+        spec(
+            path + ".model.s3",
+            "set it with uri: the store's endpoint, region and credentials (as sink.lake.s3)");
+      }
+    } else if (model.s3() != null) {
+      spec(path + ".model.s3", "only with uri (s3://bucket/key); remove it or set uri instead");
+    } else if (model.persistentVolumeClaim() != null
+        && (model.file() == null
+            || model.file().startsWith("/")
+            || List.of(model.file().split("/")).contains(".."))) {
+      spec(
+          path + ".model.persistentVolumeClaim.path",
+          "'" + model.file() + "' must be a relative path inside the volume, without ..");
+    }
+    Set<String> tensors = new HashSet<>();
+    if (spec.inputs() == null || spec.inputs().isEmpty()) {
+      spec(path + ".inputs", "needs at least one input: the model's tensor and its fields");
+    } else {
+      for (int j = 0; j < spec.inputs().size(); j++) {
+        String at = path + ".inputs[" + j + "]";
+        InferTransform.Input in = spec.inputs().get(j);
+        if (in == null || in.tensor() == null || in.fields() == null || in.fields().isEmpty()) {
+          spec(at, "needs tensor and at least one field");
+          continue;
+        }
+        if (!tensors.add(in.tensor())) {
+          spec(at + ".tensor", "input '" + in.tensor() + "' is listed twice");
+        }
+        for (int k = 0; k < in.fields().size(); k++) {
+          String f = in.fields().get(k);
+          if (f == null || !FIELD_NAME.matcher(f).matches()) {
+            spec(at + ".fields[" + k + "]", "'" + f + "' is not a field name");
+          } else if (!fields.canHave(f)) {
+            spec(
+                at + ".fields[" + k + "]",
+                "records have no field '"
+                    + f
+                    + "' here; they have "
+                    + String.join(", ", fields.visible()));
+          }
+        }
+      }
+    }
+    if (spec.outputs() == null || spec.outputs().isEmpty()) {
+      spec(path + ".outputs", "needs at least one output: the model's tensor and its field");
+    } else {
+      Set<String> out = new HashSet<>();
+      for (int j = 0; j < spec.outputs().size(); j++) {
+        String at = path + ".outputs[" + j + "]";
+        InferTransform.Output o = spec.outputs().get(j);
+        if (o == null || o.tensor() == null || o.field() == null) {
+          spec(at, "needs tensor and field");
+        } else if (!FIELD_NAME.matcher(o.field()).matches()) {
+          spec(at + ".field", "'" + o.field() + "' is not a field name");
+        } else if (!out.add(o.field())) {
+          spec(at + ".field", "field '" + o.field() + "' is written twice");
+        }
+      }
+    }
+    if (spec.batchSize() != null && spec.batchSize() < 1) {
+      spec(path + ".batchSize", "must be at least 1");
+    }
+    if (spec.maxWait() != null) {
+      try {
+        Durations.parse(spec.maxWait());
+      } catch (IllegalArgumentException e) {
+        spec(path + ".maxWait", e.getMessage());
       }
     }
   }
@@ -467,6 +728,7 @@ public final class PlanCheck {
     if (t.mask() != null) set.add("mask");
     if (t.consent() != null) set.add("consent");
     if (t.aggregate() != null) set.add("aggregate");
+    if (t.infer() != null) set.add("infer");
     return set;
   }
 

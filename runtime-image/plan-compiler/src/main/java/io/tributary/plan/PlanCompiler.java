@@ -17,6 +17,7 @@ import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.pipeline.plan.WorkerPlan.Kind;
 import io.tributary.pipeline.source.FilesSource;
 import io.tributary.pipeline.source.KafkaSource;
+import io.tributary.pipeline.transform.InferTransform;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,6 +36,11 @@ public final class PlanCompiler {
           + " transaction that commits the input offsets, so after a crash a worker writes again"
           + " the records since the last commit (idempotent overwrites of the same entities); set"
           + " guarantee: at-least-once";
+
+  /** Why a DataPipeline cannot read MQTT, and the fix; the CRD says the same. */
+  public static final String MQTT_IS_A_STREAM =
+      "an MQTT subscription never ends, so it is a StreamJob's source: use a StreamJob, or read the"
+          + " ingest topic a StreamJob fills with source.kafka";
 
   private PlanCompiler() {}
 
@@ -171,6 +177,17 @@ public final class PlanCompiler {
     if (out.isEmpty()) {
       List<TransformSpec> steps = d.transforms();
       for (int i = 0; i < steps.size(); i++) {
+        InferTransform infer = steps.get(i).infer();
+        if (infer != null
+            && infer.executionProvider() == InferTransform.ExecutionProvider.CUDA
+            && !PipelineDefinition.NVIDIA_GPU.equals(d.accelerator())) {
+          out.add(
+              spec(
+                  "transforms[" + i + "].infer.executionProvider",
+                  "cuda needs a GPU: set spec.compute.accelerator (type "
+                      + PipelineDefinition.NVIDIA_GPU
+                      + ") and a pool that offers it, or use cpu"));
+        }
         var consent = steps.get(i).consent();
         if (consent != null && consent.bootstrapServers() == null && d.source().kafka() == null) {
           out.add(
@@ -187,6 +204,10 @@ public final class PlanCompiler {
     List<PlanProblem> out = new ArrayList<>();
     if (source == null || source.kind().equals("none")) {
       out.add(spec("source", "missing: set exactly one source kind"));
+    } else if (kind == Kind.DATA_PIPELINE && source.mqtt() != null) {
+      out.add(spec("source.mqtt", MQTT_IS_A_STREAM));
+    } else if (kind == Kind.STREAM_JOB && source.mqtt() != null && source.kafka() == null) {
+      out.add(spec("source.mqtt", SourceSpec.MQTT_NEEDS_INGEST_TOPIC));
     } else if (kind == Kind.STREAM_JOB && source.kafka() == null) {
       out.add(
           spec(
@@ -239,8 +260,11 @@ public final class PlanCompiler {
     KafkaSource in = d.source().kafka();
     SourceSpec source = d.source();
     if (in != null && in.consumerGroup() == null) {
-      String group = PlanNames.pipeline(c.pipeline());
-      source = SourceSpec.of(in.withConsumerGroup(group)).inRegion(source.region());
+      in = in.withConsumerGroup(PlanNames.pipeline(c.pipeline()));
+      source = source.withKafka(in);
+    }
+    if (source.mqtt() != null && source.mqtt().shareGroup() == null && in != null) {
+      source = source.withMqtt(source.mqtt().withShareGroup(in.consumerGroup()));
     }
     if (source.files() != null
         && source.files().format() == FileFormat.CSV
@@ -254,7 +278,7 @@ public final class PlanCompiler {
         .run(d.kind() == Kind.DATA_PIPELINE ? c.run() : null)
         .metricsPort(c.metricsPort())
         .source(source)
-        .transforms(transforms(d.transforms(), in))
+        .transforms(transforms(d.transforms(), in, d.accelerator()))
         .sink(d.sink())
         .schema(d.schema())
         .deadLetter(deadLetters(d))
@@ -267,8 +291,12 @@ public final class PlanCompiler {
         .build();
   }
 
-  /** Steps with their names, and consent steps with their brokers. */
-  private static List<TransformSpec> transforms(List<TransformSpec> steps, KafkaSource in) {
+  /**
+   * Steps with their names, consent steps with their brokers, infer steps with their execution
+   * provider: CUDA where the workers get an NVIDIA GPU, CPU elsewhere.
+   */
+  private static List<TransformSpec> transforms(
+      List<TransformSpec> steps, KafkaSource in, String accelerator) {
     List<TransformSpec> out = new ArrayList<>();
     for (int i = 0; i < steps.size(); i++) {
       TransformSpec t = steps.get(i);
@@ -277,6 +305,14 @@ public final class PlanCompiler {
         consent =
             new io.tributary.pipeline.transform.ConsentTransform(
                 consent.purpose(), consent.subjectField(), consent.topic(), in.bootstrapServers());
+      }
+      InferTransform infer = t.infer();
+      if (infer != null && infer.model() != null && infer.executionProvider() == null) {
+        infer =
+            infer.withExecutionProvider(
+                PipelineDefinition.NVIDIA_GPU.equals(accelerator)
+                    ? InferTransform.ExecutionProvider.CUDA
+                    : InferTransform.ExecutionProvider.CPU);
       }
       out.add(
           new TransformSpec(
@@ -290,6 +326,7 @@ public final class PlanCompiler {
               t.mask(),
               consent,
               t.aggregate(),
+              infer,
               t.transformSet()));
     }
     return out;

@@ -104,7 +104,7 @@ class PlanCheckTest {
             "transforms[0]",
             PlanProblem.Kind.INVALID_SPEC,
             "no transform set: set exactly one of validate, filter, map, derive, normalize, dedupe,"
-                + " mask, consent or aggregate"),
+                + " mask, consent, aggregate or infer"),
         row(
             "a TransformSet reference the operator did not inline",
             List.of(TransformSpec.of(new TransformSetRef("common-cleaning"))),
@@ -124,7 +124,7 @@ class PlanCheckTest {
             "transforms[0]",
             PlanProblem.Kind.INVALID_SPEC,
             "sets filter and mask: set exactly one of validate, filter, map, derive, normalize,"
-                + " dedupe, mask, consent or aggregate"),
+                + " dedupe, mask, consent, aggregate or infer"),
         row(
             "a repeated step name",
             List.of(named("a", filter("true")), named("a", filter("true"))),
@@ -287,18 +287,7 @@ class PlanCheckTest {
   }
 
   private static TransformSpec named(String name, TransformSpec t) {
-    return new TransformSpec(
-        name,
-        t.validate(),
-        t.filter(),
-        t.map(),
-        t.derive(),
-        t.normalize(),
-        t.dedupe(),
-        t.mask(),
-        t.consent(),
-        t.aggregate(),
-        t.transformSet());
+    return t.withName(name);
   }
 
   private static TransformSpec maskField(MaskTransform.Field field) {

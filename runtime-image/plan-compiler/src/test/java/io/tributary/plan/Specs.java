@@ -103,4 +103,16 @@ final class Specs {
                 new AggregateTransform.Aggregation(AggregateTransform.Function.SUM, field, "sum"),
                 new AggregateTransform.Aggregation(AggregateTransform.Function.COUNT, null, "n"))));
   }
+
+  /** An infer step of a model in ConfigMap {@code models}, scoring {@code fields} into score. */
+  static TransformSpec infer(String... fields) {
+    return TransformSpec.of(
+        new io.tributary.pipeline.transform.InferTransform(
+            io.tributary.pipeline.transform.InferTransform.Model.configMap("models", "m.onnx"),
+            List.of(new io.tributary.pipeline.transform.InferTransform.Input("x", List.of(fields))),
+            List.of(new io.tributary.pipeline.transform.InferTransform.Output("y", "score")),
+            null,
+            null,
+            null));
+  }
 }

@@ -29,6 +29,8 @@ import java.util.List;
  * @param skipRecord StreamJob: the one record ({@code topic/partition@offset}) that goes to the
  *     dead letters instead of halting the worker when a validate step with onInvalid fail refuses
  *     it; from the {@code tributary.io/skip-record} annotation, null when there is none
+ * @param modelsDir where infer steps' model volumes are mounted ({@value #MODELS_DIR}); set only in
+ *     plans with an infer step
  * @param events DataPipeline: where the run's CloudEvents go (started, succeeded, failed), with
  *     every default applied; null when the pipeline sends none. A StreamJob's events are the
  *     operator's to send, so its workers' plan never carries them.
@@ -52,11 +54,18 @@ public record WorkerPlan(
     String progressInterval,
     LineageConfig lineage,
     String skipRecord,
-    EventsSpec events) {
+    EventsSpec events,
+    String modelsDir) {
 
   public static final int VERSION = 1;
   public static final String MOUNT_PATH = "/etc/tributary/plan.json";
   public static final String SECRETS_DIR = "/etc/tributary/secrets";
+
+  /**
+   * Where infer steps' models are mounted: {@code <MODELS_DIR>/<step name>/<file>} (see {@link
+   * io.tributary.pipeline.transform.InferTransform.Model#file}).
+   */
+  public static final String MODELS_DIR = "/etc/tributary/models";
 
   /** Which engine runs a plan; spelled as the custom resource kind it came from. */
   public enum Kind {
@@ -159,6 +168,7 @@ public record WorkerPlan(
     b.lineage = lineage;
     b.skipRecord = skipRecord;
     b.events = events;
+    b.modelsDir = modelsDir;
     return b;
   }
 
@@ -181,6 +191,7 @@ public record WorkerPlan(
     private LineageConfig lineage;
     private String skipRecord;
     private EventsSpec events;
+    private String modelsDir;
 
     private Builder(Kind kind) {
       this.kind = kind;
@@ -270,7 +281,16 @@ public record WorkerPlan(
       return this;
     }
 
+    /** Where the model volumes are; {@value #MODELS_DIR} when unset and a step infers. */
+    public Builder modelsDir(String v) {
+      modelsDir = v;
+      return this;
+    }
+
     public WorkerPlan build() {
+      boolean infers =
+          transforms.stream()
+              .anyMatch(t -> t != null && t.infer() != null && t.infer().model() != null);
       return new WorkerPlan(
           VERSION,
           kind,
@@ -289,7 +309,8 @@ public record WorkerPlan(
           progressInterval,
           lineage,
           skipRecord,
-          events);
+          events,
+          modelsDir != null ? modelsDir : infers ? MODELS_DIR : null);
     }
   }
 }

@@ -126,7 +126,7 @@ public final class BatchWorker {
       throw RunFailure.invalidPlan("plan: a DataPipeline plan needs source and sink");
     }
     SecretFiles secrets = SecretFiles.of(plan);
-    try (RecordProcessor chain = Transforms.compile(plan, secrets, metrics::dropped);
+    try (RecordProcessor chain = Transforms.compile(plan, secrets, metrics::dropped, metrics);
         RecordSource source = Sources.open(plan, secrets, plan.run().watermark());
         RecordSink sink = Sinks.open(plan, secrets, runId, source);
         DeadLetters dlq = DeadLetters.open(plan, secrets, runId)) {

@@ -3,6 +3,7 @@ package io.tributary.runtime.batch;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.pipeline.plan.RunSummary;
 import io.tributary.pipeline.plan.WorkerPlan;
+import io.tributary.runtime.transform.InferenceObserver;
 import io.tributary.runtime.transform.RejectedRecordException;
 import io.tributary.runtime.transform.TransformChain;
 import java.time.Instant;
@@ -26,11 +27,15 @@ final class Transforms implements RecordProcessor {
    * Compiles the chain; a bad step is a {@code PlanException} (exit 78).
    *
    * @param drops told the step of every record validate drops (onInvalid drop), on any thread
+   * @param inference told of infer steps' models and calls (metrics), on any thread
    */
-  static RecordProcessor compile(WorkerPlan plan, SecretFiles secrets, Consumer<String> drops) {
+  static RecordProcessor compile(
+      WorkerPlan plan, SecretFiles secrets, Consumer<String> drops, InferenceObserver inference) {
     TransformChain chain =
         TransformChain.compile(
-            plan, secrets.secrets(), TransformChain.Options.defaults().withDrops(drops));
+            plan,
+            secrets.secrets(),
+            TransformChain.Options.defaults().withDrops(drops).withInference(inference));
     boolean consent =
         plan.transforms() != null && plan.transforms().stream().anyMatch(t -> t.consent() != null);
     return new Transforms(chain, !chain.isStateful() && !consent);

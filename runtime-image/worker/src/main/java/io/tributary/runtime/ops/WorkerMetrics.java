@@ -6,6 +6,7 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.tributary.runtime.transform.InferenceObserver;
 import java.util.function.LongSupplier;
 
 /**
@@ -14,7 +15,7 @@ import java.util.function.LongSupplier;
  * counters too, while it runs). Hot-path data points are bound once, so counting a record costs an
  * add, not a label lookup.
  */
-public final class WorkerMetrics {
+public final class WorkerMetrics implements InferenceObserver {
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final String namespace;
   private final String name;
@@ -24,6 +25,9 @@ public final class WorkerMetrics {
   private final Counter rebalances;
   private final Counter stateEvictions;
   private final Counter events;
+  private final Histogram inferenceBatch;
+  private final Histogram inferenceLatency;
+  private final io.prometheus.metrics.core.metrics.Gauge inferenceProvider;
 
   public final CounterDataPoint recordsIn;
   public final CounterDataPoint recordsOut;
@@ -139,6 +143,34 @@ public final class WorkerMetrics {
                     + " affected).")
             .labelNames("namespace", "name", "type", "outcome")
             .register(registry);
+    String[] inferLabels = {"namespace", "name", "step", "provider"};
+    inferenceBatch =
+        Histogram.builder()
+            .name("tributary_worker_inference_batch_size")
+            .help("Records in one call of an infer step's model, by step and execution provider.")
+            .labelNames(inferLabels)
+            .classicOnly()
+            .classicUpperBounds(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096)
+            .register(registry);
+    inferenceLatency =
+        Histogram.builder()
+            .name("tributary_worker_inference_latency_seconds")
+            .help(
+                "Time of one call of an infer step's model (the whole batch), by step and"
+                    + " execution provider.")
+            .labelNames(inferLabels)
+            .classicOnly()
+            .classicUpperBounds(
+                0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
+            .register(registry);
+    inferenceProvider =
+        io.prometheus.metrics.core.metrics.Gauge.builder()
+            .name("tributary_worker_inference_provider")
+            .help(
+                "1 for the execution provider (cpu, cuda) each infer step loaded its model on at"
+                    + " start-up.")
+            .labelNames(inferLabels)
+            .register(registry);
     GaugeWithCallback.builder()
         .name("tributary_worker_state_entries")
         .help("Entries held by stateful steps (dedupe keys, open aggregate windows).")
@@ -181,6 +213,27 @@ public final class WorkerMetrics {
   /** Events of {@code type} with {@code outcome} (delivered or failed) so far. */
   public long eventCount(String type, String outcome) {
     return (long) events.labelValues(namespace, name, type, outcome).get();
+  }
+
+  @Override
+  public void loaded(String step, String provider) {
+    inferenceProvider.labelValues(namespace, name, step, provider).set(1);
+  }
+
+  @Override
+  public void batch(String step, String provider, int records, double seconds) {
+    inferenceBatch.labelValues(namespace, name, step, provider).observe(records);
+    inferenceLatency.labelValues(namespace, name, step, provider).observe(seconds);
+  }
+
+  /** Model calls of {@code step} on {@code provider} so far. */
+  public long inferenceCalls(String step, String provider) {
+    return inferenceLatency.labelValues(namespace, name, step, provider).getCount();
+  }
+
+  /** Records given to the model of {@code step} on {@code provider} so far. */
+  public double inferenceRecords(String step, String provider) {
+    return inferenceBatch.labelValues(namespace, name, step, provider).getSum();
   }
 
   public void stateEvicted(long n) {

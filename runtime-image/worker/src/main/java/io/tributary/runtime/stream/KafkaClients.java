@@ -23,6 +23,12 @@ final class KafkaClients {
         KafkaClientSettings.streamProducer(s.output(), clientId, transactionalId));
   }
 
+  /** The MQTT bridge's producer into the ingest topic, on the source's cluster. */
+  static Properties mqttIngestProducer(StreamSettings s, String clientId) {
+    return KafkaClientSettings.properties(
+        KafkaClientSettings.mqttIngestProducer(s.input(), clientId));
+  }
+
   static Properties inputAdmin(StreamSettings s) {
     return KafkaClientSettings.properties(KafkaClientSettings.admin(s.input()));
   }

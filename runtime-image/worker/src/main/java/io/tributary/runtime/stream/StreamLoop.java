@@ -9,6 +9,7 @@ import io.tributary.runtime.transform.RejectedRecordException;
 import io.tributary.runtime.transform.TransformChain;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -73,8 +74,14 @@ final class StreamLoop implements Runnable {
   private final boolean stateful;
   private final long commitNanos;
   private final FeatureStore<DeadLetterFor> features;
+  private final int batchSize;
+  private final long maxWaitNanos;
 
   private final Map<TopicPartition, TransformChain> chains = new HashMap<>();
+
+  /** Records of a partition waiting for an infer step's batch to fill (only with one). */
+  private final Map<TopicPartition, Pending> pending = new HashMap<>();
+
   private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
   private final AtomicReference<Exception> sendError = new AtomicReference<>();
   private KafkaConsumer<byte[], byte[]> consumer;
@@ -111,6 +118,10 @@ final class StreamLoop implements Runnable {
     this.stateful = template.isStateful();
     this.commitNanos = settings.commitInterval().toNanos();
     this.features = features;
+    this.batchSize = template.batchSize();
+    // A batch never waits past a commit: what is pending is processed before every commit.
+    this.maxWaitNanos =
+        batchSize == 0 ? 0 : Math.min(template.maxWait().toNanos(), this.commitNanos);
   }
 
   @Override
@@ -139,12 +150,17 @@ final class StreamLoop implements Runnable {
   }
 
   private void loop() {
-    Duration pollTimeout = Duration.ofMillis(Math.max(1, Math.min(100, commitNanos / 1_000_000)));
+    long waitNanos = batchSize == 0 ? commitNanos : Math.min(commitNanos, maxWaitNanos);
+    Duration pollTimeout = Duration.ofMillis(Math.max(1, Math.min(100, waitNanos / 1_000_000)));
     while (running) {
       try {
         ConsumerRecords<byte[], byte[]> batch = consumer.poll(pollTimeout);
         ready = true;
-        if (!batch.isEmpty()) {
+        if (batchSize > 0) {
+          gather(batch);
+          processPending(false);
+          syncFeatures();
+        } else if (!batch.isEmpty()) {
           Instant now = Instant.now();
           for (TopicPartition tp : batch.partitions()) {
             TransformChain chain = chains.get(tp);
@@ -208,6 +224,93 @@ final class StreamLoop implements Runnable {
     }
   }
 
+  /** Adds a poll's records to their partitions' pending batches. */
+  private void gather(ConsumerRecords<byte[], byte[]> batch) {
+    long now = System.nanoTime();
+    for (TopicPartition tp : batch.partitions()) {
+      if (!chains.containsKey(tp)) {
+        continue; // revoked in this poll; its new owner reads it
+      }
+      pending.computeIfAbsent(tp, p -> new Pending(now)).records.addAll(batch.records(tp));
+    }
+  }
+
+  /**
+   * Runs the pending records of each partition whose batch is full or has waited maxWait; {@code
+   * all}: every partition's, as before a commit.
+   */
+  private void processPending(boolean all) {
+    long now = System.nanoTime();
+    List<TopicPartition> due = new ArrayList<>();
+    for (Map.Entry<TopicPartition, Pending> e : pending.entrySet()) {
+      Pending p = e.getValue();
+      if (all || p.records.size() >= batchSize || now - p.since >= maxWaitNanos) {
+        due.add(e.getKey());
+      }
+    }
+    for (TopicPartition tp : due) {
+      // Removed first: a halt in it commits, and that commit must not run its records again.
+      Pending p = pending.remove(tp);
+      TransformChain chain = chains.get(tp);
+      if (chain != null && !p.records.isEmpty()) {
+        processBatch(tp, chain, p.records, Instant.now());
+      }
+    }
+  }
+
+  /**
+   * One partition's records through the chain together (an infer step calls its model on many at
+   * once); outputs and dead letters as {@link #handle} makes them, one record at a time.
+   */
+  private void processBatch(
+      TopicPartition tp,
+      TransformChain chain,
+      List<ConsumerRecord<byte[], byte[]>> in,
+      Instant now) {
+    long start = System.nanoTime();
+    List<ObjectNode> parsed = new ArrayList<>(in.size());
+    List<ConsumerRecord<byte[], byte[]>> origin = new ArrayList<>(in.size());
+    Map<ConsumerRecord<byte[], byte[]>, String> unreadable = new java.util.LinkedHashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : in) {
+      try {
+        parsed.add(Records.parse(r.value()));
+        origin.add(r);
+      } catch (RecordJson.NotARecord e) {
+        unreadable.put(r, e.getMessage());
+      }
+    }
+    try {
+      chain.processAll(
+          parsed,
+          now,
+          new TransformChain.BatchOutput() {
+            @Override
+            public void emit(int input, ObjectNode out) {
+              StreamLoop.this.emit(out, origin.get(input));
+            }
+
+            @Override
+            public void rejected(int input, RejectedRecordException e) {
+              StreamLoop.this.rejected(origin.get(input), e);
+            }
+          });
+    } catch (HaltException h) {
+      ConsumerRecord<byte[], byte[]> r = in.stream().filter(h::at).findFirst().orElseThrow();
+      // What comes after the halted record is not processed: its dead letters would commit.
+      unreadable.forEach(
+          (u, reason) -> {
+            if (u.offset() < r.offset()) deadLetter(u, -1, Records.SOURCE_STEP, reason);
+          });
+      metrics.recordsIn.inc(in.indexOf(r));
+      halt(tp, r, h);
+    }
+    unreadable.forEach((u, reason) -> deadLetter(u, -1, Records.SOURCE_STEP, reason));
+    metrics.processingLatency.observe((System.nanoTime() - start) / 1e9 / in.size());
+    ConsumerRecord<byte[], byte[]> last = in.get(in.size() - 1);
+    offsets.put(tp, new OffsetAndMetadata(last.offset() + 1, last.leaderEpoch(), ""));
+    metrics.recordsIn.inc(in.size());
+  }
+
   /** Waits before writing again, longer each time Redis is still unavailable; ends on stop(). */
   private void backOff() {
     long until = System.nanoTime() + backoffMs * 1_000_000L;
@@ -239,24 +342,32 @@ final class StreamLoop implements Runnable {
     try {
       chain.process(record, now, out -> emit(out, r));
     } catch (RejectedRecordException e) {
-      if (!e.failsRun()) {
-        deadLetter(r, e.step(), e.stepName(), e.reason());
-      } else if (settings.skipRecord() != null
-          && settings.skipRecord().is(r.topic(), r.partition(), r.offset())) {
-        deadLetter(
-            r,
-            e.step(),
-            e.stepName(),
-            e.reason() + " (skipped by the tributary.io/skip-record annotation)");
-      } else {
-        throw new HaltException(
-            new RunSummary.Halt(
-                r.topic(),
-                r.partition(),
-                r.offset(),
-                "transforms[" + e.step() + "] (" + e.stepName() + ")",
-                e.reason()));
-      }
+      rejected(r, e);
+    }
+  }
+
+  /**
+   * A record a step rejected: a dead letter, or (validate onInvalid fail) a halt, unless the
+   * skip-record annotation names it.
+   */
+  private void rejected(ConsumerRecord<byte[], byte[]> r, RejectedRecordException e) {
+    if (!e.failsRun()) {
+      deadLetter(r, e.step(), e.stepName(), e.reason());
+    } else if (settings.skipRecord() != null
+        && settings.skipRecord().is(r.topic(), r.partition(), r.offset())) {
+      deadLetter(
+          r,
+          e.step(),
+          e.stepName(),
+          e.reason() + " (skipped by the tributary.io/skip-record annotation)");
+    } else {
+      throw new HaltException(
+          new RunSummary.Halt(
+              r.topic(),
+              r.partition(),
+              r.offset(),
+              "transforms[" + e.step() + "] (" + e.stepName() + ")",
+              e.reason()));
     }
   }
 
@@ -399,6 +510,7 @@ final class StreamLoop implements Runnable {
   /** Emits closed windows, writes state changes, and commits them with the consumed offsets. */
   private void commit() {
     lastCommit = System.nanoTime();
+    processPending(true);
     Instant now = Instant.now();
     for (Map.Entry<TopicPartition, TransformChain> e : chains.entrySet()) {
       TransformChain chain = e.getValue();
@@ -438,6 +550,7 @@ final class StreamLoop implements Runnable {
 
   private void abortQuietly() {
     offsets.clear();
+    pending.clear(); // not committed: read again from the committed offsets
     if (features != null) {
       features.close(); // writes in flight are forgotten; the next write reconnects
     }
@@ -581,6 +694,7 @@ final class StreamLoop implements Runnable {
         rewind(kept);
       }
       partitions.forEach(chains::remove);
+      partitions.forEach(pending::remove);
       LOG.info("partitions revoked: {}", partitions);
     }
 
@@ -602,6 +716,7 @@ final class StreamLoop implements Runnable {
         LOG.warn("abort after losing partitions failed: {}", e.toString());
       }
       partitions.forEach(chains::remove);
+      partitions.forEach(pending::remove);
       Set<TopicPartition> kept = new HashSet<>(consumer.assignment());
       kept.removeAll(partitions);
       rewind(kept);
@@ -630,6 +745,23 @@ final class StreamLoop implements Runnable {
 
     RunSummary.Halt halt() {
       return halt;
+    }
+
+    /** Whether {@code r} is the record this halt is at. */
+    boolean at(ConsumerRecord<byte[], byte[]> r) {
+      return r.topic().equals(halt.topic())
+          && r.partition() == halt.partition()
+          && r.offset() == halt.offset();
+    }
+  }
+
+  /** A partition's records gathered for a batch, and when the first of them arrived. */
+  private static final class Pending {
+    final long since;
+    final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+
+    Pending(long since) {
+      this.since = since;
     }
   }
 }

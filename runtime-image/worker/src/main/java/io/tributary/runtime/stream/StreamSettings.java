@@ -8,9 +8,11 @@ import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.pipeline.sink.FeatureStoreSink;
 import io.tributary.pipeline.sink.KafkaSink;
 import io.tributary.pipeline.source.KafkaSource;
+import io.tributary.pipeline.source.MqttSource;
 import io.tributary.plan.KafkaEndpoint;
 import io.tributary.runtime.PlanException;
 import io.tributary.runtime.Secrets;
+import io.tributary.runtime.mqtt.MqttEndpoint;
 import java.time.Duration;
 import java.util.List;
 
@@ -30,6 +32,8 @@ import java.util.List;
  * @param skipRecord the record that goes to the dead letters instead of halting the worker, or null
  * @param outputTopic the Kafka sink's topic; null with a feature-store sink
  * @param featureStore the feature-store sink, or null with a Kafka sink
+ * @param mqtt the MQTT source bridged into the one input topic, or null; its client id needs the
+ *     worker's instance id, so it is resolved with {@link #mqttEndpoint}
  */
 public record StreamSettings(
     String pipelineNamespace,
@@ -48,7 +52,8 @@ public record StreamSettings(
     int metricsPort,
     int threads,
     RecordPosition skipRecord,
-    FeatureStoreSink featureStore) {
+    FeatureStoreSink featureStore,
+    MqttSource mqtt) {
 
   /**
    * @throws PlanException naming the field and the fix
@@ -86,7 +91,8 @@ public record StreamSettings(
         plan.metricsPort(),
         plan.threads(),
         RecordPosition.parse(plan.skipRecord()).orElse(null),
-        features);
+        features,
+        plan.source().mqtt());
   }
 
   private static String readSecret(Secrets secrets, SecretKeyRef ref, String where) {
@@ -106,6 +112,21 @@ public record StreamSettings(
         ? null
         : readSecret(
             secrets, featureStore.passwordSecretRef(), "sink.featureStore.passwordSecretRef");
+  }
+
+  /**
+   * How this worker reaches the MQTT broker (credentials and TLS from the mounted Secret files), or
+   * null without an MQTT source.
+   *
+   * @throws PlanException naming the field when a Secret file is missing or cannot be read
+   */
+  MqttEndpoint mqttEndpoint(Secrets secrets, String instanceId) {
+    if (mqtt == null) return null;
+    try {
+      return MqttEndpoint.of(mqtt, instanceId, (ref, field) -> readSecret(secrets, ref, field));
+    } catch (IllegalArgumentException e) {
+      throw PlanException.at("source.mqtt.tls", e.getMessage());
+    }
   }
 
   /** Where the records go, for the logs. */

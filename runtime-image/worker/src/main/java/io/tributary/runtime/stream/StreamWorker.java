@@ -7,6 +7,8 @@ import io.tributary.runtime.Secrets;
 import io.tributary.runtime.TerminationMessage;
 import io.tributary.runtime.featurestore.FeatureStore;
 import io.tributary.runtime.lineage.LineageEmitter;
+import io.tributary.runtime.mqtt.MqttBridge;
+import io.tributary.runtime.mqtt.MqttEndpoint;
 import io.tributary.runtime.ops.OpsServer;
 import io.tributary.runtime.ops.WorkerMetrics;
 import io.tributary.runtime.transform.DeadLetterMask;
@@ -45,6 +47,8 @@ public final class StreamWorker {
   private final List<StreamLoop> loops = new CopyOnWriteArrayList<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile boolean stopping;
+  private volatile boolean bridgeFailed;
+  private MqttBridge bridge;
   private volatile WorkerMetrics metrics;
   private volatile OpsServer ops;
 
@@ -73,7 +77,9 @@ public final class StreamWorker {
     metrics = m;
     TransformChain template =
         TransformChain.compile(
-            plan, secrets, TransformChain.Options.defaults().withDrops(m::dropped));
+            plan,
+            secrets,
+            TransformChain.Options.defaults().withDrops(m::dropped).withInference(m));
     DeadLetterMask deadLetterMask = DeadLetterMask.compile(plan, secrets);
     try (OpsServer ops =
         new OpsServer(
@@ -88,6 +94,7 @@ public final class StreamWorker {
           settings.sinkName(),
           settings.guarantee().wireName(),
           ops.port());
+      if (settings.mqtt() != null) Topics.ensureIngestTopic(settings);
       int partitions = StateChangelog.partitionsNeeded(Topics.inputPartitions(settings));
       int changelogPartitions =
           Topics.ensureOutputTopics(settings, partitions, template.isStateful());
@@ -97,6 +104,9 @@ public final class StreamWorker {
       metrics.lagSource(() -> loops.stream().mapToLong(StreamLoop::lag).sum());
       metrics.stateEntriesSource(() -> loops.stream().mapToLong(StreamLoop::stateEntries).sum());
 
+      // Started before the loops, so a broker that refuses the connection stops the worker
+      // before it reads anything; a bridge that fails later stops every loop.
+      bridge = startBridge();
       int threads = settings.threads();
       List<Thread> threadList = new ArrayList<>();
       for (int i = 0; i < threads; i++) {
@@ -110,7 +120,7 @@ public final class StreamWorker {
                 instanceId + "-" + i,
                 featureStore(settings, secrets));
         loops.add(loop);
-        if (stopping) {
+        if (stopping || bridgeFailed) {
           loop.stop(); // SIGTERM during start-up: start, find nothing to do, leave
         }
         // A loop that ends on its own (halted, failed) takes the others with it: a worker with
@@ -140,6 +150,7 @@ public final class StreamWorker {
                   .filter(f -> f != null)
                   .findFirst()
                   .orElse(null);
+          if (failure == null && bridge != null) failure = bridge.failure();
         }
         if (failure != null) lineage.fail(failure.getMessage());
         else lineage.complete(null);
@@ -169,9 +180,28 @@ public final class StreamWorker {
       return stopped(
           true, "cannot start: " + KafkaRefusal.describe(e).orElse(String.valueOf(e.getMessage())));
     } finally {
+      if (bridge != null) bridge.close();
       template.close();
       stopped.countDown();
     }
+  }
+
+  /**
+   * The MQTT bridge into the ingest topic, or null without an MQTT source. Its failure (Kafka
+   * refused a write) stops every loop: the worker exits and its successor gets the messages the
+   * broker holds for its session.
+   */
+  private MqttBridge startBridge() {
+    MqttEndpoint endpoint = settings.mqttEndpoint(secrets, instanceId);
+    if (endpoint == null) return null;
+    return MqttBridge.start(
+        endpoint,
+        settings.inputTopics().get(0),
+        KafkaClients.mqttIngestProducer(settings, instanceId + "-mqtt"),
+        e -> {
+          bridgeFailed = true;
+          loops.forEach(StreamLoop::stop);
+        });
   }
 
   /** Each loop's own connection to the feature store, or null with a Kafka sink. */

@@ -31,6 +31,33 @@ final class Topics {
 
   private Topics() {}
 
+  /**
+   * Creates the ingest topic of an MQTT source when it is missing, with the broker's default
+   * partition count (create it beforehand to choose: the partitions bound the workers that share
+   * the reading).
+   */
+  static void ensureIngestTopic(StreamSettings s) throws Exception {
+    String topic = s.inputTopics().get(0);
+    try (Admin admin = Admin.create(KafkaClients.inputAdmin(s))) {
+      try {
+        admin
+            .createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty())))
+            .all()
+            .get(TIMEOUT_S, TimeUnit.SECONDS);
+        LOG.info("created the MQTT ingest topic {}", topic);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw new IllegalStateException(
+              "cannot create the MQTT ingest topic "
+                  + topic
+                  + " (source.kafka.topics[0]): "
+                  + e.getCause().getMessage(),
+              e);
+        }
+      }
+    }
+  }
+
   /** Partition counts of the input topics; fails naming a topic that does not exist. */
   static Map<String, Integer> inputPartitions(StreamSettings s) throws Exception {
     try (Admin admin = Admin.create(KafkaClients.inputAdmin(s))) {

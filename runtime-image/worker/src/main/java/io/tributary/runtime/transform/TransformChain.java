@@ -40,28 +40,49 @@ public final class TransformChain implements AutoCloseable {
    * @param drops told the step name of every record a validate step with onInvalid drop discards,
    *     as it happens (a metric); forks share it, so it must be thread-safe
    */
-  public record Options(Clock clock, ConsentView.Factory consentViews, Consumer<String> drops) {
+  public record Options(
+      Clock clock,
+      ConsentView.Factory consentViews,
+      Consumer<String> drops,
+      InferenceObserver inference) {
     public static Options defaults() {
-      return new Options(Clock.systemUTC(), KafkaConsentView::new, step -> {});
+      return new Options(
+          Clock.systemUTC(), KafkaConsentView::new, step -> {}, InferenceObserver.NONE);
     }
 
     public Options withClock(Clock c) {
-      return new Options(c, consentViews, drops);
+      return new Options(c, consentViews, drops, inference);
     }
 
     public Options withConsentViews(ConsentView.Factory f) {
-      return new Options(clock, f, drops);
+      return new Options(clock, f, drops, inference);
     }
 
     public Options withDrops(Consumer<String> d) {
-      return new Options(clock, consentViews, d);
+      return new Options(clock, consentViews, d, inference);
     }
+
+    /** Told of every model loaded and every call of one (metrics); must be thread-safe. */
+    public Options withInference(InferenceObserver o) {
+      return new Options(clock, consentViews, drops, o);
+    }
+  }
+
+  /** What became of each record of {@link #processAll}, by its index in the list. */
+  public interface BatchOutput {
+    /** Record {@code input} produced {@code out} (zero or more times per record). */
+    void emit(int input, ObjectNode out);
+
+    /** Record {@code input} was rejected; nothing more comes of it. */
+    void rejected(int input, RejectedRecordException e);
   }
 
   private final Step[] steps;
   private final String[] names;
   private final Clock clock;
   private final List<ConsentView> views;
+  private final List<BatchModel> models;
+  private final int[] batchSteps;
   private final Consumer<String> drops;
   private final boolean owner;
   private final long[] in;
@@ -71,18 +92,27 @@ public final class TransformChain implements AutoCloseable {
   private long delivered;
   private Instant now = Instant.EPOCH;
   private Consumer<ObjectNode> sink = r -> {};
+  private int stopAt;
 
   private TransformChain(
       Step[] steps,
       String[] names,
       Clock clock,
       List<ConsentView> views,
+      List<BatchModel> models,
       Consumer<String> drops,
       boolean owner) {
     this.steps = steps;
     this.names = names;
     this.clock = clock;
     this.views = views;
+    this.models = models;
+    List<Integer> batching = new ArrayList<>();
+    for (int i = 0; i < steps.length; i++) {
+      if (steps[i] instanceof BatchStep) batching.add(i);
+    }
+    this.batchSteps = batching.stream().mapToInt(Integer::intValue).toArray();
+    this.stopAt = steps.length;
     this.drops = drops;
     this.owner = owner;
     this.in = new long[steps.length];
@@ -120,7 +150,16 @@ public final class TransformChain implements AutoCloseable {
     }
     List<TransformSpec> specs = plan.transforms() == null ? List.of() : plan.transforms();
     List<ConsentView> views = new ArrayList<>();
-    StepCompiler compiler = new StepCompiler(plan, secrets, options.consentViews(), views);
+    List<BatchModel> models = new ArrayList<>();
+    StepCompiler compiler =
+        new StepCompiler(
+            plan,
+            secrets,
+            options.consentViews(),
+            views,
+            options.inference(),
+            models,
+            options.clock());
     Step[] steps = new Step[specs.size()];
     String[] names = new String[specs.size()];
     try {
@@ -134,10 +173,17 @@ public final class TransformChain implements AutoCloseable {
       }
     } catch (PlanException e) {
       views.forEach(ConsentView::close);
+      models.forEach(BatchModel::close);
       throw e;
     }
     return new TransformChain(
-        steps, names, options.clock(), List.copyOf(views), options.drops(), true);
+        steps,
+        names,
+        options.clock(),
+        List.copyOf(views),
+        List.copyOf(models),
+        options.drops(),
+        true);
   }
 
   /** The same compiled steps with empty state and zero counts; closing a fork closes nothing. */
@@ -146,8 +192,152 @@ public final class TransformChain implements AutoCloseable {
     for (int i = 0; i < steps.length; i++) {
       fresh[i] = steps[i].fresh();
     }
-    return new TransformChain(fresh, names, clock, views, drops, false);
+    return new TransformChain(fresh, names, clock, views, models, drops, false);
   }
+
+  /**
+   * The most records worth gathering for one {@link #processAll} (the smallest batchSize of the
+   * infer steps), or 0 when no step gains from batches.
+   */
+  public int batchSize() {
+    int n = 0;
+    for (int i : batchSteps) {
+      int b = ((BatchStep) steps[i]).batchSize();
+      n = n == 0 ? b : Math.min(n, b);
+    }
+    return n;
+  }
+
+  /** The longest a record should wait for its batch to fill; null when nothing batches. */
+  public Duration maxWait() {
+    Duration d = null;
+    for (int i : batchSteps) {
+      Duration w = ((BatchStep) steps[i]).maxWait();
+      d = d == null || w.compareTo(d) < 0 ? w : d;
+    }
+    return d;
+  }
+
+  /**
+   * Runs {@code records} through the chain as one batch: the steps before an infer step see them
+   * one by one, in order; the infer step gets them together; and so on. Outputs and rejections are
+   * told by input index. Each step sees its input in the same order as record-by-record processing
+   * would give it, so state and output are the same, except for the one case {@link
+   * io.tributary.plan.PlanCheck} refuses (validate with onInvalid fail after an infer step). A
+   * record a validate step halts on (onInvalid fail) is told last, after every record before it has
+   * been through the whole chain; the records after it are not processed at all.
+   *
+   * <p>Without batching steps this is {@link #process(ObjectNode, Instant, Consumer)} per record.
+   */
+  public void processAll(List<ObjectNode> records, Instant now, BatchOutput out) {
+    if (batchSteps.length == 0) {
+      for (int i = 0; i < records.size(); i++) {
+        int input = i;
+        try {
+          process(records.get(i), now, o -> out.emit(input, o));
+        } catch (RejectedRecordException e) {
+          out.rejected(i, e);
+          if (e.failsRun()) return;
+        }
+      }
+      return;
+    }
+    this.now = now;
+    List<Tagged> current = new ArrayList<>(records.size());
+    for (int i = 0; i < records.size(); i++) current.add(new Tagged(i, records.get(i)));
+    RejectedRecordException halt = null;
+    int haltInput = -1;
+    int from = 0;
+    for (int k = 0; k <= batchSteps.length; k++) {
+      int to = k < batchSteps.length ? batchSteps[k] : steps.length;
+      List<Tagged> next = new ArrayList<>();
+      stopAt = to;
+      try {
+        for (Tagged t : current) {
+          if (from == to) {
+            // Nothing between two batching steps (or after the last one): passes as it is.
+            if (to == steps.length) {
+              delivered++;
+              out.emit(t.input(), t.record());
+            } else {
+              next.add(t);
+            }
+            continue;
+          }
+          int input = t.input();
+          sink = to == steps.length ? r -> out.emit(input, r) : r -> next.add(new Tagged(input, r));
+          try {
+            stages[from].accept(t.record());
+          } catch (RejectedRecordException e) {
+            if (e.failsRun()) {
+              halt = e;
+              haltInput = input;
+              break;
+            }
+            out.rejected(input, e);
+          }
+        }
+      } catch (SinkFailure e) {
+        throw e.unwrap();
+      } finally {
+        stopAt = steps.length;
+      }
+      if (to == steps.length) break;
+      current = batch(to, next, out);
+      from = to + 1;
+    }
+    if (halt != null) out.rejected(haltInput, halt);
+  }
+
+  /** Step {@code index}, a batching step, on {@code records} together. */
+  private List<Tagged> batch(int index, List<Tagged> records, BatchOutput out) {
+    in[index] += records.size();
+    List<ObjectNode> plain = new ArrayList<>(records.size());
+    for (Tagged t : records) plain.add(t.record());
+    List<Tagged> next = new ArrayList<>(records.size());
+    boolean[] told = new boolean[records.size()];
+    try {
+      ((BatchStep) steps[index])
+          .processBatch(
+              plain,
+              now,
+              new BatchStep.Results() {
+                @Override
+                public void emit(int i, ObjectNode o) {
+                  told[i] = true;
+                  next.add(new Tagged(records.get(i).input(), o));
+                }
+
+                @Override
+                public void refuse(int i, StepRejection reason) {
+                  told[i] = true;
+                  rejected[index]++;
+                  out.rejected(
+                      records.get(i).input(),
+                      new RejectedRecordException(index, names[index], reason.getMessage(), false));
+                }
+              });
+    } catch (RuntimeException e) {
+      // As in Stage: a step that throws rejects what it had not yet dealt with.
+      for (int i = 0; i < told.length; i++) {
+        if (told[i]) continue;
+        rejected[index]++;
+        out.rejected(
+            records.get(i).input(),
+            new RejectedRecordException(
+                index,
+                names[index],
+                "the step failed on this batch ("
+                    + e.getClass().getSimpleName()
+                    + "); please report it, with the step's settings",
+                false));
+      }
+    }
+    return next;
+  }
+
+  /** A record on its way through a batch, with the index of the input it came from. */
+  private record Tagged(int input, ObjectNode record) {}
 
   /** Runs one record through the chain at the clock's time. */
   public void process(ObjectNode record, Consumer<ObjectNode> out) {
@@ -301,6 +491,7 @@ public final class TransformChain implements AutoCloseable {
   public void close() {
     if (owner) {
       views.forEach(ConsentView::close);
+      models.forEach(BatchModel::close);
     }
   }
 
@@ -314,8 +505,9 @@ public final class TransformChain implements AutoCloseable {
 
     @Override
     public void accept(ObjectNode record) {
-      if (index == steps.length) {
-        delivered++;
+      if (index == stopAt) {
+        // The end of the chain, or of the part of it before a batching step (processAll).
+        if (index == steps.length) delivered++;
         try {
           sink.accept(record);
         } catch (RuntimeException e) {

@@ -31,8 +31,8 @@ public final class TestPlans {
    * Compiles a partial plan: {@code kind}, {@code pipeline}, {@code source}, {@code transforms},
    * {@code sink}, {@code schema}, {@code deadLetter} (topic, path, maxRejectedRatio), {@code
    * guarantee}, {@code commitInterval} and {@code threads} are read as the spec would give them;
-   * {@code run}, {@code metricsPort}, {@code secretsDir} and {@code lineage} as the context. A
-   * DataPipeline without {@code run} gets run {@code run-1}, attempt 1.
+   * {@code run}, {@code metricsPort}, {@code secretsDir}, {@code modelsDir} and {@code lineage} as
+   * the context. A DataPipeline without {@code run} gets run {@code run-1}, attempt 1.
    */
   public static WorkerPlan compile(String partialPlanJson) {
     try {
@@ -74,6 +74,9 @@ public final class TestPlans {
       WorkerPlan plan = r.plan();
       if (n.hasNonNull("secretsDir")) {
         plan = plan.toBuilder().secretsDir(n.get("secretsDir").asText()).build();
+      }
+      if (n.hasNonNull("modelsDir")) {
+        plan = plan.toBuilder().modelsDir(n.get("modelsDir").asText()).build();
       }
       return plan;
     } catch (java.io.IOException e) {
