@@ -12,6 +12,7 @@ import io.tributary.pipeline.SinkSpec;
 import io.tributary.pipeline.plan.ExitCodes;
 import io.tributary.pipeline.sink.IcebergTable;
 import io.tributary.pipeline.sink.LakeSink;
+import io.tributary.runtime.testing.ChildDebugger;
 import io.tributary.runtime.testing.Postgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,7 +89,7 @@ abstract class IcebergCrashCases {
   /** Runs the plan in a child JVM held at the {@code nth} call, then kills it there. */
   void killAt(String caller, String callerMethod, String callee, String calleeMethod, int nth)
       throws Exception {
-    try (ChildDebugger debugger = ChildDebugger.listen()) {
+    try (ChildDebugger debugger = ChildDebugger.listen(RunPlanInChildJvm.LOG)) {
       Process worker = RunPlanInChildJvm.start(plan, dir, debugger.agentOption());
       try {
         debugger.runUntilCall(caller, callerMethod, callee, calleeMethod, nth);

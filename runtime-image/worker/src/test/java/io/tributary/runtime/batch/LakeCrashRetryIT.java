@@ -12,6 +12,7 @@ import io.tributary.pipeline.FileFormat;
 import io.tributary.pipeline.SourceSpec;
 import io.tributary.pipeline.plan.ExitCodes;
 import io.tributary.pipeline.plan.PlanJson;
+import io.tributary.runtime.testing.ChildDebugger;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -142,7 +143,7 @@ class LakeCrashRetryIT {
    */
   @Test
   void crashWhilePublishingThenRetryFinishesTheCommitWithoutReadingAgain() throws Exception {
-    try (ChildDebugger debugger = ChildDebugger.listen()) {
+    try (ChildDebugger debugger = ChildDebugger.listen(RunPlanInChildJvm.LOG)) {
       Process worker = RunPlanInChildJvm.start(plan, dir, debugger.agentOption());
       try {
         debugger.runUntilCall(

@@ -66,16 +66,6 @@ final class RunPlanInChildJvm {
   /** Where every child of this test JVM writes its output, one after the other. */
   static final Path LOG = Path.of("target", "child-jvm.log").toAbsolutePath();
 
-  /** The last {@code lines} lines the children wrote, for a failure message. */
-  static String logTail(int lines) {
-    try {
-      List<String> all = Files.readAllLines(LOG);
-      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-    } catch (IOException e) {
-      return "(no child output: " + e.getMessage() + ")";
-    }
-  }
-
   private static Process launch(
       List<String> mainAndArgs, Map<String, String> extraEnv, String... jvmOptions)
       throws IOException {
@@ -94,7 +84,7 @@ final class RunPlanInChildJvm {
     cmd.add(cp);
     cmd.addAll(mainAndArgs);
     // The child's output goes to a file beside its plan, not to the forked test JVM's stdout (which
-    // Surefire reads as its own channel): a failing test names the file's tail (see #logTail).
+    // Surefire reads as its own channel): a debugger that misses its call quotes the file's tail.
     ProcessBuilder pb =
         new ProcessBuilder(cmd)
             .redirectErrorStream(true)

@@ -12,6 +12,7 @@ import io.tributary.pipeline.plan.ExitCodes;
 import io.tributary.pipeline.plan.PlanJson;
 import io.tributary.pipeline.sink.LakeSink;
 import io.tributary.pipeline.source.FilesSource;
+import io.tributary.runtime.testing.ChildDebugger;
 import io.tributary.runtime.testing.SeaweedFs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -227,7 +228,7 @@ class S3LakeIT {
    */
   @Test
   void crashWhilePublishingThenRetryFinishesTheCommitWithoutReadingAgain() throws Exception {
-    try (ChildDebugger debugger = ChildDebugger.listen()) {
+    try (ChildDebugger debugger = ChildDebugger.listen(RunPlanInChildJvm.LOG)) {
       Process worker = RunPlanInChildJvm.start(plan, dir, debugger.agentOption());
       try {
         debugger.runUntilCall(

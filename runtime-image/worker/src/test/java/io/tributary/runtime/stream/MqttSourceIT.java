@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.tributary.pipeline.plan.ExitCodes;
 import io.tributary.runtime.mqtt.MqttBridge;
+import io.tributary.runtime.testing.ChildDebugger;
 import io.tributary.runtime.testing.KafkaBroker;
 import io.tributary.runtime.testing.Mosquitto;
 import io.tributary.runtime.testing.TestPki;
@@ -18,10 +19,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,20 +50,33 @@ class MqttSourceIT {
       Path log = Path.of("target", "mqtt-it-worker.log").toAbsolutePath();
       Files.deleteIfExists(log);
 
-      Process worker = WorkerProcess.start(plan, "mqtt-worker", log);
       MqttClient publisher = mqtt.publisher(null, null);
+      Process worker = null;
       try {
-        awaitSubscribed(publisher, kafka, "sensors-out");
-        // First half, with every tenth message published twice.
-        publishRange(publisher, 0, messages / 2);
-        await()
-            .atMost(Duration.ofSeconds(120))
-            .pollInterval(Duration.ofMillis(100))
-            .until(() -> kafka.readAll("sensors-out").size() > 300);
-        int outputAtKill = kafka.readAll("sensors-out").size();
-        assertThat(outputAtKill).as("the kill strikes mid-stream").isLessThan(messages / 2 + 1);
-        worker.destroyForcibly(); // SIGKILL: nothing flushed, nothing acknowledged on the way out
-        assertThat(worker.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        try (ChildDebugger debugger = ChildDebugger.listen(log)) {
+          worker =
+              WorkerProcess.start(plan, "mqtt-worker", log, null, List.of(debugger.agentOption()));
+          // First half, with every tenth message published twice, while the worker runs.
+          CompletableFuture<Void> firstHalf =
+              CompletableFuture.runAsync(
+                  () -> {
+                    awaitSubscribed(publisher, kafka, "sensors-out");
+                    publishRange(publisher, 0, messages / 2);
+                  });
+          // Held as the bridge hands its 600th message to Kafka: the kill strikes mid-stream,
+          // with messages taken from the broker but not acknowledged, and more queued there.
+          debugger.runUntilCall(
+              "io.tributary.runtime.mqtt.MqttBridge$Callback",
+              "messageArrived",
+              "org.apache.kafka.clients.producer.KafkaProducer",
+              "send",
+              600);
+          int outputAtKill = kafka.readAll("sensors-out").size();
+          worker.destroyForcibly(); // SIGKILL: nothing flushed, nothing acknowledged on the way out
+          assertThat(worker.waitFor(30, TimeUnit.SECONDS)).isTrue();
+          assertThat(outputAtKill).as("the kill strikes mid-stream").isLessThan(600);
+          firstHalf.get(2, TimeUnit.MINUTES);
+        }
         // While no worker runs, the broker keeps the messages for the persistent session.
         publishRange(publisher, messages / 2, messages);
         worker = WorkerProcess.start(plan, "mqtt-worker", log);
@@ -73,7 +89,7 @@ class MqttSourceIT {
         worker.destroy(); // SIGTERM
         assertThat(worker.waitFor(60, TimeUnit.SECONDS)).isTrue();
       } finally {
-        worker.destroyForcibly();
+        if (worker != null) worker.destroyForcibly();
         publisher.disconnect();
         publisher.close();
       }
@@ -320,11 +336,15 @@ class MqttSourceIT {
             });
   }
 
-  private static void publishRange(MqttClient publisher, int from, int to) throws Exception {
-    for (int i = from; i < to; i++) {
-      String json = message("m-" + i);
-      Mosquitto.publish(publisher, "plant/line-1/temperature", json);
-      if (i % 10 == 0) Mosquitto.publish(publisher, "plant/line-1/temperature", json);
+  private static void publishRange(MqttClient publisher, int from, int to) {
+    try {
+      for (int i = from; i < to; i++) {
+        String json = message("m-" + i);
+        Mosquitto.publish(publisher, "plant/line-1/temperature", json);
+        if (i % 10 == 0) Mosquitto.publish(publisher, "plant/line-1/temperature", json);
+      }
+    } catch (MqttException e) {
+      throw new IllegalStateException("publishing to the test broker failed", e);
     }
   }
 

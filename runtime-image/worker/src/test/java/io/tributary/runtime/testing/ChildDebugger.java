@@ -1,4 +1,4 @@
-package io.tributary.runtime.batch;
+package io.tributary.runtime.testing;
 
 import com.sun.jdi.Bootstrap;
 import com.sun.jdi.IncompatibleThreadStateException;
@@ -21,6 +21,8 @@ import com.sun.jdi.request.ClassPrepareRequest;
 import com.sun.jdi.request.EventRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,31 +34,39 @@ import java.util.Map;
  * test holds it at a breakpoint until it kills it.
  *
  * <pre>{@code
- * try (ChildDebugger debugger = ChildDebugger.listen()) {
+ * try (ChildDebugger debugger = ChildDebugger.listen(childLog)) {
  *   Process child = start(..., debugger.agentOption());
  *   debugger.runUntilCall("...LocalLakeStorage", "publish", "java.nio.file.Files", "move", 3);
  *   child.destroyForcibly(); // SIGKILL, with exactly two files moved
  * }
  * }</pre>
  */
-final class ChildDebugger implements AutoCloseable {
+public final class ChildDebugger implements AutoCloseable {
   /** Longest wait for the child to connect or to reach the call. */
   private static final Duration PATIENCE = Duration.ofMinutes(3);
 
   private final ListeningConnector connector;
   private final Map<String, Connector.Argument> arguments;
   private final String address;
+  private final Path childLog;
   private VirtualMachine vm;
 
   private ChildDebugger(
-      ListeningConnector connector, Map<String, Connector.Argument> arguments, String address) {
+      ListeningConnector connector,
+      Map<String, Connector.Argument> arguments,
+      String address,
+      Path childLog) {
     this.connector = connector;
     this.arguments = arguments;
     this.address = address;
+    this.childLog = childLog;
   }
 
-  /** Listens on a free loopback port for one child to connect. */
-  static ChildDebugger listen() {
+  /**
+   * Listens on a free loopback port for one child to connect; {@code childLog} is where the child
+   * writes its output, quoted when the child does not reach the call.
+   */
+  public static ChildDebugger listen(Path childLog) {
     ListeningConnector connector =
         Bootstrap.virtualMachineManager().listeningConnectors().stream()
             .filter(c -> c.transport().name().equals("dt_socket"))
@@ -67,7 +77,7 @@ final class ChildDebugger implements AutoCloseable {
     arguments.get("port").setValue("0");
     arguments.get("timeout").setValue(Long.toString(PATIENCE.toMillis()));
     try {
-      return new ChildDebugger(connector, arguments, connector.startListening(arguments));
+      return new ChildDebugger(connector, arguments, connector.startListening(arguments), childLog);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (IllegalConnectorArgumentsException e) {
@@ -76,7 +86,7 @@ final class ChildDebugger implements AutoCloseable {
   }
 
   /** The child's JVM option: connect to this debugger and wait, suspended, until told to run. */
-  String agentOption() {
+  public String agentOption() {
     return "-agentlib:jdwp=transport=dt_socket,server=n,suspend=y,address=" + address;
   }
 
@@ -85,7 +95,7 @@ final class ChildDebugger implements AutoCloseable {
    * {@code calleeClass.calleeMethod} for the {@code nth} time, and returns with the calling thread
    * suspended right there. Fails if the child ends first.
    */
-  void runUntilCall(
+  public void runUntilCall(
       String callerClass, String callerMethod, String calleeClass, String calleeMethod, int nth)
       throws Exception {
     vm = connector.accept(arguments);
@@ -126,7 +136,7 @@ final class ChildDebugger implements AutoCloseable {
                   + "."
                   + callerMethod
                   + "; the child's last output:\n"
-                  + RunPlanInChildJvm.logTail(40));
+                  + logTail(40));
         }
       }
       events.resume();
@@ -135,7 +145,17 @@ final class ChildDebugger implements AutoCloseable {
         "the child did not reach the call within "
             + PATIENCE
             + "; its last output:\n"
-            + RunPlanInChildJvm.logTail(40));
+            + logTail(40));
+  }
+
+  /** The last {@code lines} lines the child wrote, for a failure message. */
+  private String logTail(int lines) {
+    try {
+      List<String> all = Files.readAllLines(childLog);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(no child output: " + e.getMessage() + ")";
+    }
   }
 
   private void breakAt(ReferenceType type, String method) {
