@@ -93,7 +93,7 @@ public final class LakeWriter implements RecordSink {
 
   /** A writer of the dataset in the directory {@code spec.path()}. */
   public LakeWriter(LakeSink spec, SchemaSpec schema, String runId) {
-    this(spec, schema, runId, new LocalLakeStorage(Path.of(spec.path())), null);
+    this(spec, schema, runId, new LocalLakeStorage(Path.of(spec.path())), null, null);
   }
 
   /**
@@ -102,23 +102,45 @@ public final class LakeWriter implements RecordSink {
    */
   public static LakeWriter open(LakeSink spec, SchemaSpec schema, String runId, SecretFiles secrets)
       throws IOException {
+    return open(spec, schema, runId, secrets, null);
+  }
+
+  /**
+   * A writer of part {@code part} (0-based) of a run split into parts: it stages its files and its
+   * part manifest, and publishes nothing ({@link LakeParts} does, for all parts at once); with
+   * {@code part} null, a writer of the whole run.
+   */
+  public static LakeWriter open(
+      LakeSink spec, SchemaSpec schema, String runId, SecretFiles secrets, Integer part)
+      throws IOException {
+    String partName = part == null ? null : LakeCommit.partName(part);
     if (!S3Location.isS3(spec.path())) {
-      return new LakeWriter(spec, schema, runId);
+      return new LakeWriter(
+          spec, schema, runId, new LocalLakeStorage(Path.of(spec.path())), null, partName);
     }
     S3Objects s3 = ObjectStores.objects(spec.s3(), secrets, "sink.lake.s3");
+    return new LakeWriter(spec, schema, runId, s3Storage(spec, s3), s3, partName);
+  }
+
+  /** The dataset at an s3:// {@code spec.path()}, its files staged under the temp directory. */
+  static LakeStorage s3Storage(LakeSink spec, S3Objects s3) throws IOException {
     Path local = Path.of(System.getProperty("java.io.tmpdir"), "tributary-lake");
     Files.createDirectories(local);
-    return new LakeWriter(
-        spec, schema, runId, new S3LakeStorage(s3, S3Location.parse(spec.path()), local), s3);
+    return new S3LakeStorage(s3, S3Location.parse(spec.path()), local);
   }
 
   private LakeWriter(
-      LakeSink spec, SchemaSpec schema, String runId, LakeStorage storage, S3Objects s3) {
+      LakeSink spec,
+      SchemaSpec schema,
+      String runId,
+      LakeStorage storage,
+      S3Objects s3,
+      String part) {
     this.spec = spec;
     this.partitionBy = spec.partitionBy() == null ? List.of() : spec.partitionBy();
     this.runId = runId;
     this.s3 = s3;
-    this.commit = new LakeCommit(storage, runId);
+    this.commit = new LakeCommit(storage, runId, part);
     if (schema != null && schema.fields() != null && !schema.fields().isEmpty()) {
       this.columns = Columns.fromSchema(schema, partitionBy);
     }
@@ -340,7 +362,7 @@ public final class LakeWriter implements RecordSink {
 
   private PartFile newFile(String partition) throws IOException {
     String ext = spec.format() == FileFormat.PARQUET ? ".parquet" : ".jsonl";
-    String name = String.format("part-%s-%05d%s", runId, fileSeq++, ext);
+    String name = String.format("part-%s-%05d%s", commit.fileStem(), fileSeq++, ext);
     String rel = partition.isEmpty() ? name : partition + "/" + name;
     Path path = commit.staging().resolve(rel);
     Files.createDirectories(path.getParent());
