@@ -100,6 +100,7 @@ final class JobObservations {
     } else {
       waiting(job.getMetadata().getName(), pod)
           .ifPresentOrElse(b::pending, () -> b.state(ObservedJob.State.RUNNING));
+      if (indexed(job)) b.progress(progress(job));
     }
     pod.flatMap(JobObservations::terminated)
         .ifPresent(t -> b.exitCode(t.getExitCode()).summary(summary(t.getMessage())));
@@ -140,6 +141,26 @@ final class JobObservations {
         .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
         .max(byAge)
         .or(() -> newest);
+  }
+
+  /**
+   * How far an active run split into parts is. The commit index finishes last (it waits for every
+   * part), so the succeeded indexes are the parts staged.
+   */
+  static String progress(Job job) {
+    int parts = completions(job) - 1;
+    int staged = Math.min(parts, nz(job.getStatus().getSucceeded()));
+    int failed = nz(job.getStatus().getFailed());
+    return staged
+        + " of "
+        + parts
+        + " parts staged"
+        + (failed == 0
+            ? ""
+            : ", " + failed + (failed == 1 ? " pod" : " pods") + " failed and retried")
+        + (staged < parts
+            ? "; the commit index publishes them once all are"
+            : "; publishing them all at once");
   }
 
   private static String completionIndex(Pod pod) {

@@ -150,6 +150,11 @@ class JobObservationsTest {
     assertThat(o.state()).isEqualTo(ObservedJob.State.RUNNING);
     assertThat(o.finished()).isFalse();
     assertThat(o.summary()).isNull();
+    assertThat(o.progress())
+        .isEqualTo("3 of 3 parts staged, 1 pod failed and retried; publishing them all at once");
+    Job twoStaged = indexed(job(null, null), 2, 0);
+    assertThat(JobObservations.of(twoStaged, List.of(commit)).progress())
+        .isEqualTo("2 of 3 parts staged; the commit index publishes them once all are");
   }
 
   /** Once the Job completed, the commit index's summary, the parts added up, is the run's. */

@@ -18,8 +18,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The worker runtime's entry point: {@code run --plan <file>}. One image serves every StreamJob pod
- * and every DataPipeline run; the plan's kind decides which engine runs.
+ * The worker runtime's entry point: {@code run --plan <file>}, and for one index of a DataPipeline
+ * run split into parts (an Indexed Job's pod), {@code run --plan <file> --part <index>}. One image
+ * serves every StreamJob pod and every DataPipeline run; the plan's kind decides which engine runs.
  *
  * <p>The whole plan is checked before any record is read: first the static check the operator also
  * runs ({@link PlanCheck}: CEL, schemas, durations, step settings), then what only the worker can

@@ -263,7 +263,7 @@ public final class BatchWorker {
       throws Exception {
     int parts = plan.run().parts();
     SecretFiles secrets = SecretFiles.of(plan);
-    try (LakeParts lake = LakeParts.open(plan.sink().lake(), runId, secrets)) {
+    try (LakeParts lake = LakeParts.open(plan.sink().lake(), plan.run(), secrets)) {
       lineage(lineage, "START", lineage::start);
       report("started event", events::started);
       long lastNote = 0;

@@ -33,7 +33,7 @@ final class Sinks {
         throw RunFailure.invalidPlan(
             "compute.parallelism: only a lake of parquet or jsonl files takes parts");
       }
-      return LakeWriter.open(s.lake(), plan.schema(), runId, secrets, part);
+      return LakeWriter.open(s.lake(), plan.schema(), plan.run(), secrets, part);
     }
     return switch (s.kind()) {
       case "lake" ->

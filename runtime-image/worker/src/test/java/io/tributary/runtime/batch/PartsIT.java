@@ -173,7 +173,7 @@ class PartsIT {
     WorkerPlan plan = plan(localLake(dataset), "run-9").build();
     Path planFile = dir.resolve("plan.json");
     Files.writeString(planFile, PlanJson.write(plan));
-    Path part1Staging = dataset.resolve("_staging/run-9/part-00001");
+    Path part1Staging = dataset.resolve("_staging/run-9/attempt-1/part-00001");
 
     try (Connection gate = DriverManager.getConnection(url, "postgres", "");
         Statement s = gate.createStatement()) {

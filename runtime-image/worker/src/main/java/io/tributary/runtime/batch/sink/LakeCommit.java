@@ -44,7 +44,10 @@ final class LakeCommit {
   private final LakeStorage storage;
   private final String runId;
 
-  /** The part of a run split into parts this commit stages ({@code part-00001}), or null. */
+  /**
+   * The part of a run split into parts this commit stages, as its attempt's directory and name
+   * ({@code attempt-2/part-00001}), or null.
+   */
   private final String part;
 
   LakeCommit(LakeStorage storage, String runId) {
@@ -55,6 +58,8 @@ final class LakeCommit {
    * The commit of one part of a run split into parts: it stages its files under {@code
    * _staging/<runId>/<part>/} and its manifest as {@code _staging/<runId>/_parts/<part>.json}, and
    * publishes nothing; {@link #commitParts} publishes every part at once.
+   *
+   * @param part {@link #partName}
    */
   LakeCommit(LakeStorage storage, String runId, String part) {
     this.storage = storage;
@@ -62,14 +67,24 @@ final class LakeCommit {
     this.part = part;
   }
 
-  /** The name of part {@code index} (0-based) of a run split into parts. */
-  static String partName(int index) {
-    return String.format("part-%05d", index);
+  /**
+   * The name of part {@code index} (0-based) of attempt {@code attempt} of a run split into parts,
+   * e.g. {@code attempt-2/part-00001}. A part retried by Kubernetes (the same attempt, the same
+   * plan) finds what it staged before; a new attempt of the run (the operator's retry, whose plan
+   * may split the rows otherwise after a spec change) stages all parts anew.
+   */
+  static String partName(int attempt, int index) {
+    return String.format("attempt-%d/part-%05d", attempt, index);
+  }
+
+  /** Whether this commit stages one part of a run split into parts (and publishes nothing). */
+  boolean stagesAPart() {
+    return part != null;
   }
 
   /** What the data file names of this run (or part) start with after {@code part-}. */
   String fileStem() {
-    return part == null ? runId : runId + "-" + part.substring("part-".length());
+    return part == null ? runId : runId + "-" + part.substring(part.length() - 5);
   }
 
   /** The local directory the run writes its part files to. */
@@ -137,7 +152,7 @@ final class LakeCommit {
    * @param combine builds the run's manifest from the parts' manifests, in part order
    */
   Optional<LakeManifest> commitParts(
-      int parts, java.util.function.Function<List<LakeManifest>, LakeManifest> combine)
+      int attempt, int parts, java.util.function.Function<List<LakeManifest>, LakeManifest> combine)
       throws IOException {
     if (storage.exists(manifestRel())) {
       return Optional.of(JSON.readValue(storage.read(manifestRel()), LakeManifest.class));
@@ -151,7 +166,7 @@ final class LakeCommit {
     }
     List<LakeManifest> staged = new ArrayList<>();
     for (int i = 0; i < parts; i++) {
-      String name = partName(i);
+      String name = partName(attempt, i);
       if (!storage.exists(partManifestRel(name))) return Optional.empty();
       LakeManifest m = JSON.readValue(storage.read(partManifestRel(name)), LakeManifest.class);
       List<LakeManifest.FileEntry> files = new ArrayList<>();
@@ -165,10 +180,11 @@ final class LakeCommit {
   }
 
   /** The parts of a run split into {@code parts} not staged yet, by name. */
-  List<String> missingParts(int parts) throws IOException {
+  List<String> missingParts(int attempt, int parts) throws IOException {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < parts; i++) {
-      if (!storage.exists(partManifestRel(partName(i)))) out.add(partName(i));
+      String name = partName(attempt, i);
+      if (!storage.exists(partManifestRel(name))) out.add(name);
     }
     return out;
   }

@@ -3,6 +3,7 @@ package io.tributary.runtime.batch.sink;
 import io.tributary.events.TableCommit;
 import io.tributary.pipeline.FileFormat;
 import io.tributary.pipeline.plan.RunSummary;
+import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.pipeline.sink.LakeSink;
 import io.tributary.runtime.batch.RunFailure;
 import io.tributary.runtime.batch.SecretFiles;
@@ -27,25 +28,30 @@ import java.util.Optional;
 public final class LakeParts implements AutoCloseable {
   private final LakeSink spec;
   private final String runId;
+  private final int attempt;
   private final LakeCommit commit;
   private final S3Objects s3;
   private LakeManifest committed;
 
-  private LakeParts(LakeSink spec, String runId, LakeStorage storage, S3Objects s3) {
+  private LakeParts(LakeSink spec, WorkerPlan.Run run, LakeStorage storage, S3Objects s3) {
     this.spec = spec;
-    this.runId = runId;
-    this.commit = new LakeCommit(storage, runId);
+    this.runId = run.id();
+    this.attempt = run.attempt();
+    this.commit = new LakeCommit(storage, run.id());
     this.s3 = s3;
   }
 
-  /** The commit step of run {@code runId} into the dataset at {@code spec.path()}. */
-  public static LakeParts open(LakeSink spec, String runId, SecretFiles secrets)
+  /**
+   * The commit step of this attempt of {@code run} into the dataset at {@code spec.path()}: it
+   * publishes the parts this attempt staged.
+   */
+  public static LakeParts open(LakeSink spec, WorkerPlan.Run run, SecretFiles secrets)
       throws IOException {
     if (!S3Location.isS3(spec.path())) {
-      return new LakeParts(spec, runId, new LocalLakeStorage(Path.of(spec.path())), null);
+      return new LakeParts(spec, run, new LocalLakeStorage(Path.of(spec.path())), null);
     }
     S3Objects s3 = ObjectStores.objects(spec.s3(), secrets, "sink.lake.s3");
-    return new LakeParts(spec, runId, LakeWriter.s3Storage(spec, s3), s3);
+    return new LakeParts(spec, run, LakeWriter.s3Storage(spec, s3), s3);
   }
 
   /**
@@ -56,14 +62,15 @@ public final class LakeParts implements AutoCloseable {
    * @param durationMillis how long the run took so far, for the summary
    */
   public Optional<RunSummary> tryCommit(int parts, long durationMillis) throws IOException {
-    Optional<LakeManifest> m = commit.commitParts(parts, staged -> combine(staged, durationMillis));
+    Optional<LakeManifest> m =
+        commit.commitParts(attempt, parts, staged -> combine(staged, durationMillis));
     m.ifPresent(done -> committed = done);
     return m.map(LakeManifest::summary);
   }
 
-  /** The parts not staged yet, e.g. {@code [part-00002]}. */
+  /** The parts not staged yet, e.g. {@code [attempt-1/part-00002]}. */
   public List<String> missing(int parts) throws IOException {
-    return commit.missingParts(parts);
+    return commit.missingParts(attempt, parts);
   }
 
   /** Where the run was committed, once it was. */
@@ -91,11 +98,11 @@ public final class LakeParts implements AutoCloseable {
       if (part.columns() == null || part.records() == 0) continue;
       if (columns == null) {
         columns = part.columns();
-        columnsOf = LakeCommit.partName(i);
+        columnsOf = LakeCommit.partName(attempt, i);
       } else if (!Objects.equals(columns, part.columns())) {
         throw RunFailure.permanent(
             "sink.lake: "
-                + LakeCommit.partName(i)
+                + LakeCommit.partName(attempt, i)
                 + " inferred other columns than "
                 + columnsOf
                 + " ("

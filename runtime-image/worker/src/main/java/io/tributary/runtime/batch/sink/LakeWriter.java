@@ -10,6 +10,7 @@ import io.tributary.events.TableCommit;
 import io.tributary.pipeline.FileFormat;
 import io.tributary.pipeline.SchemaSpec;
 import io.tributary.pipeline.plan.RunSummary;
+import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.pipeline.sink.LakeSink;
 import io.tributary.runtime.batch.BadRecordException;
 import io.tributary.runtime.batch.RecordSink;
@@ -102,7 +103,7 @@ public final class LakeWriter implements RecordSink {
    */
   public static LakeWriter open(LakeSink spec, SchemaSpec schema, String runId, SecretFiles secrets)
       throws IOException {
-    return open(spec, schema, runId, secrets, null);
+    return open(spec, schema, new WorkerPlan.Run(runId, 1, null), secrets, null);
   }
 
   /**
@@ -111,9 +112,10 @@ public final class LakeWriter implements RecordSink {
    * {@code part} null, a writer of the whole run.
    */
   public static LakeWriter open(
-      LakeSink spec, SchemaSpec schema, String runId, SecretFiles secrets, Integer part)
+      LakeSink spec, SchemaSpec schema, WorkerPlan.Run run, SecretFiles secrets, Integer part)
       throws IOException {
-    String partName = part == null ? null : LakeCommit.partName(part);
+    String runId = run.id();
+    String partName = part == null ? null : LakeCommit.partName(run.attempt(), part);
     if (!S3Location.isS3(spec.path())) {
       return new LakeWriter(
           spec, schema, runId, new LocalLakeStorage(Path.of(spec.path())), null, partName);
@@ -418,8 +420,9 @@ public final class LakeWriter implements RecordSink {
     commit.commit(m);
     committed = m;
     LOG.info(
-        "run {}: committed {} records in {} files to {}",
+        "run {}: {} {} records in {} files to {}",
         runId,
+        commit.stagesAPart() ? "staged (the commit index publishes them)" : "committed",
         written,
         closed.size(),
         spec.path());
