@@ -19,8 +19,15 @@ public record ComputeSpec(
     @Min(1)
         @Max(256)
         @JsonPropertyDescription(
-            "Processing loops in each StreamJob worker (default 1; scale out with replicas)."
-                + " DataPipeline runs read in parallel with source.jdbc.partitions instead.")
+            "StreamJob: processing loops in each worker (default 1; scale out with replicas)."
+                + " DataPipeline: pods one run is split across (default 1). Above 1 the run is a"
+                + " Kubernetes Indexed Job: pod i reads the rows of source.jdbc whose"
+                + " partitionColumn (an integer column) mod parallelism is i, and stages its"
+                + " files; one more index publishes all parts with one lake manifest, so the"
+                + " run's output appears at once and a retried pod replaces its own part. Built"
+                + " for source.jdbc (no incremental) into sink.lake parquet or jsonl only; the"
+                + " schema refuses other combinations. source.jdbc.partitions still sets the"
+                + " reading threads in each pod.")
         Integer parallelism,
     @JsonPropertyDescription(
             "Accelerators (GPUs) each worker needs: requested as an extended resource such as"

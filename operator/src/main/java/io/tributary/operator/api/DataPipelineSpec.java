@@ -38,6 +38,18 @@ import java.util.List;
     message =
         "spec.schema: a validate step checks records against spec.schema; add spec.schema"
             + " (fields or jsonSchema) or remove the validate step")
+@ValidationRule(
+    value =
+        "!has(self.compute) || !has(self.compute.parallelism) || self.compute.parallelism == 1"
+            + " || (has(self.source.jdbc) && has(self.source.jdbc.partitionColumn)"
+            + " && !has(self.source.jdbc.incremental) && has(self.sink.lake)"
+            + " && self.sink.lake.format != 'iceberg')",
+    fieldPath = ".compute.parallelism",
+    message =
+        "spec.compute.parallelism: a run splits across pods only from source.jdbc with"
+            + " partitionColumn (an integer column, no incremental) into sink.lake with format"
+            + " parquet or jsonl; other sources and sinks run in one pod: remove"
+            + " compute.parallelism")
 public record DataPipelineSpec(
     @Required
         @JsonPropertyDescription(

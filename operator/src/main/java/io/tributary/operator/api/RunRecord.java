@@ -42,7 +42,9 @@ public record RunRecord(
                 + " (stopped by concurrencyPolicy Replace).")
         RunFailure failure,
     @JsonPropertyDescription(
-            "Summary or error message of the run; while Pending, why its pod is not running.")
+            "Summary or error message of the run; while Pending, why its pod is not running;"
+                + " while a run split across pods (compute.parallelism) runs, how many of its"
+                + " parts are staged, e.g. '2 of 3 parts staged'.")
         String message,
     @JsonPropertyDescription(
             "For dependsOn runs: the upstream run ids (name=runId) that triggered it.")

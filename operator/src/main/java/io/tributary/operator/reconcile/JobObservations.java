@@ -40,6 +40,9 @@ final class JobObservations {
 
   private static final String CONTAINER = "worker";
 
+  /** Set by the Job controller on the pods of an Indexed Job. */
+  static final String COMPLETION_INDEX_ANNOTATION = "batch.kubernetes.io/job-completion-index";
+
   /** Container waiting reasons that are only a normal start, not a problem to report. */
   private static final Set<String> STARTING = Set.of("ContainerCreating", "PodInitializing");
 
@@ -67,13 +70,7 @@ final class JobObservations {
     Map<String, String> labels = job.getMetadata().getLabels();
     Map<String, String> annotations =
         job.getMetadata().getAnnotations() == null ? Map.of() : job.getMetadata().getAnnotations();
-    Optional<Pod> pod =
-        pods == null
-            ? Optional.empty()
-            : pods.stream()
-                .max(
-                    Comparator.comparing(
-                        p -> String.valueOf(p.getMetadata().getCreationTimestamp())));
+    Optional<Pod> pod = telling(job, pods == null ? List.of() : pods);
     var status = job.getStatus();
     String started =
         status != null && status.getStartTime() != null
@@ -103,10 +100,82 @@ final class JobObservations {
     } else {
       waiting(job.getMetadata().getName(), pod)
           .ifPresentOrElse(b::pending, () -> b.state(ObservedJob.State.RUNNING));
+      if (indexed(job)) b.progress(progress(job));
     }
     pod.flatMap(JobObservations::terminated)
         .ifPresent(t -> b.exitCode(t.getExitCode()).summary(summary(t.getMessage())));
     return b.build();
+  }
+
+  /**
+   * The pod that tells the run's story: the newest. For a run split into parts (an Indexed Job),
+   * the commit index's once the Job completed (its summary adds up the parts), the newest pod that
+   * failed and said why once the Job failed, and while it is active a running pod if any.
+   */
+  static Optional<Pod> telling(Job job, List<Pod> pods) {
+    Comparator<Pod> byAge =
+        Comparator.comparing(p -> String.valueOf(p.getMetadata().getCreationTimestamp()));
+    Optional<Pod> newest = pods.stream().max(byAge);
+    if (!indexed(job)) return newest;
+    if (succeeded(job)) {
+      String commitIndex = String.valueOf(completions(job) - 1);
+      return pods.stream()
+          .filter(p -> commitIndex.equals(completionIndex(p)))
+          .max(byAge)
+          .or(() -> newest);
+    }
+    if (failed(job)) {
+      // The pods Kubernetes stopped when the Job failed (the waiting commit index) say nothing;
+      // the newest one whose worker wrote why it failed tells the story.
+      List<Pod> failedPods =
+          pods.stream()
+              .filter(p -> terminated(p).map(t -> nz(t.getExitCode()) != 0).orElse(false))
+              .toList();
+      return failedPods.stream()
+          .filter(p -> terminated(p).map(t -> summary(t.getMessage()) != null).orElse(false))
+          .max(byAge)
+          .or(() -> failedPods.stream().max(byAge))
+          .or(() -> newest);
+    }
+    return pods.stream()
+        .filter(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
+        .max(byAge)
+        .or(() -> newest);
+  }
+
+  /**
+   * How far an active run split into parts is. The commit index finishes last (it waits for every
+   * part), so the succeeded indexes are the parts staged.
+   */
+  static String progress(Job job) {
+    int parts = completions(job) - 1;
+    int staged = Math.min(parts, nz(job.getStatus().getSucceeded()));
+    int failed = nz(job.getStatus().getFailed());
+    return staged
+        + " of "
+        + parts
+        + " parts staged"
+        + (failed == 0
+            ? ""
+            : ", " + failed + (failed == 1 ? " pod" : " pods") + " failed and retried")
+        + (staged < parts
+            ? "; the commit index publishes them once all are"
+            : "; publishing them all at once");
+  }
+
+  private static String completionIndex(Pod pod) {
+    var annotations = pod.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(COMPLETION_INDEX_ANNOTATION);
+  }
+
+  private static boolean indexed(Job job) {
+    return job.getSpec() != null && "Indexed".equals(job.getSpec().getCompletionMode());
+  }
+
+  private static int completions(Job job) {
+    return job.getSpec() == null || job.getSpec().getCompletions() == null
+        ? 1
+        : job.getSpec().getCompletions();
   }
 
   /** Why the Job's pod is not running yet, or empty when it runs (or ran). */
@@ -188,15 +257,25 @@ final class JobObservations {
     }
   }
 
+  /**
+   * Complete, or as many pods succeeded as it needs completions. A run split into parts needs them
+   * all: its parts succeed one by one before the commit index does.
+   */
   private static boolean succeeded(Job job) {
     return job.getStatus() != null
-        && (condition(job, "Complete").isPresent() || nz(job.getStatus().getSucceeded()) > 0);
+        && (condition(job, "Complete").isPresent()
+            || nz(job.getStatus().getSucceeded()) >= completions(job));
   }
 
+  /**
+   * Failed. A one-pod run (backoffLimit 0) has failed once its pod did; a run split into parts only
+   * when Kubernetes says so, because it retries a failed index by itself.
+   */
   private static boolean failed(Job job) {
     return job.getStatus() != null
         && !succeeded(job)
-        && (condition(job, "Failed").isPresent() || nz(job.getStatus().getFailed()) > 0);
+        && (condition(job, "Failed").isPresent()
+            || (!indexed(job) && nz(job.getStatus().getFailed()) > 0));
   }
 
   private static Optional<JobCondition> condition(Job job, String type) {

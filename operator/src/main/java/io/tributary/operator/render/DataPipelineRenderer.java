@@ -2,8 +2,12 @@ package io.tributary.operator.render;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -14,10 +18,13 @@ import io.tributary.operator.config.OperatorConfig;
 import io.tributary.pipeline.Durations;
 import io.tributary.pipeline.SecretRefs;
 import io.tributary.pipeline.Volumes;
+import io.tributary.pipeline.plan.ExitCodes;
 import io.tributary.pipeline.plan.PlanJson;
 import io.tributary.pipeline.plan.WorkerPlan;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -28,6 +35,17 @@ import java.util.Optional;
 public final class DataPipelineRenderer {
   public static final String KIND_LABEL = "datapipeline";
   static final Duration DEFAULT_RUN_TIMEOUT = Duration.ofHours(6);
+
+  /** Retries Kubernetes makes of one failed index of a run split into parts. */
+  public static final int PART_RETRIES = 2;
+
+  /**
+   * The completion index of a pod of an Indexed Job, handed to the worker as {@code --part}. The
+   * Job controller sets this variable itself; the template declares it too (from the same
+   * annotation) so the argument's {@code $(...)} reference is resolved by the kubelet whatever the
+   * controller adds, and the worker reads only its arguments.
+   */
+  static final String PART_INDEX_ENV = "JOB_COMPLETION_INDEX";
 
   private DataPipelineRenderer() {}
 
@@ -77,6 +95,10 @@ public final class DataPipelineRenderer {
     Duration timeout = Durations.parseOr(p.getSpec().runTimeout(), DEFAULT_RUN_TIMEOUT);
     ObjectMeta meta = meta(p, jobName, runLabels(run));
     meta.setAnnotations(Map.of("tributary.io/trigger", trigger));
+    PodTemplateSpec template = WorkerPod.template(input, config);
+    if (run.parted()) {
+      return indexed(meta, run.parts(), timeout, template);
+    }
     return new JobBuilder()
         .withMetadata(meta)
         .withNewSpec()
@@ -84,7 +106,56 @@ public final class DataPipelineRenderer {
         .withParallelism(1)
         .withCompletions(1)
         .withActiveDeadlineSeconds(timeout.toSeconds())
-        .withTemplate(WorkerPod.template(input, config))
+        .withTemplate(template)
+        .endSpec()
+        .build();
+  }
+
+  /**
+   * The Job of a run split into {@code parts}: a Kubernetes Indexed Job of {@code parts + 1}
+   * indexes. Index i < parts reads part i and stages it; index {@code parts} waits for every part
+   * and publishes them all in one commit. All run at once, so the commit index is there when the
+   * last part lands. Kubernetes retries a failed index by itself ({@value #PART_RETRIES} times; a
+   * retried part replaces its own staged output), except after a permanent failure (exit code
+   * {@value ExitCodes#PERMANENT} or {@value ExitCodes#INVALID_PLAN}), and fails the whole Job as
+   * soon as one index is out of retries (maxFailedIndexes 0), which stops the waiting commit index.
+   * Retries of the whole run stay the operator's (a new Job, a new attempt).
+   */
+  private static Job indexed(ObjectMeta meta, int parts, Duration timeout, PodTemplateSpec t) {
+    Container worker = t.getSpec().getContainers().get(0);
+    worker.setArgs(
+        List.of("run", "--plan", WorkerPlan.MOUNT_PATH, "--part", "$(" + PART_INDEX_ENV + ")"));
+    List<EnvVar> env = new ArrayList<>(worker.getEnv());
+    env.add(
+        new EnvVarBuilder()
+            .withName(PART_INDEX_ENV)
+            .withNewValueFrom()
+            .withNewFieldRef()
+            .withFieldPath("metadata.annotations['batch.kubernetes.io/job-completion-index']")
+            .endFieldRef()
+            .endValueFrom()
+            .build());
+    worker.setEnv(env);
+    return new JobBuilder()
+        .withMetadata(meta)
+        .withNewSpec()
+        .withCompletionMode("Indexed")
+        .withCompletions(parts + 1)
+        .withParallelism(parts + 1)
+        .withBackoffLimitPerIndex(PART_RETRIES)
+        .withMaxFailedIndexes(0)
+        .withNewPodFailurePolicy()
+        .addNewRule()
+        .withAction("FailIndex")
+        .withNewOnExitCodes()
+        .withContainerName(worker.getName())
+        .withOperator("In")
+        .withValues(ExitCodes.PERMANENT, ExitCodes.INVALID_PLAN)
+        .endOnExitCodes()
+        .endRule()
+        .endPodFailurePolicy()
+        .withActiveDeadlineSeconds(timeout.toSeconds())
+        .withTemplate(t)
         .endSpec()
         .build();
   }

@@ -70,7 +70,10 @@ public final class PlanRenderer {
       WorkerPlan.Run run) {
     DataPipelineSpec spec = pipeline.getSpec();
     TransformSets.Inlined steps = TransformSets.inline(spec.transforms(), sets);
-    PipelineDefinition definition = dataPath(PipelineDefinition.batch(), spec, steps).build();
+    PipelineDefinition definition =
+        dataPath(PipelineDefinition.batch(), spec, steps)
+            .parallelism(spec.compute() == null ? null : spec.compute().parallelism())
+            .build();
     PlanContext context = context(pipeline, config);
     if (run != null) context = context.withRun(run.id(), run.attempt(), run.watermark());
     return inSpecTerms(PlanCompiler.compile(definition, context), steps);

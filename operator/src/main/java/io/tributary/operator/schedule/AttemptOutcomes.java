@@ -108,7 +108,9 @@ final class AttemptOutcomes {
     if (job.state() == ObservedJob.State.PENDING) {
       return active.phase(RunPhase.PENDING).message(job.waiting().message()).build();
     }
-    if (job.state() == ObservedJob.State.RUNNING) return active.phase(RunPhase.RUNNING).build();
+    if (job.state() == ObservedJob.State.RUNNING) {
+      return active.phase(RunPhase.RUNNING).message(job.progress()).build();
+    }
     RunRecord base = active.build();
     Instant finished = job.finishedAt() != null ? job.finishedAt() : now;
     var s = job.summary();

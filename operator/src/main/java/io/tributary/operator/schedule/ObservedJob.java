@@ -20,6 +20,8 @@ import java.time.Instant;
  * @param summary the worker's termination message, or null when it wrote none
  * @param scheduledAt when the run was due, as the Job remembers it, or null
  * @param upstreamRuns the upstream runs that triggered it, as the Job remembers them, or null
+ * @param progress while a run split into parts runs: how many of its parts are staged, e.g. "2 of 3
+ *     parts staged; ..."; null otherwise
  */
 public record ObservedJob(
     String name,
@@ -34,7 +36,8 @@ public record ObservedJob(
     boolean deadlineExceeded,
     RunSummary summary,
     Instant scheduledAt,
-    String upstreamRuns) {
+    String upstreamRuns,
+    String progress) {
 
   /**
    * A Job's life: its pod pending, then running, until the Job completes or fails (backoffLimit 0:
@@ -89,7 +92,8 @@ public record ObservedJob(
         .deadlineExceeded(deadlineExceeded)
         .summary(summary)
         .scheduledAt(scheduledAt)
-        .upstreamRuns(upstreamRuns);
+        .upstreamRuns(upstreamRuns)
+        .progress(progress);
   }
 
   /** Builds an {@link ObservedJob}: attempt 1, state RUNNING, everything else unset. */
@@ -107,6 +111,7 @@ public record ObservedJob(
     private RunSummary summary;
     private Instant scheduledAt;
     private String upstreamRuns;
+    private String progress;
 
     private Builder() {}
 
@@ -180,6 +185,11 @@ public record ObservedJob(
       return this;
     }
 
+    public Builder progress(String v) {
+      progress = v;
+      return this;
+    }
+
     public ObservedJob build() {
       return new ObservedJob(
           name,
@@ -194,7 +204,8 @@ public record ObservedJob(
           deadlineExceeded,
           summary,
           scheduledAt,
-          upstreamRuns);
+          upstreamRuns,
+          state == State.RUNNING ? progress : null);
     }
   }
 }

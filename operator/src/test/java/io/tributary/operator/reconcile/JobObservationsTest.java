@@ -137,6 +137,97 @@ class JobObservationsTest {
         .containsEntry("orders-g1-2", List.of(b));
   }
 
+  /**
+   * A run split into 3 parts is an Indexed Job of 4: it has not succeeded while only parts did, and
+   * a failed pod that Kubernetes retries is no failure of the run.
+   */
+  @Test
+  void aRunInPartsRunsUntilEveryIndexIsDoneAndAFailedPodIsRetriedNotFailed() {
+    Job partsDone = indexed(job(null, null), 3, 1);
+    Pod retrying = indexPod(terminated("2026-11-25T02:00:02Z", 75, RETRY_SUMMARY), "1");
+    Pod commit = indexPod(running(), "3");
+    ObservedJob o = JobObservations.of(partsDone, List.of(retrying, commit));
+    assertThat(o.state()).isEqualTo(ObservedJob.State.RUNNING);
+    assertThat(o.finished()).isFalse();
+    assertThat(o.summary()).isNull();
+    assertThat(o.progress())
+        .isEqualTo("3 of 3 parts staged, 1 pod failed and retried; publishing them all at once");
+    Job twoStaged = indexed(job(null, null), 2, 0);
+    assertThat(JobObservations.of(twoStaged, List.of(commit)).progress())
+        .isEqualTo("2 of 3 parts staged; the commit index publishes them once all are");
+  }
+
+  /** Once the Job completed, the commit index's summary, the parts added up, is the run's. */
+  @Test
+  void aCompletedRunInPartsReportsTheCommitIndexsSummary() {
+    Job done = indexed(job("Complete", null), 4, 1);
+    String partSummary =
+        "{\"runId\":\"s202611250200\",\"outcome\":\"Succeeded\",\"recordsRead\":4,"
+            + "\"recordsWritten\":4,\"recordsRejected\":0,\"durationMillis\":5}";
+    String runSummary =
+        "{\"runId\":\"s202611250200\",\"outcome\":\"Succeeded\",\"recordsRead\":12,"
+            + "\"recordsWritten\":12,\"recordsRejected\":0,\"durationMillis\":9}";
+    Pod commit = indexPod(succeeded("2026-11-25T02:00:01Z", runSummary), "3");
+    Pod lastPart = indexPod(succeeded("2026-11-25T02:00:05Z", partSummary), "2");
+    ObservedJob o = JobObservations.of(done, List.of(commit, lastPart));
+    assertThat(o.state()).isEqualTo(ObservedJob.State.SUCCEEDED);
+    assertThat(o.summary().recordsRead()).isEqualTo(12);
+    assertThat(o.exitCode()).isZero();
+  }
+
+  /** A failed Job of parts reports the pod that failed, not the commit index it stopped. */
+  @Test
+  void aFailedRunInPartsReportsThePodThatFailed() {
+    Job failed = indexed(job("Failed", "FailedIndexes"), 2, 1);
+    Pod part = indexPod(terminated("2026-11-25T02:00:03Z", 65, PERMANENT_SUMMARY), "2");
+    Pod commit = indexPod(terminated("2026-11-25T02:00:04Z", 143, null), "3");
+    ObservedJob o = JobObservations.of(failed, List.of(part, commit));
+    assertThat(o.state()).isEqualTo(ObservedJob.State.FAILED);
+    assertThat(o.exitCode()).isEqualTo(65);
+    assertThat(o.summary().message()).isEqualTo("bad column");
+  }
+
+  private static final String RETRY_SUMMARY =
+      "{\"runId\":\"s202611250200\",\"outcome\":\"Failed\",\"failure\":\"retryable\","
+          + "\"message\":\"connection reset\",\"recordsRead\":0,\"recordsWritten\":0,"
+          + "\"recordsRejected\":0,\"durationMillis\":5}";
+  private static final String PERMANENT_SUMMARY =
+      "{\"runId\":\"s202611250200\",\"outcome\":\"Failed\",\"failure\":\"permanent\","
+          + "\"message\":\"bad column\",\"recordsRead\":0,\"recordsWritten\":0,"
+          + "\"recordsRejected\":0,\"durationMillis\":5}";
+
+  private static Job indexed(Job job, int succeeded, int failed) {
+    return new JobBuilder(job)
+        .withNewSpec()
+        .withCompletionMode("Indexed")
+        .withCompletions(4)
+        .withParallelism(4)
+        .withBackoffLimitPerIndex(2)
+        .endSpec()
+        .editStatus()
+        .withSucceeded(succeeded)
+        .withFailed(failed)
+        .endStatus()
+        .build();
+  }
+
+  private static Pod indexPod(Pod pod, String index) {
+    return new PodBuilder(pod)
+        .editMetadata()
+        .addToAnnotations("batch.kubernetes.io/job-completion-index", index)
+        .withName(pod.getMetadata().getName() + "-" + index)
+        .endMetadata()
+        .build();
+  }
+
+  private static Pod succeeded(String created, String message) {
+    return new PodBuilder(terminated(created, 0, message))
+        .editStatus()
+        .withPhase("Succeeded")
+        .endStatus()
+        .build();
+  }
+
   private static Job job(String condition, String reason) {
     var b =
         new JobBuilder()

@@ -10,6 +10,7 @@ import io.tributary.operator.api.DataPipeline;
 import io.tributary.operator.config.OperatorConfig;
 import io.tributary.operator.testing.Golden;
 import io.tributary.pipeline.plan.WorkerPlan;
+import io.tributary.plan.PlanCompiler;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,25 @@ class DataPipelineRendererTest {
     Job job = DataPipelineRenderer.job(p, plan, "schedule", null, Optional.empty(), config);
     Golden.assertMatches(
         "DataPipelineRendererTest.objectsFromS3IntoALakeOnAClaim",
+        List.of(DataPipelineRenderer.runPlanConfigMap(p, plan), job));
+  }
+
+  /**
+   * compute.parallelism 3: an Indexed Job of 4 indexes (3 parts, then the commit), each pod told
+   * its index as {@code --part}; Kubernetes retries a failed index, not a permanent failure, and
+   * fails the Job as soon as one index is out of retries. The plan says the run has 3 parts.
+   */
+  @Test
+  void aRunSplitIntoThreePartsIsAnIndexedJob() {
+    DataPipeline p = fixture("customers-in-parts.yaml", DataPipeline.class);
+    var run = new WorkerPlan.Run("s202611250500", 1, null);
+    PlanCompiler.Result compiled = PlanRenderer.batch(p, config, run);
+    assertThat(compiled.problems()).isEmpty();
+    WorkerPlan plan = compiled.plan();
+    assertThat(plan.run().parts()).isEqualTo(3);
+    Job job = DataPipelineRenderer.job(p, plan, "schedule", null, Optional.empty(), config);
+    Golden.assertMatches(
+        "DataPipelineRendererTest.aRunSplitIntoThreePartsIsAnIndexedJob",
         List.of(DataPipelineRenderer.runPlanConfigMap(p, plan), job));
   }
 

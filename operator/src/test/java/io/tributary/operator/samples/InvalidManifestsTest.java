@@ -50,6 +50,16 @@ class InvalidManifestsTest {
     assertThat(violations).as(file.toString()).anyMatch(v -> v.contains(expected));
   }
 
+  /** The counterpart of the dp-parallelism-* manifests: a run split across pods that is built. */
+  @Test
+  void aRunSplitAcrossPodsFromJdbcIntoParquetIsAccepted() throws IOException {
+    JsonNode manifest =
+        YAML.readTree(Path.of("src/test/resources/fixtures/customers-in-parts.yaml").toFile());
+    CrdSchemaValidator crd = GeneratedCrds.forKind("DataPipeline").orElseThrow();
+
+    assertThat(crd.validate(manifest)).isEmpty();
+  }
+
   /** The counterpart of sj-feature-store-exactly-once.yaml: the same sink, at-least-once. */
   @Test
   void aStreamJobFeatureStoreSinkAtLeastOnceIsAccepted() throws IOException {

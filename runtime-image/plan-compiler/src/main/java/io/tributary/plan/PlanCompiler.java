@@ -67,6 +67,11 @@ public final class PlanCompiler {
       // Checking a DataPipeline's spec needs no run; starting one does.
       if (context.run() != null || !p.path().equals("run")) problems.add(p);
     }
+    if (definition.kind() == Kind.DATA_PIPELINE && context.run() == null) {
+      // With a run, the plan carries its parts and problems(plan) checked them.
+      problems.addAll(
+          PartsCheck.check(definition.parallelism(), definition.source(), definition.sink()));
+    }
     EventsSpec events = plan.events();
     if (definition.kind() == Kind.STREAM_JOB) {
       events = eventsWithDefaults(definition.events(), definition.kind());
@@ -119,6 +124,9 @@ public final class PlanCompiler {
                   + " Halted condition into the tributary.io/skip-record annotation"));
     }
     consumerGroup(out, plan);
+    if (plan.run() != null) {
+      out.addAll(PartsCheck.check(plan.run().parts(), plan.source(), plan.sink()));
+    }
     out.addAll(EventsCheck.check(plan.events()));
     duration(out, "commitInterval", plan.commitInterval());
     duration(out, "progressInterval", plan.progressInterval());
@@ -275,7 +283,10 @@ public final class PlanCompiler {
     }
     return WorkerPlan.builder(d.kind())
         .pipeline(c.pipeline())
-        .run(d.kind() == Kind.DATA_PIPELINE ? c.run() : null)
+        .run(
+            d.kind() == Kind.DATA_PIPELINE && c.run() != null
+                ? c.run().withParts(d.parallelism())
+                : null)
         .metricsPort(c.metricsPort())
         .source(source)
         .transforms(transforms(d.transforms(), in, d.accelerator()))

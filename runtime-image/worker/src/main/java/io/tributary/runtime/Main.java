@@ -18,8 +18,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The worker runtime's entry point: {@code run --plan <file>}. One image serves every StreamJob pod
- * and every DataPipeline run; the plan's kind decides which engine runs.
+ * The worker runtime's entry point: {@code run --plan <file>}, and for one index of a DataPipeline
+ * run split into parts (an Indexed Job's pod), {@code run --plan <file> --part <index>}. One image
+ * serves every StreamJob pod and every DataPipeline run; the plan's kind decides which engine runs.
  *
  * <p>The whole plan is checked before any record is read: first the static check the operator also
  * runs ({@link PlanCheck}: CEL, schemas, durations, step settings), then what only the worker can
@@ -36,8 +37,17 @@ public final class Main {
   }
 
   static int run(String[] args) {
-    if (args.length != 3 || !"run".equals(args[0]) || !"--plan".equals(args[1])) {
-      return invalid("usage: tributary-worker run --plan <plan.json>");
+    boolean parted = args.length == 5 && "--part".equals(args[3]);
+    if ((args.length != 3 && !parted) || !"run".equals(args[0]) || !"--plan".equals(args[1])) {
+      return invalid("usage: tributary-worker run --plan <plan.json> [--part <index>]");
+    }
+    Integer part = null;
+    if (parted) {
+      try {
+        part = Integer.parseInt(args[4]);
+      } catch (NumberFormatException e) {
+        return invalid("--part " + args[4] + ": not an index (the Indexed Job's completion index)");
+      }
     }
     Path planPath = Path.of(args[2]);
     if (!Files.isReadable(planPath)) {
@@ -55,7 +65,7 @@ public final class Main {
       TransformChain.compile(plan, secrets).close();
       return switch (plan.kind()) {
         case STREAM_JOB -> StreamWorker.run(StreamSettings.from(plan, secrets), plan, secrets);
-        case DATA_PIPELINE -> BatchWorker.run(planPath, plan);
+        case DATA_PIPELINE -> BatchWorker.run(planPath, plan, part);
       };
     } catch (PlanException e) {
       return invalid("plan " + planPath + ": " + e.getMessage());

@@ -83,6 +83,52 @@ public record RunSummary(
         steps);
   }
 
+  /**
+   * The summary of a run split into parts: the parts' counts added up (steps by name, in the order
+   * of the first part), succeeded, with {@code durationMillis} the whole run's.
+   *
+   * @param parts the summaries the parts staged, in part order; at least one
+   */
+  public static RunSummary sumOfParts(
+      String runId, List<RunSummary> parts, long durationMillis, String message) {
+    long read = 0;
+    long written = 0;
+    long rejected = 0;
+    long dropped = 0;
+    java.util.Map<String, long[]> steps = new java.util.LinkedHashMap<>();
+    for (RunSummary p : parts) {
+      read += p.recordsRead();
+      written += p.recordsWritten();
+      rejected += p.recordsRejected();
+      dropped += p.recordsDropped();
+      if (p.steps() != null) {
+        for (StepCount s : p.steps()) {
+          long[] sum = steps.computeIfAbsent(s.step(), k -> new long[4]);
+          sum[0] += s.in();
+          sum[1] += s.out();
+          sum[2] += s.rejected();
+          sum[3] += s.dropped();
+        }
+      }
+    }
+    List<StepCount> stepCounts = new java.util.ArrayList<>();
+    steps.forEach(
+        (name, sum) -> stepCounts.add(new StepCount(name, sum[0], sum[1], sum[2], sum[3])));
+    return new RunSummary(
+        runId,
+        SUCCEEDED,
+        null,
+        message,
+        read,
+        written,
+        rejected,
+        dropped,
+        durationMillis,
+        null,
+        List.copyOf(stepCounts),
+        null);
+  }
+
   /** The same summary with the incremental source's new high watermark. */
   public RunSummary withWatermark(String mark) {
     return with(recordsDropped, mark, halt);

@@ -95,9 +95,28 @@ public record WorkerPlan(
    * @param attempt 1 for the first attempt, counting up on retries
    * @param watermark the incremental source's high watermark after the last successful run; null
    *     when there was none
+   * @param parts the number of parts the run is split into ({@code spec.compute.parallelism}): each
+   *     part reads its share of the source in its own pod (an index of a Kubernetes Indexed Job)
+   *     and stages its output, and one more index commits all parts at once; null for a run in one
+   *     pod
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Run(String id, int attempt, String watermark) {}
+  public record Run(String id, int attempt, String watermark, Integer parts) {
+    /** A run in one pod. */
+    public Run(String id, int attempt, String watermark) {
+      this(id, attempt, watermark, null);
+    }
+
+    /** Whether the run is split across pods. */
+    public boolean parted() {
+      return parts != null && parts > 1;
+    }
+
+    /** This run, split into {@code n} parts (null or 1: one pod). */
+    public Run withParts(Integer n) {
+      return new Run(id, attempt, watermark, n == null || n <= 1 ? null : n);
+    }
+  }
 
   /**
    * Where rejected records go, with every default resolved.

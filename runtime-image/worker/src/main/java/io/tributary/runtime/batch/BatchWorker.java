@@ -6,6 +6,8 @@ import io.tributary.pipeline.plan.RunSummary;
 import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.runtime.KafkaRefusal;
 import io.tributary.runtime.TerminationMessage;
+import io.tributary.runtime.batch.sink.LakeParts;
+import io.tributary.runtime.batch.source.JdbcReader;
 import io.tributary.runtime.events.RunEvents;
 import io.tributary.runtime.lineage.LineageEmitter;
 import io.tributary.runtime.ops.OpsServer;
@@ -37,9 +39,28 @@ public final class BatchWorker {
   private volatile OpsServer ops;
 
   /**
+   * For a run split into parts ({@link WorkerPlan.Run#parts()}): the index this worker is, from
+   * {@code --part}. Below {@code parts} it reads and stages that part; equal to {@code parts} it
+   * commits them all. Null for a run in one pod.
+   */
+  private final Integer part;
+
+  /** How often the commit index of a run split into parts looks for parts not staged yet. */
+  static final Duration PART_POLL = Duration.ofSeconds(2);
+
+  /**
    * A worker for the run {@code plan} was compiled for; the summary goes to {@code terminationLog}.
    */
   public BatchWorker(WorkerPlan plan, Path terminationLog) {
+    this(plan, terminationLog, null);
+  }
+
+  /**
+   * The worker of index {@code part} of a run split into parts, or with {@code part} null, of a run
+   * in one pod.
+   */
+  public BatchWorker(WorkerPlan plan, Path terminationLog, Integer part) {
+    this.part = part;
     this.plan = plan;
     this.terminationLog = terminationLog;
     this.runId = plan.run().id();
@@ -48,12 +69,47 @@ public final class BatchWorker {
 
   /** Runs the plan, writes the summary to the termination log and returns the exit code. */
   public static int run(Path planPath, WorkerPlan plan) {
+    return run(planPath, plan, null);
+  }
+
+  /** {@link #run(Path, WorkerPlan)} as index {@code part} of a run split into parts. */
+  public static int run(Path planPath, WorkerPlan plan, Integer part) {
     LOG.info(
-        "running DataPipeline plan {}: run {} attempt {}",
+        "running DataPipeline plan {}: run {} attempt {}{}",
         planPath,
         plan.run().id(),
-        plan.run().attempt());
-    return new BatchWorker(plan, TerminationMessage.path()).run();
+        plan.run().attempt(),
+        part == null ? "" : ", index " + part + " of " + (plan.run().parts() + 1));
+    return new BatchWorker(plan, TerminationMessage.path(), part).run();
+  }
+
+  /**
+   * What is wrong with running index {@code part} of {@code run}, or null: an index is given
+   * exactly when the run is split into parts, and lies in [0, parts] (the last one commits).
+   */
+  public static String partProblem(WorkerPlan.Run run, Integer part) {
+    if (run == null) return null;
+    if (!run.parted()) {
+      return part == null
+          ? null
+          : "--part " + part + ": the plan's run is not split into parts (run.parts is not set)";
+    }
+    if (part == null) {
+      return "run.parts: the run is split into "
+          + run.parts()
+          + " parts; start each pod with --part <index> (0 to "
+          + run.parts()
+          + ", the last commits)";
+    }
+    if (part < 0 || part > run.parts()) {
+      return "--part " + part + ": out of range 0 to " + run.parts() + " (the last commits)";
+    }
+    return null;
+  }
+
+  /** Whether this worker is a part that reads and stages (it reports nothing of the whole run). */
+  private boolean stagesAPart() {
+    return part != null && part < plan.run().parts();
   }
 
   public int run() {
@@ -68,7 +124,12 @@ public final class BatchWorker {
       // Served as a StreamJob's are (the pod's liveness probe asks /healthz): the record counters
       // while the run lasts; the run summary holds the same counts at the end.
       ops = new OpsServer(plan.metricsPort(), metrics.registry(), () -> true, () -> true);
-      summary = execute(counters, started, lineage, events);
+      String wrongPart = partProblem(plan.run(), part);
+      if (wrongPart != null) throw RunFailure.invalidPlan(wrongPart);
+      summary =
+          part != null && part.equals(plan.run().parts())
+              ? commitParts(started, lineage, events)
+              : execute(counters, started, lineage, events);
       code = ExitCodes.OK;
     } catch (Throwable e) {
       code = Failures.exitCode(e);
@@ -126,10 +187,16 @@ public final class BatchWorker {
       throw RunFailure.invalidPlan("plan: a DataPipeline plan needs source and sink");
     }
     SecretFiles secrets = SecretFiles.of(plan);
+    JdbcReader.Part share = stagesAPart() ? new JdbcReader.Part(part, plan.run().parts()) : null;
     try (RecordProcessor chain = Transforms.compile(plan, secrets, metrics::dropped, metrics);
-        RecordSource source = Sources.open(plan, secrets, plan.run().watermark());
-        RecordSink sink = Sinks.open(plan, secrets, runId, source);
-        DeadLetters dlq = DeadLetters.open(plan, secrets, runId)) {
+        RecordSource source = Sources.open(plan, secrets, plan.run().watermark(), share);
+        RecordSink sink = Sinks.open(plan, secrets, runId, source, stagesAPart() ? part : null);
+        DeadLetters dlq =
+            DeadLetters.open(
+                plan,
+                secrets,
+                runId,
+                stagesAPart() ? runId + "-" + String.format("part-%05d", part) : runId)) {
       Optional<RunSummary> committed = sink.begin();
       if (committed.isPresent()) {
         LOG.info("run {} was already committed by an earlier attempt; reporting it", runId);
@@ -186,6 +253,39 @@ public final class BatchWorker {
     }
   }
 
+  /**
+   * The commit index of a run split into parts: waits until every part has staged its output, then
+   * publishes all of them in one commit and reports the parts' counts added up. It waits as long as
+   * the Job lets it: Kubernetes stops it at the run timeout (activeDeadlineSeconds), or when a part
+   * is out of retries (maxFailedIndexes 0).
+   */
+  private RunSummary commitParts(long started, LineageEmitter lineage, RunEvents events)
+      throws Exception {
+    int parts = plan.run().parts();
+    SecretFiles secrets = SecretFiles.of(plan);
+    try (LakeParts lake = LakeParts.open(plan.sink().lake(), plan.run(), secrets)) {
+      lineage(lineage, "START", lineage::start);
+      report("started event", events::started);
+      long lastNote = 0;
+      while (true) {
+        Optional<RunSummary> done = lake.tryCommit(parts, System.currentTimeMillis() - started);
+        if (done.isPresent()) {
+          RunSummary summary = done.get();
+          LOG.info("run {}: committed {} parts at once", runId, parts);
+          lineage(lineage, "COMPLETE", () -> lineage.complete(summary));
+          report("succeeded event", () -> events.succeeded(summary, lake.committed().orElse(null)));
+          return summary;
+        }
+        long now = System.currentTimeMillis();
+        if (now - lastNote >= 60_000) {
+          LOG.info("run {}: waiting for parts {}", runId, lake.missing(parts));
+          lastNote = now;
+        }
+        Thread.sleep(PART_POLL.toMillis());
+      }
+    }
+  }
+
   /** What the summary message says of records validate dropped, or null when none. */
   private static String dropNote(long dropped) {
     if (dropped == 0) {
@@ -202,6 +302,7 @@ public final class BatchWorker {
    * keep the run summary from being written.
    */
   private void lineage(LineageEmitter lineage, String what, Runnable call) {
+    if (stagesAPart()) return; // the commit index reports the run once, not once per part
     try {
       call.run();
     } catch (Throwable e) {
@@ -211,6 +312,7 @@ public final class BatchWorker {
 
   /** Runs one call of the run's events: reporting too, so whatever it throws is only logged. */
   private void report(String what, Runnable call) {
+    if (stagesAPart()) return;
     try {
       call.run();
     } catch (Throwable e) {

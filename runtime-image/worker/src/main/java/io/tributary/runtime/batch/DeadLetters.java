@@ -88,6 +88,14 @@ public final class DeadLetters implements AutoCloseable {
    * is written with that cluster's security settings.
    */
   public static DeadLetters open(WorkerPlan plan, SecretFiles secrets, String runId) {
+    return open(plan, secrets, runId, runId);
+  }
+
+  /**
+   * {@link #open(WorkerPlan, SecretFiles, String)} writing a directory's rejects to {@code
+   * <file>.jsonl}: one file per part of a run split into parts, each rewritten by its part's retry.
+   */
+  public static DeadLetters open(WorkerPlan plan, SecretFiles secrets, String runId, String file) {
     WorkerPlan.DeadLetters spec = plan.deadLetter();
     DeadLetterMask mask = DeadLetterMask.compile(plan, secrets.secrets());
     if (spec.topic() != null) {
@@ -99,14 +107,14 @@ public final class DeadLetters implements AutoCloseable {
     if (S3Location.isS3(path)) {
       // The plan compiler allows an s3:// path only beside an s3:// lake sink: its store.
       Path local =
-          Path.of(System.getProperty("java.io.tmpdir"), "tributary-rejected", runId + ".jsonl");
+          Path.of(System.getProperty("java.io.tmpdir"), "tributary-rejected", file + ".jsonl");
       DeadLetters d = new DeadLetters(runId, local, null, null, mask);
-      d.remote = S3Location.parse(path).resolve(runId + ".jsonl");
+      d.remote = S3Location.parse(path).resolve(file + ".jsonl");
       d.store = ObjectStores.objects(plan.sink().lake().s3(), secrets, "sink.lake.s3");
       return d;
     }
     return new DeadLetters(
-        runId, path == null ? null : Path.of(path, runId + ".jsonl"), null, null, mask);
+        runId, path == null ? null : Path.of(path, file + ".jsonl"), null, null, mask);
   }
 
   /**

@@ -17,7 +17,24 @@ final class Sinks {
 
   static RecordSink open(WorkerPlan plan, SecretFiles secrets, String runId, RecordSource source)
       throws Exception {
+    return open(plan, secrets, runId, source, null);
+  }
+
+  /**
+   * The sink of the whole run, or with {@code part} set, the one that stages that part of a run
+   * split into parts (a lake of files only: the plan compiler refuses the others).
+   */
+  static RecordSink open(
+      WorkerPlan plan, SecretFiles secrets, String runId, RecordSource source, Integer part)
+      throws Exception {
     SinkSpec s = plan.sink();
+    if (part != null) {
+      if (s.lake() == null || s.lake().format() == FileFormat.ICEBERG) {
+        throw RunFailure.invalidPlan(
+            "compute.parallelism: only a lake of parquet or jsonl files takes parts");
+      }
+      return LakeWriter.open(s.lake(), plan.schema(), plan.run(), secrets, part);
+    }
     return switch (s.kind()) {
       case "lake" ->
           s.lake().format() == FileFormat.ICEBERG

@@ -42,6 +42,9 @@ final class BatchPlans {
   WorkerPlan.LineageConfig lineage;
   EventsSpec events;
 
+  /** spec.compute.parallelism: above 1 the run is split into that many parts. */
+  Integer parallelism;
+
   /** The plan of this run, compiled as the operator compiles it. */
   WorkerPlan build() {
     PlanCompiler.Result r =
@@ -53,6 +56,7 @@ final class BatchPlans {
                 .schema(schema)
                 .deadLetter(deadLetter)
                 .events(events)
+                .parallelism(parallelism)
                 .build(),
             PlanContext.of("team-a", "orders-daily", "uid-1")
                 .withMetricsPort(0) // an ephemeral port: tests run side by side
@@ -86,8 +90,16 @@ final class BatchPlans {
   }
 
   static Outcome run(WorkerPlan plan, Path dir) throws IOException {
+    return run(plan, dir, null);
+  }
+
+  /**
+   * Runs index {@code part} of a run split into parts in this JVM, as that index's pod would (the
+   * last index commits).
+   */
+  static Outcome run(WorkerPlan plan, Path dir, Integer part) throws IOException {
     Path log = dir.resolve("termination-" + System.nanoTime());
-    int code = new BatchWorker(plan, log).run();
+    int code = new BatchWorker(plan, log, part).run();
     String json = Files.readString(log);
     if (json.getBytes().length > TerminationMessage.MAX_BYTES) {
       throw new AssertionError("termination message over 4 KiB");

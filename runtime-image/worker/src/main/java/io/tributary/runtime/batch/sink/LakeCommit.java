@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,21 +39,69 @@ final class LakeCommit {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+  static final String PARTS = "_parts";
+
   private final LakeStorage storage;
   private final String runId;
 
+  /**
+   * The part of a run split into parts this commit stages, as its attempt's directory and name
+   * ({@code attempt-2/part-00001}), or null.
+   */
+  private final String part;
+
   LakeCommit(LakeStorage storage, String runId) {
+    this(storage, runId, null);
+  }
+
+  /**
+   * The commit of one part of a run split into parts: it stages its files under {@code
+   * _staging/<runId>/<part>/} and its manifest as {@code _staging/<runId>/_parts/<part>.json}, and
+   * publishes nothing; {@link #commitParts} publishes every part at once.
+   *
+   * @param part {@link #partName}
+   */
+  LakeCommit(LakeStorage storage, String runId, String part) {
     this.storage = storage;
     this.runId = runId;
+    this.part = part;
+  }
+
+  /**
+   * The name of part {@code index} (0-based) of attempt {@code attempt} of a run split into parts,
+   * e.g. {@code attempt-2/part-00001}. A part retried by Kubernetes (the same attempt, the same
+   * plan) finds what it staged before; a new attempt of the run (the operator's retry, whose plan
+   * may split the rows otherwise after a spec change) stages all parts anew.
+   */
+  static String partName(int attempt, int index) {
+    return String.format("attempt-%d/part-%05d", attempt, index);
+  }
+
+  /** Whether this commit stages one part of a run split into parts (and publishes nothing). */
+  boolean stagesAPart() {
+    return part != null;
+  }
+
+  /** What the data file names of this run (or part) start with after {@code part-}. */
+  String fileStem() {
+    return part == null ? runId : runId + "-" + part.substring(part.length() - 5);
   }
 
   /** The local directory the run writes its part files to. */
   Path staging() {
-    return storage.localStaging(runId);
+    return storage.localStaging(stagingId());
+  }
+
+  private String stagingId() {
+    return part == null ? runId : runId + "/" + part;
   }
 
   private String stagingRel() {
-    return STAGING + "/" + runId;
+    return STAGING + "/" + stagingId();
+  }
+
+  private String partManifestRel(String name) {
+    return STAGING + "/" + runId + "/" + PARTS + "/" + name + ".json";
   }
 
   /**
@@ -61,6 +111,10 @@ final class LakeCommit {
   Optional<LakeManifest> recover() throws IOException {
     if (storage.exists(manifestRel())) {
       return Optional.of(JSON.readValue(storage.read(manifestRel()), LakeManifest.class));
+    }
+    if (part != null && storage.exists(partManifestRel(part))) {
+      LOG.info("run {}: {} was staged by an earlier attempt; reporting it", runId, part);
+      return Optional.of(JSON.readValue(storage.read(partManifestRel(part)), LakeManifest.class));
     }
     String commit = stagingRel() + "/" + COMMIT;
     if (storage.exists(commit)) {
@@ -78,14 +132,67 @@ final class LakeCommit {
 
   /** Commits the staged files listed in {@code manifest}. */
   void commit(LakeManifest manifest) throws IOException {
-    storage.stage(runId, manifest.files().stream().map(LakeManifest.FileEntry::path).toList());
+    storage.stage(
+        stagingId(), manifest.files().stream().map(LakeManifest.FileEntry::path).toList());
+    if (part != null) {
+      // The part's files are durable in staging; the manifest says the part is whole.
+      storage.writeAtomically(partManifestRel(part), JSON.writeValueAsBytes(manifest));
+      return;
+    }
     storage.writeAtomically(stagingRel() + "/" + COMMIT, JSON.writeValueAsBytes(manifest));
     publish(manifest);
   }
 
+  /**
+   * Publishes the {@code parts} staged parts of this run as one commit, once all are staged: one
+   * {@code _COMMIT} manifest listing every part's files, then the same publish as a one-pod run.
+   * Returns the run's manifest once committed (now, or by an earlier attempt), or empty while some
+   * part is not staged yet.
+   *
+   * @param combine builds the run's manifest from the parts' manifests, in part order
+   */
+  Optional<LakeManifest> commitParts(
+      int attempt, int parts, java.util.function.Function<List<LakeManifest>, LakeManifest> combine)
+      throws IOException {
+    if (storage.exists(manifestRel())) {
+      return Optional.of(JSON.readValue(storage.read(manifestRel()), LakeManifest.class));
+    }
+    String commit = stagingRel() + "/" + COMMIT;
+    if (storage.exists(commit)) {
+      LakeManifest m = JSON.readValue(storage.read(commit), LakeManifest.class);
+      LOG.info("run {}: finishing the commit an earlier attempt started", runId);
+      publish(m);
+      return Optional.of(m);
+    }
+    List<LakeManifest> staged = new ArrayList<>();
+    for (int i = 0; i < parts; i++) {
+      String name = partName(attempt, i);
+      if (!storage.exists(partManifestRel(name))) return Optional.empty();
+      LakeManifest m = JSON.readValue(storage.read(partManifestRel(name)), LakeManifest.class);
+      List<LakeManifest.FileEntry> files = new ArrayList<>();
+      for (LakeManifest.FileEntry f : m.files()) files.add(f.inPart(name));
+      staged.add(m.withFiles(files));
+    }
+    LakeManifest m = combine.apply(staged);
+    storage.writeAtomically(commit, JSON.writeValueAsBytes(m));
+    publish(m);
+    return Optional.of(m);
+  }
+
+  /** The parts of a run split into {@code parts} not staged yet, by name. */
+  List<String> missingParts(int attempt, int parts) throws IOException {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < parts; i++) {
+      String name = partName(attempt, i);
+      if (!storage.exists(partManifestRel(name))) out.add(name);
+    }
+    return out;
+  }
+
   private void publish(LakeManifest m) throws IOException {
     for (LakeManifest.FileEntry f : m.files()) {
-      if (!storage.publish(stagingRel() + "/" + f.path(), f.path()) && !storage.exists(f.path())) {
+      String staged = stagingRel() + "/" + (f.part() == null ? "" : f.part() + "/") + f.path();
+      if (!storage.publish(staged, f.path()) && !storage.exists(f.path())) {
         throw new IOException(
             "run " + runId + ": staged file " + f.path() + " is gone and was never published");
       }
@@ -109,7 +216,11 @@ final class LakeCommit {
   /** Deletes this attempt's staging files; the dataset is untouched. */
   void abort() {
     try {
-      if (!storage.exists(stagingRel() + "/" + COMMIT)) {
+      boolean decided =
+          part == null
+              ? storage.exists(stagingRel() + "/" + COMMIT)
+              : storage.exists(partManifestRel(part));
+      if (!decided) {
         storage.deleteTree(stagingRel());
         LocalLakeStorage.deleteTree(staging());
       }

@@ -24,6 +24,27 @@ public record LakeManifest(
     List<Columns.Column> columns,
     RunSummary summary) {
 
-  /** One data file. */
-  public record FileEntry(String path, long records) {}
+  /** The same manifest listing {@code others} as its files. */
+  public LakeManifest withFiles(List<FileEntry> others) {
+    return new LakeManifest(
+        runId, committedAt, format, partitionBy, records, others, columns, summary);
+  }
+
+  /**
+   * One data file.
+   *
+   * @param part for a run split into parts, the part that staged it ({@code part-00001}): its
+   *     staged copy is under {@code _staging/<runId>/<part>/}; null otherwise
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record FileEntry(String path, long records, String part) {
+    public FileEntry(String path, long records) {
+      this(path, records, null);
+    }
+
+    /** The same file, staged by {@code name}. */
+    public FileEntry inPart(String name) {
+      return new FileEntry(path, records, name);
+    }
+  }
 }

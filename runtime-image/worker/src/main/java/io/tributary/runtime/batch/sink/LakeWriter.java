@@ -10,6 +10,7 @@ import io.tributary.events.TableCommit;
 import io.tributary.pipeline.FileFormat;
 import io.tributary.pipeline.SchemaSpec;
 import io.tributary.pipeline.plan.RunSummary;
+import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.pipeline.sink.LakeSink;
 import io.tributary.runtime.batch.BadRecordException;
 import io.tributary.runtime.batch.RecordSink;
@@ -93,7 +94,7 @@ public final class LakeWriter implements RecordSink {
 
   /** A writer of the dataset in the directory {@code spec.path()}. */
   public LakeWriter(LakeSink spec, SchemaSpec schema, String runId) {
-    this(spec, schema, runId, new LocalLakeStorage(Path.of(spec.path())), null);
+    this(spec, schema, runId, new LocalLakeStorage(Path.of(spec.path())), null, null);
   }
 
   /**
@@ -102,23 +103,46 @@ public final class LakeWriter implements RecordSink {
    */
   public static LakeWriter open(LakeSink spec, SchemaSpec schema, String runId, SecretFiles secrets)
       throws IOException {
+    return open(spec, schema, new WorkerPlan.Run(runId, 1, null), secrets, null);
+  }
+
+  /**
+   * A writer of part {@code part} (0-based) of a run split into parts: it stages its files and its
+   * part manifest, and publishes nothing ({@link LakeParts} does, for all parts at once); with
+   * {@code part} null, a writer of the whole run.
+   */
+  public static LakeWriter open(
+      LakeSink spec, SchemaSpec schema, WorkerPlan.Run run, SecretFiles secrets, Integer part)
+      throws IOException {
+    String runId = run.id();
+    String partName = part == null ? null : LakeCommit.partName(run.attempt(), part);
     if (!S3Location.isS3(spec.path())) {
-      return new LakeWriter(spec, schema, runId);
+      return new LakeWriter(
+          spec, schema, runId, new LocalLakeStorage(Path.of(spec.path())), null, partName);
     }
     S3Objects s3 = ObjectStores.objects(spec.s3(), secrets, "sink.lake.s3");
+    return new LakeWriter(spec, schema, runId, s3Storage(spec, s3), s3, partName);
+  }
+
+  /** The dataset at an s3:// {@code spec.path()}, its files staged under the temp directory. */
+  static LakeStorage s3Storage(LakeSink spec, S3Objects s3) throws IOException {
     Path local = Path.of(System.getProperty("java.io.tmpdir"), "tributary-lake");
     Files.createDirectories(local);
-    return new LakeWriter(
-        spec, schema, runId, new S3LakeStorage(s3, S3Location.parse(spec.path()), local), s3);
+    return new S3LakeStorage(s3, S3Location.parse(spec.path()), local);
   }
 
   private LakeWriter(
-      LakeSink spec, SchemaSpec schema, String runId, LakeStorage storage, S3Objects s3) {
+      LakeSink spec,
+      SchemaSpec schema,
+      String runId,
+      LakeStorage storage,
+      S3Objects s3,
+      String part) {
     this.spec = spec;
     this.partitionBy = spec.partitionBy() == null ? List.of() : spec.partitionBy();
     this.runId = runId;
     this.s3 = s3;
-    this.commit = new LakeCommit(storage, runId);
+    this.commit = new LakeCommit(storage, runId, part);
     if (schema != null && schema.fields() != null && !schema.fields().isEmpty()) {
       this.columns = Columns.fromSchema(schema, partitionBy);
     }
@@ -340,7 +364,7 @@ public final class LakeWriter implements RecordSink {
 
   private PartFile newFile(String partition) throws IOException {
     String ext = spec.format() == FileFormat.PARQUET ? ".parquet" : ".jsonl";
-    String name = String.format("part-%s-%05d%s", runId, fileSeq++, ext);
+    String name = String.format("part-%s-%05d%s", commit.fileStem(), fileSeq++, ext);
     String rel = partition.isEmpty() ? name : partition + "/" + name;
     Path path = commit.staging().resolve(rel);
     Files.createDirectories(path.getParent());
@@ -396,8 +420,9 @@ public final class LakeWriter implements RecordSink {
     commit.commit(m);
     committed = m;
     LOG.info(
-        "run {}: committed {} records in {} files to {}",
+        "run {}: {} {} records in {} files to {}",
         runId,
+        commit.stagesAPart() ? "staged (the commit index publishes them)" : "committed",
         written,
         closed.size(),
         spec.path());

@@ -1,9 +1,11 @@
 package io.tributary.runtime.batch.source;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tributary.pipeline.plan.ExitCodes;
 import io.tributary.pipeline.source.JdbcSource;
 import io.tributary.runtime.batch.Lane;
 import io.tributary.runtime.batch.RecordSource;
+import io.tributary.runtime.batch.RunFailure;
 import io.tributary.runtime.batch.SecretFiles;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -41,6 +43,11 @@ public final class JdbcReader implements RecordSource {
   private final JdbcSource spec;
   private final Properties credentials = new Properties();
   private final String lastWatermark;
+  private final Part part;
+
+  /** Part {@code index} (0-based) of a run split into {@code of} parts. */
+  public record Part(int index, int of) {}
+
   private String newWatermark;
   private long nullRows;
 
@@ -48,7 +55,20 @@ public final class JdbcReader implements RecordSource {
    * @param lastWatermark the watermark of the last successful run (from the plan), or null
    */
   public JdbcReader(JdbcSource spec, SecretFiles secrets, String lastWatermark) {
+    this(spec, secrets, lastWatermark, null);
+  }
+
+  /**
+   * A reader of one part of a run split into parts: the rows whose partitionColumn, an integer
+   * column, is {@code part.index()} modulo {@code part.of()} (rows where it is NULL go to part 0).
+   * The share depends on the row alone, not on bounds read at different times by different pods, so
+   * the parts never overlap.
+   *
+   * @param part which part, or null to read every row
+   */
+  public JdbcReader(JdbcSource spec, SecretFiles secrets, String lastWatermark, Part part) {
     this.spec = spec;
+    this.part = part;
     this.lastWatermark = lastWatermark;
     String user = secrets.read(spec.userSecretRef(), "source.jdbc.userSecretRef");
     String password = secrets.read(spec.passwordSecretRef(), "source.jdbc.passwordSecretRef");
@@ -118,6 +138,7 @@ public final class JdbcReader implements RecordSource {
         LOG.info("no rows above watermark {}: nothing to read", newWatermark);
         return;
       }
+      if (part != null) bindPart(c, where, params);
       queries = plan(c, where, params);
       c.commit();
     }
@@ -199,6 +220,42 @@ public final class JdbcReader implements RecordSource {
         + spec.incremental().column()
         + (nullRows == 1 ? " and was" : " and were")
         + " not read: only a full read (no watermark, no initialValue) reads them";
+  }
+
+  /** Adds this part's share of the rows; refuses a partition column that is not an integer. */
+  private void bindPart(Connection c, List<String> where, List<Object> params) throws SQLException {
+    String pc = spec.partitionColumn();
+    if (pc == null) {
+      throw new RunFailure(
+          ExitCodes.INVALID_PLAN,
+          "source.jdbc.partitionColumn: a run split across pods (compute.parallelism) needs it");
+    }
+    JdbcValues.Kind kind = kindOf(c, pc);
+    if (kind != JdbcValues.Kind.INTEGER) {
+      throw RunFailure.permanent(
+          "source.jdbc.partitionColumn: "
+              + pc
+              + " is "
+              + kind
+              + ", not an integer column; a run split across pods (compute.parallelism) gives"
+              + " each pod the rows whose partitionColumn mod parallelism is its index: name an"
+              + " integer column, or remove compute.parallelism",
+          null);
+    }
+    // mod of a negative value is negative in SQL; the second mod folds it into [0, of).
+    String share = "mod(mod(" + pc + ", ?) + ?, ?) = ?";
+    where.add(part.index() == 0 ? "(" + share + " OR " + pc + " IS NULL)" : share);
+    params.add((long) part.of());
+    params.add((long) part.of());
+    params.add((long) part.of());
+    params.add((long) part.index());
+    LOG.info(
+        "reading part {} of {}: {} mod {} = {}",
+        part.index(),
+        part.of(),
+        pc,
+        part.of(),
+        part.index());
   }
 
   /** One query, or one per range of the partition column. */
