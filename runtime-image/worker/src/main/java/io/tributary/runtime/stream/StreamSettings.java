@@ -4,6 +4,7 @@ import io.tributary.pipeline.Durations;
 import io.tributary.pipeline.Guarantee;
 import io.tributary.pipeline.SecretKeyRef;
 import io.tributary.pipeline.plan.RecordPosition;
+import io.tributary.pipeline.plan.SinkSchema;
 import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.pipeline.sink.FeatureStoreSink;
 import io.tributary.pipeline.sink.KafkaSink;
@@ -30,6 +31,8 @@ import java.util.List;
  * @param skipRecord the record that goes to the dead letters instead of halting the worker, or null
  * @param outputTopic the Kafka sink's topic; null with a feature-store sink
  * @param featureStore the feature-store sink, or null with a Kafka sink
+ * @param sinkSchema the fields reaching the feature-store sink (its features when it lists none),
+ *     or null
  */
 public record StreamSettings(
     String pipelineNamespace,
@@ -48,7 +51,8 @@ public record StreamSettings(
     int metricsPort,
     int threads,
     RecordPosition skipRecord,
-    FeatureStoreSink featureStore) {
+    FeatureStoreSink featureStore,
+    SinkSchema sinkSchema) {
 
   /**
    * @throws PlanException naming the field and the fix
@@ -86,7 +90,8 @@ public record StreamSettings(
         plan.metricsPort(),
         plan.threads(),
         RecordPosition.parse(plan.skipRecord()).orElse(null),
-        features);
+        features,
+        plan.sinkSchema());
   }
 
   private static String readSecret(Secrets secrets, SecretKeyRef ref, String where) {

@@ -179,7 +179,7 @@ public final class StreamWorker {
       StreamSettings s, Secrets secrets) {
     return s.featureStore() == null
         ? null
-        : new FeatureStore<>(s.featureStore(), s.featureStorePassword(secrets));
+        : new FeatureStore<>(s.featureStore(), s.featureStorePassword(secrets), s.sinkSchema());
   }
 
   /**

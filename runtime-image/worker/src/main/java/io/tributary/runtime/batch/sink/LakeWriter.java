@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.events.TableCommit;
 import io.tributary.pipeline.FileFormat;
-import io.tributary.pipeline.SchemaSpec;
 import io.tributary.pipeline.plan.RunSummary;
+import io.tributary.pipeline.plan.SinkSchema;
 import io.tributary.pipeline.sink.LakeSink;
 import io.tributary.runtime.batch.BadRecordException;
 import io.tributary.runtime.batch.RecordSink;
@@ -58,7 +58,7 @@ public final class LakeWriter implements RecordSink {
           .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
           .build();
 
-  /** Records buffered to infer the Parquet columns when spec.schema lists no fields. */
+  /** Records buffered to infer the Parquet columns when the plan has no sink schema. */
   static final int INFERENCE_SAMPLE = 1000;
 
   private final LakeSink spec;
@@ -67,7 +67,10 @@ public final class LakeWriter implements RecordSink {
   private final String runId;
   private List<Columns.Column> columns;
 
-  /** The columns from spec.schema, fixed from the start: what {@link #prepare} converts to. */
+  /**
+   * The columns of the plan's sink schema (the fields at the sink, computed by the plan compiler),
+   * fixed from the start: what {@link #prepare} converts to.
+   */
   private final List<Columns.Column> schemaColumns;
 
   private final List<ObjectNode> sample = new ArrayList<>();
@@ -92,7 +95,7 @@ public final class LakeWriter implements RecordSink {
   private final S3Objects s3;
 
   /** A writer of the dataset in the directory {@code spec.path()}. */
-  public LakeWriter(LakeSink spec, SchemaSpec schema, String runId) {
+  public LakeWriter(LakeSink spec, SinkSchema schema, String runId) {
     this(spec, schema, runId, new LocalLakeStorage(Path.of(spec.path())), null);
   }
 
@@ -100,7 +103,7 @@ public final class LakeWriter implements RecordSink {
    * A writer of the dataset at {@code spec.path()}: a directory, or an s3:// prefix reached with
    * spec.s3 (its part files are staged under the worker's temp directory before the upload).
    */
-  public static LakeWriter open(LakeSink spec, SchemaSpec schema, String runId, SecretFiles secrets)
+  public static LakeWriter open(LakeSink spec, SinkSchema schema, String runId, SecretFiles secrets)
       throws IOException {
     if (!S3Location.isS3(spec.path())) {
       return new LakeWriter(spec, schema, runId);
@@ -113,13 +116,13 @@ public final class LakeWriter implements RecordSink {
   }
 
   private LakeWriter(
-      LakeSink spec, SchemaSpec schema, String runId, LakeStorage storage, S3Objects s3) {
+      LakeSink spec, SinkSchema schema, String runId, LakeStorage storage, S3Objects s3) {
     this.spec = spec;
     this.partitionBy = spec.partitionBy() == null ? List.of() : spec.partitionBy();
     this.runId = runId;
     this.s3 = s3;
     this.commit = new LakeCommit(storage, runId);
-    if (schema != null && schema.fields() != null && !schema.fields().isEmpty()) {
+    if (schema != null) {
       this.columns = Columns.fromSchema(schema, partitionBy);
     }
     this.schemaColumns = columns;
@@ -149,7 +152,7 @@ public final class LakeWriter implements RecordSink {
   private record Row(String partition, Object[] values, ObjectNode record) {}
 
   /**
-   * With columns from spec.schema, converts a Parquet record to its partition and column values
+   * With columns from the sink schema, converts a Parquet record to its partition and column values
    * (thread-safe: reads only final fields). Otherwise the record itself.
    */
   @Override
@@ -199,8 +202,9 @@ public final class LakeWriter implements RecordSink {
     if (spec.format() == FileFormat.PARQUET && schemaColumns == null) {
       rejectFieldsOutsideInferredColumns(record);
     } else if (written < INFERENCE_SAMPLE || (written & 0xFFFF) == 0) {
-      // spec.schema lists the columns, so it is a projection: a field outside it is left out by
-      // the user's choice. Checking every record's names costs more than the write: sample them.
+      // The sink schema lists every field the steps leave, so only a field the schema does not
+      // declare (with a jsonSchema, the listed fields are a projection) is left out. Checking every
+      // record's names costs more than the write: sample them.
       warnDroppedFields(record);
     }
     if (file != null) {
