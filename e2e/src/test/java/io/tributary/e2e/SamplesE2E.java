@@ -121,10 +121,11 @@ class SamplesE2E {
     String[] kv =
         Host.run("redis-cli", "-h", "10.244.0.1", "HGETALL", "customer_features:42").split("\n");
     for (int i = 0; i + 1 < kv.length; i += 2) features.put(kv[i].trim(), kv[i + 1].trim());
-    // Customer 42's features as PostgreSQL holds them. (Known gap: the lake's columns come from
-    // spec.schema, so the derived avg_order_value and is_high_value, and the partition column
-    // country, do not reach the store yet.)
-    assertThat(features).containsKeys("lifetime_value", "orders_12m");
+    // Customer 42's features as PostgreSQL holds them, the derived ones computed as the sample's
+    // derive step does, and country read back from the lake's country=XX/ partition directory.
+    assertThat(features)
+        .containsKeys(
+            "lifetime_value", "orders_12m", "avg_order_value", "is_high_value", "country");
     String[] seeded =
         Host.run(
                 "env",
@@ -139,12 +140,19 @@ class SamplesE2E {
                 "-tAF",
                 " ",
                 "-c",
-                "SELECT lifetime_value, orders_12m FROM public.customers WHERE customer_id = 42")
+                "SELECT lifetime_value, orders_12m, upper(trim(country)) FROM public.customers"
+                    + " WHERE customer_id = 42")
             .trim()
             .split(" ");
     assertThat(Double.parseDouble(features.get("lifetime_value")))
         .isEqualTo(Double.parseDouble(seeded[0]));
     assertThat(features.get("orders_12m")).isEqualTo(seeded[1]);
+    double lifetime = Double.parseDouble(seeded[0]);
+    long orders = Long.parseLong(seeded[1]);
+    assertThat(Double.parseDouble(features.get("avg_order_value")))
+        .isCloseTo(orders > 0 ? lifetime / orders : 0.0, offset(1e-9));
+    assertThat(features.get("is_high_value")).isEqualTo(String.valueOf(lifetime >= 10000.0));
+    assertThat(features.get("country")).isEqualTo(seeded[2]);
   }
 
   /** Sets the run-now annotation and waits for that run to succeed. */

@@ -6,6 +6,9 @@ import dev.cel.common.CelValidationException;
 import dev.cel.common.CelValidationResult;
 import dev.cel.common.ast.CelExpr;
 import dev.cel.common.types.CelKind;
+import dev.cel.common.types.CelType;
+import dev.cel.common.types.ListType;
+import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerBuilder;
@@ -15,6 +18,7 @@ import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
+import io.tributary.pipeline.SchemaSpec;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -168,6 +172,69 @@ public final class CelEnvironment {
       }
     }
     return new Compiled(text, List.copyOf(idents), ast);
+  }
+
+  /**
+   * The type of the value {@code text} computes, as a schema type; null when it cannot be told (the
+   * expression reads fields of unknown type and nothing fixes the result, or it does not compile).
+   * The fields it reads are declared with their types in {@code fields} ({@code number} as double,
+   * {@code integer} as int, {@code string}, {@code boolean}, {@code object} as a map, {@code array}
+   * as a list; {@code timestamp} and untyped fields as dyn, as their JSON values vary); when the
+   * expression does not check with those types (e.g. {@code amount + 1} on a double), it is checked
+   * with every field dyn, as the worker runs it. A CEL timestamp becomes a timestamp (the worker
+   * writes it as ISO-8601), a duration a number (seconds), bytes a string (base64).
+   */
+  public static SchemaSpec.Type resultType(String text, FieldFlow.Fields fields) {
+    if (text == null || text.isBlank()) return null;
+    CelValidationResult parsed = PARSER.parse(text);
+    if (parsed.hasError()) return null;
+    Set<String> idents;
+    try {
+      idents = freeIdentifiers(parsed.getAst().getExpr());
+    } catch (CelValidationException e) {
+      return null;
+    }
+    CelCompilerBuilder typed = PARSER.toCompilerBuilder();
+    CelCompilerBuilder dyn = PARSER.toCompilerBuilder();
+    for (String id : idents) {
+      typed.addVar(id, celType(fields.types().get(id)));
+      dyn.addVar(id, SimpleType.DYN);
+    }
+    SchemaSpec.Type t = schemaType(typed.build().compile(text));
+    return t != null ? t : schemaType(dyn.build().compile(text));
+  }
+
+  private static CelType celType(SchemaSpec.Type t) {
+    if (t == null) return SimpleType.DYN;
+    return switch (t) {
+      case STRING -> SimpleType.STRING;
+      case INTEGER -> SimpleType.INT;
+      case NUMBER -> SimpleType.DOUBLE;
+      case BOOLEAN -> SimpleType.BOOL;
+      case OBJECT -> MapType.create(SimpleType.STRING, SimpleType.DYN);
+      case ARRAY -> ListType.create(SimpleType.DYN);
+      case TIMESTAMP -> SimpleType.DYN;
+    };
+  }
+
+  private static SchemaSpec.Type schemaType(CelValidationResult checked) {
+    if (checked.hasError()) return null;
+    CelKind kind;
+    try {
+      kind = checked.getAst().getResultType().kind();
+    } catch (CelValidationException e) {
+      return null;
+    }
+    return switch (kind) {
+      case BOOL -> SchemaSpec.Type.BOOLEAN;
+      case INT, UINT -> SchemaSpec.Type.INTEGER;
+      case DOUBLE, DURATION -> SchemaSpec.Type.NUMBER;
+      case STRING, BYTES -> SchemaSpec.Type.STRING;
+      case TIMESTAMP -> SchemaSpec.Type.TIMESTAMP;
+      case LIST -> SchemaSpec.Type.ARRAY;
+      case MAP, STRUCT -> SchemaSpec.Type.OBJECT;
+      default -> null;
+    };
   }
 
   /**

@@ -2,6 +2,7 @@ package io.tributary.plan;
 
 import io.tributary.pipeline.SchemaSpec;
 import io.tributary.pipeline.TransformSpec;
+import io.tributary.pipeline.plan.SinkSchema.TypeFrom;
 import io.tributary.pipeline.transform.AggregateTransform;
 import io.tributary.pipeline.transform.DeriveTransform;
 import io.tributary.pipeline.transform.InferTransform;
@@ -22,12 +23,16 @@ import java.util.Set;
  * The worker's step compiler, the plan check and lineage all read this one analysis. Pure.
  *
  * <p>The rules: {@code schema.fields} (without {@code jsonSchema}) makes the fields known; {@code
- * derive} adds or overwrites fields (a computed field has no known type and is no longer masked);
- * {@code map} and {@code aggregate} replace the record (aggregate emits its key fields, {@code
- * window_start}, {@code window_end} and the aggregates, which are numbers except counts); {@code
- * mask} marks fields masked (every method except drop writes text) and {@code drop} removes them;
- * {@code infer} adds its output fields (numbers, classified as strongly as the unmasked fields the
- * model reads); validate, filter, normalize, dedupe and consent keep the fields as they are.
+ * derive} adds or overwrites fields (a computed field has the type of its CEL expression where the
+ * checker can tell it, see {@link CelEnvironment#resultType}, else no known type; it is no longer
+ * masked, and not required: an expression may yield null); {@code map} and {@code aggregate}
+ * replace the record (aggregate emits its key fields, {@code window_start}, {@code window_end} and
+ * the aggregates, which are numbers except counts; counts, sums and the window bounds are always
+ * there, avg, min and max are null for a window with no value); {@code mask} marks fields masked
+ * (every method except drop writes text) and {@code drop} removes them; {@code infer} adds its
+ * output fields (numbers, classified as strongly as the unmasked fields the model reads); validate,
+ * filter, normalize, dedupe and consent keep the fields as they are. A schema field with {@code
+ * required: true} is required until a step removes or recomputes it.
  *
  * <p>Classification follows the data, conservatively: a schema field with a classification (or
  * {@code pii: true}) is classified; a computed field whose expression reads a classified field that
@@ -54,13 +59,17 @@ public final class FieldFlow {
    *     aggregate
    * @param classified fields holding classified data (masked or not: see {@code masked}), with
    *     their level and the schema field the data comes from
+   * @param required fields every record has, not null
+   * @param typeFrom where each known type comes from
    */
   public record Fields(
       Set<String> visible,
       Map<String, SchemaSpec.Type> types,
       Map<String, MaskTransform.Method> masked,
       Set<String> dropped,
-      Map<String, Classified> classified) {
+      Map<String, Classified> classified,
+      Set<String> required,
+      Map<String, TypeFrom> typeFrom) {
 
     public Fields {
       visible = visible == null ? null : Collections.unmodifiableSet(new LinkedHashSet<>(visible));
@@ -68,6 +77,8 @@ public final class FieldFlow {
       masked = Collections.unmodifiableMap(new LinkedHashMap<>(masked));
       dropped = Collections.unmodifiableSet(new LinkedHashSet<>(dropped));
       classified = Collections.unmodifiableMap(new LinkedHashMap<>(classified));
+      required = Collections.unmodifiableSet(new LinkedHashSet<>(required));
+      typeFrom = Collections.unmodifiableMap(new LinkedHashMap<>(typeFrom));
     }
 
     /**
@@ -106,29 +117,40 @@ public final class FieldFlow {
     public Fields withComputed(Collection<String> names) {
       Map<String, Classified> none = new LinkedHashMap<>();
       for (String n : names) none.put(n, null);
-      return withComputed(none);
+      return withComputed(none, Map.of());
     }
 
     /**
      * These fields after computing the keys of {@code computed}, each holding the classified data
-     * its value is mapped to (null: none).
+     * its value is mapped to (null: none), with the types in {@code computedTypes} (a field without
+     * one has no known type).
      */
-    Fields withComputed(Map<String, Classified> computed) {
+    Fields withComputed(
+        Map<String, Classified> computed, Map<String, SchemaSpec.Type> computedTypes) {
       Set<String> v = visible == null ? null : new LinkedHashSet<>(visible);
       if (v != null) v.addAll(computed.keySet());
       Map<String, SchemaSpec.Type> t = new LinkedHashMap<>(types);
       Map<String, MaskTransform.Method> m = new LinkedHashMap<>(masked);
       Set<String> d = new LinkedHashSet<>(dropped);
       Map<String, Classified> c = new LinkedHashMap<>(classified);
+      Set<String> r = new LinkedHashSet<>(required);
+      Map<String, TypeFrom> from = new LinkedHashMap<>(typeFrom);
       computed.forEach(
           (n, level) -> {
             t.remove(n);
+            from.remove(n);
+            SchemaSpec.Type type = computedTypes.get(n);
+            if (type != null) {
+              t.put(n, type);
+              from.put(n, TypeFrom.EXPRESSION);
+            }
             m.remove(n);
             d.remove(n);
+            r.remove(n);
             if (level == null) c.remove(n);
             else c.put(n, level);
           });
-      return new Fields(v, t, m, d, c);
+      return new Fields(v, t, m, d, c, r, from);
     }
 
     /**
@@ -215,6 +237,8 @@ public final class FieldFlow {
     Set<String> visible = null;
     Map<String, SchemaSpec.Type> types = new LinkedHashMap<>();
     Map<String, Classified> classified = new LinkedHashMap<>();
+    Set<String> required = new LinkedHashSet<>();
+    Map<String, TypeFrom> from = new LinkedHashMap<>();
     if (schema != null && schema.fields() != null) {
       if (schema.jsonSchema() == null && !schema.fields().isEmpty()) {
         visible = new LinkedHashSet<>();
@@ -222,13 +246,17 @@ public final class FieldFlow {
       for (SchemaSpec.Field f : schema.fields()) {
         if (f == null || f.name() == null) continue;
         if (visible != null) visible.add(f.name());
-        if (f.type() != null) types.put(f.name(), f.type());
+        if (f.type() != null) {
+          types.put(f.name(), f.type());
+          from.put(f.name(), TypeFrom.SCHEMA);
+        }
+        if (Boolean.TRUE.equals(f.required())) required.add(f.name());
         if (f.classifiedAs() != null) {
           classified.put(f.name(), new Classified(f.classifiedAs(), f.name()));
         }
       }
     }
-    return new Fields(visible, types, Map.of(), Set.of(), classified);
+    return new Fields(visible, types, Map.of(), Set.of(), classified, required, from);
   }
 
   private static Fields step(Fields in, TransformSpec t, List<Fields> scopes) {
@@ -248,16 +276,20 @@ public final class FieldFlow {
   private static Fields computed(
       Fields in, DeriveTransform spec, boolean projection, List<Fields> scopes) {
     Map<String, Classified> computed = new LinkedHashMap<>();
+    Map<String, SchemaSpec.Type> types = new LinkedHashMap<>();
     Fields scope = in;
     if (spec != null && spec.fields() != null) {
       for (DeriveTransform.Field f : spec.fields()) {
         scopes.add(scope);
         if (f == null || f.name() == null) continue;
         Classified level = scope.readBy(CelEnvironment.fieldsReadBy(f.expression()));
+        SchemaSpec.Type type = CelEnvironment.resultType(f.expression(), scope);
         Map<String, Classified> one = new LinkedHashMap<>();
         one.put(f.name(), level);
         computed.put(f.name(), level);
-        scope = scope.withComputed(one);
+        types.remove(f.name());
+        if (type != null) types.put(f.name(), type);
+        scope = scope.withComputed(one, type == null ? Map.of() : Map.of(f.name(), type));
       }
     }
     if (!projection) {
@@ -271,8 +303,16 @@ public final class FieldFlow {
         (n, level) -> {
           if (level != null) classified.put(n, level);
         });
+    Map<String, TypeFrom> from = new LinkedHashMap<>();
+    types.keySet().forEach(n -> from.put(n, TypeFrom.EXPRESSION));
     return new Fields(
-        new LinkedHashSet<>(computed.keySet()), Map.of(), Map.of(), dropped, classified);
+        new LinkedHashSet<>(computed.keySet()),
+        types,
+        Map.of(),
+        dropped,
+        classified,
+        Set.of(),
+        from);
   }
 
   private static Fields mask(Fields in, MaskTransform spec) {
@@ -282,22 +322,27 @@ public final class FieldFlow {
     Map<String, MaskTransform.Method> masked = new LinkedHashMap<>(in.masked());
     Set<String> dropped = new LinkedHashSet<>(in.dropped());
     Map<String, Classified> classified = new LinkedHashMap<>(in.classified());
+    Set<String> required = new LinkedHashSet<>(in.required());
+    Map<String, TypeFrom> from = new LinkedHashMap<>(in.typeFrom());
     for (MaskTransform.Field f : spec.fields()) {
       if (f == null || f.field() == null || f.method() == null) continue;
       String name = f.field();
       if (f.method() == MaskTransform.Method.DROP) {
         if (visible != null) visible.remove(name);
         types.remove(name);
+        from.remove(name);
         masked.remove(name);
         classified.remove(name);
+        required.remove(name);
         dropped.add(name);
       } else if (in.canHave(name)) {
         // A field the record cannot have stays missing: masking leaves missing fields alone.
         types.put(name, SchemaSpec.Type.STRING);
+        from.put(name, TypeFrom.MASK);
         masked.put(name, f.method());
       }
     }
-    return new Fields(visible, types, masked, dropped, classified);
+    return new Fields(visible, types, masked, dropped, classified, required, from);
   }
 
   private static Fields infer(Fields in, InferTransform spec) {
@@ -313,7 +358,9 @@ public final class FieldFlow {
     for (InferTransform.Output o : spec.outputs()) {
       if (o != null && o.field() != null) computed.put(o.field(), level);
     }
-    return in.withComputed(computed);
+    // No type: a tensor's shape (one number or a vector per record) is the model file's, which the
+    // compiler does not read; a lake or feature store takes the value as JSON text.
+    return in.withComputed(computed, Map.of());
   }
 
   private static Fields aggregate(Fields in, AggregateTransform spec) {
@@ -322,10 +369,14 @@ public final class FieldFlow {
     Map<String, SchemaSpec.Type> types = new LinkedHashMap<>();
     Map<String, MaskTransform.Method> masked = new LinkedHashMap<>();
     Map<String, Classified> classified = new LinkedHashMap<>();
+    Set<String> required = new LinkedHashSet<>();
+    Map<String, TypeFrom> from = new LinkedHashMap<>();
     if (spec.keyFields() != null) {
       for (String k : spec.keyFields()) {
         visible.add(k);
         if (in.types().containsKey(k)) types.put(k, in.types().get(k));
+        if (in.typeFrom().containsKey(k)) from.put(k, in.typeFrom().get(k));
+        if (in.required().contains(k)) required.add(k);
         if (in.masked().containsKey(k)) masked.put(k, in.masked().get(k));
         if (in.classified().containsKey(k) && in.canHave(k) && !in.dropped().contains(k)) {
           classified.put(k, in.classified().get(k));
@@ -336,6 +387,8 @@ public final class FieldFlow {
     Classified time = spec.timestampField() == null ? null : in.exposed(spec.timestampField());
     for (String w : WINDOW_FIELDS) {
       types.put(w, SchemaSpec.Type.TIMESTAMP);
+      from.put(w, TypeFrom.AGGREGATE);
+      required.add(w);
       masked.remove(w);
       if (time != null) classified.put(w, time);
       else classified.remove(w);
@@ -349,6 +402,14 @@ public final class FieldFlow {
             a.function() == AggregateTransform.Function.COUNT
                 ? SchemaSpec.Type.INTEGER
                 : SchemaSpec.Type.NUMBER);
+        from.put(a.as(), TypeFrom.AGGREGATE);
+        // Every window has a count and a sum (0 without values); avg, min and max are null then.
+        if (a.function() == AggregateTransform.Function.COUNT
+            || a.function() == AggregateTransform.Function.SUM) {
+          required.add(a.as());
+        } else {
+          required.remove(a.as());
+        }
         masked.remove(a.as());
         // A count reads no field; min, max, sum and avg of one record are its value.
         Classified over =
@@ -362,6 +423,6 @@ public final class FieldFlow {
     Set<String> dropped = new LinkedHashSet<>(in.dropped());
     if (in.known()) dropped.addAll(in.visible());
     dropped.removeAll(visible);
-    return new Fields(visible, types, masked, dropped, classified);
+    return new Fields(visible, types, masked, dropped, classified, required, from);
   }
 }

@@ -7,6 +7,8 @@ import io.tributary.pipeline.SinkSpec;
 import io.tributary.pipeline.SourceSpec;
 import io.tributary.pipeline.TransformSpec;
 import io.tributary.pipeline.VolumeClaim;
+import io.tributary.pipeline.plan.SinkSchema;
+import io.tributary.pipeline.sink.FeatureStoreSink;
 import io.tributary.pipeline.sink.IcebergTable;
 import io.tributary.pipeline.sink.JdbcSink;
 import io.tributary.pipeline.sink.LakeSink;
@@ -78,7 +80,7 @@ public final class PlanCheck {
     c.source(source, transforms);
     c.schema(schema);
     c.chain(schema, transforms, source);
-    c.sink(sink, schema);
+    c.sink(sink, SinkSchemas.of(schema, transforms == null ? List.of() : transforms, sink));
     // Last: the other problems say why the field flow itself may be wrong.
     c.problems.addAll(ClassifiedFields.problems(schema, transforms, sink));
     return List.copyOf(c.problems);
@@ -235,7 +237,7 @@ public final class PlanCheck {
     }
   }
 
-  private void sink(SinkSpec sink, SchemaSpec schema) {
+  private void sink(SinkSpec sink, SinkSchema atSink) {
     if (sink == null) return;
     int kinds =
         count(
@@ -260,10 +262,44 @@ public final class PlanCheck {
         spec("sink.jdbc.keyColumns", "mode upsert needs keyColumns (the conflict key)");
       }
     }
-    if (sink.lake() != null) lake(sink.lake(), schema);
+    if (sink.lake() != null) lake(sink.lake(), atSink);
+    if (sink.featureStore() != null) featureStore(sink.featureStore(), atSink);
   }
 
-  private void lake(LakeSink lake, SchemaSpec schema) {
+  /**
+   * Entity keys and features are fields the records still have at the sink (when the fields are
+   * known): one removed by a step would be missing from every entity.
+   */
+  private void featureStore(FeatureStoreSink store, SinkSchema atSink) {
+    if (atSink == null) return;
+    List<String> names = atSink.names();
+    String known = " (the fields at the sink: " + String.join(", ", names) + ")";
+    List<String> keys = store.entityKeys() == null ? List.of() : store.entityKeys();
+    for (int i = 0; i < keys.size(); i++) {
+      if (!names.contains(keys.get(i))) {
+        spec(
+            "sink.featureStore.entityKeys[" + i + "]",
+            "'"
+                + keys.get(i)
+                + "' does not reach the sink: a step drops it or it is not a field"
+                + known);
+      }
+    }
+    List<String> features = store.features() == null ? List.of() : store.features();
+    for (int i = 0; i < features.size(); i++) {
+      if (!names.contains(features.get(i))) {
+        spec(
+            "sink.featureStore.features[" + i + "]",
+            "'"
+                + features.get(i)
+                + "' does not reach the sink: a step drops it or it is not a field"
+                + known
+                + "; derive it, or remove it from features");
+      }
+    }
+  }
+
+  private void lake(LakeSink lake, SinkSchema atSink) {
     storage("sink.lake", lake.path(), lake.s3() != null);
     volume("sink.lake", lake.path(), lake.volume(), "/lake/curated/orders");
     if (lake.format() == FileFormat.CSV) {
@@ -272,6 +308,9 @@ public final class PlanCheck {
     if (lake.format() != FileFormat.ICEBERG) {
       if (lake.iceberg() != null) {
         spec("sink.lake.iceberg", "only for format iceberg; remove it or set format: iceberg");
+      }
+      if (atSink != null) {
+        partitionColumns(lake, atSink.names(), "the lake partitions by the records' fields");
       }
       return;
     }
@@ -296,18 +335,22 @@ public final class PlanCheck {
             "the Iceberg catalog is a PostgreSQL database: jdbc:postgresql://host:5432/db");
       }
     }
-    List<String> fields = new ArrayList<>();
-    if (schema != null && schema.fields() != null) {
-      for (SchemaSpec.Field f : schema.fields()) {
-        if (f != null && f.name() != null) fields.add(f.name());
-      }
-    }
-    if (fields.isEmpty()) {
+    if (atSink == null) {
       spec(
           "schema.fields",
-          "sink.lake format iceberg takes the table's columns from spec.schema.fields: list them");
+          "sink.lake format iceberg takes the table's columns from the fields reaching the sink:"
+              + " list spec.schema.fields");
       return;
     }
+    partitionColumns(lake, atSink.names(), "an Iceberg table partitions by its own columns");
+  }
+
+  /**
+   * Each partitionBy column is a field at the sink, once. For Parquet and JSON Lines it is checked
+   * when the fields at the sink are known: a missing one would put every record under
+   * __HIVE_DEFAULT_PARTITION__.
+   */
+  private void partitionColumns(LakeSink lake, List<String> fields, String why) {
     List<String> partitionBy = lake.partitionBy() == null ? List.of() : lake.partitionBy();
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < partitionBy.size(); i++) {
@@ -317,8 +360,9 @@ public final class PlanCheck {
             "sink.lake.partitionBy[" + i + "]",
             "'"
                 + column
-                + "' is not a field of spec.schema; an Iceberg table partitions by its own"
-                + " columns ("
+                + "' is not a field at the sink (a step drops it, or it is not in spec.schema); "
+                + why
+                + " ("
                 + String.join(", ", fields)
                 + ")");
       } else if (!seen.add(column)) {
@@ -412,7 +456,7 @@ public final class PlanCheck {
         case "derive" -> computed(path, t.derive(), flow, i);
         case "normalize" -> normalize(path, t.normalize());
         case "dedupe" -> dedupe(path, t.dedupe());
-        case "mask" -> mask(path, t.mask());
+        case "mask" -> mask(path, t.mask(), flow.before(i));
         case "consent" -> consent(path, t.consent(), source);
         case "aggregate" -> aggregate(path, t.aggregate());
         case "infer" -> {
@@ -623,7 +667,7 @@ public final class PlanCheck {
     window(path + ".window", spec.window());
   }
 
-  private void mask(String path, MaskTransform spec) {
+  private void mask(String path, MaskTransform spec, FieldFlow.Fields in) {
     if (spec.fields() == null || spec.fields().isEmpty()) {
       spec(path + ".fields", "needs at least one field to mask");
       return;
@@ -659,11 +703,49 @@ public final class PlanCheck {
             spec(
                 at + ".bucketSize",
                 "generalize bucket needs bucketSize, the bucket width (> 0), e.g. 10 -> 30-39");
+          } else {
+            generalizable(at + ".generalize", f, in.types().get(f.field()));
           }
         }
         default -> {}
       }
     }
+  }
+
+  /**
+   * Generalizing reads the field as a date (year, month), a number (bucket) or an IPv4 address: a
+   * field whose type is known to be something else would be rejected on every record. The result is
+   * text ("1987", "1987-04", "30-39", "10.1.2.0/24"), so at the sink the field is a string column
+   * (see {@link SinkSchemas}), whatever its type before.
+   */
+  private void generalizable(String at, MaskTransform.Field f, SchemaSpec.Type type) {
+    if (type == null) return;
+    Set<SchemaSpec.Type> takes =
+        switch (f.generalize()) {
+          case YEAR, MONTH -> Set.of(SchemaSpec.Type.TIMESTAMP, SchemaSpec.Type.STRING);
+          case BUCKET ->
+              Set.of(SchemaSpec.Type.NUMBER, SchemaSpec.Type.INTEGER, SchemaSpec.Type.STRING);
+          case IPV4_SUBNET -> Set.of(SchemaSpec.Type.STRING);
+        };
+    if (takes.contains(type)) return;
+    String level =
+        f.generalize() == MaskTransform.Generalize.IPV4_SUBNET
+            ? "ipv4Subnet"
+            : f.generalize().name().toLowerCase(Locale.ROOT);
+    spec(
+        at,
+        level
+            + " cannot generalize field "
+            + f.field()
+            + " of type "
+            + type.name().toLowerCase(Locale.ROOT)
+            + ": "
+            + switch (f.generalize()) {
+              case YEAR, MONTH -> "year and month take a timestamp (or a date as text)";
+              case BUCKET -> "bucket takes a number";
+              case IPV4_SUBNET -> "ipv4Subnet takes an IPv4 address as text";
+            }
+            + "; use another method (hmac, redact, drop) or fix the field's type");
   }
 
   private void consent(String path, ConsentTransform spec, SourceSpec source) {

@@ -114,6 +114,16 @@ public final class PlanCompiler {
     }
     List<PlanProblem> shape = shape(plan.kind(), plan.source(), plan.sink());
     out.addAll(shape);
+    if (shape.isEmpty()
+        && plan.sinkSchema() == null
+        && SinkSchemas.of(plan.schema(), plan.transforms(), plan.sink()) != null) {
+      // The writers take their columns from the plan only; they never work them out themselves.
+      out.add(
+          spec(
+              "sinkSchema",
+              "missing: the plan compiler computes the fields at the sink; was this plan written"
+                  + " by hand or by another version of the operator?"));
+    }
     if (plan.skipRecord() != null && RecordPosition.parse(plan.skipRecord()).isEmpty()) {
       out.add(
           spec(
@@ -281,6 +291,7 @@ public final class PlanCompiler {
       source =
           SourceSpec.of(source.files().withCsv(FilesSource.Csv.unset())).inRegion(source.region());
     }
+    List<TransformSpec> steps = transforms(d.transforms(), in, d.accelerator());
     return WorkerPlan.builder(d.kind())
         .pipeline(c.pipeline())
         .run(
@@ -289,9 +300,10 @@ public final class PlanCompiler {
                 : null)
         .metricsPort(c.metricsPort())
         .source(source)
-        .transforms(transforms(d.transforms(), in, d.accelerator()))
+        .transforms(steps)
         .sink(d.sink())
         .schema(d.schema())
+        .sinkSchema(SinkSchemas.of(d.schema(), steps, d.sink()))
         .deadLetter(deadLetters(d))
         .guarantee(d.guarantee())
         .commitInterval(d.commitInterval())

@@ -58,11 +58,11 @@ class FieldFlowTest {
             "",
             ""),
         row(
-            "derive adds; a computed field has no type",
+            "derive adds; a computed field has its expression's type, where the checker knows it",
             ORDERS,
             List.of(derive("aed=amount * 3.67", "amount=amount * 2")),
             "id email amount qty aed",
-            "",
+            "aed",
             "",
             ""),
         row(
@@ -70,7 +70,7 @@ class FieldFlowTest {
             ORDERS,
             List.of(map("who=email", "total=amount")),
             "who total",
-            "",
+            "total",
             "",
             "id email amount qty"),
         row("map makes unknown fields known", null, List.of(map("x=a + b")), "x", "", "", ""),
@@ -157,9 +157,9 @@ class FieldFlowTest {
   static Stream<Arguments> scopes() {
     return Stream.of(
         Arguments.of(0, "id email amount qty", "amount"),
-        Arguments.of(1, "id email amount qty aed", "amount"),
-        // "amount" was recomputed by field 1: field 2 sees it without the schema's type.
-        Arguments.of(2, "id email amount qty aed", ""));
+        Arguments.of(1, "id email amount qty aed", "amount aed"),
+        // "amount" was recomputed by field 1 from aed: field 2 sees it with aed's type.
+        Arguments.of(2, "id email amount qty aed", "aed amount"));
   }
 
   @ParameterizedTest(name = "derive field {0}")

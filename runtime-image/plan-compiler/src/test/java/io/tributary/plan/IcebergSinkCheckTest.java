@@ -54,8 +54,9 @@ class IcebergSinkCheckTest {
   void aPartitionColumnOutsideSpecSchemaIsRefusedNamingTheColumns() {
     assertThat(problems(iceberg("/lake/warehouse", TABLE, "country", "region", "country"), ORDERS))
         .containsExactly(
-            "sink.lake.partitionBy[1]: 'region' is not a field of spec.schema; an Iceberg table"
-                + " partitions by its own columns (id, country, amount)",
+            "sink.lake.partitionBy[1]: 'region' is not a field at the sink (a step drops it, or it"
+                + " is not in spec.schema); an Iceberg table partitions by its own columns (id,"
+                + " country, amount)",
             "sink.lake.partitionBy[2]: 'country' is listed twice");
   }
 
@@ -63,14 +64,14 @@ class IcebergSinkCheckTest {
   void theColumnsComeFromSpecSchemaFields() {
     assertThat(problems(iceberg("/lake/warehouse", TABLE), null))
         .containsExactly(
-            "schema.fields: sink.lake format iceberg takes the table's columns from"
-                + " spec.schema.fields: list them");
+            "schema.fields: sink.lake format iceberg takes the table's columns from the fields"
+                + " reaching the sink: list spec.schema.fields");
     assertThat(
             problems(
                 iceberg("/lake/warehouse", TABLE), new SchemaSpec(null, "{\"type\": \"object\"}")))
         .containsExactly(
-            "schema.fields: sink.lake format iceberg takes the table's columns from"
-                + " spec.schema.fields: list them");
+            "schema.fields: sink.lake format iceberg takes the table's columns from the fields"
+                + " reaching the sink: list spec.schema.fields");
   }
 
   @Test

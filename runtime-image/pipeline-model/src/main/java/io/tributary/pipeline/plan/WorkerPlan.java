@@ -21,6 +21,9 @@ import java.util.List;
  * @param kind which engine runs the plan
  * @param run the run this DataPipeline plan is for; null for a StreamJob
  * @param metricsPort port of /metrics, /healthz and /readyz
+ * @param sinkSchema the fields of the records reaching a lake or feature-store sink, computed by
+ *     the plan compiler from spec.schema and the steps; null for other sinks, and when the fields
+ *     are unknown (no schema.fields, or a jsonSchema without an aggregate or map that fixes them)
  * @param deadLetter where rejected records go, resolved
  * @param guarantee StreamJob delivery guarantee
  * @param commitInterval StreamJob transaction / offset commit interval, e.g. 1s
@@ -47,6 +50,7 @@ public record WorkerPlan(
     List<TransformSpec> transforms,
     SinkSpec sink,
     SchemaSpec schema,
+    SinkSchema sinkSchema,
     DeadLetters deadLetter,
     Guarantee guarantee,
     String commitInterval,
@@ -179,6 +183,7 @@ public record WorkerPlan(
     b.transforms = transforms;
     b.sink = sink;
     b.schema = schema;
+    b.sinkSchema = sinkSchema;
     b.deadLetter = deadLetter;
     b.guarantee = guarantee;
     b.commitInterval = commitInterval;
@@ -202,6 +207,7 @@ public record WorkerPlan(
     private List<TransformSpec> transforms = List.of();
     private SinkSpec sink;
     private SchemaSpec schema;
+    private SinkSchema sinkSchema;
     private DeadLetters deadLetter;
     private Guarantee guarantee;
     private String commitInterval;
@@ -257,6 +263,11 @@ public record WorkerPlan(
 
     public Builder schema(SchemaSpec v) {
       schema = v;
+      return this;
+    }
+
+    public Builder sinkSchema(SinkSchema v) {
+      sinkSchema = v;
       return this;
     }
 
@@ -321,6 +332,7 @@ public record WorkerPlan(
           transforms,
           sink,
           schema,
+          sinkSchema,
           deadLetter,
           guarantee,
           commitInterval,

@@ -33,13 +33,13 @@ final class Sinks {
         throw RunFailure.invalidPlan(
             "compute.parallelism: only a lake of parquet or jsonl files takes parts");
       }
-      return LakeWriter.open(s.lake(), plan.schema(), plan.run(), secrets, part);
+      return LakeWriter.open(s.lake(), plan.sinkSchema(), plan.run(), secrets, part);
     }
     return switch (s.kind()) {
       case "lake" ->
           s.lake().format() == FileFormat.ICEBERG
-              ? new IcebergWriter(s.lake(), plan.schema(), plan.run(), secrets)
-              : LakeWriter.open(s.lake(), plan.schema(), runId, secrets);
+              ? new IcebergWriter(s.lake(), plan.sinkSchema(), plan.run(), secrets)
+              : LakeWriter.open(s.lake(), plan.sinkSchema(), runId, secrets);
       case "jdbc" -> new JdbcWriter(s.jdbc(), secrets);
       case "kafka" ->
           new KafkaWriter(
@@ -47,7 +47,7 @@ final class Sinks {
               secrets,
               transactionalId(plan),
               source instanceof KafkaReader k ? k : null);
-      case "featureStore" -> new FeatureStoreWriter(s.featureStore(), secrets);
+      case "featureStore" -> new FeatureStoreWriter(s.featureStore(), plan.sinkSchema(), secrets);
       default ->
           throw RunFailure.invalidPlan(
               "sink: set exactly one of lake, jdbc, kafka or featureStore");

@@ -3,6 +3,7 @@ package io.tributary.runtime.featurestore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.pipeline.Durations;
+import io.tributary.pipeline.plan.SinkSchema;
 import io.tributary.pipeline.sink.FeatureStoreSink;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -22,6 +23,9 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * <ul>
  *   <li>key {@code <featureView>:<entity key values joined by ':'>}, e.g. {@code
  *       customer_features:42} or {@code store_item:7:1234};
+ *   <li>features: {@code features} of the sink, else every field of the plan's sink schema (the
+ *       fields the records have after the steps, derived and aggregate fields included) except the
+ *       entity keys; only without a sink schema (fields unknown) every field a record has;
  *   <li>value: a hash of feature name → value as text (numbers in decimal, booleans {@code
  *       true}/{@code false}, objects and arrays as JSON); a null feature is removed from the hash;
  *   <li>TTL: {@code ttl}, refreshed on every write; no TTL when unset.
@@ -121,6 +125,10 @@ public final class FeatureStore<T> implements AutoCloseable {
 
   private final FeatureStoreSink spec;
   private final String password;
+
+  /** The features written; null: every non-key field of each record. */
+  private final List<String> features;
+
   private final long ttlMillis;
   private final List<Pending<T>> pending = new ArrayList<>();
   private Jedis jedis;
@@ -129,10 +137,19 @@ public final class FeatureStore<T> implements AutoCloseable {
 
   /**
    * @param password the AUTH password read from the mounted Secret, or null
+   * @param sinkSchema the plan's fields at the sink, or null when they are unknown
    */
-  public FeatureStore(FeatureStoreSink spec, String password) {
+  public FeatureStore(FeatureStoreSink spec, String password, SinkSchema sinkSchema) {
     this.spec = spec;
     this.password = password;
+    if (spec.features() != null) {
+      this.features = List.copyOf(spec.features());
+    } else if (sinkSchema != null) {
+      this.features =
+          sinkSchema.names().stream().filter(n -> !spec.entityKeys().contains(n)).toList();
+    } else {
+      this.features = null;
+    }
     this.ttlMillis = spec.ttl() == null ? 0 : Durations.parse(spec.ttl()).toMillis();
   }
 
@@ -163,11 +180,10 @@ public final class FeatureStore<T> implements AutoCloseable {
     String key = key(spec, record);
     List<String> set = new ArrayList<>();
     List<String> remove = new ArrayList<>();
-    Iterator<String> names =
-        spec.features() != null ? spec.features().iterator() : record.fieldNames();
+    Iterator<String> names = features != null ? features.iterator() : record.fieldNames();
     while (names.hasNext()) {
       String f = names.next();
-      if (spec.features() == null && spec.entityKeys().contains(f)) {
+      if (features == null && spec.entityKeys().contains(f)) {
         continue;
       }
       JsonNode v = record.get(f);

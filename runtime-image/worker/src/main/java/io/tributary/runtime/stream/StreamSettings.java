@@ -4,6 +4,7 @@ import io.tributary.pipeline.Durations;
 import io.tributary.pipeline.Guarantee;
 import io.tributary.pipeline.SecretKeyRef;
 import io.tributary.pipeline.plan.RecordPosition;
+import io.tributary.pipeline.plan.SinkSchema;
 import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.pipeline.sink.FeatureStoreSink;
 import io.tributary.pipeline.sink.KafkaSink;
@@ -34,6 +35,8 @@ import java.util.List;
  * @param featureStore the feature-store sink, or null with a Kafka sink
  * @param mqtt the MQTT source bridged into the one input topic, or null; its client id needs the
  *     worker's instance id, so it is resolved with {@link #mqttEndpoint}
+ * @param sinkSchema the fields reaching the feature-store sink (its features when it lists none),
+ *     or null
  */
 public record StreamSettings(
     String pipelineNamespace,
@@ -53,7 +56,8 @@ public record StreamSettings(
     int threads,
     RecordPosition skipRecord,
     FeatureStoreSink featureStore,
-    MqttSource mqtt) {
+    MqttSource mqtt,
+    SinkSchema sinkSchema) {
 
   /**
    * @throws PlanException naming the field and the fix
@@ -92,7 +96,8 @@ public record StreamSettings(
         plan.threads(),
         RecordPosition.parse(plan.skipRecord()).orElse(null),
         features,
-        plan.source().mqtt());
+        plan.source().mqtt(),
+        plan.sinkSchema());
   }
 
   private static String readSecret(Secrets secrets, SecretKeyRef ref, String where) {

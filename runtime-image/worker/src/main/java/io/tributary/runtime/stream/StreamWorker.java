@@ -209,7 +209,7 @@ public final class StreamWorker {
       StreamSettings s, Secrets secrets) {
     return s.featureStore() == null
         ? null
-        : new FeatureStore<>(s.featureStore(), s.featureStorePassword(secrets));
+        : new FeatureStore<>(s.featureStore(), s.featureStorePassword(secrets), s.sinkSchema());
   }
 
   /**

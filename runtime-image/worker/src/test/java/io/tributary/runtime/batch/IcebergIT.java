@@ -15,6 +15,7 @@ import io.tributary.pipeline.plan.RunSummary;
 import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.pipeline.sink.IcebergTable;
 import io.tributary.pipeline.sink.LakeSink;
+import io.tributary.plan.SinkSchemas;
 import io.tributary.runtime.Secrets;
 import io.tributary.runtime.batch.sink.IcebergWriter;
 import io.tributary.runtime.batch.sink.LocalFileIO;
@@ -321,7 +322,7 @@ class IcebergIT {
 
     assertThat(o.exitCode()).isEqualTo(ExitCodes.PERMANENT);
     assertThat(o.summary().message())
-        .contains("column channel (string) is new and required in spec.schema");
+        .contains("column channel (string) is new and required at the sink");
     assertThat(runIds(readBack())).containsExactly("run-1");
   }
 
@@ -400,9 +401,17 @@ class IcebergIT {
             null,
             null);
     try (IcebergWriter a =
-            new IcebergWriter(lake, orders(), new WorkerPlan.Run("run-a", 1, null), files);
+            new IcebergWriter(
+                lake,
+                SinkSchemas.of(orders(), List.of()),
+                new WorkerPlan.Run("run-a", 1, null),
+                files);
         IcebergWriter b =
-            new IcebergWriter(lake, orders(), new WorkerPlan.Run("run-b", 1, null), files)) {
+            new IcebergWriter(
+                lake,
+                SinkSchemas.of(orders(), List.of()),
+                new WorkerPlan.Run("run-b", 1, null),
+                files)) {
       assertThat(a.begin()).isEmpty();
       assertThat(b.begin()).isEmpty();
       a.write(order(100));

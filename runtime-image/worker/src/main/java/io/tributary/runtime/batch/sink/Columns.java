@@ -2,7 +2,7 @@ package io.tributary.runtime.batch.sink;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.pipeline.SchemaSpec;
+import io.tributary.pipeline.plan.SinkSchema;
 import io.tributary.runtime.batch.BadRecordException;
 import io.tributary.runtime.transform.RecordJson;
 import java.time.Instant;
@@ -19,8 +19,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The columns of a file written to the lake: from {@code spec.schema} when it lists fields, else
- * inferred from the first records. Pure functions, no I/O.
+ * The columns of a file written to the lake: from the plan's sink schema (the fields at the sink,
+ * computed by the plan compiler) when there is one, else inferred from the first records. Pure
+ * functions, no I/O.
  */
 public final class Columns {
 
@@ -39,10 +40,10 @@ public final class Columns {
 
   private Columns() {}
 
-  /** The columns of {@code schema}, minus {@code exclude} (the partition columns). */
-  public static List<Column> fromSchema(SchemaSpec schema, Collection<String> exclude) {
+  /** The columns of the sink schema, minus {@code exclude} (the partition columns). */
+  public static List<Column> fromSchema(SinkSchema schema, Collection<String> exclude) {
     List<Column> out = new ArrayList<>();
-    for (SchemaSpec.Field f : schema.fields()) {
+    for (SinkSchema.Column f : schema.columns()) {
       if (exclude.contains(f.name())) {
         continue;
       }

@@ -2,6 +2,7 @@ package io.tributary.runtime.batch.sink;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.pipeline.plan.RunSummary;
+import io.tributary.pipeline.plan.SinkSchema;
 import io.tributary.pipeline.sink.FeatureStoreSink;
 import io.tributary.runtime.batch.BadRecordException;
 import io.tributary.runtime.batch.Lane;
@@ -29,10 +30,15 @@ public final class FeatureStoreWriter implements RecordSink {
   private final List<Lane.Rejected> rejected = new ArrayList<>();
   private long written;
 
-  public FeatureStoreWriter(FeatureStoreSink spec, SecretFiles secrets) {
+  /**
+   * @param sinkSchema the plan's fields at the sink: the features when the sink lists none
+   */
+  public FeatureStoreWriter(FeatureStoreSink spec, SinkSchema sinkSchema, SecretFiles secrets) {
     this.store =
         new FeatureStore<>(
-            spec, secrets.read(spec.passwordSecretRef(), "sink.featureStore.passwordSecretRef"));
+            spec,
+            secrets.read(spec.passwordSecretRef(), "sink.featureStore.passwordSecretRef"),
+            sinkSchema);
   }
 
   @Override

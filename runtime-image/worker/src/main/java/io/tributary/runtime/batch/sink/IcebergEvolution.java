@@ -9,16 +9,17 @@ import org.apache.iceberg.types.TypeUtil;
 import org.apache.iceberg.types.Types;
 
 /**
- * How an existing table's schema must change to hold the columns of {@code spec.schema}, by
- * Iceberg's schema evolution rules, or why it cannot. Pure: columns are matched by name.
+ * How an existing table's schema must change to hold the fields at the sink (the plan's sink
+ * schema: spec.schema as the steps leave it), by Iceberg's schema evolution rules, or why it
+ * cannot. Pure: columns are matched by name.
  *
  * <p>Allowed, and applied in the run's commit: a new optional column; a type promotion Iceberg
  * allows ({@link TypeUtil#isPromotionAllowed}: int → long, float → double, a wider decimal); a
  * required column made optional. Refused, before anything is written: any other type change
  * (narrowing included), a new required column (rows already in the table have no value for it), an
- * optional column made required, and a required table column that {@code spec.schema} does not list
- * (the run could not write its rows). Table columns {@code spec.schema} no longer lists stay in the
- * table and are written as null: dropping a column is a decision for a person.
+ * optional column made required, and a required table column that does not reach the sink (the run
+ * could not write its rows). Table columns that no longer reach the sink stay in the table and are
+ * written as null: dropping a column is a decision for a person.
  */
 final class IcebergEvolution {
   private IcebergEvolution() {}
@@ -72,7 +73,7 @@ final class IcebergEvolution {
                   + w.name()
                   + " ("
                   + w.type()
-                  + ") is new and required in spec.schema: Iceberg adds only optional columns"
+                  + ") is new and required at the sink: Iceberg adds only optional columns"
                   + " (rows already in the table have no value); drop required from the field");
         } else {
           changes.add(new AddColumn(w.name(), w.type()));
@@ -92,7 +93,7 @@ final class IcebergEvolution {
                   + t.type()
                   + " in the table cannot change to "
                   + w.type()
-                  + " (spec.schema); Iceberg allows only int → long, float → double and a wider"
+                  + " (at the sink); Iceberg allows only int → long, float → double and a wider"
                   + " decimal");
           continue;
         }
@@ -103,7 +104,7 @@ final class IcebergEvolution {
                 + w.name()
                 + " ("
                 + t.type()
-                + ") is optional in the table and required in spec.schema: Iceberg cannot make"
+                + ") is optional in the table and required at the sink: Iceberg cannot make"
                 + " a column required; drop required from the field");
       } else if (t.isRequired() && w.isOptional()) {
         changes.add(new MakeOptional(w.name()));
@@ -116,8 +117,9 @@ final class IcebergEvolution {
                 + t.name()
                 + " ("
                 + t.type()
-                + ") is required in the table but not a field of spec.schema: a run cannot write"
-                + " rows without it; add the field to spec.schema");
+                + ") is required in the table but not a field at the sink: a run cannot write"
+                + " rows without it; keep the field through the steps (or add it to"
+                + " spec.schema)");
       }
     }
     return refusals.isEmpty()

@@ -1,6 +1,7 @@
 package io.tributary.runtime.batch.sink;
 
 import io.tributary.pipeline.SchemaSpec;
+import io.tributary.pipeline.plan.SinkSchema;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,8 +14,9 @@ import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 
 /**
- * The Iceberg schema and partition spec of a lake sink, from {@code spec.schema} and {@code
- * partitionBy}. Pure. The type mapping (also in docs/crds.md):
+ * The Iceberg schema and partition spec of a lake sink, from the plan's sink schema (the fields at
+ * the sink, computed by the plan compiler) and {@code partitionBy}. Pure. The type mapping (also in
+ * docs/lake.md):
  *
  * <table>
  *   <tr><th>spec.schema type</th><th>Iceberg type</th></tr>
@@ -26,7 +28,9 @@ import org.apache.iceberg.types.Types;
  *   <tr><td>object, array</td><td>string (the JSON text)</td></tr>
  * </table>
  *
- * <p>{@code required: true} makes a required column; every other column is optional.
+ * <p>A column the sink schema marks required (a schema field with {@code required: true} that no
+ * step recomputes; an aggregate's count, sum and window bounds) is a required column; every other
+ * column is optional.
  */
 final class IcebergSchemas {
   private IcebergSchemas() {}
@@ -42,13 +46,13 @@ final class IcebergSchemas {
     };
   }
 
-  /** The columns of spec.schema, in its order (ids 1..n; a new table gets fresh ones anyway). */
-  static Schema schema(SchemaSpec schema) {
+  /** The columns at the sink, in order (ids 1..n; a new table gets fresh ones anyway). */
+  static Schema schema(SinkSchema schema) {
     List<Types.NestedField> columns = new ArrayList<>();
     int id = 1;
-    for (SchemaSpec.Field f : schema.fields()) {
+    for (SinkSchema.Column f : schema.columns()) {
       columns.add(
-          Boolean.TRUE.equals(f.required())
+          f.required()
               ? Types.NestedField.required(id++, f.name(), type(f.type()), f.description())
               : Types.NestedField.optional(id++, f.name(), type(f.type()), f.description()));
     }

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tributary.pipeline.SchemaSpec;
 import io.tributary.pipeline.plan.PlanJson;
 import io.tributary.pipeline.plan.RunSummary;
+import io.tributary.pipeline.plan.SinkSchema;
 import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.pipeline.sink.IcebergTable;
 import io.tributary.pipeline.sink.LakeSink;
@@ -79,7 +79,7 @@ public final class IcebergWriter implements RecordSink {
   private final LakeSink spec;
 
   private final IcebergTable target;
-  private final SchemaSpec schemaSpec;
+  private final SinkSchema sinkSchema;
   private final WorkerPlan.Run run;
   private final SecretFiles secrets;
   private final List<String> partitionBy;
@@ -94,7 +94,7 @@ public final class IcebergWriter implements RecordSink {
   private InternalRecordWrapper wrapper;
   private Map<String, String> writeProperties;
 
-  /** spec.schema's fields, each with its column's Iceberg type and whether it is required. */
+  /** The fields at the sink, each with its column's Iceberg type and whether it is required. */
   private List<Target> columns;
 
   private final LinkedHashMap<PartitionKey, DataWriter<Record>> open =
@@ -104,13 +104,18 @@ public final class IcebergWriter implements RecordSink {
   private int fileSeq;
   private long written;
 
-  /** A spec.schema field and how its values are converted. */
+  /** A field at the sink and how its values are converted. */
   private record Target(Columns.Column column, Type type, boolean required) {}
 
-  public IcebergWriter(LakeSink spec, SchemaSpec schema, WorkerPlan.Run run, SecretFiles secrets) {
+  public IcebergWriter(LakeSink spec, SinkSchema schema, WorkerPlan.Run run, SecretFiles secrets) {
     this.spec = spec;
     this.target = spec.iceberg();
-    this.schemaSpec = schema;
+    if (schema == null) {
+      // The plan check refuses an Iceberg sink whose fields are unknown; a worker never guesses.
+      throw RunFailure.invalidPlan(
+          "sinkSchema: missing; an Iceberg table needs the fields at the sink (spec.schema.fields)");
+    }
+    this.sinkSchema = schema;
     this.run = run;
     this.secrets = secrets;
     this.partitionBy = spec.partitionBy() == null ? List.of() : spec.partitionBy();
@@ -121,7 +126,7 @@ public final class IcebergWriter implements RecordSink {
   public Optional<RunSummary> begin() {
     catalog = IcebergTables.openCatalog(spec, secrets);
     TableIdentifier id = TableIdentifier.parse(target.table());
-    Schema wanted = IcebergSchemas.schema(schemaSpec);
+    Schema wanted = IcebergSchemas.schema(sinkSchema);
     table =
         IcebergTables.loadOrCreate(catalog, id, wanted, IcebergSchemas.spec(wanted, partitionBy));
     Optional<Snapshot> done = IcebergTables.committedSnapshot(table, run.id());
@@ -133,7 +138,7 @@ public final class IcebergWriter implements RecordSink {
       throw RunFailure.permanent(
           "sink.lake.iceberg: table "
               + target.table()
-              + " cannot take spec.schema, nothing was written: "
+              + " cannot take the fields at the sink, nothing was written: "
               + String.join("; ", evolution.refusals()),
           null);
     }
@@ -170,7 +175,7 @@ public final class IcebergWriter implements RecordSink {
         TableProperties.PARQUET_ROW_GROUP_SIZE_BYTES,
         Long.toString(LakeWriter.rowGroupBytes(maxOpenFiles)));
     columns = new ArrayList<>();
-    for (Columns.Column c : Columns.fromSchema(schemaSpec, List.of())) {
+    for (Columns.Column c : Columns.fromSchema(sinkSchema, List.of())) {
       Types.NestedField f = schema.findField(c.name());
       columns.add(new Target(c, f.type(), f.isRequired()));
     }

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.events.TableCommit;
 import io.tributary.pipeline.FileFormat;
-import io.tributary.pipeline.SchemaSpec;
 import io.tributary.pipeline.plan.RunSummary;
+import io.tributary.pipeline.plan.SinkSchema;
 import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.pipeline.sink.LakeSink;
 import io.tributary.runtime.batch.BadRecordException;
@@ -59,7 +59,7 @@ public final class LakeWriter implements RecordSink {
           .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
           .build();
 
-  /** Records buffered to infer the Parquet columns when spec.schema lists no fields. */
+  /** Records buffered to infer the Parquet columns when the plan has no sink schema. */
   static final int INFERENCE_SAMPLE = 1000;
 
   private final LakeSink spec;
@@ -68,7 +68,10 @@ public final class LakeWriter implements RecordSink {
   private final String runId;
   private List<Columns.Column> columns;
 
-  /** The columns from spec.schema, fixed from the start: what {@link #prepare} converts to. */
+  /**
+   * The columns of the plan's sink schema (the fields at the sink, computed by the plan compiler),
+   * fixed from the start: what {@link #prepare} converts to.
+   */
   private final List<Columns.Column> schemaColumns;
 
   private final List<ObjectNode> sample = new ArrayList<>();
@@ -93,7 +96,7 @@ public final class LakeWriter implements RecordSink {
   private final S3Objects s3;
 
   /** A writer of the dataset in the directory {@code spec.path()}. */
-  public LakeWriter(LakeSink spec, SchemaSpec schema, String runId) {
+  public LakeWriter(LakeSink spec, SinkSchema schema, String runId) {
     this(spec, schema, runId, new LocalLakeStorage(Path.of(spec.path())), null, null);
   }
 
@@ -101,7 +104,7 @@ public final class LakeWriter implements RecordSink {
    * A writer of the dataset at {@code spec.path()}: a directory, or an s3:// prefix reached with
    * spec.s3 (its part files are staged under the worker's temp directory before the upload).
    */
-  public static LakeWriter open(LakeSink spec, SchemaSpec schema, String runId, SecretFiles secrets)
+  public static LakeWriter open(LakeSink spec, SinkSchema schema, String runId, SecretFiles secrets)
       throws IOException {
     return open(spec, schema, new WorkerPlan.Run(runId, 1, null), secrets, null);
   }
@@ -112,7 +115,7 @@ public final class LakeWriter implements RecordSink {
    * {@code part} null, a writer of the whole run.
    */
   public static LakeWriter open(
-      LakeSink spec, SchemaSpec schema, WorkerPlan.Run run, SecretFiles secrets, Integer part)
+      LakeSink spec, SinkSchema schema, WorkerPlan.Run run, SecretFiles secrets, Integer part)
       throws IOException {
     String runId = run.id();
     String partName = part == null ? null : LakeCommit.partName(run.attempt(), part);
@@ -133,7 +136,7 @@ public final class LakeWriter implements RecordSink {
 
   private LakeWriter(
       LakeSink spec,
-      SchemaSpec schema,
+      SinkSchema schema,
       String runId,
       LakeStorage storage,
       S3Objects s3,
@@ -143,7 +146,7 @@ public final class LakeWriter implements RecordSink {
     this.runId = runId;
     this.s3 = s3;
     this.commit = new LakeCommit(storage, runId, part);
-    if (schema != null && schema.fields() != null && !schema.fields().isEmpty()) {
+    if (schema != null) {
       this.columns = Columns.fromSchema(schema, partitionBy);
     }
     this.schemaColumns = columns;
@@ -173,7 +176,7 @@ public final class LakeWriter implements RecordSink {
   private record Row(String partition, Object[] values, ObjectNode record) {}
 
   /**
-   * With columns from spec.schema, converts a Parquet record to its partition and column values
+   * With columns from the sink schema, converts a Parquet record to its partition and column values
    * (thread-safe: reads only final fields). Otherwise the record itself.
    */
   @Override
@@ -223,8 +226,9 @@ public final class LakeWriter implements RecordSink {
     if (spec.format() == FileFormat.PARQUET && schemaColumns == null) {
       rejectFieldsOutsideInferredColumns(record);
     } else if (written < INFERENCE_SAMPLE || (written & 0xFFFF) == 0) {
-      // spec.schema lists the columns, so it is a projection: a field outside it is left out by
-      // the user's choice. Checking every record's names costs more than the write: sample them.
+      // The sink schema lists every field the steps leave, so only a field the schema does not
+      // declare (with a jsonSchema, the listed fields are a projection) is left out. Checking every
+      // record's names costs more than the write: sample them.
       warnDroppedFields(record);
     }
     if (file != null) {

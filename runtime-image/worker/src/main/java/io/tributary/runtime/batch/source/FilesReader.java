@@ -13,6 +13,7 @@ import io.tributary.runtime.storage.S3Location;
 import io.tributary.runtime.storage.S3Objects;
 import io.tributary.runtime.transform.RecordJson;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +27,7 @@ import java.nio.file.PathMatcher;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -36,7 +38,15 @@ import org.apache.commons.csv.CSVRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Reads CSV, JSON Lines or Parquet files from a path or glob, in sorted path order. */
+/**
+ * Reads CSV, JSON Lines or Parquet files from a path or glob, in sorted path order.
+ *
+ * <p>Hive-style partition directories between the path's fixed part and a file ({@code
+ * country=AE/day=2026-11-20/part.parquet}, as the lake sink writes them) are read back as fields of
+ * each record of the file: typed per spec.schema where it names the field (integer, number,
+ * boolean; other types and undeclared fields stay text), {@code __HIVE_DEFAULT_PARTITION__} as
+ * null, {@code %XX} escapes decoded. A field the record itself has wins over its directory.
+ */
 public final class FilesReader implements RecordSource {
   private static final Logger LOG = LoggerFactory.getLogger(FilesReader.class);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -83,9 +93,13 @@ public final class FilesReader implements RecordSource {
     if (files.isEmpty()) {
       LOG.warn("source.files.path {} matches no file; the run reads nothing", spec.path());
     }
+    Path base = base(spec.path());
     for (Path f : files) {
       LOG.info("reading {}", f);
-      readFile(f, out);
+      Path dir = f.getParent();
+      readFile(
+          f,
+          withPartitions(out, dir != null && dir.startsWith(base) ? base.relativize(dir) : null));
     }
   }
 
@@ -96,6 +110,7 @@ public final class FilesReader implements RecordSource {
    */
   private void readObjects(Handler out) throws Exception {
     List<S3Location> objects = matchingObjects(s3, spec.path());
+    String base = baseKey(S3Location.parse(spec.path()).key());
     if (objects.isEmpty()) {
       LOG.warn("source.files.path {} matches no object; the run reads nothing", spec.path());
     }
@@ -108,8 +123,14 @@ public final class FilesReader implements RecordSource {
         Path local = root.resolve(o.bucket()).resolve(o.key());
         Files.createDirectories(local.getParent());
         s3.download(o, local);
+        int slash = o.key().lastIndexOf('/');
+        String dir = slash < 0 ? "" : o.key().substring(0, slash);
+        Path rel =
+            dir.startsWith(base) && dir.length() > base.length()
+                ? Path.of(dir.substring(base.isEmpty() ? 0 : base.length() + 1))
+                : null;
         try {
-          readFile(local, out);
+          readFile(local, withPartitions(out, rel));
         } finally {
           Files.deleteIfExists(local);
         }
@@ -144,6 +165,102 @@ public final class FilesReader implements RecordSource {
     S3Location base = new S3Location(at.bucket(), slash < 0 ? "" : at.key().substring(0, slash));
     PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + at.key());
     return s3.list(base).stream().filter(o -> m.matches(Path.of(o.key()))).toList();
+  }
+
+  /**
+   * The fixed directory of a local path or glob: what partition directories are relative to (a
+   * file's own directory when the path names one file).
+   */
+  static Path base(String pattern) {
+    int glob = indexOfGlob(pattern);
+    if (glob < 0) {
+      Path p = Path.of(pattern);
+      return Files.isDirectory(p) ? p : (p.getParent() == null ? Path.of(".") : p.getParent());
+    }
+    int slash = pattern.lastIndexOf('/', glob);
+    return Path.of(slash <= 0 ? (slash == 0 ? "/" : ".") : pattern.substring(0, slash));
+  }
+
+  /** The fixed key prefix (no trailing slash) of an s3:// key or key glob. */
+  static String baseKey(String key) {
+    int glob = indexOfGlob(key);
+    String fixed = glob < 0 ? key : key.substring(0, glob);
+    if (fixed.endsWith("/")) return fixed.substring(0, fixed.length() - 1);
+    int slash = fixed.lastIndexOf('/');
+    // Without a glob the key is a prefix (a directory) or one object: its directory then.
+    return glob < 0 ? fixed : (slash < 0 ? "" : fixed.substring(0, slash));
+  }
+
+  /**
+   * {@code out}, adding to each record the fields of the Hive partition directories in {@code dir}
+   * (a path relative to the base), or {@code out} itself when there are none.
+   */
+  Handler withPartitions(Handler out, Path dir) {
+    if (dir == null) return out;
+    LinkedHashMap<String, String> parts = new LinkedHashMap<>();
+    for (Path segment : dir) {
+      String s = segment.toString();
+      int eq = s.indexOf('=');
+      if (eq <= 0) continue;
+      String name = s.substring(0, eq);
+      if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) continue;
+      String raw = s.substring(eq + 1);
+      parts.put(name, raw.equals(HIVE_NULL) ? null : unescape(raw));
+    }
+    if (parts.isEmpty()) return out;
+    return new Handler() {
+      @Override
+      public void accept(ObjectNode record) throws Exception {
+        for (Map.Entry<String, String> p : parts.entrySet()) {
+          if (record.hasNonNull(p.getKey())) continue;
+          if (p.getValue() == null) {
+            record.putNull(p.getKey());
+            continue;
+          }
+          String refused = putTyped(record, p.getKey(), p.getValue());
+          if (refused != null) {
+            out.reject("partition directory " + p.getKey() + "=: " + refused, record.toString());
+            return;
+          }
+        }
+        out.accept(record);
+      }
+
+      @Override
+      public void reject(String reason, String raw) throws Exception {
+        out.reject(reason, raw);
+      }
+    };
+  }
+
+  /** Hive's name for the partition of null and empty values (the lake sink writes it so). */
+  static final String HIVE_NULL = "__HIVE_DEFAULT_PARTITION__";
+
+  /** Decodes Hive's %XX path escapes (UTF-8 bytes); anything else is kept as it is. */
+  static String unescape(String s) {
+    if (s.indexOf('%') < 0) return s;
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    int i = 0;
+    while (i < s.length()) {
+      int hex = s.charAt(i) == '%' ? hex(s, i + 1) : -1;
+      if (hex >= 0) {
+        bytes.write(hex);
+        i += 3;
+      } else {
+        int cp = s.codePointAt(i);
+        byte[] b = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8);
+        bytes.write(b, 0, b.length);
+        i += Character.charCount(cp);
+      }
+    }
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+
+  private static int hex(String s, int at) {
+    if (at + 2 > s.length()) return -1;
+    int hi = Character.digit(s.charAt(at), 16);
+    int lo = Character.digit(s.charAt(at + 1), 16);
+    return hi < 0 || lo < 0 ? -1 : hi * 16 + lo;
   }
 
   private void readFile(Path f, Handler out) throws Exception {

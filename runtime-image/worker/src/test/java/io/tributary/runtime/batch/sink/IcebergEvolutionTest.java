@@ -5,6 +5,7 @@ import static org.apache.iceberg.types.Types.NestedField.required;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tributary.pipeline.SchemaSpec;
+import io.tributary.plan.SinkSchemas;
 import java.util.List;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
@@ -69,13 +70,13 @@ class IcebergEvolutionTest {
     assertThat(r.changes()).isEmpty();
     assertThat(r.refusals())
         .containsExactly(
-            "column amount: type double in the table cannot change to long (spec.schema); Iceberg"
+            "column amount: type double in the table cannot change to long (at the sink); Iceberg"
                 + " allows only int → long, float → double and a wider decimal",
-            "column qty: type int in the table cannot change to string (spec.schema); Iceberg"
+            "column qty: type int in the table cannot change to string (at the sink); Iceberg"
                 + " allows only int → long, float → double and a wider decimal",
-            "column rate (float) is optional in the table and required in spec.schema: Iceberg"
+            "column rate (float) is optional in the table and required at the sink: Iceberg"
                 + " cannot make a column required; drop required from the field",
-            "column channel (string) is new and required in spec.schema: Iceberg adds only"
+            "column channel (string) is new and required at the sink: Iceberg adds only"
                 + " optional columns (rows already in the table have no value); drop required from"
                 + " the field");
   }
@@ -87,24 +88,27 @@ class IcebergEvolutionTest {
 
     assertThat(r.refusals())
         .containsExactly(
-            "column country (string) is required in the table but not a field of spec.schema: a"
-                + " run cannot write rows without it; add the field to spec.schema");
+            "column country (string) is required in the table but not a field at the sink: a"
+                + " run cannot write rows without it; keep the field through the steps (or add it"
+                + " to spec.schema)");
   }
 
   @Test
   void specSchemaTypesMapToIcebergTypes() {
     Schema s =
         IcebergSchemas.schema(
-            new SchemaSpec(
-                List.of(
-                    SchemaSpec.Field.of("s", SchemaSpec.Type.STRING),
-                    SchemaSpec.Field.of("i", SchemaSpec.Type.INTEGER).asRequired(),
-                    SchemaSpec.Field.of("n", SchemaSpec.Type.NUMBER),
-                    SchemaSpec.Field.of("b", SchemaSpec.Type.BOOLEAN),
-                    SchemaSpec.Field.of("t", SchemaSpec.Type.TIMESTAMP),
-                    SchemaSpec.Field.of("o", SchemaSpec.Type.OBJECT),
-                    SchemaSpec.Field.of("a", SchemaSpec.Type.ARRAY)),
-                null));
+            SinkSchemas.of(
+                new SchemaSpec(
+                    List.of(
+                        SchemaSpec.Field.of("s", SchemaSpec.Type.STRING),
+                        SchemaSpec.Field.of("i", SchemaSpec.Type.INTEGER).asRequired(),
+                        SchemaSpec.Field.of("n", SchemaSpec.Type.NUMBER),
+                        SchemaSpec.Field.of("b", SchemaSpec.Type.BOOLEAN),
+                        SchemaSpec.Field.of("t", SchemaSpec.Type.TIMESTAMP),
+                        SchemaSpec.Field.of("o", SchemaSpec.Type.OBJECT),
+                        SchemaSpec.Field.of("a", SchemaSpec.Type.ARRAY)),
+                    null),
+                List.of()));
 
     assertThat(s.asStruct().toString())
         .isEqualTo(
