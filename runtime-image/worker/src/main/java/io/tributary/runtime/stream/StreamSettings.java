@@ -2,11 +2,13 @@ package io.tributary.runtime.stream;
 
 import io.tributary.pipeline.Durations;
 import io.tributary.pipeline.Guarantee;
+import io.tributary.pipeline.SchemaSpec;
 import io.tributary.pipeline.SecretKeyRef;
 import io.tributary.pipeline.plan.RecordPosition;
 import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.pipeline.sink.FeatureStoreSink;
 import io.tributary.pipeline.sink.KafkaSink;
+import io.tributary.pipeline.sink.LakeSink;
 import io.tributary.pipeline.source.KafkaSource;
 import io.tributary.plan.KafkaEndpoint;
 import io.tributary.runtime.PlanException;
@@ -28,8 +30,10 @@ import java.util.List;
  * @param threads independent consume → transform → produce loops in this process, each its own
  *     group member with its own transactional producer (like Kafka Streams' num.stream.threads)
  * @param skipRecord the record that goes to the dead letters instead of halting the worker, or null
- * @param outputTopic the Kafka sink's topic; null with a feature-store sink
- * @param featureStore the feature-store sink, or null with a Kafka sink
+ * @param outputTopic the Kafka sink's topic; null with a feature-store or lake sink
+ * @param featureStore the feature-store sink, or null
+ * @param lake the lake sink (an Iceberg table), or null
+ * @param schema spec.schema: the lake sink's columns; null when the plan has none
  */
 public record StreamSettings(
     String pipelineNamespace,
@@ -48,7 +52,9 @@ public record StreamSettings(
     int metricsPort,
     int threads,
     RecordPosition skipRecord,
-    FeatureStoreSink featureStore) {
+    FeatureStoreSink featureStore,
+    LakeSink lake,
+    SchemaSpec schema) {
 
   /**
    * @throws PlanException naming the field and the fix
@@ -75,7 +81,8 @@ public record StreamSettings(
         List.copyOf(in.topics()),
         in.consumerGroup(),
         in.startingOffsets().name().toLowerCase(java.util.Locale.ROOT),
-        // A feature-store sink: dead letters and state changes stay on the source's cluster.
+        // A feature-store or lake sink: dead letters and state changes stay on the source's
+        // cluster.
         out == null ? source : KafkaEndpoint.of(out, reader),
         out == null ? null : out.topic(),
         out == null ? null : out.keyField(),
@@ -86,7 +93,9 @@ public record StreamSettings(
         plan.metricsPort(),
         plan.threads(),
         RecordPosition.parse(plan.skipRecord()).orElse(null),
-        features);
+        features,
+        plan.sink().lake(),
+        plan.schema());
   }
 
   private static String readSecret(Secrets secrets, SecretKeyRef ref, String where) {
@@ -110,9 +119,10 @@ public record StreamSettings(
 
   /** Where the records go, for the logs. */
   String sinkName() {
-    return featureStore != null
-        ? "feature store " + featureStore.featureView() + " at " + featureStore.redisAddress()
-        : outputTopic;
+    if (featureStore != null) {
+      return "feature store " + featureStore.featureView() + " at " + featureStore.redisAddress();
+    }
+    return lake != null ? "Iceberg table " + lake.iceberg().table() : outputTopic;
   }
 
   public boolean exactlyOnce() {

@@ -39,7 +39,7 @@ import java.util.Map;
  * }
  * }</pre>
  */
-final class ChildDebugger implements AutoCloseable {
+public final class ChildDebugger implements AutoCloseable {
   /** Longest wait for the child to connect or to reach the call. */
   private static final Duration PATIENCE = Duration.ofMinutes(3);
 
@@ -56,7 +56,7 @@ final class ChildDebugger implements AutoCloseable {
   }
 
   /** Listens on a free loopback port for one child to connect. */
-  static ChildDebugger listen() {
+  public static ChildDebugger listen() {
     ListeningConnector connector =
         Bootstrap.virtualMachineManager().listeningConnectors().stream()
             .filter(c -> c.transport().name().equals("dt_socket"))
@@ -76,7 +76,7 @@ final class ChildDebugger implements AutoCloseable {
   }
 
   /** The child's JVM option: connect to this debugger and wait, suspended, until told to run. */
-  String agentOption() {
+  public String agentOption() {
     return "-agentlib:jdwp=transport=dt_socket,server=n,suspend=y,address=" + address;
   }
 
@@ -85,7 +85,7 @@ final class ChildDebugger implements AutoCloseable {
    * {@code calleeClass.calleeMethod} for the {@code nth} time, and returns with the calling thread
    * suspended right there. Fails if the child ends first.
    */
-  void runUntilCall(
+  public void runUntilCall(
       String callerClass, String callerMethod, String calleeClass, String calleeMethod, int nth)
       throws Exception {
     vm = connector.accept(arguments);
