@@ -9,8 +9,10 @@ import io.tributary.runtime.batch.sink.IcebergDataFiles;
 import io.tributary.runtime.batch.sink.IcebergTables;
 import java.io.IOException;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.StreamSupport;
 import org.apache.iceberg.AppendFiles;
@@ -35,7 +37,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Workers commit concurrently to one table; Iceberg's optimistic concurrency refreshes and
  * re-applies an append that lost the race ({@code commit.retry.num-retries}), and each append
- * carries only the offsets of its own partitions, so none overwrites another's.
+ * carries only the offsets of its own partitions, so none overwrites another's. Before appending,
+ * the writer checks that the table still has its partitions where its interval started: a worker
+ * that lost partitions without noticing (paused past the session timeout) finds another worker's
+ * offsets there and drops its interval instead of writing the records twice.
  */
 final class LakeStream implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LakeStream.class);
@@ -55,6 +60,9 @@ final class LakeStream implements AutoCloseable {
   private final String filePrefix;
   private IcebergDataFiles files;
   private int commits;
+
+  /** Where each partition's current interval started, as the table had it; absent: no offset. */
+  private final Map<TopicPartition, Long> base = new HashMap<>();
 
   private LakeStream(
       JdbcCatalog catalog,
@@ -135,6 +143,18 @@ final class LakeStream implements AutoCloseable {
       done.discard();
       throw new Failure("cannot finish the data files of " + table.name() + ": " + e, e);
     }
+    Optional<String> moved;
+    try {
+      table.refresh();
+      moved = TableOffsets.movedOn(newest(offsets.keySet()), base, offsets.keySet());
+    } catch (RuntimeException e) {
+      if (done != null) done.discard();
+      throw new Failure("cannot read the offsets in " + table.name() + ": " + e, e);
+    }
+    if (moved.isPresent()) {
+      if (done != null) done.discard();
+      throw new Failure(moved.get(), null);
+    }
     AppendFiles append = table.newAppend();
     added.forEach(append::appendFile);
     append.set(TableOffsets.GROUP, group);
@@ -148,6 +168,7 @@ final class LakeStream implements AutoCloseable {
       if (done != null) done.discard();
       throw new Failure("the Iceberg commit to " + table.name() + " failed: " + e, e);
     }
+    base.putAll(offsets);
     LOG.debug("committed {} files, offsets {}", added.size(), offsets);
   }
 
@@ -162,17 +183,26 @@ final class LakeStream implements AutoCloseable {
    * group recorded for it. Partitions the table knows nothing of are absent.
    */
   Map<TopicPartition, Long> positions(Collection<TopicPartition> partitions) {
+    Map<TopicPartition, Long> found;
     try {
       table.refresh();
-      Iterable<Map<String, String>> summaries =
-          () ->
-              StreamSupport.stream(SnapshotUtil.currentAncestors(table).spliterator(), false)
-                  .map(Snapshot::summary)
-                  .iterator();
-      return TableOffsets.find(summaries, group, partitions);
+      found = newest(partitions);
     } catch (RuntimeException e) {
       throw new Failure("cannot read the offsets in " + table.name() + ": " + e, e);
     }
+    partitions.forEach(base::remove);
+    base.putAll(found);
+    return found;
+  }
+
+  /** The newest offsets of {@code partitions} in the table as last refreshed. */
+  private Map<TopicPartition, Long> newest(Collection<TopicPartition> partitions) {
+    Iterable<Map<String, String>> summaries =
+        () ->
+            StreamSupport.stream(SnapshotUtil.currentAncestors(table).spliterator(), false)
+                .map(Snapshot::summary)
+                .iterator();
+    return TableOffsets.find(summaries, group, partitions);
   }
 
   @Override

@@ -4,11 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.common.TopicPartition;
@@ -100,5 +104,30 @@ final class TableOffsets {
       }
     }
     return found;
+  }
+
+  /**
+   * Why a commit of {@code committing} must not happen: a partition whose newest offset in the
+   * table ({@code now}) is not where this writer's interval started ({@code base}; absent when the
+   * table had none) was committed meanwhile by another writer, which owns it now. Empty when every
+   * partition is still where this writer left it.
+   */
+  static Optional<String> movedOn(
+      Map<TopicPartition, Long> now,
+      Map<TopicPartition, Long> base,
+      Collection<TopicPartition> committing) {
+    List<String> moved = new ArrayList<>();
+    for (TopicPartition tp : committing) {
+      if (!Objects.equals(now.get(tp), base.get(tp))) {
+        moved.add(
+            tp + " is at " + now.get(tp) + " in the table, this worker started at " + base.get(tp));
+      }
+    }
+    return moved.isEmpty()
+        ? Optional.empty()
+        : Optional.of(
+            "another worker committed partitions this worker still wrote: "
+                + String.join(", ", moved)
+                + "; they were reassigned (this worker missed it), so its interval is dropped");
   }
 }

@@ -69,4 +69,18 @@ class TableOffsetsTest {
     assertThat(TableOffsets.find(history, GROUP, List.of(P0, P2))).isEqualTo(Map.of(P0, 3L));
     assertThat(TableOffsets.find(List.of(), GROUP, List.of(P0))).isEmpty();
   }
+
+  @Test
+  void aCommitIsRefusedWhenAnotherWorkerMovedItsPartitionOn() {
+    Map<TopicPartition, Long> base = Map.of(P0, 40L); // P1: the table had no offset
+    assertThat(TableOffsets.movedOn(Map.of(P0, 40L), base, List.of(P0, P1))).isEmpty();
+    assertThat(TableOffsets.movedOn(Map.of(P0, 55L), base, List.of(P0, P1)))
+        .hasValueSatisfying(
+            m ->
+                assertThat(m)
+                    .startsWith("another worker committed partitions this worker still wrote:")
+                    .contains("clicks-0 is at 55 in the table, this worker started at 40"));
+    assertThat(TableOffsets.movedOn(Map.of(P0, 40L, P1, 3L), base, List.of(P0, P1)))
+        .hasValueSatisfying(m -> assertThat(m).contains("clicks-1 is at 3"));
+  }
 }
