@@ -43,7 +43,8 @@ public class StreamJob extends CustomResource<StreamJobSpec, StreamJobStatus>
   @Override
   @JsonPropertyDescription(
       "What the stream reads (source.kafka), how it transforms records in flight, where it"
-          + " writes (sink.kafka or sink.featureStore), its delivery guarantee, and how its"
+          + " writes (sink.kafka, sink.featureStore or an Iceberg table with sink.lake), its"
+          + " delivery guarantee, and how its"
           + " workers scale and where they run.")
   public StreamJobSpec getSpec() {
     return super.getSpec();

@@ -29,11 +29,28 @@ import java.util.List;
         "spec.source: a StreamJob reads from Kafka; set source.kafka (use a DataPipeline for"
             + " jdbc, files or http)")
 @ValidationRule(
-    value = "!has(self.sink) || has(self.sink.kafka) || has(self.sink.featureStore)",
+    value =
+        "!has(self.sink) || has(self.sink.kafka) || has(self.sink.featureStore) ||"
+            + " has(self.sink.lake)",
     fieldPath = ".sink",
     message =
-        "spec.sink: a StreamJob writes to Kafka or to the feature store; set sink.kafka or"
-            + " sink.featureStore (use a DataPipeline for lake or jdbc)")
+        "spec.sink: a StreamJob writes to Kafka, to the feature store or to an Iceberg table; set"
+            + " sink.kafka, sink.featureStore or sink.lake (format iceberg); use a DataPipeline"
+            + " for jdbc")
+@ValidationRule(
+    value = "!has(self.sink) || !has(self.sink.lake) || self.sink.lake.format == 'iceberg'",
+    fieldPath = ".sink",
+    message = "spec.sink.lake.format: " + PlanCompiler.STREAM_LAKE_FORMAT)
+@ValidationRule(
+    value =
+        "!has(self.sink) || !has(self.sink.lake) || !has(self.transforms) ||"
+            + " !self.transforms.exists(t, has(t.dedupe) || has(t.aggregate))",
+    fieldPath = ".transforms",
+    message =
+        "spec.transforms: a StreamJob with sink.lake runs stateless steps only (the state"
+            + " changelog of dedupe and aggregate cannot commit with the Iceberg append that"
+            + " carries the offsets); remove those steps, or write to sink.kafka and load the topic"
+            + " into the table")
 // The plan compiler refuses the same, in the same words, for plans that bypass the schema.
 @ValidationRule(
     value =
@@ -69,9 +86,12 @@ public record StreamJobSpec(
         List<TransformSpec> transforms,
     @Required
         @JsonPropertyDescription(
-            "Where to write: sink.kafka (transactional with exactly-once) or sink.featureStore"
+            "Where to write: sink.kafka (transactional with exactly-once), sink.featureStore"
                 + " (Redis, at-least-once with idempotent overwrites per entity: needs guarantee"
-                + " at-least-once). sink.lake and sink.jdbc are for DataPipelines.")
+                + " at-least-once) or sink.lake with format iceberg (an Apache Iceberg table: one"
+                + " append per checkpointInterval whose snapshot summary carries the Kafka offsets,"
+                + " so the table holds every record exactly once; stateless steps only)."
+                + " sink.jdbc and parquet or jsonl files are for DataPipelines.")
         SinkSpec sink,
     @JsonPropertyDescription(
             "Record schema for validation, lineage and the personal-data policy (fields"
@@ -83,7 +103,9 @@ public record StreamJobSpec(
     @JsonPropertyDescription(
             "exactly-once (default): consume, transform and produce in Kafka transactions;"
                 + " at-least-once: faster, may duplicate after a crash (required with"
-                + " sink.featureStore, where a replay overwrites the same entities).")
+                + " sink.featureStore, where a replay overwrites the same entities). With"
+                + " sink.lake the table is exactly-once either way (the offsets commit in the"
+                + " Iceberg snapshot) and dead letters are at-least-once.")
         Guarantee guarantee,
     @SpecReplicas
         @Min(0)
@@ -101,7 +123,9 @@ public record StreamJobSpec(
     @Pattern("^([0-9]+(ms|s|m|h|d))+$")
         @JsonPropertyDescription(
             "How often offsets and state are committed (the transaction length), e.g. 500ms"
-                + " (default 1s). Shorter: lower end-to-end latency; longer: higher throughput.")
+                + " (default 1s). Shorter: lower end-to-end latency; longer: higher throughput."
+                + " With sink.lake each interval is one Iceberg snapshot and at least one data"
+                + " file per partition written: prefer 1m or more.")
         String checkpointInterval,
     @JsonPropertyDescription("Pool, resources, threads and accelerators of each worker.")
         ComputeSpec compute,

@@ -79,6 +79,21 @@ class StreamJobRendererTest {
   }
 
   /**
+   * An Iceberg table sink: the plan carries the table and its catalog, the pod mounts the catalog's
+   * Secret and the warehouse's claim, egress reaches the catalog, and the dead letters go to the
+   * source's cluster.
+   */
+  @Test
+  void anIcebergTableSinkMountsTheCatalogSecretAndTheWarehouseClaim() {
+    StreamJob job = fixture("lake-streamjob.yaml", StreamJob.class);
+    ComputePool pool = fixture("cpu-pool.yaml", ComputePool.class);
+    List<HasMetadata> objects = render(job, 1, pool.getSpec(), Optional.empty(), config);
+    Golden.assertMatches(
+        "StreamJobRendererTest.anIcebergTableSinkMountsTheCatalogSecretAndTheWarehouseClaim",
+        objects);
+  }
+
+  /**
    * A feature-store sink: the plan carries the Redis address and the password's file path, the pod
    * mounts the password's Secret, and the dead letters go to the source's cluster.
    */

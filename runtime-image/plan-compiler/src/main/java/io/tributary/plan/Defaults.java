@@ -152,23 +152,23 @@ public final class Defaults {
           fixed("sink.jdbc.batchSize", BATCH, JSON.numberNode(1000), null),
           fixed(
               "sink.lake.maxOpenFiles",
-              BATCH,
+              BOTH,
               JSON.numberNode(64),
               "partition files open at once; records of more partitions are spilled to staging"
                   + " and written after, one file per partition still"),
           fixed(
               "sink.lake.s3.region",
-              BATCH,
+              BOTH,
               JSON.textNode("us-east-1"),
               "s3:// paths; MinIO and SeaweedFS accept it"),
           fixed(
               "sink.lake.s3.pathStyle",
-              BATCH,
+              BOTH,
               JSON.booleanNode(false),
               "s3:// paths; virtual-hosted requests, as AWS S3 wants"),
           fixed(
               "sink.lake.iceberg.catalog.name",
-              BATCH,
+              BOTH,
               JSON.textNode("tributary"),
               "format iceberg; readers open the catalog by this name"),
           fixed("sink.featureStore.database", BOTH, JSON.numberNode(0), null),

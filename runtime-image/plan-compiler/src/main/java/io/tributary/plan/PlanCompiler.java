@@ -42,6 +42,16 @@ public final class PlanCompiler {
       "an MQTT subscription never ends, so it is a StreamJob's source: use a StreamJob, or read the"
           + " ingest topic a StreamJob fills with source.kafka";
 
+  /**
+   * Why a StreamJob's lake sink is an Iceberg table, and the fix; the CRD says the same. Only an
+   * Iceberg commit can carry the consumed offsets with the data (one atomic append per commit
+   * interval); parquet and jsonl datasets have no such commit.
+   */
+  public static final String STREAM_LAKE_FORMAT =
+      "a StreamJob appends to Apache Iceberg tables only (each commit interval is one Iceberg"
+          + " append that carries the Kafka offsets): set format: iceberg with sink.lake.iceberg, or"
+          + " write parquet or jsonl files with a DataPipeline";
+
   private PlanCompiler() {}
 
   /**
@@ -234,14 +244,21 @@ public final class PlanCompiler {
     }
     if (sink == null || sink.kind().equals("none")) {
       out.add(spec("sink", "missing: set exactly one sink kind"));
-    } else if (kind == Kind.STREAM_JOB && sink.kafka() == null && sink.featureStore() == null) {
+    } else if (kind == Kind.STREAM_JOB
+        && sink.kafka() == null
+        && sink.featureStore() == null
+        && sink.lake() == null) {
       out.add(
           spec(
               "sink",
-              "a StreamJob writes to Kafka or to the feature store: set sink.kafka (topic) or"
-                  + " sink.featureStore; sink."
+              "a StreamJob writes to Kafka, to the feature store or to an Iceberg table: set"
+                  + " sink.kafka (topic), sink.featureStore or sink.lake (format iceberg); sink."
                   + sink.kind()
                   + " is for DataPipelines"));
+    } else if (kind == Kind.STREAM_JOB
+        && sink.lake() != null
+        && sink.lake().format() != FileFormat.ICEBERG) {
+      out.add(spec("sink.lake.format", STREAM_LAKE_FORMAT));
     }
     return out;
   }
@@ -256,7 +273,32 @@ public final class PlanCompiler {
         && plan.guarantee() == Guarantee.EXACTLY_ONCE) {
       return List.of(spec("guarantee", FEATURE_STORE_GUARANTEE));
     }
+    if (plan.kind() == Kind.STREAM_JOB && plan.sink().lake() != null) {
+      return statelessIntoTheLake(plan.transforms());
+    }
     return List.of();
+  }
+
+  /**
+   * A StreamJob into an Iceberg table keeps no dedupe or aggregate state yet: the state lives in a
+   * Kafka changelog, which cannot commit with the Iceberg append that carries the offsets.
+   */
+  private static List<PlanProblem> statelessIntoTheLake(List<TransformSpec> steps) {
+    List<PlanProblem> out = new ArrayList<>();
+    for (int i = 0; steps != null && i < steps.size(); i++) {
+      TransformSpec t = steps.get(i);
+      String kind = t.dedupe() != null ? "dedupe" : t.aggregate() != null ? "aggregate" : null;
+      if (kind != null) {
+        out.add(
+            spec(
+                "transforms[" + i + "]." + kind,
+                "a StreamJob with sink.lake runs stateless steps only (its state changelog cannot"
+                    + " commit with the Iceberg append that carries the offsets); remove the "
+                    + kind
+                    + " step, or write to sink.kafka and load the topic into the table"));
+      }
+    }
+    return out;
   }
 
   private static boolean deadLetterPathOnS3WithoutStore(PipelineDefinition d) {

@@ -12,6 +12,7 @@ import io.tributary.pipeline.SourceSpec;
 import io.tributary.pipeline.plan.PlanJson;
 import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.pipeline.sink.FeatureStoreSink;
+import io.tributary.pipeline.sink.IcebergTable;
 import io.tributary.pipeline.sink.JdbcSink;
 import io.tributary.pipeline.sink.KafkaSink;
 import io.tributary.pipeline.sink.LakeSink;
@@ -30,6 +31,13 @@ class PlanCompilerTest {
   private static final SinkSpec KAFKA_OUT = SinkSpec.of(KafkaSink.of("kafka:9092", "payments.out"));
   private static final SinkSpec LAKE =
       SinkSpec.of(new LakeSink("/lake/tx", FileFormat.PARQUET, null));
+  private static final SinkSpec ICEBERG =
+      SinkSpec.of(
+          LakeSink.iceberg(
+              "/lake/warehouse",
+              new IcebergTable(
+                  "analytics.clicks", IcebergTable.Catalog.of("jdbc:postgresql://catalog/ice")),
+              null));
   private static final SinkSpec FEATURES =
       SinkSpec.of(
           new FeatureStoreSink(
@@ -180,13 +188,74 @@ class PlanCompilerTest {
   void aStreamJobRefusesWhatItsWorkerCannotRun() {
     PlanCompiler.Result r =
         PlanCompiler.compile(
-            PipelineDefinition.stream().source(KAFKA_IN).sink(LAKE).build(), CONTEXT);
+            PipelineDefinition.stream()
+                .source(KAFKA_IN)
+                .sink(SinkSpec.of(JdbcSink.of("jdbc:postgresql://db/x", "t")))
+                .build(),
+            CONTEXT);
     assertThat(r.plan()).isNull();
     assertThat(r.problems())
         .extracting(PlanProblem::toString)
         .containsExactly(
-            "sink: a StreamJob writes to Kafka or to the feature store: set sink.kafka (topic) or"
-                + " sink.featureStore; sink.lake is for DataPipelines");
+            "sink: a StreamJob writes to Kafka, to the feature store or to an Iceberg table: set"
+                + " sink.kafka (topic), sink.featureStore or sink.lake (format iceberg); sink.jdbc"
+                + " is for DataPipelines");
+  }
+
+  @Test
+  void aStreamJobWritesNoParquetOrJsonlFiles() {
+    for (FileFormat format : new FileFormat[] {FileFormat.PARQUET, FileFormat.JSONL}) {
+      PlanCompiler.Result r =
+          PlanCompiler.compile(
+              PipelineDefinition.stream()
+                  .source(KAFKA_IN)
+                  .sink(SinkSpec.of(new LakeSink("/lake/tx", format, null)))
+                  .build(),
+              CONTEXT);
+      assertThat(r.problems())
+          .as("format %s", format)
+          .extracting(PlanProblem::toString)
+          .containsExactly(
+              "sink.lake.format: a StreamJob appends to Apache Iceberg tables only (each commit"
+                  + " interval is one Iceberg append that carries the Kafka offsets): set format:"
+                  + " iceberg with sink.lake.iceberg, or write parquet or jsonl files with a"
+                  + " DataPipeline");
+    }
+  }
+
+  @Test
+  void aStreamJobAppendsToAnIcebergTableWithDeadLettersOnTheSourceCluster() {
+    WorkerPlan plan =
+        stream(
+            PipelineDefinition.stream()
+                .source(SourceSpec.of(KafkaSource.of("source-kafka:9092", List.of("clicks"))))
+                .sink(ICEBERG)
+                .schema(Specs.schema("id:integer", "day:string")));
+    assertThat(plan.guarantee()).isEqualTo(Guarantee.EXACTLY_ONCE);
+    assertThat(plan.commitInterval()).isEqualTo("1s");
+    assertThat(plan.sink().lake().iceberg().catalog().name()).isEqualTo("tributary");
+    assertThat(plan.deadLetter())
+        .isEqualTo(new WorkerPlan.DeadLetters("clicks.dlq", "source-kafka:9092", null, null));
+  }
+
+  @Test
+  void aStreamJobIntoAnIcebergTableRunsStatelessStepsOnly() {
+    PlanCompiler.Result r =
+        PlanCompiler.compile(
+            PipelineDefinition.stream()
+                .source(KAFKA_IN)
+                .sink(ICEBERG)
+                .schema(Specs.schema("id:integer", "sum:number", "n:integer"))
+                .transforms(List.of(Specs.filter("true"), Specs.aggregate("id", "amount")))
+                .build(),
+            CONTEXT);
+    assertThat(r.problems())
+        .extracting(PlanProblem::toString)
+        .containsExactly(
+            "transforms[1].aggregate: a StreamJob with sink.lake runs stateless steps only (its"
+                + " state changelog cannot commit with the Iceberg append that carries the"
+                + " offsets); remove the aggregate step, or write to sink.kafka and load the topic"
+                + " into the table");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.tributary.runtime.stream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.pipeline.plan.RunSummary;
+import io.tributary.runtime.batch.BadRecordException;
 import io.tributary.runtime.featurestore.FeatureStore;
 import io.tributary.runtime.ops.WorkerMetrics;
 import io.tributary.runtime.transform.RecordJson;
@@ -51,6 +52,13 @@ import org.slf4j.MDC;
  * interval, only for records Redis acknowledged (or that went to the dead letters). When Redis
  * cannot take writes the loop rewinds to the committed offsets, backs off and writes again; every
  * write is an overwrite of its entity, so writing a record twice leaves the same state.
+ *
+ * <p>With a lake sink (an Iceberg table, {@link LakeStream}): outputs go to data files, and every
+ * commit interval one Iceberg append adds them with the consumed offsets in its snapshot summary.
+ * The table, not the group, says where each partition resumes: on assignment and on every rewind
+ * the loop seeks to the table's offsets. Dead letters are flushed to Kafka before the append (so
+ * after a crash they may be sent again: at-least-once), and the offsets are committed to the group
+ * after it, for lag and autoscaling only.
  */
 final class StreamLoop implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamLoop.class);
@@ -76,6 +84,8 @@ final class StreamLoop implements Runnable {
   private final FeatureStore<DeadLetterFor> features;
   private final int batchSize;
   private final long maxWaitNanos;
+  private final LakeStream lake;
+  private final boolean transactional;
 
   private final Map<TopicPartition, TransformChain> chains = new HashMap<>();
 
@@ -107,14 +117,17 @@ final class StreamLoop implements Runnable {
       StateChangelog changelog,
       Records records,
       String instanceId,
-      FeatureStore<DeadLetterFor> features) {
+      FeatureStore<DeadLetterFor> features,
+      LakeStream lake) {
     this.settings = settings;
     this.template = template;
     this.metrics = metrics;
     this.changelog = changelog;
     this.records = records;
     this.clientId = settings.group() + "-" + instanceId;
-    this.transactionalId = settings.exactlyOnce() ? clientId : null;
+    // A lake sink's offsets commit with its Iceberg append; the producer only sends dead letters.
+    this.transactional = settings.exactlyOnce() && lake == null;
+    this.transactionalId = transactional ? clientId : null;
     this.stateful = template.isStateful();
     this.commitNanos = settings.commitInterval().toNanos();
     this.features = features;
@@ -122,6 +135,7 @@ final class StreamLoop implements Runnable {
     // A batch never waits past a commit: what is pending is processed before every commit.
     this.maxWaitNanos =
         batchSize == 0 ? 0 : Math.min(template.maxWait().toNanos(), this.commitNanos);
+    this.lake = lake;
   }
 
   @Override
@@ -130,7 +144,7 @@ final class StreamLoop implements Runnable {
     MDC.put("pipeline.name", settings.pipelineName());
     try {
       producer = new KafkaProducer<>(KafkaClients.producer(settings, clientId, transactionalId));
-      if (settings.exactlyOnce()) {
+      if (transactional) {
         // Fences an earlier incarnation with the same id and aborts its open transaction.
         producer.initTransactions();
       }
@@ -202,6 +216,13 @@ final class StreamLoop implements Runnable {
         }
         LOG.warn("transaction failed, rewinding to the last commit: {}", e.toString());
         abortAndRewind();
+      } catch (LakeStream.Failure e) {
+        // The table says what committed: the rewind resumes from its offsets.
+        metrics.sinkRetries.inc();
+        LOG.warn("{}; rewinding to the table's offsets, writing again in {} ms", e, backoffMs);
+        abortAndRewind();
+        backOff();
+        continue;
       } catch (FeatureStore.StoreFailure e) {
         if (e.refusal() == FeatureStore.Refusal.PERMANENT) {
           throw e;
@@ -218,7 +239,7 @@ final class StreamLoop implements Runnable {
     // Graceful stop: finish the open transaction so nothing is redone by the next owner.
     try {
       commit();
-    } catch (KafkaException | FeatureStore.StoreFailure e) {
+    } catch (KafkaException | FeatureStore.StoreFailure | LakeStream.Failure e) {
       LOG.warn("final commit failed, aborting: {}", e.toString());
       abortQuietly();
     }
@@ -372,6 +393,15 @@ final class StreamLoop implements Runnable {
   }
 
   private void emit(ObjectNode out, ConsumerRecord<byte[], byte[]> in) {
+    if (lake != null) {
+      try {
+        lake.write(out);
+        metrics.recordsOut.inc();
+      } catch (BadRecordException e) {
+        deadLetter(in, template.stepNames().size(), Records.SINK_STEP, e.getMessage());
+      }
+      return;
+    }
     if (features != null) {
       store(
           out,
@@ -396,6 +426,18 @@ final class StreamLoop implements Runnable {
 
   /** An output made on flush (a closed window), which has no input record of its own. */
   private void emitFlushed(ObjectNode out, Instant now) {
+    if (lake != null) {
+      try {
+        lake.write(out);
+        metrics.recordsOut.inc();
+      } catch (BadRecordException e) {
+        send(
+            records.deadLetterOutput(
+                out, template.stepNames().size(), Records.SINK_STEP, e.getMessage()));
+        metrics.rejected(Records.SINK_STEP, true);
+      }
+      return;
+    }
     if (features != null) {
       store(
           out,
@@ -501,7 +543,7 @@ final class StreamLoop implements Runnable {
   }
 
   private void beginIfNeeded() {
-    if (settings.exactlyOnce() && !inTransaction) {
+    if (transactional && !inTransaction) {
       producer.beginTransaction();
       inTransaction = true;
     }
@@ -525,7 +567,11 @@ final class StreamLoop implements Runnable {
     if (offsets.isEmpty() && !inTransaction && !sentSinceCommit) {
       return;
     }
-    if (settings.exactlyOnce()) {
+    if (lake != null) {
+      commitLake();
+      return;
+    }
+    if (transactional) {
       beginIfNeeded();
       if (!offsets.isEmpty()) {
         producer.sendOffsetsToTransaction(new HashMap<>(offsets), consumer.groupMetadata());
@@ -548,9 +594,45 @@ final class StreamLoop implements Runnable {
     metrics.transactionsCommitted.inc();
   }
 
+  /**
+   * Dead letters flushed to Kafka first (a crash after it sends them again), then one Iceberg
+   * append with the data and the offsets, then the offsets to the group: only for lag metrics and
+   * autoscaling, so a failure there is logged and forgotten.
+   */
+  private void commitLake() {
+    producer.flush();
+    Exception e = sendError.getAndSet(null);
+    if (e != null) {
+      throw new KafkaException("a dead letter could not be sent: " + e.getMessage(), e);
+    }
+    Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>(offsets);
+    if (!committed.isEmpty()) {
+      Map<TopicPartition, Long> next = new HashMap<>();
+      committed.forEach((tp, o) -> next.put(tp, o.offset()));
+      lake.commit(next);
+    }
+    sentSinceCommit = false;
+    offsets.clear();
+    failuresSinceCommit = 0;
+    backoffMs = FIRST_BACKOFF_MS;
+    metrics.transactionsCommitted.inc();
+    if (!committed.isEmpty()) {
+      try {
+        consumer.commitSync(committed);
+      } catch (WakeupException w) {
+        throw w;
+      } catch (KafkaException k) {
+        LOG.debug("advisory group offset commit failed: {}", k.toString());
+      }
+    }
+  }
+
   private void abortQuietly() {
     offsets.clear();
     pending.clear(); // not committed: read again from the committed offsets
+    if (lake != null) {
+      lake.discard(); // its files are referenced by no snapshot
+    }
     if (features != null) {
       features.close(); // writes in flight are forgotten; the next write reconnects
     }
@@ -579,7 +661,7 @@ final class StreamLoop implements Runnable {
     if (owned.isEmpty()) {
       return;
     }
-    Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(owned);
+    Map<TopicPartition, OffsetAndMetadata> committed = committed(owned);
     Set<TopicPartition> fresh = new HashSet<>();
     for (TopicPartition tp : owned) {
       OffsetAndMetadata o = committed.get(tp);
@@ -599,6 +681,29 @@ final class StreamLoop implements Runnable {
     for (TopicPartition tp : owned) {
       chains.put(tp, restoredChain(tp));
     }
+  }
+
+  /**
+   * Where {@code owned} resume: the group's committed offsets, or with a lake sink the table's (the
+   * group's only for partitions the table holds no offset of: a new table, or a stream that wrote
+   * to Kafka before).
+   */
+  private Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> owned) {
+    Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
+    Set<TopicPartition> ask = new HashSet<>(owned);
+    if (lake != null) {
+      lake.positions(owned).forEach((tp, o) -> out.put(tp, new OffsetAndMetadata(o)));
+      ask.removeAll(out.keySet());
+    }
+    if (!ask.isEmpty()) {
+      consumer
+          .committed(ask)
+          .forEach(
+              (tp, o) -> {
+                if (o != null) out.put(tp, o);
+              });
+    }
+    return out;
   }
 
   private TransformChain restoredChain(TopicPartition tp) {
@@ -651,6 +756,9 @@ final class StreamLoop implements Runnable {
     if (features != null) {
       features.close();
     }
+    if (lake != null) {
+      lake.close();
+    }
   }
 
   void stop() {
@@ -686,7 +794,7 @@ final class StreamLoop implements Runnable {
       }
       try {
         commit();
-      } catch (KafkaException | FeatureStore.StoreFailure e) {
+      } catch (KafkaException | FeatureStore.StoreFailure | LakeStream.Failure e) {
         LOG.warn("commit before revocation failed: {}", e.toString());
         abortQuietly();
         Set<TopicPartition> kept = new HashSet<>(consumer.assignment());
@@ -701,6 +809,12 @@ final class StreamLoop implements Runnable {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       metrics.rebalanced();
+      if (lake != null && !partitions.isEmpty()) {
+        // The table, not the group, holds where these partitions' records stop.
+        Map<TopicPartition, Long> positions = lake.positions(partitions);
+        positions.forEach(consumer::seek);
+        LOG.info("resuming from the table's offsets: {}", positions);
+      }
       for (TopicPartition tp : partitions) {
         chains.put(tp, restoredChain(tp));
       }

@@ -8,6 +8,7 @@ import io.tributary.pipeline.plan.SinkSchema;
 import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.pipeline.sink.FeatureStoreSink;
 import io.tributary.pipeline.sink.KafkaSink;
+import io.tributary.pipeline.sink.LakeSink;
 import io.tributary.pipeline.source.KafkaSource;
 import io.tributary.pipeline.source.MqttSource;
 import io.tributary.plan.KafkaEndpoint;
@@ -31,12 +32,13 @@ import java.util.List;
  * @param threads independent consume → transform → produce loops in this process, each its own
  *     group member with its own transactional producer (like Kafka Streams' num.stream.threads)
  * @param skipRecord the record that goes to the dead letters instead of halting the worker, or null
- * @param outputTopic the Kafka sink's topic; null with a feature-store sink
- * @param featureStore the feature-store sink, or null with a Kafka sink
+ * @param outputTopic the Kafka sink's topic; null with a feature-store or lake sink
+ * @param featureStore the feature-store sink, or null
  * @param mqtt the MQTT source bridged into the one input topic, or null; its client id needs the
  *     worker's instance id, so it is resolved with {@link #mqttEndpoint}
- * @param sinkSchema the fields reaching the feature-store sink (its features when it lists none),
- *     or null
+ * @param lake the lake sink (an Iceberg table), or null
+ * @param sinkSchema the fields reaching the feature-store or lake sink (a feature store's features
+ *     when it lists none; the lake's columns), or null
  */
 public record StreamSettings(
     String pipelineNamespace,
@@ -57,6 +59,7 @@ public record StreamSettings(
     RecordPosition skipRecord,
     FeatureStoreSink featureStore,
     MqttSource mqtt,
+    LakeSink lake,
     SinkSchema sinkSchema) {
 
   /**
@@ -84,7 +87,8 @@ public record StreamSettings(
         List.copyOf(in.topics()),
         in.consumerGroup(),
         in.startingOffsets().name().toLowerCase(java.util.Locale.ROOT),
-        // A feature-store sink: dead letters and state changes stay on the source's cluster.
+        // A feature-store or lake sink: dead letters and state changes stay on the source's
+        // cluster.
         out == null ? source : KafkaEndpoint.of(out, reader),
         out == null ? null : out.topic(),
         out == null ? null : out.keyField(),
@@ -97,6 +101,7 @@ public record StreamSettings(
         RecordPosition.parse(plan.skipRecord()).orElse(null),
         features,
         plan.source().mqtt(),
+        plan.sink().lake(),
         plan.sinkSchema());
   }
 
@@ -136,9 +141,10 @@ public record StreamSettings(
 
   /** Where the records go, for the logs. */
   String sinkName() {
-    return featureStore != null
-        ? "feature store " + featureStore.featureView() + " at " + featureStore.redisAddress()
-        : outputTopic;
+    if (featureStore != null) {
+      return "feature store " + featureStore.featureView() + " at " + featureStore.redisAddress();
+    }
+    return lake != null ? "Iceberg table " + lake.iceberg().table() : outputTopic;
   }
 
   public boolean exactlyOnce() {

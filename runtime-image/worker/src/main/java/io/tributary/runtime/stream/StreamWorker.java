@@ -5,6 +5,8 @@ import io.tributary.pipeline.plan.WorkerPlan;
 import io.tributary.runtime.KafkaRefusal;
 import io.tributary.runtime.Secrets;
 import io.tributary.runtime.TerminationMessage;
+import io.tributary.runtime.batch.SecretFiles;
+import io.tributary.runtime.batch.sink.IcebergTables;
 import io.tributary.runtime.featurestore.FeatureStore;
 import io.tributary.runtime.lineage.LineageEmitter;
 import io.tributary.runtime.mqtt.MqttBridge;
@@ -101,6 +103,19 @@ public final class StreamWorker {
       template.awaitReady(Duration.ofSeconds(120));
       StateChangelog changelog = new StateChangelog(settings.changelogTopic(), changelogPartitions);
       Records records = records(settings, deadLetterMask);
+      if (settings.lake() != null) {
+        try {
+          LakeStream.prepareTable(settings, new SecretFiles(secrets));
+        } catch (IcebergTables.Refused e) {
+          LOG.error("stream worker cannot start: {}", e.getMessage());
+          return stopped(
+              false,
+              "sink.lake.iceberg: table "
+                  + settings.lake().iceberg().table()
+                  + " cannot take spec.schema, nothing was written: "
+                  + e.getMessage());
+        }
+      }
       metrics.lagSource(() -> loops.stream().mapToLong(StreamLoop::lag).sum());
       metrics.stateEntriesSource(() -> loops.stream().mapToLong(StreamLoop::stateEntries).sum());
 
@@ -118,7 +133,8 @@ public final class StreamWorker {
                 changelog,
                 records,
                 instanceId + "-" + i,
-                featureStore(settings, secrets));
+                featureStore(settings, secrets),
+                lake(settings, secrets, instanceId + "-" + i));
         loops.add(loop);
         if (stopping || bridgeFailed) {
           loop.stop(); // SIGTERM during start-up: start, find nothing to do, leave
@@ -210,6 +226,11 @@ public final class StreamWorker {
     return s.featureStore() == null
         ? null
         : new FeatureStore<>(s.featureStore(), s.featureStorePassword(secrets), s.sinkSchema());
+  }
+
+  /** Each loop's own connection to the lake sink's catalog and table, or null. */
+  private static LakeStream lake(StreamSettings s, Secrets secrets, String writer) {
+    return s.lake() == null ? null : LakeStream.open(s, new SecretFiles(secrets), writer);
   }
 
   /**

@@ -80,6 +80,7 @@ class StreamCountsIT {
                 1 << 20,
                 DeadLetterMask.compile(plan, s)),
             "halt-0",
+            null,
             null);
 
     // The loop ends by itself at the halt; the timeout only guards a broken build.

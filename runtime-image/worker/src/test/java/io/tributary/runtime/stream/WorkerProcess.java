@@ -3,6 +3,7 @@ package io.tributary.runtime.stream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,10 +22,7 @@ final class WorkerProcess {
     return start(plan, instanceId, log, summary, List.of());
   }
 
-  /**
-   * As {@link #start(Path, String, Path, Path)} with extra JVM options, e.g. {@link
-   * io.tributary.runtime.testing.ChildDebugger#agentOption()}.
-   */
+  /** As {@link #start(Path, String, Path, Path)}, with further JVM options (e.g. a debugger). */
   static Process start(
       Path plan, String instanceId, Path log, Path summary, List<String> jvmOptions)
       throws IOException {
@@ -33,7 +31,7 @@ final class WorkerProcess {
             + java.io.File.pathSeparator
             + Files.readString(Path.of("target/test-classpath.txt")).strip();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC"));
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC"));
     command.addAll(jvmOptions);
     command.addAll(
         List.of("-cp", classpath, "io.tributary.runtime.Main", "run", "--plan", plan.toString()));

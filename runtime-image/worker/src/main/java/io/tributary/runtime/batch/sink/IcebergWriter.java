@@ -1,7 +1,6 @@
 package io.tributary.runtime.batch.sink;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.pipeline.plan.PlanJson;
@@ -15,38 +14,19 @@ import io.tributary.runtime.batch.RecordSink;
 import io.tributary.runtime.batch.RunFailure;
 import io.tributary.runtime.batch.SecretFiles;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
-import org.apache.iceberg.PartitionKey;
-import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.Transaction;
-import org.apache.iceberg.UpdatePartitionSpec;
-import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.data.GenericRecord;
-import org.apache.iceberg.data.InternalRecordWrapper;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.data.parquet.GenericParquetWriter;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
-import org.apache.iceberg.io.DataWriter;
-import org.apache.iceberg.io.OutputFile;
 import org.apache.iceberg.jdbc.JdbcCatalog;
-import org.apache.iceberg.parquet.Parquet;
-import org.apache.iceberg.types.Type;
-import org.apache.iceberg.types.Types;
-import org.apache.iceberg.util.DateTimeUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,24 +68,7 @@ public final class IcebergWriter implements RecordSink {
   private JdbcCatalog catalog;
   private Table table;
   private Transaction tx;
-  private Schema schema;
-  private PartitionSpec partitionSpec;
-  private PartitionKey key;
-  private InternalRecordWrapper wrapper;
-  private Map<String, String> writeProperties;
-
-  /** The fields at the sink, each with its column's Iceberg type and whether it is required. */
-  private List<Target> columns;
-
-  private final LinkedHashMap<PartitionKey, DataWriter<Record>> open =
-      new LinkedHashMap<>(16, 0.75f, true);
-  private final List<DataFile> closed = new ArrayList<>();
-  private final List<String> locations = new ArrayList<>();
-  private int fileSeq;
-  private long written;
-
-  /** A field at the sink and how its values are converted. */
-  private record Target(Columns.Column column, Type type, boolean required) {}
+  private IcebergDataFiles files;
 
   public IcebergWriter(LakeSink spec, SinkSchema schema, WorkerPlan.Run run, SecretFiles secrets) {
     this.spec = spec;
@@ -133,52 +96,20 @@ public final class IcebergWriter implements RecordSink {
     if (done.isPresent()) {
       return Optional.of(reported(done.get()));
     }
-    IcebergEvolution.Result evolution = IcebergEvolution.compare(table.schema(), wanted);
-    if (evolution.refused()) {
+    tx = table.newTransaction();
+    try {
+      IcebergTables.stageEvolution(tx, wanted, partitionBy, "run " + run.id());
+    } catch (IcebergTables.Refused e) {
       throw RunFailure.permanent(
           "sink.lake.iceberg: table "
               + target.table()
               + " cannot take the fields at the sink, nothing was written: "
-              + String.join("; ", evolution.refusals()),
+              + e.getMessage(),
           null);
     }
-    tx = table.newTransaction();
-    if (!evolution.changes().isEmpty()) {
-      UpdateSchema update = tx.updateSchema();
-      evolution.changes().forEach(c -> c.apply(update));
-      update.commit();
-      LOG.info(
-          "run {}: table {} schema evolves with this run's commit: {}",
-          run.id(),
-          target.table(),
-          evolution.changes());
-    }
-    IcebergSchemas.SpecChange specChange =
-        IcebergSchemas.specChange(tx.table().spec(), tx.table().schema(), partitionBy);
-    if (!specChange.isEmpty()) {
-      UpdatePartitionSpec specUpdate = tx.updateSpec();
-      specChange.apply(specUpdate);
-      specUpdate.commit();
-      LOG.info(
-          "run {}: table {} partition spec becomes identity({}) with this run's commit",
-          run.id(),
-          target.table(),
-          String.join(", ", partitionBy));
-    }
-    Table view = tx.table();
-    schema = view.schema();
-    partitionSpec = view.spec();
-    key = new PartitionKey(partitionSpec, schema);
-    wrapper = new InternalRecordWrapper(schema.asStruct());
-    writeProperties = new HashMap<>(view.properties());
-    writeProperties.put(
-        TableProperties.PARQUET_ROW_GROUP_SIZE_BYTES,
-        Long.toString(LakeWriter.rowGroupBytes(maxOpenFiles)));
-    columns = new ArrayList<>();
-    for (Columns.Column c : Columns.fromSchema(sinkSchema, List.of())) {
-      Types.NestedField f = schema.findField(c.name());
-      columns.add(new Target(c, f.type(), f.isRequired()));
-    }
+    files =
+        new IcebergDataFiles(
+            tx.table(), sinkSchema, maxOpenFiles, safe(run.id()) + "-" + run.attempt());
     return Optional.empty();
   }
 
@@ -214,75 +145,12 @@ public final class IcebergWriter implements RecordSink {
   /** Converts a record to a row of the table; thread-safe (reads only what begin fixed). */
   @Override
   public Object prepare(ObjectNode record) throws BadRecordException {
-    GenericRecord row = GenericRecord.create(schema);
-    for (Target t : columns) {
-      JsonNode v = record.get(t.column().name());
-      Object value = Columns.convert(t.column(), v);
-      if (value == null) {
-        if (t.required()) {
-          throw new BadRecordException(
-              "sink",
-              "field "
-                  + t.column().name()
-                  + ": missing or null, and the Iceberg column is required");
-        }
-        continue;
-      }
-      row.setField(t.column().name(), icebergValue(t.type(), value));
-    }
-    return row;
-  }
-
-  /** The value Iceberg's generic writer takes for a value {@link Columns#convert} returned. */
-  private static Object icebergValue(Type type, Object value) {
-    if (type.typeId() == Type.TypeID.TIMESTAMP) {
-      return DateTimeUtil.timestamptzFromMicros((Long) value);
-    }
-    return value;
+    return files.prepare(record);
   }
 
   @Override
   public void writePrepared(Object prepared) throws IOException {
-    Record row = (Record) prepared;
-    key.partition(wrapper.wrap(row));
-    DataWriter<Record> file = open.get(key);
-    if (file == null) {
-      if (open.size() >= maxOpenFiles) {
-        Iterator<Map.Entry<PartitionKey, DataWriter<Record>>> eldest = open.entrySet().iterator();
-        DataWriter<Record> lru = eldest.next().getValue();
-        eldest.remove();
-        close(lru);
-      }
-      file = newFile(key.copy());
-    }
-    file.write(row);
-    written++;
-  }
-
-  private DataWriter<Record> newFile(PartitionKey partition) throws IOException {
-    String name = String.format("%s-%d-%05d.parquet", safe(run.id()), run.attempt(), fileSeq++);
-    String location =
-        partitionSpec.isUnpartitioned()
-            ? tx.table().locationProvider().newDataLocation(name)
-            : tx.table().locationProvider().newDataLocation(partitionSpec, partition, name);
-    OutputFile out = tx.table().io().newOutputFile(location);
-    locations.add(location);
-    DataWriter<Record> w =
-        Parquet.writeData(out)
-            .schema(schema)
-            .withSpec(partitionSpec)
-            .withPartition(partitionSpec.isUnpartitioned() ? null : partition)
-            .setAll(writeProperties)
-            .createWriterFunc(GenericParquetWriter::create)
-            .overwrite()
-            .build();
-    open.put(partition, w);
-    return w;
-  }
-
-  private void close(DataWriter<Record> w) throws IOException {
-    w.close();
-    closed.add(w.toDataFile());
+    files.write((Record) prepared);
   }
 
   /** A run id as a file name part: letters, digits, '-', '_' and '.'. */
@@ -292,8 +160,7 @@ public final class IcebergWriter implements RecordSink {
 
   @Override
   public void commit(RunSummary summary) throws IOException {
-    for (DataWriter<Record> w : open.values()) close(w);
-    open.clear();
+    List<DataFile> closed = files.finish();
     table.refresh();
     Optional<Snapshot> meanwhile = IcebergTables.committedSnapshot(table, run.id());
     if (meanwhile.isPresent()) {
@@ -302,7 +169,7 @@ public final class IcebergWriter implements RecordSink {
           "run {}: committed meanwhile as snapshot {}; discarding this attempt's files",
           run.id(),
           meanwhile.get().snapshotId());
-      deleteWritten();
+      files.discard();
       return;
     }
     AppendFiles append = tx.newAppend();
@@ -319,7 +186,7 @@ public final class IcebergWriter implements RecordSink {
           "run " + run.id() + ": the Iceberg catalog did not confirm the commit: " + e.getMessage(),
           e);
     } catch (CommitFailedException e) {
-      deleteWritten();
+      files.discard();
       throw RunFailure.retryable(
           "run "
               + run.id()
@@ -331,7 +198,7 @@ public final class IcebergWriter implements RecordSink {
     LOG.info(
         "run {}: committed {} records in {} files to Iceberg table {} as snapshot {}",
         run.id(),
-        written,
+        files.written(),
         closed.size(),
         target.table(),
         IcebergTables.committedSnapshot(table, run.id()).map(Snapshot::snapshotId).orElse(null));
@@ -347,31 +214,12 @@ public final class IcebergWriter implements RecordSink {
 
   @Override
   public void abort() {
-    for (DataWriter<Record> w : open.values()) {
-      try {
-        w.close();
-      } catch (IOException | RuntimeException e) {
-        // deleted next; a half-closed file does not matter
-      }
-    }
-    open.clear();
-    if (tx != null) deleteWritten();
-  }
-
-  /** Deletes this attempt's data files, which no snapshot references. */
-  private void deleteWritten() {
-    for (String location : locations) {
-      try {
-        tx.table().io().deleteFile(location);
-      } catch (RuntimeException e) {
-        LOG.warn("run {}: cannot delete uncommitted file {}: {}", run.id(), location, e.toString());
-      }
-    }
+    if (files != null) files.discard();
   }
 
   @Override
   public long written() {
-    return written;
+    return files == null ? 0 : files.written();
   }
 
   @Override
