@@ -137,19 +137,7 @@ class IndexedRunE2E {
   }
 
   private static String psql(String query) {
-    return Host.run(
-        "env",
-        "PGPASSWORD=demo-only-password",
-        "psql",
-        "-h",
-        "10.244.0.1",
-        "-U",
-        "crm_reader",
-        "-d",
-        "crm",
-        "-tA",
-        "-c",
-        query);
+    return Host.psql("crm_reader", "crm", query);
   }
 
   private static List<Long> longs(String lines) {

@@ -136,20 +136,6 @@ class StreamLakeE2E {
   }
 
   private static JsonNode read() throws Exception {
-    String out =
-        Host.run(
-            Host.pyIceberg(),
-            Kubectl.repo()
-                .resolve("runtime-image/worker/src/test/pyiceberg/read_table.py")
-                .toString(),
-            "postgresql+psycopg2://iceberg:demo-only-password@10.244.0.1:5432/iceberg",
-            "tributary",
-            WAREHOUSE,
-            TABLE,
-            """
-            {"s3.endpoint": "http://10.244.0.1:8333", "s3.access-key-id": "tributary-demo",
-             "s3.secret-access-key": "demo-only-s3-secret", "s3.region": "us-east-1",
-             "s3.force-virtual-addressing": false}""");
-    return JSON.readTree(out);
+    return JSON.readTree(Host.icebergTable(WAREHOUSE, TABLE));
   }
 }

@@ -3,6 +3,7 @@ package io.tributary.e2e;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +47,18 @@ final class Topics {
     p.put("acks", "all");
     try (var producer = new KafkaProducer<String, String>(p)) {
       for (String v : jsonValues) producer.send(new ProducerRecord<>(topic, v));
+      producer.flush();
+    }
+  }
+
+  /** Produces {@code keyed} (key to JSON value) to {@code topic}, e.g. a compacted state topic. */
+  static void produceKeyed(String topic, Map<String, String> keyed) {
+    Properties p = Cluster.kafka();
+    p.put("key.serializer", StringSerializer.class.getName());
+    p.put("value.serializer", StringSerializer.class.getName());
+    p.put("acks", "all");
+    try (var producer = new KafkaProducer<String, String>(p)) {
+      keyed.forEach((k, v) -> producer.send(new ProducerRecord<>(topic, k, v)));
       producer.flush();
     }
   }
