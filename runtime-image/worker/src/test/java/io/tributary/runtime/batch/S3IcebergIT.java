@@ -83,7 +83,7 @@ class S3IcebergIT extends IcebergCrashCases {
   @Test
   void killedWhileWritingDataFilesTheRetryCommitsOnce() throws Exception {
     killAt(
-        "io.tributary.runtime.batch.sink.IcebergWriter",
+        "io.tributary.runtime.batch.sink.IcebergDataFiles",
         "newFile",
         "org.apache.iceberg.aws.s3.S3FileIO",
         "newOutputFile",
