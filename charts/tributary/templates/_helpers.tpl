@@ -9,6 +9,15 @@ app.kubernetes.io/name: tributary-operator
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
+{{/* The selector labels as k=v,k=v (sorted), for the operator to select its own pods. */}}
+{{- define "tributary.selectorPairs" -}}
+{{- $pairs := list -}}
+{{- range $k, $v := (include "tributary.selector" . | fromYaml) -}}
+{{- $pairs = append $pairs (printf "%s=%s" $k $v) -}}
+{{- end -}}
+{{- join "," $pairs -}}
+{{- end -}}
+
 {{/* The PriorityClass the operator pods name, or "" for none. */}}
 {{- define "tributary.priorityClassName" -}}
 {{- .Values.priorityClass.name -}}
@@ -32,9 +41,13 @@ Combinations values.schema.json cannot say, failed at install with the fix in th
 {{- fail "admissionPolicies.validationActions: Deny and Warn cannot be combined (Kubernetes refuses the binding); use [Deny], [Deny, Audit], [Warn] or [Warn, Audit]" -}}
 {{- end -}}
 {{- if and .Values.networkPolicy.operatorEgress.enabled (empty .Values.networkPolicy.operatorEgress.apiServer.cidrs) -}}
-{{- fail "networkPolicy.operatorEgress.enabled=true needs networkPolicy.operatorEgress.apiServer.cidrs: the API server's addresses as the operator's pods reach them (kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes), e.g. --set 'networkPolicy.operatorEgress.apiServer.cidrs={10.0.0.5/32}'" -}}
+{{- fail "networkPolicy.operatorEgress.enabled=true needs networkPolicy.operatorEgress.apiServer.cidrs: the API server's addresses as the operator's pods reach them (kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes -o jsonpath='{.items[*].endpoints[*].addresses}'), e.g. --set 'networkPolicy.operatorEgress.apiServer.cidrs={10.0.0.5/32}'" -}}
+{{- end -}}
+{{- if and .Values.networkPolicy.operatorEgress.enabled (not .Values.networkPolicy.enabled) -}}
+{{- fail "networkPolicy.operatorEgress.enabled=true needs networkPolicy.enabled=true: the operator's egress is part of its NetworkPolicy" -}}
 {{- end -}}
 {{- if and .Values.priorityClass.create (empty .Values.priorityClass.name) -}}
 {{- fail "priorityClass.create=true needs priorityClass.name" -}}
 {{- end -}}
 {{- end -}}
+

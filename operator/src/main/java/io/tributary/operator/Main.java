@@ -16,12 +16,14 @@ import io.tributary.operator.metrics.Probes;
 import io.tributary.operator.reconcile.Applier;
 import io.tributary.operator.reconcile.AsyncCloudEventPublisher;
 import io.tributary.operator.reconcile.EventRecorder;
+import io.tributary.operator.reconcile.OperatorEgressKeeper;
 import io.tributary.operator.validate.Validate;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -92,6 +94,10 @@ public final class Main {
             .registry(registry)
             .defaultHandler(new Probes(Probes.of(operator)))
             .buildAndStart();
+    // With the operator's egress restricted (chart networkPolicy.operatorEgress), the catalog's
+    // Kafka clusters and HTTP receivers are opened by a policy the operator keeps from the catalog.
+    Optional<OperatorEgressKeeper> egress =
+        Operators.egressKeeper(client, config, Applier.Mode.SERVER_SIDE_APPLY);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -102,6 +108,7 @@ public final class Main {
                   events.close();
                   cloudEvents.close();
                   lag.close();
+                  egress.ifPresent(OperatorEgressKeeper::close);
                   server.close();
                 },
                 "shutdown"));

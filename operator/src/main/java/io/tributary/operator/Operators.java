@@ -11,6 +11,7 @@ import io.tributary.operator.reconcile.CloudEventPublisher;
 import io.tributary.operator.reconcile.ComputePoolReconciler;
 import io.tributary.operator.reconcile.DataPipelineReconciler;
 import io.tributary.operator.reconcile.EventRecorder;
+import io.tributary.operator.reconcile.OperatorEgressKeeper;
 import io.tributary.operator.reconcile.StreamJobReconciler;
 import io.tributary.operator.reconcile.TransformSetReconciler;
 import java.time.Clock;
@@ -59,5 +60,20 @@ public final class Operators {
           if (!config.namespaces().isEmpty()) c.settingNamespaces(config.namespaces());
         });
     return operator;
+  }
+
+  /**
+   * The keeper of the operator's egress to the catalog, started, when the chart restricts the
+   * operator's egress and the catalog is enforced (without the catalog there is nothing to open);
+   * empty otherwise.
+   */
+  public static java.util.Optional<OperatorEgressKeeper> egressKeeper(
+      KubernetesClient client, OperatorConfig config, Applier.Mode applyMode) {
+    if (config.operatorEgress() == null || !config.endpointCatalog()) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        new OperatorEgressKeeper(client, new Applier(client, applyMode), config.operatorEgress())
+            .start());
   }
 }

@@ -49,6 +49,31 @@ class MainTest {
    * because the operator is stopping does not, since System.exit in a shutdown hook hangs the pod.
    */
   @Test
+  void theOperatorsEgressIsKeptOnlyWhenTheChartNamesItsPods() {
+    assertThat(OperatorConfig.defaults().operatorEgress()).isNull();
+    assertThat(
+            OperatorConfig.fromEnv(
+                    Map.of(
+                        "POD_NAMESPACE",
+                        "ops",
+                        "TRIBUTARY_OPERATOR_EGRESS_POD_LABELS",
+                        "app.kubernetes.io/name=tributary-operator, app.kubernetes.io/instance=t"))
+                .operatorEgress())
+        .isEqualTo(
+            new OperatorConfig.OperatorEgress(
+                "ops",
+                Map.of(
+                    "app.kubernetes.io/name", "tributary-operator",
+                    "app.kubernetes.io/instance", "t")));
+    assertThatThrownBy(
+            () ->
+                OperatorConfig.fromEnv(
+                    Map.of("TRIBUTARY_OPERATOR_EGRESS_POD_LABELS", "app.kubernetes.io/name")))
+        .hasMessageContaining("TRIBUTARY_OPERATOR_EGRESS_POD_LABELS=app.kubernetes.io/name")
+        .hasMessageContaining("e.g. app.kubernetes.io/name=tributary-operator");
+  }
+
+  @Test
   void aLeaderExitsWhenItLosesTheLeaseButNotWhenItStops() {
     var config = OperatorConfig.fromEnv(Map.of("POD_NAMESPACE", "ops"));
     AtomicBoolean stopping = new AtomicBoolean();

@@ -22,7 +22,8 @@ public record DataEndpointSpec(
     @Required
         @JsonPropertyDescription(
             "What the endpoint is: kafka, postgres, http (HTTP APIs, event receivers, model"
-                + " servers), redis, s3, mqtt or other. Informational (kubectl get shows it);"
+                + " servers), redis, s3, mqtt or other. kafka and http entries are also opened to"
+                + " the operator when its egress is restricted (consumer lag, CloudEvents);"
                 + " matching is by host and port only.")
         Type type,
     @Required

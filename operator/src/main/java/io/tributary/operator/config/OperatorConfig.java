@@ -27,6 +27,8 @@ import java.util.Set;
  *     and workers' egress is limited to the DataEndpoints they use (docs/security.md)
  * @param dnsEgress the egress rule that lets workers resolve names, added to every restricted
  *     egress policy
+ * @param operatorEgress where the operator keeps the NetworkPolicy that opens its own egress to the
+ *     catalog's Kafka clusters and HTTP receivers, or null when its egress is not restricted
  */
 public record OperatorConfig(
     Set<String> namespaces,
@@ -41,7 +43,18 @@ public record OperatorConfig(
     int reconcileThreads,
     String monitoringNamespace,
     boolean endpointCatalog,
-    NetworkPolicyEgressRule dnsEgress) {
+    NetworkPolicyEgressRule dnsEgress,
+    OperatorEgress operatorEgress) {
+
+  /**
+   * The operator's pods, whose egress the chart restricts to the API server and DNS
+   * (networkPolicy.operatorEgress); the operator adds the catalog's Kafka clusters and HTTP
+   * receivers in a policy of its own.
+   *
+   * @param namespace the operator's namespace
+   * @param podLabels the labels that select its pods
+   */
+  public record OperatorEgress(String namespace, Map<String, String> podLabels) {}
 
   public static final String DEFAULT_RUNTIME_IMAGE = "tributary/runtime:dev";
   public static final int DEFAULT_WORKER_METRICS_PORT = 9404;
@@ -83,7 +96,31 @@ public record OperatorConfig(
         positive(env, "TRIBUTARY_RECONCILE_THREADS", DEFAULT_RECONCILE_THREADS),
         env.getOrDefault("TRIBUTARY_MONITORING_NAMESPACE", "monitoring"),
         endpointCatalog(env.getOrDefault("TRIBUTARY_ENDPOINT_CATALOG", "enforce")),
-        dnsEgress(env.get("TRIBUTARY_NETWORK_POLICY_DNS")));
+        dnsEgress(env.get("TRIBUTARY_NETWORK_POLICY_DNS")),
+        operatorEgress(env));
+  }
+
+  /**
+   * TRIBUTARY_OPERATOR_EGRESS_POD_LABELS ({@code k=v,k=v}, the operator pods' labels): set when the
+   * chart restricts the operator's egress; unset, it is not restricted and nothing is kept.
+   */
+  private static OperatorEgress operatorEgress(Map<String, String> env) {
+    String labels = env.getOrDefault("TRIBUTARY_OPERATOR_EGRESS_POD_LABELS", "").trim();
+    if (labels.isEmpty()) return null;
+    Map<String, String> selector = new java.util.TreeMap<>();
+    for (String pair : labels.split("\\s*,\\s*")) {
+      int eq = pair.indexOf('=');
+      if (eq <= 0 || eq == pair.length() - 1) {
+        throw new IllegalArgumentException(
+            "TRIBUTARY_OPERATOR_EGRESS_POD_LABELS="
+                + labels
+                + " is not a list of key=value labels: set it to the operator pods' labels, e.g."
+                + " app.kubernetes.io/name=tributary-operator,app.kubernetes.io/instance=tributary");
+      }
+      selector.put(pair.substring(0, eq), pair.substring(eq + 1));
+    }
+    return new OperatorEgress(
+        env.getOrDefault("POD_NAMESPACE", "tributary-system"), Map.copyOf(selector));
   }
 
   /**

@@ -94,6 +94,53 @@ public final class NetworkPolicies {
     return policy;
   }
 
+  /** The name of the policy that opens the operator's own egress to the catalog. */
+  public static final String OPERATOR_ENDPOINTS = "tributary-operator-endpoints";
+
+  /**
+   * The operator's egress to the endpoint catalog, added to the chart's operator policy (which
+   * allows only the API server and DNS): one rule per DataEndpoint the operator itself may connect
+   * to, by name. Those are the {@code kafka} entries (it reads StreamJobs' consumer lag and sends
+   * CloudEvents to Kafka topics) and the {@code http} entries (CloudEvents receivers). The catalog
+   * is the platform team's list of approved destinations, so opening the operator to its Kafka
+   * clusters and HTTP receivers spares them listing every cluster twice; databases, object stores,
+   * Redis and MQTT brokers stay closed, as the operator never connects to them. NetworkPolicies add
+   * up, so this one only ever widens the chart's; with no such entry it allows nothing more.
+   *
+   * @param podLabels the labels that select the operator's pods
+   */
+  public static NetworkPolicy operatorEndpoints(
+      String namespace, Map<String, String> podLabels, List<EndpointCatalog.Entry> catalog) {
+    List<NetworkPolicyEgressRule> rules =
+        catalog.stream()
+            .filter(e -> OPERATOR_TYPES.contains(e.spec().type()))
+            .sorted(java.util.Comparator.comparing(EndpointCatalog.Entry::name))
+            .map(e -> rule(e.spec()))
+            .toList();
+    return new NetworkPolicyBuilder()
+        .withNewMetadata()
+        .withName(OPERATOR_ENDPOINTS)
+        .withNamespace(namespace)
+        .withLabels(
+            Map.of(
+                "app.kubernetes.io/name",
+                "tributary-operator",
+                "app.kubernetes.io/managed-by",
+                "tributary-operator"))
+        .endMetadata()
+        .withNewSpec()
+        .withNewPodSelector()
+        .withMatchLabels(new TreeMap<>(podLabels))
+        .endPodSelector()
+        .withPolicyTypes("Egress")
+        .withEgress(rules)
+        .endSpec()
+        .build();
+  }
+
+  private static final java.util.Set<DataEndpointSpec.Type> OPERATOR_TYPES =
+      java.util.EnumSet.of(DataEndpointSpec.Type.KAFKA, DataEndpointSpec.Type.HTTP);
+
   private static NetworkPolicyEgressRule rule(DataEndpointSpec spec) {
     DataEndpointSpec.Egress e = spec.egress();
     List<Integer> ports = e.ports() == null || e.ports().isEmpty() ? spec.ports() : e.ports();

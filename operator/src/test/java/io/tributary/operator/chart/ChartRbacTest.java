@@ -55,6 +55,29 @@ class ChartRbacTest {
         .isEmpty();
   }
 
+  private static final Map<String, Object> EGRESS =
+      Map.of(
+          "networkPolicy.operatorEgress.enabled",
+          true,
+          "networkPolicy.operatorEgress.apiServer.cidrs[0]",
+          "10.0.0.5/32");
+
+  @Test
+  void clusterScopeAllowsTheOperatorToKeepItsEgressPolicy() {
+    assertThat(denied(EGRESS)).isEmpty();
+  }
+
+  @Test
+  void namespaceScopeAllowsTheOperatorToKeepItsEgressPolicy() {
+    Map<String, Object> sets = new HashMap<>(EGRESS);
+    sets.putAll(
+        Map.of(
+            "rbac.scope", "namespace",
+            "watchNamespaces[0]", "payments",
+            "watchNamespaces[1]", "analytics"));
+    assertThat(denied(sets)).isEmpty();
+  }
+
   /** The requests the operator made that the chart rendered with {@code sets} does not allow. */
   private List<String> denied(Map<String, Object> sets) {
     List<HasMetadata> rendered = Chart.objects(Chart.template(sets));
@@ -71,10 +94,16 @@ class ChartRbacTest {
         .filter(e -> e.getValue() != null)
         .forEach(e -> env.put(e.getName(), e.getValue()));
 
-    cluster.client().resource(fixture("cpu-pool.yaml", ComputePool.class)).create();
-    cluster.client().resource(fixture("fraud-streamjob.yaml", StreamJob.class)).create();
-    cluster.client().resource(fixture("customer-features.yaml", DataPipeline.class)).create();
-    cluster.client().resource(fixture("cleaning-transformset.yaml", TransformSet.class)).create();
+    env.put("POD_NAMESPACE", Chart.RELEASE_NAMESPACE); // the chart's fieldRef
+    boolean egress = env.containsKey("TRIBUTARY_OPERATOR_EGRESS_POD_LABELS");
+    for (HasMetadata o :
+        List.of(
+            fixture("cpu-pool.yaml", ComputePool.class),
+            fixture("fraud-streamjob.yaml", StreamJob.class),
+            fixture("customer-features.yaml", DataPipeline.class),
+            fixture("cleaning-transformset.yaml", TransformSet.class))) {
+      cluster.client().resource(o).create();
+    }
     cluster.drainRequests(); // the test's own
 
     cluster.startOperator(
@@ -97,7 +126,20 @@ class ChartRbacTest {
                     && cluster.reconcilesDone("StreamJob") > 0
                     && cluster.reconcilesDone("DataPipeline") > 0
                     && cluster.reconcilesDone("TransformSet") > 0);
-    List<String> requests = cluster.drainRequests();
+    List<String> requests = new ArrayList<>(cluster.drainRequests());
+    if (egress) {
+      await()
+          .until(
+              () -> {
+                requests.addAll(cluster.drainRequests());
+                return requests.stream()
+                    .anyMatch(
+                        r ->
+                            r.startsWith("POST ")
+                                && r.contains(
+                                    "/namespaces/" + Chart.RELEASE_NAMESPACE + "/networkpolicies"));
+              });
+    }
 
     List<Rbac.Request> checked = new ArrayList<>();
     List<String> denied = new ArrayList<>();
@@ -115,6 +157,19 @@ class ChartRbacTest {
         .anyMatch(r -> r.verb().equals("patch") && r.resource().equals("transformsets/status"))
         .anyMatch(r -> r.verb().equals("watch") && r.resource().equals("transformsets"))
         .anyMatch(r -> r.verb().equals("watch") && r.resource().equals("nodes"));
+    if (egress) {
+      assertThat(checked)
+          .contains(
+              new Rbac.Request(
+                  "create", "networking.k8s.io", "networkpolicies", Chart.RELEASE_NAMESPACE))
+          .contains(
+              new Rbac.Request(
+                  "get",
+                  "networking.k8s.io",
+                  "networkpolicies",
+                  Chart.RELEASE_NAMESPACE,
+                  "tributary-operator-endpoints"));
+    }
     return denied.stream().distinct().toList();
   }
 
@@ -154,6 +209,6 @@ class ChartRbacTest {
           case "DELETE" -> named ? "delete" : "deletecollection";
           default -> throw new IllegalArgumentException(request);
         };
-    return Optional.of(new Rbac.Request(verb, group, resource, namespace));
+    return Optional.of(new Rbac.Request(verb, group, resource, namespace, named ? s.get(1) : null));
   }
 }

@@ -249,6 +249,26 @@ class ChartValuesTest {
                 .getIpBlock()
                 .getCidr())
         .isEqualTo("10.244.0.1/32");
+    // The operator keeps a policy for exactly its own pods, and may write it.
+    Deployment operator = Chart.one(objects, Deployment.class);
+    assertThat(
+            io.tributary.operator.config.OperatorConfig.fromEnv(
+                    Map.of(
+                        "TRIBUTARY_OPERATOR_EGRESS_POD_LABELS",
+                        env(c, "TRIBUTARY_OPERATOR_EGRESS_POD_LABELS")))
+                .operatorEgress()
+                .podLabels())
+        .isEqualTo(operator.getSpec().getSelector().getMatchLabels());
+    Rbac rbac = new Rbac(objects);
+    assertThat(
+            rbac.allows(
+                new Rbac.Request(
+                    "patch",
+                    "networking.k8s.io",
+                    "networkpolicies",
+                    Chart.RELEASE_NAMESPACE,
+                    "tributary-operator-endpoints")))
+        .isTrue();
 
     List<HasMetadata> off = Chart.objects(Chart.template(values("endpointCatalog.enforce", false)));
     assertThat(env(container(Chart.one(off, Deployment.class)), "TRIBUTARY_ENDPOINT_CATALOG"))
@@ -256,6 +276,21 @@ class ChartValuesTest {
     assertThat(new Rbac(off).allows("watch", "tributary.io", "dataendpoints", null)).isFalse();
     assertThat(Chart.one(off, NetworkPolicy.class).getSpec().getPolicyTypes())
         .containsExactly("Ingress");
+    List<HasMetadata> noCatalog =
+        Chart.objects(
+            Chart.template(
+                values(
+                    "endpointCatalog.enforce",
+                    false,
+                    "networkPolicy.operatorEgress.enabled",
+                    true,
+                    "networkPolicy.operatorEgress.apiServer.cidrs[0]",
+                    "10.244.0.1/32")));
+    assertThat(container(Chart.one(noCatalog, Deployment.class)).getEnv())
+        .as("no catalog, nothing for the operator to open")
+        .noneMatch(e -> e.getName().equals("TRIBUTARY_OPERATOR_EGRESS_POD_LABELS"));
+    assertThat(Chart.all(noCatalog, Role.class))
+        .noneMatch(r -> r.getMetadata().getName().equals("tributary-operator-egress"));
   }
 
   @Test

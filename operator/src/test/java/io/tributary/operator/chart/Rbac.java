@@ -24,9 +24,14 @@ final class Rbac {
 
   /**
    * A request of the API: {@code namespace} null for a cluster-scoped resource or a request across
-   * all namespaces; {@code group} "" for the core group.
+   * all namespaces; {@code group} "" for the core group; {@code name} the object's, or null for
+   * requests that name none (list, watch, create).
    */
-  record Request(String verb, String group, String resource, String namespace) {
+  record Request(String verb, String group, String resource, String namespace, String name) {
+    Request(String verb, String group, String resource, String namespace) {
+      this(verb, group, resource, namespace, null);
+    }
+
     @Override
     public String toString() {
       return verb
@@ -84,7 +89,9 @@ final class Rbac {
                 matches(rule.getApiGroups(), r.group())
                     && matches(rule.getResources(), r.resource())
                     && matches(rule.getVerbs(), r.verb())
-                    && (rule.getResourceNames() == null || rule.getResourceNames().isEmpty()));
+                    && (rule.getResourceNames() == null
+                        || rule.getResourceNames().isEmpty()
+                        || (r.name() != null && rule.getResourceNames().contains(r.name()))));
   }
 
   private static boolean matches(List<String> granted, String wanted) {

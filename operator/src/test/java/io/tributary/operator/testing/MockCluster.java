@@ -53,6 +53,7 @@ public final class MockCluster implements AutoCloseable {
   private PrometheusRegistry registry = new PrometheusRegistry();
   private Operator operator;
   private EventRecorder events;
+  private io.tributary.operator.reconcile.OperatorEgressKeeper egress;
   private final List<RecordedRequest> seen = new ArrayList<>();
 
   public MockCluster(Clock clock) {
@@ -175,6 +176,9 @@ public final class MockCluster implements AutoCloseable {
             cloudEvents,
             o -> overrides.accept(o.checkingCRDAndValidateLocalModel(false)));
     operator.start();
+    egress =
+        Operators.egressKeeper(client, OperatorConfig.fromEnv(env), Applier.Mode.MERGE_PATCH)
+            .orElse(null);
     return this;
   }
 
@@ -186,6 +190,8 @@ public final class MockCluster implements AutoCloseable {
   public void stopOperator() {
     if (operator != null) operator.stop();
     if (events != null) events.close();
+    if (egress != null) egress.close();
+    egress = null;
     operator = null;
     events = null;
   }
