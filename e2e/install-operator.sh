@@ -26,10 +26,15 @@ fi
 # The local cluster's endpoint catalog (Kafka, PostgreSQL, Redis, S3 and MQTT on the node): with the
 # catalog enforced, the operator refuses any pipeline naming an address it does not cover.
 kubectl apply -f config/samples/data-endpoints.yaml >/dev/null
-# CoreDNS runs on the node (10.244.0.1:53, behind kube-dns' ClusterIP): the workers' egress
-# policies must open DNS there, not to kube-dns pods, which this cluster has none of.
+# The operator's own egress is restricted too: to the API server, DNS and the catalog's Kafka and
+# HTTP endpoints (e2e/operator-egress.sh).
+# shellcheck source=e2e/operator-egress.sh
+. e2e/operator-egress.sh
+mapfile -t egress < <(operator_egress_sets)
+# CoreDNS runs on the node (10.244.0.1:53, behind kube-dns' ClusterIP): the workers' and the
+# operator's egress policies must open DNS there, not to kube-dns pods, which this cluster has none of.
 helm upgrade --install tributary charts/tributary --namespace "$NS" --wait --timeout 5m \
-  --set 'networkPolicy.dns.to[0].ipBlock.cidr=10.244.0.1/32'
+  --set 'networkPolicy.dns.to[0].ipBlock.cidr=10.244.0.1/32' "${egress[@]}"
 # Same :dev tags, new images: restart onto them.
 kubectl -n "$NS" rollout restart deployment/tributary-operator >/dev/null
 kubectl -n "$NS" rollout status deployment/tributary-operator --timeout=5m

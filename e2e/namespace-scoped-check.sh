@@ -30,9 +30,14 @@ for ns in "$WATCHED" "$OTHER"; do
   kubectl create namespace "$ns" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
 done
 kubectl apply --server-side --force-conflicts -f crds/ >/dev/null
+# The least-privilege install restricts the operator's egress too, as install-operator.sh does.
+# shellcheck source=e2e/operator-egress.sh
+. e2e/operator-egress.sh
+mapfile -t egress < <(operator_egress_sets)
 helm upgrade --install tributary charts/tributary --namespace "$NS" --create-namespace \
   --set rbac.scope=namespace --set "watchNamespaces={$WATCHED}" \
   --set replicaCount=1 --set leaderElection=true --set podDisruptionBudget.enabled=false \
+  --set 'networkPolicy.dns.to[0].ipBlock.cidr=10.244.0.1/32' "${egress[@]}" \
   --wait --timeout 5m >/dev/null
 kubectl -n "$NS" rollout status deployment/tributary-operator --timeout=5m >/dev/null
 
@@ -78,6 +83,13 @@ check "may not patch TransformSets' spec (only their status)" cannot patch trans
 check "may patch TransformSets' status" can patch transformsets.tributary.io --subresource=status -n "$WATCHED"
 check "keeps its Lease in $NS" can update leases.coordination.k8s.io -n "$NS"
 check "may not touch Leases in $OTHER" cannot update leases.coordination.k8s.io -n "$OTHER"
+# Its egress: the chart's policy restricts it; the operator keeps the one that opens the catalog.
+check "its own NetworkPolicy restricts egress" \
+  test "$(kubectl get -n "$NS" networkpolicy tributary-operator -o jsonpath='{.spec.policyTypes}')" = '["Ingress","Egress"]'
+check "it keeps tributary-operator-endpoints from the catalog" \
+  kubectl get -n "$NS" networkpolicy tributary-operator-endpoints
+check "may patch that policy" can patch networkpolicies/tributary-operator-endpoints -n "$NS"
+check "may not patch the chart's policy that restricts it" cannot patch networkpolicies/tributary-operator -n "$NS"
 check "the operator logged no 'forbidden' from the API server" \
   bash -c "! kubectl -n $NS logs deployment/tributary-operator | grep -qi forbidden"
 

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
  * The workers' NetworkPolicy is enforced on the real node (kube-router, e2e/lib/netpol.sh): a pod
  * of another namespace cannot reach a StreamJob worker's metrics port, a pod of the monitoring
  * namespace can, and the same probe pod reaches a pod without a policy (so "blocked" is the policy,
- * not a broken network).
+ * not a broken network). The operator's own egress is restricted as e2e/install-operator.sh
+ * installs it: the API server, DNS and the catalog's Kafka, nothing else of the node.
  */
 class NetworkPolicyE2E {
   private static final String NS = "e2e-netpol-" + Topics.RUN;
@@ -91,6 +92,60 @@ class NetworkPolicyE2E {
     assertThat(probe(MONITORING, "monitoring-to-operator", operator, 8080))
         .as("and the operator")
         .isEqualTo("OPEN");
+  }
+
+  /**
+   * From inside the operator's pod: the catalog's Kafka is open (the operator reads consumer lag
+   * there, through the policy it keeps from the catalog), PostgreSQL and Redis on the same node are
+   * not (the catalog lists them for workers; the operator never connects to them), while a pod
+   * without a policy reaches PostgreSQL, so "blocked" is the operator's policy.
+   */
+  @Test
+  void theOperatorReachesTheCatalogsKafkaButNotItsDatabases() {
+    assertThat(
+            Kubectl.jsonpath(
+                "networkpolicy", "tributary-system", "tributary-operator", ".spec.policyTypes"))
+        .isEqualTo("[\"Ingress\",\"Egress\"]");
+    assertThat(
+            Kubectl.jsonpath(
+                "networkpolicy",
+                "tributary-system",
+                "tributary-operator-endpoints",
+                ".spec.egress[*].ports[*].port"))
+        .as("the catalog's Kafka (platform-kafka) is opened to the operator")
+        .contains("9092")
+        .doesNotContain("5432");
+    String operator =
+        Kubectl.pods(
+            "tributary-system",
+            "app.kubernetes.io/name=tributary-operator",
+            "jsonpath={.items[0].metadata.name}");
+    assertThat(fromOperator(operator, NODE, 9092)).as("Kafka, for consumer lag").isEqualTo("OPEN");
+    assertThat(fromOperator(operator, NODE, 5432)).as("PostgreSQL").isEqualTo("BLOCKED");
+    assertThat(fromOperator(operator, NODE, 6379)).as("Redis").isEqualTo("BLOCKED");
+    assertThat(probe(OTHER, "other-to-postgres", NODE, 5432))
+        .as("a pod without a policy reaches PostgreSQL")
+        .isEqualTo("OPEN");
+  }
+
+  /** The node's bridge address, where Kafka, PostgreSQL and Redis listen (e2e/README.md). */
+  private static final String NODE = "10.244.0.1";
+
+  /** One TCP connection from the operator's container: OPEN or BLOCKED. */
+  private static String fromOperator(String pod, String ip, int port) {
+    return Kubectl.run(
+            "exec",
+            "-n",
+            "tributary-system",
+            pod,
+            "--",
+            "bash",
+            "-c",
+            "if timeout 5 bash -c '</dev/tcp/%s/%d' 2>/dev/null; then echo OPEN; else echo BLOCKED; fi"
+                .formatted(ip, port))
+        .ok()
+        .out()
+        .trim();
   }
 
   /** A pod with no NetworkPolicy listening on 9404; returns its IP. */
