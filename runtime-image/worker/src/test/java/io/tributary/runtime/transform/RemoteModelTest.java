@@ -27,8 +27,15 @@ import org.junit.jupiter.api.Test;
  * server on loopback that answers as scripted (the real model server is in RemoteInferIT).
  */
 class RemoteModelTest {
-  /** One scripted answer: a status and a body, or a delay longer than the client's timeout. */
-  private record Answer(int status, String body, long delayMs) {}
+  /**
+   * One scripted answer: a status and a body, or ({@code hang}) none until the test ends, so the
+   * client's timeout is what ends the call.
+   */
+  private record Answer(int status, String body, boolean hang) {
+    Answer(int status, String body) {
+      this(status, body, false);
+    }
+  }
 
   private static final String OK =
       "{\"model_name\":\"fraud\",\"outputs\":[{\"name\":\"predict_proba\",\"shape\":[2,2],"
@@ -41,6 +48,8 @@ class RemoteModelTest {
   private final Deque<Answer> script = new ConcurrentLinkedDeque<>();
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final List<Duration> slept = new ArrayList<>();
+  private final java.util.concurrent.CountDownLatch ended =
+      new java.util.concurrent.CountDownLatch(1);
 
   @BeforeEach
   void start() throws IOException {
@@ -52,13 +61,15 @@ class RemoteModelTest {
               exchange.getRequestURI()
                   + " "
                   + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-          Answer a = script.isEmpty() ? new Answer(200, OK, 0) : script.poll();
-          if (a.delayMs() > 0) {
+          Answer a = script.isEmpty() ? new Answer(200, OK) : script.poll();
+          if (a.hang()) {
             try {
-              Thread.sleep(a.delayMs());
+              ended.await();
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
             }
+            exchange.close(); // the client gave up long ago
+            return;
           }
           byte[] body = a.body().getBytes(StandardCharsets.UTF_8);
           exchange.sendResponseHeaders(a.status(), body.length);
@@ -71,6 +82,7 @@ class RemoteModelTest {
 
   @AfterEach
   void stop() {
+    ended.countDown();
     server.stop(0);
   }
 
@@ -106,9 +118,9 @@ class RemoteModelTest {
 
   @Test
   void retriesWhatTheServerFailedWithADoublingBackoff() throws Exception {
-    script.add(new Answer(503, "{\"error\":\"model not ready\"}", 0));
-    script.add(new Answer(429, "slow down", 0));
-    script.add(new Answer(200, "", 5000)); // longer than the timeout
+    script.add(new Answer(503, "{\"error\":\"model not ready\"}"));
+    script.add(new Answer(429, "slow down"));
+    script.add(new Answer(200, "", true)); // no answer: the client times out
     Map<String, double[][]> out = call(model(3, breaker(5)));
     assertThat(out.get("predict_proba")[1]).containsExactly(0.2, 0.8);
     assertThat(requests).hasSize(4);
@@ -118,7 +130,7 @@ class RemoteModelTest {
 
   @Test
   void aRefusedRequestIsNotRetriedAndItsReasonIsTheServers() {
-    script.add(new Answer(400, "{\"error\":\"X has 2 features, but the model expects 3\"}", 0));
+    script.add(new Answer(400, "{\"error\":\"X has 2 features, but the model expects 3\"}"));
     assertThatThrownBy(() -> call(model(3, breaker(5))))
         .isInstanceOf(BatchModel.Failure.class)
         .hasMessage("the model server answered 400: X has 2 features, but the model expects 3");
@@ -127,7 +139,7 @@ class RemoteModelTest {
 
   @Test
   void anAnswerWithoutTheOutputIsARefusal() {
-    script.add(new Answer(200, "{\"outputs\":[{\"name\":\"predict\",\"data\":[1,0]}]}", 0));
+    script.add(new Answer(200, "{\"outputs\":[{\"name\":\"predict\",\"data\":[1,0]}]}"));
     assertThatThrownBy(() -> call(model(3, breaker(5))))
         .hasMessage("the model server's answer has no output 'predict_proba'; it has [predict]");
   }
@@ -135,7 +147,7 @@ class RemoteModelTest {
   @Test
   void theCircuitOpensAfterFailedBatchesAndThenSendsNothing() {
     RemoteModel m = model(1, breaker(2));
-    for (int i = 0; i < 4; i++) script.add(new Answer(500, "Internal Server Error", 0));
+    for (int i = 0; i < 4; i++) script.add(new Answer(500, "Internal Server Error"));
     assertThatThrownBy(() -> call(m))
         .hasMessage("the model server answered 500: Internal Server Error (after 2 attempts)");
     assertThatThrownBy(() -> call(m)).hasMessageContaining("(after 2 attempts)");
