@@ -150,14 +150,7 @@ class EndpointCatalogReconcileTest {
   }
 
   private NetworkPolicy policy() {
-    return cluster
-        .client()
-        .network()
-        .v1()
-        .networkPolicies()
-        .inNamespace(NS)
-        .withName(FraudJob.NAME + "-worker")
-        .get();
+    return cluster.networkPolicy(NS, FraudJob.NAME + "-worker");
   }
 
   private Deployment deployment() {

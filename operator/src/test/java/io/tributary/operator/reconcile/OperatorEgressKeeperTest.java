@@ -74,14 +74,7 @@ class OperatorEgressKeeperTest {
   }
 
   private NetworkPolicy policy() {
-    return cluster
-        .client()
-        .network()
-        .v1()
-        .networkPolicies()
-        .inNamespace("ops")
-        .withName(NetworkPolicies.OPERATOR_ENDPOINTS)
-        .get();
+    return cluster.networkPolicy("ops", NetworkPolicies.OPERATOR_ENDPOINTS);
   }
 
   /** Each rule's peers, as the namespaces their selectors name; empty without the policy. */

@@ -146,6 +146,12 @@ public final class MockCluster implements AutoCloseable {
     return client;
   }
 
+  /** The NetworkPolicy {@code namespace/name}, or null. */
+  public io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy networkPolicy(
+      String namespace, String name) {
+    return client.network().v1().networkPolicies().inNamespace(namespace).withName(name).get();
+  }
+
   public MockCluster startOperator() {
     return startOperator(java.util.Map.of("TRIBUTARY_LAG_POLL_SECONDS", "1"));
   }
