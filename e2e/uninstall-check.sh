@@ -26,6 +26,12 @@ done <<<"$objects"
 kubectl -n "$NS" wait --for=delete pods -l app.kubernetes.io/name=tributary-operator --timeout=120s >/dev/null 2>&1 || true
 pods=$(kubectl -n "$NS" get pods -l app.kubernetes.io/name=tributary-operator -o name)
 [ -z "$pods" ] || left+=("$pods")
+# The NetworkPolicy the operator kept for its own egress: owned by the release's Role, so the
+# garbage collector removes it with the Role.
+kubectl -n "$NS" wait --for=delete networkpolicy/tributary-operator-endpoints --timeout=60s >/dev/null 2>&1 || true
+if kubectl -n "$NS" get networkpolicy tributary-operator-endpoints >/dev/null 2>&1; then
+  left+=(networkpolicy/tributary-operator-endpoints)
+fi
 if [ ${#left[@]} -gt 0 ]; then
   echo "left behind after helm uninstall: ${left[*]}" >&2
   exit 1

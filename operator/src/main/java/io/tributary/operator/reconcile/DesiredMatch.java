@@ -39,7 +39,12 @@ public final class DesiredMatch {
             difference(
                 "metadata.annotations",
                 d.path("metadata").path("annotations"),
-                a.path("metadata").path("annotations")));
+                a.path("metadata").path("annotations")),
+            // An owner we name must be there (the operator's egress policy gains one later).
+            difference(
+                "metadata.ownerReferences",
+                d.path("metadata").path("ownerReferences"),
+                a.path("metadata").path("ownerReferences")));
     if (meta.isPresent()) return meta;
     for (Iterator<Map.Entry<String, JsonNode>> it = d.fields(); it.hasNext(); ) {
       var field = it.next();

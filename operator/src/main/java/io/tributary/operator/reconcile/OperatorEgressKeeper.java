@@ -1,6 +1,8 @@
 package io.tributary.operator.reconcile;
 
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -29,6 +31,9 @@ import org.slf4j.LoggerFactory;
 public final class OperatorEgressKeeper implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OperatorEgressKeeper.class);
   private static final long RETRY_SECONDS = 30;
+
+  /** The chart's Role that grants keeping the policy, and owns it. */
+  public static final String OWNER_ROLE = "tributary-operator-egress";
 
   private final KubernetesClient client;
   private final Applier applier;
@@ -92,13 +97,26 @@ public final class OperatorEgressKeeper implements AutoCloseable {
       return;
     }
     try {
+      Role owner = client.rbac().roles().inNamespace(egress.namespace()).withName(OWNER_ROLE).get();
+      if (owner == null) {
+        // The chart no longer grants it (or not yet): keeping the policy without its owner could
+        // leave it behind, restricting the operator's egress with no chart policy beside it.
+        throw new IllegalStateException(
+            "the Role " + OWNER_ROLE + " that owns it is missing (the chart makes it)");
+      }
       NetworkPolicy desired =
           NetworkPolicies.operatorEndpoints(
               egress.namespace(),
               egress.podLabels(),
               informer.getStore().list().stream()
                   .map(e -> new EndpointCatalog.Entry(e.getMetadata().getName(), e.getSpec()))
-                  .toList());
+                  .toList(),
+              new OwnerReferenceBuilder()
+                  .withApiVersion("rbac.authorization.k8s.io/v1")
+                  .withKind("Role")
+                  .withName(OWNER_ROLE)
+                  .withUid(owner.getMetadata().getUid())
+                  .build());
       Applier.Applied<NetworkPolicy> applied = applier.apply(desired, applier.read(desired));
       if (applied.change() != Applier.Change.NONE) {
         log.info(

@@ -3,6 +3,7 @@ package io.tributary.operator.render;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.networking.v1.IPBlock;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
@@ -107,10 +108,19 @@ public final class NetworkPolicies {
    * Redis and MQTT brokers stay closed, as the operator never connects to them. NetworkPolicies add
    * up, so this one only ever widens the chart's; with no such entry it allows nothing more.
    *
+   * <p>Owned by the chart's Role that lets the operator keep it: a policy that selects the
+   * operator's pods for egress must not outlive the chart's own restriction (an upgrade that turns
+   * the restriction off, or an uninstall, deletes the Role, and the garbage collector this policy),
+   * or it alone would cut the operator off from the API server.
+   *
    * @param podLabels the labels that select the operator's pods
+   * @param owner the Role {@code tributary-operator-egress} in {@code namespace}
    */
   public static NetworkPolicy operatorEndpoints(
-      String namespace, Map<String, String> podLabels, List<EndpointCatalog.Entry> catalog) {
+      String namespace,
+      Map<String, String> podLabels,
+      List<EndpointCatalog.Entry> catalog,
+      OwnerReference owner) {
     List<NetworkPolicyEgressRule> rules =
         catalog.stream()
             .filter(e -> OPERATOR_TYPES.contains(e.spec().type()))
@@ -127,6 +137,7 @@ public final class NetworkPolicies {
                 "tributary-operator",
                 "app.kubernetes.io/managed-by",
                 "tributary-operator"))
+        .withOwnerReferences(owner)
         .endMetadata()
         .withNewSpec()
         .withNewPodSelector()

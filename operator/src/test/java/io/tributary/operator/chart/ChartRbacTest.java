@@ -104,6 +104,16 @@ class ChartRbacTest {
             fixture("cleaning-transformset.yaml", TransformSet.class))) {
       cluster.client().resource(o).create();
     }
+    if (egress) { // as Helm would have made it: the operator reads it to own its policy
+      cluster
+          .client()
+          .resource(
+              Chart.all(rendered, io.fabric8.kubernetes.api.model.rbac.Role.class).stream()
+                  .filter(r -> r.getMetadata().getName().equals("tributary-operator-egress"))
+                  .findFirst()
+                  .orElseThrow())
+          .create();
+    }
     cluster.drainRequests(); // the test's own
 
     cluster.startOperator(
@@ -168,7 +178,14 @@ class ChartRbacTest {
                   "networking.k8s.io",
                   "networkpolicies",
                   Chart.RELEASE_NAMESPACE,
-                  "tributary-operator-endpoints"));
+                  "tributary-operator-endpoints"))
+          .contains(
+              new Rbac.Request(
+                  "get",
+                  "rbac.authorization.k8s.io",
+                  "roles",
+                  Chart.RELEASE_NAMESPACE,
+                  "tributary-operator-egress"));
     }
     return denied.stream().distinct().toList();
   }

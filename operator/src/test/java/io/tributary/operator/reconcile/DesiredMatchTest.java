@@ -119,6 +119,27 @@ class DesiredMatchTest {
   }
 
   @Test
+  void anOwnerWeNameMustBeThere() {
+    HasMetadata want =
+        new ConfigMapBuilder()
+            .withNewMetadata()
+            .withName("p")
+            .addNewOwnerReference()
+            .withApiVersion("rbac.authorization.k8s.io/v1")
+            .withKind("Role")
+            .withName("r")
+            .withUid("u-1")
+            .endOwnerReference()
+            .endMetadata()
+            .build();
+    HasMetadata ownerless =
+        new ConfigMapBuilder().withNewMetadata().withName("p").endMetadata().build();
+    assertThat(DesiredMatch.difference(want, ownerless))
+        .contains("metadata.ownerReferences is missing");
+    assertThat(DesiredMatch.difference(want, Serialization.clone(want))).isEmpty();
+  }
+
+  @Test
   void configMapDataMustMatchExactly() {
     HasMetadata want =
         new ConfigMapBuilder()

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.tributary.operator.Operators;
 import io.tributary.operator.api.DataEndpoint;
 import io.tributary.operator.config.OperatorConfig;
@@ -37,8 +39,27 @@ class OperatorEgressKeeperTest {
 
   @Test
   void followsTheCatalogsKafkaAndHttpEntries() {
+    Role grant =
+        cluster
+            .client()
+            .resource(
+                new RoleBuilder()
+                    .withNewMetadata()
+                    .withName(OperatorEgressKeeper.OWNER_ROLE)
+                    .withNamespace("ops")
+                    .endMetadata()
+                    .build())
+            .create();
     cluster.startOperator(EGRESS_ON);
     await().until(() -> peers().size() == 3);
+    // The chart's Role owns it: gone with the grant, never left restricting the operator alone.
+    assertThat(policy().getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(
+            o -> {
+              assertThat(o.getKind()).isEqualTo("Role");
+              assertThat(o.getUid()).isEqualTo(grant.getMetadata().getUid());
+            });
     // platform-kafka reaches tributary-system; event-receivers ml and argo-events; model-servers
     // models (fixtures/data-endpoints.yaml).
     assertThat(peers())
