@@ -131,12 +131,14 @@ public final class NetworkPolicies {
         .withNewMetadata()
         .withName(OPERATOR_ENDPOINTS)
         .withNamespace(namespace)
+        // Sorted, so the rendered object (and its golden file) is the same in every JVM.
         .withLabels(
-            Map.of(
-                "app.kubernetes.io/name",
-                "tributary-operator",
-                "app.kubernetes.io/managed-by",
-                "tributary-operator"))
+            new TreeMap<>(
+                Map.of(
+                    "app.kubernetes.io/name",
+                    "tributary-operator",
+                    "app.kubernetes.io/managed-by",
+                    "tributary-operator")))
         .withOwnerReferences(owner)
         .endMetadata()
         .withNewSpec()
