@@ -4,13 +4,7 @@
 # Prints the venv's python on stdout (everything else goes to stderr).
 set -euo pipefail
 version=1.23.2
-root="$(cd "$(dirname "$0")/../../../../.." && pwd)"
-venv="$root/.cache/onnx-$version"
-if [ ! -f "$venv/.installed" ]; then
-  command -v python3 >/dev/null || { echo "python3 is needed to make the test model" >&2; exit 1; }
-  rm -rf "$venv"
-  python3 -m venv "$venv" >&2
-  "$venv/bin/pip" install -q --disable-pip-version-check "onnx==$version" >&2
-  touch "$venv/.installed"
-fi
+# shellcheck source=runtime-image/worker/src/test/venv.sh
+. "$(dirname "$0")/../venv.sh"
+venv=$(venv_install "onnx-$version" "the test model" "onnx==$version")
 echo "$venv/bin/python"

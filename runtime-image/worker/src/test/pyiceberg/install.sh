@@ -5,13 +5,7 @@
 # python on stdout (everything else goes to stderr).
 set -euo pipefail
 version=0.12.0
-root="$(cd "$(dirname "$0")/../../../../.." && pwd)"
-venv="$root/.cache/pyiceberg-$version"
-if [ ! -f "$venv/.installed" ]; then
-  command -v python3 >/dev/null || { echo "python3 is needed for the PyIceberg reader" >&2; exit 1; }
-  rm -rf "$venv"
-  python3 -m venv "$venv" >&2
-  "$venv/bin/pip" install -q --disable-pip-version-check "pyiceberg[sql-postgres,pyarrow]==$version" >&2
-  touch "$venv/.installed"
-fi
+# shellcheck source=runtime-image/worker/src/test/venv.sh
+. "$(dirname "$0")/../venv.sh"
+venv=$(venv_install "pyiceberg-$version" "the PyIceberg reader" "pyiceberg[sql-postgres,pyarrow]==$version")
 echo "$venv/bin/python"
