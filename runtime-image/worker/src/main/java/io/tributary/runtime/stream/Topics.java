@@ -55,6 +55,33 @@ final class Topics {
               e);
         }
       }
+      awaitVisible(admin, topic);
+    }
+  }
+
+  /**
+   * Waits until the broker answered for {@code topic} describes it: creating a topic returns once
+   * the controller recorded it, and the broker the worker asks next may not have the new metadata
+   * yet, so the input check right after would call a just-made topic missing.
+   */
+  private static void awaitVisible(Admin admin, String topic) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+    while (true) {
+      try {
+        admin.describeTopics(List.of(topic)).allTopicNames().get(TIMEOUT_S, TimeUnit.SECONDS);
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw new IllegalStateException(
+              "the MQTT ingest topic "
+                  + topic
+                  + " (source.kafka.topics[0]) was created but the broker does not describe it: "
+                  + e.getCause().getMessage(),
+              e);
+        }
+        Thread.sleep(100);
+      }
     }
   }
 
